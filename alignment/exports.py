@@ -1,0 +1,159 @@
+"""Every CSV and XLSX the workbench writes goes through here, so none can carry a live formula.
+
+Spreadsheet programs execute text that starts with ``=``, ``+``, ``-``, ``@`` (and, in some, a
+tab, carriage return or NUL) as a formula, and user text (comments, initiative names) ends up in
+our exports. OWASP's advice is followed: such text cells get a leading apostrophe; real numbers
+(negative ones included) stay numbers. pandas' ``to_excel`` would write "=..." strings as
+formulas, so XLSX files are written cell by cell with openpyxl.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\x00", "\n")
+_ILLEGAL_XML = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
+
+
+def neutralise(value: object) -> object:
+    """A cell value that no spreadsheet will execute; numbers and dates pass through unchanged."""
+    if isinstance(value, str):
+        if value.startswith(DANGEROUS_PREFIXES):
+            return "'" + value
+        return value
+    if isinstance(value, tuple | list | set | frozenset):
+        return neutralise(", ".join(str(v) for v in value))
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells (and column names) are neutralised; numeric columns untouched."""
+    out = frame.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(neutralise)
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so Excel opens accents correctly; formula-safe."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def _cell_value(value: object) -> object:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    value = neutralise(value)
+    if isinstance(value, str):
+        return value.translate(_ILLEGAL_XML)
+    return value
+
+
+def write_sheet(
+    wb: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    color_scale: Sequence[str] = (),
+    diverging: Sequence[str] = (),
+    percent_like: Sequence[str] = (),
+) -> None:
+    """One formula-safe sheet with a bold frozen header, widths fitted to the content, and an
+    Excel colour scale on the named columns so the file reads on its own."""
+    ws = wb.create_sheet(title=_sheet_title(title))
+    columns = [str(c) for c in frame.columns]
+    ws.append([_cell_value(c) for c in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", start_color="E8EEF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([_cell_value(v) for v in row])
+    ws.freeze_panes = "A2"
+    n = len(frame) + 1
+    for j, c in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        sample = [len(str(v)) for v in frame.iloc[:200, j - 1]] if len(frame) else []
+        ws.column_dimensions[letter].width = max(10, min(60, max([len(c), *sample]) + 2))
+        if n > 1 and c in color_scale:
+            ws.conditional_formatting.add(
+                f"{letter}2:{letter}{n}",
+                ColorScaleRule(
+                    start_type="num",
+                    start_value=0,
+                    start_color="D7301F",
+                    mid_type="num",
+                    mid_value=50,
+                    mid_color="FFFFBF",
+                    end_type="num",
+                    end_value=100,
+                    end_color="1A9850",
+                ),
+            )
+        if n > 1 and c in diverging:
+            ws.conditional_formatting.add(
+                f"{letter}2:{letter}{n}",
+                ColorScaleRule(
+                    start_type="num",
+                    start_value=-50,
+                    start_color="2166AC",
+                    mid_type="num",
+                    mid_value=0,
+                    mid_color="F7F7F7",
+                    end_type="num",
+                    end_value=50,
+                    end_color="B2182B",
+                ),
+            )
+        if c in percent_like:
+            for cell in ws[letter][1:]:
+                cell.number_format = "0.0"
+        for cell in ws[letter][1:]:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd"
+
+
+def _sheet_title(title: str) -> str:
+    for ch in "[]:*?/\\":
+        title = title.replace(ch, " ")
+    title = title.strip("'") or "Sheet"
+    return title[:31]
+
+
+def to_xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame], **formats: Mapping[str, Sequence[str]]
+) -> bytes:
+    """Several frames as one formula-safe workbook.
+
+    ``formats`` maps a format name (``color_scale``, ``diverging``, ``percent_like``) to
+    ``{sheet title: [columns]}``.
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, frame in sheets.items():
+        write_sheet(wb, title, frame, **{k: v.get(title, ()) for k, v in formats.items()})
+    if not wb.sheetnames:
+        wb.create_sheet("Empty")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

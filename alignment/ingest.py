@@ -1,0 +1,1656 @@
+"""From the spreadsheets people really keep to a clean ``Dataset`` and an honest report.
+
+The importer works sheet by sheet: find the header row (title rows, merged cells and blank rows
+above it are common), decide which table the sheet holds from its headers (and its name), map
+each header to a canonical field by synonym then fuzzy match, parse every value, and reshape
+feedback (wide, long, survey export) to one rating per respondent × initiative × dimension.
+Nothing the user gave is lost: a row that cannot be used is set aside with the reason, a value
+that cannot be read is reported with its cell, and the user can correct any mapping and re-run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from alignment import schema, validation
+from alignment.dataset import COMMENT_COLUMNS, FEEDBACK_COLUMNS, Dataset, empty_table
+from alignment.problems import Note, Problem, UnreadableFile
+from alignment.readers import DEFAULT_LIMITS, Limits, RawSheet, col_letter, read_file
+from alignment.schema import Kind
+from alignment.values import WordRating, clean_text, coerce, guess_dayfirst, parser_for
+
+Progress = Callable[[float, str], None]
+IGNORE = "ignore"
+HEADER_SCAN_ROWS = 30
+FUZZY_CUTOFF = 86
+_SURVEY_HEADER = re.compile(r"^(?P<question>.*\S)\s*\[(?P<item>[^\[\]]+)\]\s*$")
+_TRAILER = re.compile(
+    r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(sum|average|avg|mean|count)\b[\s:]*|"
+    r"^\s*(notes?|source|nb|n\.b\.|comments?)\s*[:\-]|^\s*\*|"
+    r"^\s*(last\s+)?updated\b|^\s*prepared\s+by\b",
+    re.IGNORECASE,
+)
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An uploaded file: its name and bytes, hashed once so caches can key on the digest."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> SourceFile:
+        p = Path(path)
+        return cls(p.name, p.read_bytes())
+
+
+@dataclass
+class Settings:
+    """What the user can change on the Data page; part of a snapshot.
+
+    ``overrides``: per sheet key (``sheet_key(file, sheet)``) a dict with an optional ``kind``
+    (a table name or "ignore") and ``columns`` (canonical field -> header, "" to unmap).
+    ``scales``: dimension -> (min, max) where the header does not declare one.
+    ``sides``: group -> "tech" | "business" | "unknown", overriding the inference.
+    """
+
+    overrides: dict[str, dict] = field(default_factory=dict)
+    scales: dict[str, tuple[float, float]] = field(default_factory=dict)
+    sides: dict[str, str] = field(default_factory=dict)
+    tech_words: tuple[str, ...] = schema.DEFAULT_TECH_GROUPS
+    business_words: tuple[str, ...] = schema.DEFAULT_BUSINESS_GROUPS
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "overrides": self.overrides,
+                "scales": self.scales,
+                "sides": self.sides,
+                "tech_words": list(self.tech_words),
+                "business_words": list(self.business_words),
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        raw = json.loads(text or "{}")
+        return cls(
+            overrides=raw.get("overrides", {}),
+            scales={k: tuple(v) for k, v in raw.get("scales", {}).items()},
+            sides=raw.get("sides", {}),
+            tech_words=tuple(raw.get("tech_words", schema.DEFAULT_TECH_GROUPS)),
+            business_words=tuple(raw.get("business_words", schema.DEFAULT_BUSINESS_GROUPS)),
+        )
+
+
+def sheet_key(file: str, sheet: str) -> str:
+    return f"{file}::{sheet}"
+
+
+# --- outputs -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetReport:
+    """What the importer decided about one sheet; the Data page's mapping editor reads it."""
+
+    file: str
+    sheet: str
+    kind: str | None  # table name, or None when the sheet holds no recognisable table
+    reason: str
+    header_row: int | None = None
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> header
+    form: str = ""  # feedback: wide | long | survey; indicators: long | wide
+    extra_columns: list[str] = field(default_factory=list)  # metric or survey columns used
+    unused_columns: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+
+    @property
+    def key(self) -> str:
+        return sheet_key(self.file, self.sheet)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} › {self.sheet}" if self.sheet else self.file
+
+
+@dataclass
+class TableReport:
+    name: str
+    sources: list[tuple[str, str]]
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    columns: dict[str, str]
+
+    def to_dict(self) -> dict[str, object]:
+        first = self.sources[0] if self.sources else ("", "")
+        out: dict[str, object] = {
+            "source": {"file": first[0], "sheet": first[1]},
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_accepted,
+            "rows_rejected": self.rows_rejected,
+            "columns": self.columns,
+        }
+        if len(self.sources) > 1:
+            out["sources"] = [{"file": f, "sheet": s} for f, s in self.sources]
+        return out
+
+
+@dataclass
+class ImportResult:
+    """One result type for the Data page, the CLI's JSON and the tests."""
+
+    dataset: Dataset
+    sheets: list[SheetReport]
+    tables: dict[str, TableReport]
+    problems: list[Problem]
+    notes: list[Note]
+    rejected: dict[str, pd.DataFrame]  # table -> rows set aside, with their reason
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.tables)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "tables": {name: t.to_dict() for name, t in self.tables.items()},
+            "problems": [p.to_dict() for p in self.problems],
+            "notes": [n.to_dict() for n in self.notes],
+            "sheets": [
+                {
+                    "file": s.file,
+                    "sheet": s.sheet,
+                    "table": s.kind,
+                    "reason": s.reason,
+                    "header_row": s.header_row,
+                    "form": s.form or None,
+                }
+                for s in self.sheets
+            ],
+        }
+
+
+# --- header recognition ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> tuple[dict[str, list[tuple[str, str]]], list[str]]:
+    """Every normalised alias -> the (table, field) pairs it names."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for table in schema.TABLES:
+        for f in table.fields:
+            names = {
+                schema.normalise_header(f.label),
+                f.name.replace("_", " "),
+                *(schema.normalise_header(s) for s in f.synonyms),
+            }
+            for alias in names:
+                if alias:
+                    index.setdefault(alias, []).append((table.name, f.name))
+    return index, list(index)
+
+
+@lru_cache(maxsize=20_000)
+def match_header(header: str) -> tuple[tuple[str, str, float], ...]:
+    """(table, field, score 0..100) for every field a header could name, best first."""
+    norm = schema.normalise_header(header)
+    if not norm:
+        return ()
+    index, keys = _aliases()
+    scores: dict[tuple[str, str], float] = {}
+    for tf in index.get(norm, ()):
+        scores[tf] = 100.0
+    for alias, score, _ in process.extract(
+        norm, keys, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF, limit=20
+    ):
+        for tf in index[alias]:
+            scores[tf] = max(scores.get(tf, 0.0), float(score) - 2)
+    words = norm.split()
+    for n in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:n])
+        if len(prefix) >= 5 and prefix in index:
+            for tf in index[prefix]:
+                scores[tf] = max(scores.get(tf, 0.0), 88.0 - (len(words) - n))
+            break
+    return tuple(sorted(((t, f, s) for (t, f), s in scores.items()), key=lambda x: -x[2]))
+
+
+def _is_survey_header(header: str) -> bool:
+    return bool(_SURVEY_HEADER.match(header))
+
+
+def _fill_merged(sheet: RawSheet, rows: list[list[object]]) -> list[list[object]]:
+    """Copy each merged header cell's value across its range, within the header scan zone."""
+    if not sheet.merged:
+        return rows
+    rows = [list(r) for r in rows]
+    for (r0, c0), (r1, c1) in sheet.merged:
+        i0, j0 = r0 - (sheet.first_row - 1), c0 - sheet.first_col
+        if not 0 <= i0 < len(rows) or j0 < 0:
+            continue
+        value = rows[i0][j0] if j0 < len(rows[i0]) else ""
+        for i in range(i0, min(r1 - (sheet.first_row - 1) + 1, len(rows))):
+            for j in range(j0, c1 - sheet.first_col + 1):
+                while len(rows[i]) <= j:
+                    rows[i].append("")
+                if _blank(rows[i][j]):
+                    rows[i][j] = value
+    return rows
+
+
+def _blank(v: object) -> bool:
+    return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
+
+
+def find_header(sheet: RawSheet) -> tuple[int, list[str]] | None:
+    """The row that looks most like a header, and its texts (merged and two-row headers joined)."""
+    zone = _fill_merged(sheet, sheet.rows[:HEADER_SCAN_ROWS])
+    best, best_score = None, 0.0
+    for i, row in enumerate(zone):
+        cells = [clean_text(c) for c in row if not _blank(c)]
+        texts = [c for c in cells if not _numeric_text(c)]
+        if len(texts) < 2:
+            continue
+        hits = sum(1 for c in texts if match_header(c) or _is_survey_header(c))
+        score = hits + 0.2 * hits / len(cells)
+        if hits >= 2 and score > best_score + 0.25:
+            best, best_score = i, score
+    if best is None:
+        return None
+    row = zone[best]
+    above = zone[best - 1] if best > 0 else []
+    width = max(len(r) for r in sheet.rows) if sheet.rows else 0
+    headers: list[str] = []
+    seen: dict[str, int] = {}
+    for j in range(width):
+        text = clean_text(row[j]) if j < len(row) and not _blank(row[j]) else ""
+        if not text and j < len(above) and not _blank(above[j]):
+            text = clean_text(above[j])
+        if not text:
+            text = f"Column {col_letter(sheet.first_col + j)}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text} ({seen[text]})"
+        else:
+            seen[text] = 1
+        headers.append(text)
+    return best, headers
+
+
+def _numeric_text(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _assign(
+    table: schema.Table, headers: Sequence[str], fields: Iterable[str]
+) -> tuple[dict[str, int], float]:
+    """Greedy one-to-one mapping of fields to header columns; returns mapping and its score."""
+    allowed = set(fields)
+    candidates = []
+    for j, h in enumerate(headers):
+        for t, f, s in match_header(h):
+            if t == table.name and f in allowed:
+                candidates.append((s, table.field(f).signal, -j, f, j))
+    candidates.sort(reverse=True)
+    mapping: dict[str, int] = {}
+    used: set[int] = set()
+    score = 0.0
+    for s, signal, _, f, j in candidates:
+        if f in mapping or j in used:
+            continue
+        mapping[f] = j
+        used.add(j)
+        score += signal * s / 100
+    return mapping, score
+
+
+@dataclass
+class _Plan:
+    kind: str
+    score: float
+    mapping: dict[str, int]
+    form: str = ""
+    extra: list[int] = field(default_factory=list)
+
+
+def _plans(headers: list[str], sheet_name: str, file: str) -> list[_Plan]:
+    """Every table the headers could hold, best first."""
+    survey_cols = [j for j, h in enumerate(headers) if _is_survey_header(h)]
+    label = schema.normalise_header(sheet_name or Path(file).stem)
+    plans: list[_Plan] = []
+    for table in schema.TABLES:
+        names = [f.name for f in table.fields]
+        form, extra = "", []
+        if table.name == "feedback":
+            long_map, long_score = _assign(
+                table, headers, [n for n in names if n not in schema.FEEDBACK_RATING_FIELDS]
+            )
+            plain = [n for n in names if n not in ("dimension", "score")]
+            if len(survey_cols) >= 2:
+                mapping, score = _assign(
+                    table,
+                    [h if j not in survey_cols else "" for j, h in enumerate(headers)],
+                    [
+                        n
+                        for n in plain
+                        if n not in schema.FEEDBACK_RATING_FIELDS and n != "initiative"
+                    ],
+                )
+                form, extra, score = "survey", survey_cols, score + 3
+            elif "dimension" in long_map and "score" in long_map and "initiative" in long_map:
+                mapping, score, form = long_map, long_score, "long"
+            else:
+                mapping, score = _assign(table, headers, plain)
+                form = "wide"
+                if (
+                    not any(d in mapping for d in schema.FEEDBACK_RATING_FIELDS)
+                    or "initiative" not in mapping
+                ):
+                    continue
+        elif table.name == "indicators":
+            mapping, score = _assign(table, headers, names)
+            if "period" not in mapping:
+                continue
+            if "metric" in mapping and "value" in mapping:
+                form = "long"
+            else:
+                mapping.pop("metric", None)
+                mapping.pop("value", None)
+                used = set(mapping.values())
+                extra = [
+                    j
+                    for j in range(len(headers))
+                    if j not in used and not headers[j].startswith("Column ")
+                ]
+                if not extra:
+                    continue
+                form, score = "wide", score + 0.5 * min(len(extra), 4)
+        else:
+            mapping, score = _assign(table, headers, names)
+            if any(r not in mapping for r in table.required):
+                continue
+            if table.name == "stakeholders" and not {
+                "influence",
+                "interest",
+                "last_1on1",
+                "cadence",
+                "role",
+            } & set(mapping):
+                continue
+        if label and (
+            label in table.sheet_names
+            or any(label.startswith(n) for n in table.sheet_names if len(n) > 4)
+        ):
+            score += 2.5
+        plans.append(_Plan(table.name, score, mapping, form, extra))
+    plans.sort(key=lambda p: -p.score)
+    return plans
+
+
+def _apply_overrides(plan: _Plan, headers: list[str], override: dict) -> _Plan:
+    columns = override.get("columns") or {}
+    if not columns:
+        return plan
+    mapping = dict(plan.mapping)
+    by_name = {h: j for j, h in enumerate(headers)}
+    for f, header in columns.items():
+        mapping.pop(f, None)
+        if header and header in by_name:
+            j = by_name[header]
+            for other, col in list(mapping.items()):
+                if col == j:
+                    del mapping[other]
+            mapping[f] = j
+    extra = [j for j in plan.extra if j not in mapping.values()]
+    form = plan.form
+    if plan.kind == "feedback" and form != "survey":
+        form = "long" if "dimension" in mapping and "score" in mapping else "wide"
+    if plan.kind == "indicators":
+        form = "long" if "metric" in mapping and "value" in mapping else "wide"
+    return _Plan(plan.kind, plan.score, mapping, form, extra)
+
+
+def _forced_plan(kind: str, headers: list[str]) -> _Plan:
+    """The best mapping for a table the user says the sheet holds, even if unconvincing."""
+    table = schema.TABLE_BY_NAME[kind]
+    names = [f.name for f in table.fields]
+    if kind == "feedback":
+        survey = [j for j, h in enumerate(headers) if _is_survey_header(h)]
+        if len(survey) >= 2:
+            mapping, s = _assign(
+                table,
+                headers,
+                [
+                    n
+                    for n in names
+                    if n not in (*schema.FEEDBACK_RATING_FIELDS, "dimension", "score", "initiative")
+                ],
+            )
+            return _Plan(kind, s, mapping, "survey", survey)
+        mapping, s = _assign(table, headers, [n for n in names if n not in ("dimension", "score")])
+        return _Plan(kind, s, mapping, "wide")
+    mapping, s = _assign(table, headers, names)
+    if kind == "indicators":
+        if "metric" in mapping and "value" in mapping:
+            return _Plan(kind, s, mapping, "long")
+        used = set(mapping.values())
+        return _Plan(kind, s, mapping, "wide", [j for j in range(len(headers)) if j not in used])
+    return _Plan(kind, s, mapping)
+
+
+# --- one sheet ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """The rows of one sheet that belong to one table, before cross-sheet checks."""
+
+    report: SheetReport
+    frame: pd.DataFrame  # canonical columns, plus _row
+    raw: pd.DataFrame  # the original cells of every data row, headers as columns, plus _row
+    header_of: dict[str, str]  # canonical field -> original header
+
+
+def _sheet_frame(sheet: RawSheet, header_index: int, width: int) -> tuple[pd.DataFrame, np.ndarray]:
+    data = sheet.rows[header_index + 1 :]
+    frame = pd.DataFrame(data, columns=range(max((len(r) for r in data), default=0)), dtype=object)
+    frame = frame.reindex(columns=range(width))
+    rows = np.array(
+        [sheet.excel_row(header_index + 1 + i) for i in range(len(data))], dtype=np.int64
+    )
+    return frame, rows
+
+
+def _blank_mask(frame: pd.DataFrame) -> np.ndarray:
+    if frame.empty:
+        return np.zeros(len(frame), dtype=bool)
+    arr = frame.to_numpy(dtype=object)
+    blank = pd.isna(arr) | (arr == "")
+    return blank.all(axis=1)
+
+
+def _trailers(
+    frame: pd.DataFrame, keep: np.ndarray, mapped_count: int, key_col: int | None
+) -> list[int]:
+    """Positions of trailing totals/notes rows (walking up from the last non-blank row)."""
+    found: list[int] = []
+    positions = np.flatnonzero(keep)[::-1][:5]
+    arr = frame.to_numpy(dtype=object)
+    for pos in positions:
+        cells = [(j, v) for j, v in enumerate(arr[pos]) if not _blank(v)]
+        texts = [clean_text(v) for _, v in cells if isinstance(v, str)]
+        if texts and _TRAILER.match(texts[0]):
+            found.append(int(pos))
+            continue
+        if (
+            len(cells) == 1
+            and mapped_count >= 3
+            and isinstance(cells[0][1], str)
+            and (cells[0][0] != key_col or len(cells[0][1]) > 40)
+        ):
+            found.append(int(pos))
+            continue
+        break
+    return found
+
+
+def _read_sheet(
+    sheet: RawSheet, settings: Settings
+) -> tuple[SheetReport, _Chunk | None, list[Problem], list[Note]]:
+    notes = list(sheet.notes)
+    override = settings.overrides.get(sheet_key(sheet.file, sheet.sheet), {})
+    kind_override = override.get("kind")
+    label = f"Sheet '{sheet.sheet}'" if sheet.sheet else "The file"
+    if kind_override == IGNORE:
+        return (
+            SheetReport(sheet.file, sheet.sheet, None, "ignored at your request"),
+            None,
+            [],
+            notes,
+        )
+    found = find_header(sheet)
+    if found is None:
+        reason = "no row looks like a header (such as 'Initiative ID', 'Name', 'Objective(s)')"
+        if not any(any(not _blank(c) for c in r) for r in sheet.rows):
+            reason = "empty"
+        notes.append(
+            Note(f"{label} holds no table ({reason}); it was ignored.", sheet.file, sheet.sheet)
+        )
+        return SheetReport(sheet.file, sheet.sheet, None, reason), None, [], notes
+    h, headers = found
+    header_row = sheet.excel_row(h)
+    if kind_override in schema.TABLE_BY_NAME:
+        plan = _forced_plan(kind_override, headers)
+        reason = "chosen by you"
+    else:
+        plans = _plans(headers, sheet.sheet, sheet.file)
+        if not plans:
+            notes.append(
+                Note(
+                    f"{label} has headers ({', '.join(headers[:6])}"
+                    f"{'…' if len(headers) > 6 else ''})"
+                    " that match no table; it was ignored. Choose its table on the Data page if it "
+                    "holds data.",
+                    sheet.file,
+                    sheet.sheet,
+                )
+            )
+            return (
+                SheetReport(
+                    sheet.file, sheet.sheet, None, "headers match no table", header_row, headers
+                ),
+                None,
+                [],
+                notes,
+            )
+        plan = plans[0]
+        reason = f"recognised from {len(plan.mapping) + len(plan.extra)} matching headers"
+    plan = _apply_overrides(plan, headers, override)
+    table = schema.TABLE_BY_NAME[plan.kind]
+    used = set(plan.mapping.values()) | set(plan.extra)
+    report = SheetReport(
+        sheet.file,
+        sheet.sheet,
+        plan.kind,
+        reason,
+        header_row,
+        headers,
+        {f.name: headers[plan.mapping[f.name]] for f in table.fields if f.name in plan.mapping},
+        plan.form,
+        [headers[j] for j in plan.extra],
+        [h_ for j, h_ in enumerate(headers) if j not in used and not h_.startswith("Column ")],
+    )
+    frame, rows = _sheet_frame(sheet, h, len(headers))
+    blank = _blank_mask(frame)
+    key_col = plan.mapping.get(table.key) if table.key else None
+    trailer_pos = _trailers(frame, ~blank, len(plan.mapping), key_col)
+    for pos in trailer_pos:
+        text = next(clean_text(v) for v in frame.iloc[pos] if not _blank(v))
+        notes.append(
+            Note(
+                f"Row {rows[pos]} ('{text[:40]}') looks like a total or a note, not "
+                "data; it was skipped.",
+                sheet.file,
+                sheet.sheet,
+                int(rows[pos]),
+            )
+        )
+    keep = ~blank
+    keep[trailer_pos] = False
+    inner_blank = int(blank[: (np.flatnonzero(keep).max() + 1) if keep.any() else 0].sum())
+    if inner_blank:
+        notes.append(
+            Note(
+                f"{inner_blank} blank row(s) between the data were skipped.",
+                sheet.file,
+                sheet.sheet,
+            )
+        )
+    frame, rows = frame[keep], rows[keep]
+    raw = frame.copy()
+    raw.columns = headers
+    raw.insert(0, "_row", rows)
+    out = pd.DataFrame(
+        {f: frame.iloc[:, j].to_numpy() for f, j in plan.mapping.items()}, index=frame.index
+    )
+    for j in plan.extra:
+        out[f"__extra__{headers[j]}"] = frame.iloc[:, j].to_numpy()
+    out["_row"] = rows
+    report.rows_read = len(out)
+    if report.rows_read == 0:
+        notes.append(Note(f"{label} has headers but no data rows.", sheet.file, sheet.sheet))
+    return report, _Chunk(report, out, raw, dict(report.mapping)), [], notes
+
+
+# --- parsing a table's rows --------------------------------------------------------------------
+
+
+class _Collector:
+    """Gathers problems and rejected rows for one chunk, so every message names its cell."""
+
+    def __init__(self, chunk: _Chunk, table: str):
+        self.chunk = chunk
+        self.table = table
+        self.problems: list[Problem] = []
+        self.rejected: dict[int, str] = {}  # excel row -> reason
+
+    def warn_cells(
+        self,
+        rows: Iterable[int],
+        field_name: str,
+        values: Iterable[object],
+        messages: Iterable[str],
+    ) -> None:
+        header = self.chunk.header_of.get(field_name, field_name)
+        r = self.chunk.report
+        for row, value, msg in zip(rows, values, messages, strict=False):
+            self.problems.append(
+                Problem(
+                    "warning",
+                    msg,
+                    r.file,
+                    r.sheet,
+                    int(row),
+                    header,
+                    clean_text(value)[:120],
+                    self.table,
+                )
+            )
+
+    def reject(
+        self,
+        rows: Iterable[int],
+        message: str | Iterable[str],
+        field_name: str = "",
+        values: Iterable[object] | None = None,
+    ) -> None:
+        header = self.chunk.header_of.get(field_name, field_name) if field_name else ""
+        r = self.chunk.report
+        rows = list(rows)
+        msgs = [message] * len(rows) if isinstance(message, str) else list(message)
+        vals = list(values) if values is not None else [""] * len(rows)
+        for row, msg, value in zip(rows, msgs, vals, strict=False):
+            if int(row) in self.rejected:
+                continue
+            self.rejected[int(row)] = msg
+            self.problems.append(
+                Problem(
+                    "error",
+                    msg,
+                    r.file,
+                    r.sheet,
+                    int(row),
+                    header,
+                    clean_text(value)[:120] if not _blank(value) else "",
+                    self.table,
+                )
+            )
+
+
+def _parse_fields(
+    frame: pd.DataFrame, table: schema.Table, col: _Collector, skip: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Parse every mapped field of a chunk; unreadable values become missing with a warning."""
+    out = pd.DataFrame(index=frame.index)
+    for f in table.fields:
+        if f.name not in frame.columns or f.name in skip:
+            continue
+        series = frame[f.name]
+        dayfirst = guess_dayfirst(series) if f.kind in (Kind.DATE, Kind.PERIOD) else True
+        values, problems = coerce(series, parser_for(f.kind, f.name, dayfirst=dayfirst))
+        bad = problems.notna().to_numpy()
+        if bad.any():
+            suffix = "; the value was left empty (the rest of the row is kept)."
+            col.warn_cells(
+                frame["_row"].to_numpy()[bad],
+                f.name,
+                series.to_numpy()[bad],
+                (f"{f.label}: {p}{suffix}" for p in problems.to_numpy()[bad]),
+            )
+        out[f.name] = values
+    return out
+
+
+def _reject_missing_key(
+    frame: pd.DataFrame, parsed: pd.DataFrame, table: schema.Table, col: _Collector
+) -> pd.Series:
+    """Rows without their identifying field are set aside; returns the keep mask."""
+    if not table.key or table.key not in parsed.columns:
+        return pd.Series(True, index=parsed.index)
+    missing = parsed[table.key].isna()
+    label = table.field(table.key).label
+    if missing.any():
+        col.reject(
+            frame.loc[missing, "_row"],
+            f"This row has no {label}, which identifies it; it "
+            f"was set aside. Fill in the {label} and upload again.",
+            table.key,
+        )
+    return ~missing
+
+
+# --- assembling tables across sheets -----------------------------------------------------------
+
+
+def _concat(parts: list[pd.DataFrame], name: str) -> pd.DataFrame:
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return empty_table(name)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _dedupe_keys(parts: list[tuple[_Chunk, pd.DataFrame, _Collector]], table: schema.Table) -> None:
+    """Later rows repeating an ID are rejected; the message names the first row."""
+    first: dict[str, tuple[str, int]] = {}
+    label = table.field(table.key).label if table.key else ""
+    for chunk, parsed, col in parts:
+        if parsed.empty or table.key not in parsed.columns:
+            continue
+        keys = parsed[table.key].map(schema.fold_key)
+        rows = chunk.frame.loc[parsed.index, "_row"].to_numpy()
+        where = chunk.report.where
+        for k, row, value in zip(keys, rows, parsed[table.key], strict=False):
+            if k in first:
+                src, first_row = first[k]
+                place = f"row {first_row}" + ("" if src == where else f" of {src}")
+                col.reject(
+                    [row],
+                    f"Duplicate {label} '{value}': already used on {place}; this "
+                    "later row was set aside. Give it its own ID, or delete one of the two.",
+                    table.key,
+                    [value],
+                )
+            else:
+                first[k] = (where, int(row))
+
+
+def _drop_rejected(parsed: pd.DataFrame, chunk: _Chunk, col: _Collector) -> pd.DataFrame:
+    if not col.rejected:
+        return parsed
+    rows = chunk.frame.loc[parsed.index, "_row"]
+    return parsed[~rows.isin(col.rejected.keys()).to_numpy()]
+
+
+def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_Collector]]:
+    table = schema.TABLE_BY_NAME[name]
+    parts: list[tuple[_Chunk, pd.DataFrame, _Collector]] = []
+    for chunk in chunks:
+        col = _Collector(chunk, name)
+        parsed = _parse_fields(chunk.frame, table, col)
+        keep = _reject_missing_key(chunk.frame, parsed, table, col)
+        parsed = parsed[keep]
+        if name in ("initiatives", "objectives") and "name" in parsed.columns:
+            nameless = parsed["name"].isna()
+            if nameless.any():
+                col.warn_cells(
+                    chunk.frame.loc[parsed.index[nameless], "_row"],
+                    "name",
+                    [""] * int(nameless.sum()),
+                    [
+                        f"No name given; the ID '{i}' is used as its name."
+                        for i in parsed.loc[nameless, "id"]
+                    ],
+                )
+                parsed.loc[nameless, "name"] = parsed.loc[nameless, "id"]
+        if name == "glossary" and "plain" in parsed.columns:
+            empty = parsed["plain"].isna()
+            col.reject(
+                chunk.frame.loc[parsed.index[empty], "_row"],
+                "This term has no business wording; it was set aside.",
+                "plain",
+            )
+            parsed = parsed[~empty]
+        if name == "initiatives" and "target" in chunk.frame.columns:
+            labels = chunk.frame.loc[parsed.index, "target"].map(
+                lambda v: np.nan if _blank(v) else clean_text(v)
+            )
+            parsed["target_label"] = labels
+        parts.append((chunk, parsed, col))
+    if table.key:
+        _dedupe_keys(parts, table)
+    frames = []
+    for chunk, parsed, col in parts:
+        frames.append(_drop_rejected(parsed, chunk, col))
+    result = _concat(frames, name)
+    for c in empty_table(name).columns:
+        if c not in result.columns:
+            result[c] = (
+                [() for _ in range(len(result))]
+                if schema.TABLE_BY_NAME[name].fields
+                and c in {f.name for f in table.fields if f.kind is Kind.IDS}
+                else np.nan
+            )
+    return result[list(empty_table(name).columns)], [c for _, _, c in parts]
+
+
+def _dimension_of(text: object) -> str:
+    """A question or dimension label -> canonical dimension name (or the cleaned text)."""
+    raw = clean_text(text)
+    norm = schema.normalise_header(raw)
+    for d in schema.DIMENSIONS:
+        if norm in {schema.normalise_header(s) for s in (*d.synonyms, d.label, d.name)}:
+            return d.name
+    for d in schema.DIMENSIONS:
+        if any(k in norm for k in d.keywords):
+            return d.name
+    return raw
+
+
+def _is_comment_question(text: str) -> bool:
+    norm = schema.normalise_header(text)
+    comment = schema.FEEDBACK.field("comment")
+    return norm in {schema.normalise_header(s) for s in comment.synonyms} or norm.startswith(
+        ("comment", "remark", "anything else", "other feedback")
+    )
+
+
+def _rating_values(
+    values: pd.Series,
+    scale: tuple[float, float],
+    rows: np.ndarray,
+    label: str,
+    field_name: str,
+    raw: pd.Series,
+    col: _Collector,
+) -> pd.Series:
+    """Words onto the scale, out-of-range numbers to missing with a warning naming the cell."""
+    lo, hi = scale
+    arr = values.to_numpy(dtype=object)
+    out = np.full(len(arr), np.nan)
+    uniq = {}
+    for v in pd.unique(arr):
+        if isinstance(v, WordRating):
+            uniq[v] = v.on_scale(lo, hi)
+        elif isinstance(v, float) and not math.isnan(v):
+            uniq[v] = v
+    if uniq:
+        mapped = pd.Series(arr).map(lambda v: uniq.get(v, np.nan) if v is not None else np.nan)
+        out = mapped.to_numpy(dtype=float)
+    bad = (out < lo) | (out > hi)
+    if bad.any():
+        lo_s, hi_s = f"{lo:g}", f"{hi:g}"
+        col.warn_cells(
+            rows[bad],
+            field_name,
+            raw.to_numpy()[bad],
+            [
+                f"{label}: {v:g} is outside the {lo_s}–{hi_s} scale; the rating was left empty "
+                "(the rest of the row is kept). If this dimension uses another scale, write it "
+                "in the header, "
+                f"e.g. '{label} (1-7)', or set it on the Data page."
+                for v in out[bad]
+            ],
+        )
+        out[bad] = np.nan
+    return pd.Series(out, index=values.index)
+
+
+def _scale_for(dimension: str, header: str, settings: Settings) -> tuple[float, float]:
+    declared = schema.scale_from_header(header)
+    if declared:
+        return float(declared[0]), float(declared[1])
+    if dimension in settings.scales:
+        lo, hi = settings.scales[dimension]
+        return float(lo), float(hi)
+    return float(schema.DEFAULT_SCALE[0]), float(schema.DEFAULT_SCALE[1])
+
+
+def _feedback_chunk(
+    chunk: _Chunk, settings: Settings
+) -> tuple[pd.DataFrame, pd.DataFrame, _Collector]:
+    """One feedback sheet -> long ratings (with `_row`) and its comments."""
+    table = schema.FEEDBACK
+    col = _Collector(chunk, "feedback")
+    frame = chunk.frame
+    rows = frame["_row"].to_numpy()
+    skip = (*schema.FEEDBACK_RATING_FIELDS, "score", "dimension")
+    parsed = _parse_fields(frame, table, col, skip=skip)
+    form = chunk.report.form
+    base_cols = ["respondent", "group", "side", "initiative", "comment", "date"]
+    base = pd.DataFrame(
+        {c: parsed[c] if c in parsed.columns else np.nan for c in base_cols}, index=frame.index
+    )
+    base["_row"] = rows
+    pieces: list[pd.DataFrame] = []
+    comment_pieces: list[pd.DataFrame] = []
+    if form == "survey":
+        extra_cols = [c for c in frame.columns if c.startswith("__extra__")]
+        for c in extra_cols:
+            header = c[len("__extra__") :]
+            m = _SURVEY_HEADER.match(header)
+            question, item = m.group("question"), m.group("item").strip()
+            if _is_comment_question(question):
+                texts = coerce(frame[c], parser_for(Kind.TEXT))[0]
+                piece = base.assign(initiative=item, comment=texts)
+                comment_pieces.append(piece[piece["comment"].notna()])
+                continue
+            dim = _dimension_of(question)
+            values, probs = coerce(frame[c], parser_for(Kind.RATING))
+            chunk.header_of[c] = header
+            _warn_rating_problems(col, c, frame, probs, header)
+            scale = _scale_for(dim, header, settings)
+            rating = _rating_values(values, scale, rows, header, c, frame[c], col)
+            pieces.append(
+                base.assign(
+                    initiative=item,
+                    dimension=dim,
+                    rating=rating,
+                    scale_min=scale[0],
+                    scale_max=scale[1],
+                )
+            )
+        if "comment" in parsed.columns:
+            comment_pieces.append(base[base["comment"].notna()])
+    elif form == "long":
+        keep = _require_initiative(base, col)
+        dims = frame["dimension"].map(lambda v: np.nan if _blank(v) else _dimension_of(v))
+        no_dim = dims.isna() & keep
+        if no_dim.any():
+            col.reject(
+                rows[no_dim.to_numpy()],
+                "This row has no dimension, so its score cannot be placed; it was set aside.",
+                "dimension",
+            )
+        keep &= ~no_dim
+        values, probs = coerce(frame["score"], parser_for(Kind.RATING))
+        _warn_rating_problems(col, "score", frame, probs, chunk.header_of.get("score", "score"))
+        score_header = chunk.header_of.get("score", "")
+        rating = pd.Series(np.nan, index=frame.index)
+        scale_min = pd.Series(np.nan, index=frame.index)
+        scale_max = pd.Series(np.nan, index=frame.index)
+        for dim in pd.unique(dims[keep]):
+            sel = (dims == dim) & keep
+            scale = _scale_for(dim, score_header, settings)
+            rating[sel] = _rating_values(
+                values[sel],
+                scale,
+                rows[sel.to_numpy()],
+                table.field("score").label,
+                "score",
+                frame.loc[sel, "score"],
+                col,
+            )
+            scale_min[sel], scale_max[sel] = scale
+        piece = base.assign(dimension=dims, rating=rating, scale_min=scale_min, scale_max=scale_max)
+        pieces.append(piece[keep])
+        comment_pieces.append(
+            base[keep & base["comment"].notna()].drop_duplicates(
+                subset=["respondent", "initiative", "comment"]
+            )
+        )
+    else:
+        keep = _require_initiative(base, col)
+        for dim in schema.FEEDBACK_RATING_FIELDS:
+            if dim not in frame.columns:
+                continue
+            header = chunk.header_of.get(dim, dim)
+            values, probs = coerce(frame[dim], parser_for(Kind.RATING))
+            _warn_rating_problems(col, dim, frame, probs, header)
+            scale = _scale_for(dim, header, settings)
+            rating = _rating_values(values, scale, rows, header, dim, frame[dim], col)
+            pieces.append(
+                base[keep].assign(
+                    dimension=dim, rating=rating[keep], scale_min=scale[0], scale_max=scale[1]
+                )
+            )
+        comment_pieces.append(base[keep & base["comment"].notna()])
+    long = (
+        pd.concat(pieces, ignore_index=True)
+        if pieces
+        else base.iloc[0:0].assign(
+            dimension=np.nan, rating=np.nan, scale_min=np.nan, scale_max=np.nan
+        )
+    )
+    rated = long[long["rating"].notna()]
+    if form == "survey":
+        answered = set(rated["_row"]) | set(
+            pd.concat(comment_pieces)["_row"] if comment_pieces else []
+        )
+        empty_rows = [r for r in rows if r not in answered]
+        if empty_rows:
+            col.reject(empty_rows, "This response has no rating at all; it was set aside.")
+    comments = pd.concat(comment_pieces, ignore_index=True) if comment_pieces else base.iloc[0:0]
+    return rated, comments, col
+
+
+def _warn_rating_problems(
+    col: _Collector, field_name: str, frame: pd.DataFrame, probs: pd.Series, header: str
+) -> None:
+    bad = probs.notna().to_numpy()
+    if bad.any():
+        col.chunk.header_of.setdefault(field_name, header)
+        col.warn_cells(
+            frame["_row"].to_numpy()[bad],
+            field_name,
+            frame[field_name].to_numpy()[bad],
+            (
+                f"{header}: {p}; the rating was left empty (the rest of the row is kept)."
+                for p in probs.to_numpy()[bad]
+            ),
+        )
+
+
+def _require_initiative(base: pd.DataFrame, col: _Collector) -> pd.Series:
+    missing = base["initiative"].isna()
+    if missing.any():
+        col.reject(
+            base.loc[missing, "_row"],
+            "This row does not say which initiative it rates; "
+            "it was set aside. Fill in the initiative's ID or name.",
+            "initiative",
+        )
+    return ~missing
+
+
+def _resolve_refs(refs: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Initiative references (id or name, any case) -> ids; and a mask of unknown references."""
+    uniq = pd.unique(refs.dropna())
+    resolved = {u: lookup.get(schema.fold_key(u)) for u in uniq}
+    ids = refs.map(lambda v: resolved.get(v) or v if v is not None and v == v else v)
+    unknown = refs.map(lambda v: v is not None and v == v and resolved.get(v) is None)
+    return ids, unknown.astype(bool)
+
+
+def _suggest(ref: str, choices: dict[str, str]) -> str:
+    if not choices:
+        return ""
+    hit = process.extractOne(
+        schema.fold_key(ref), list(choices), scorer=fuzz.WRatio, score_cutoff=80
+    )
+    return f" Did you mean '{choices[hit[0]]}'?" if hit else ""
+
+
+def infer_side(
+    group: str,
+    tech_words: Iterable[str] = schema.DEFAULT_TECH_GROUPS,
+    business_words: Iterable[str] = schema.DEFAULT_BUSINESS_GROUPS,
+) -> str:
+    """A group's side from whole words in its name; tech wins ties ('Finance IT' is tech)."""
+    folded = " " + " ".join(re.split(r"[^0-9a-z&]+", group.casefold())) + " "
+
+    def hit(words: Iterable[str]) -> bool:
+        return any(f" {w.casefold()} " in folded for w in words)
+
+    if hit(tech_words):
+        return "tech"
+    if hit(business_words):
+        return "business"
+    return "unknown"
+
+
+def _feedback_table(
+    chunks: list[_Chunk], initiatives: pd.DataFrame, settings: Settings
+) -> tuple[
+    pd.DataFrame, pd.DataFrame, dict[str, str], dict[str, str], list[_Collector], list[Problem]
+]:
+    longs, comments, collectors = [], [], []
+    for i, chunk in enumerate(chunks):
+        rated, comm, col = _feedback_chunk(chunk, settings)
+        for frame in (rated, comm):
+            frame["_src"] = i
+        longs.append(rated)
+        comments.append(comm)
+        collectors.append(col)
+    long = pd.concat(longs, ignore_index=True) if longs else pd.DataFrame()
+    comm = pd.concat(comments, ignore_index=True) if comments else pd.DataFrame()
+    extra: list[Problem] = []
+    if long.empty:
+        cols = list(FEEDBACK_COLUMNS)
+        return (
+            pd.DataFrame(columns=cols),
+            pd.DataFrame(columns=list(COMMENT_COLUMNS)),
+            {},
+            {},
+            collectors,
+            extra,
+        )
+    # Initiative references -> ids.
+    lookup: dict[str, str] = {}
+    for ident, name in zip(initiatives["id"], initiatives["name"], strict=False):
+        lookup.setdefault(schema.fold_key(name), ident)
+    for ident in initiatives["id"]:
+        lookup[schema.fold_key(ident)] = ident
+    names = {
+        schema.fold_key(n): f"{i} {n}"
+        for i, n in zip(initiatives["id"], initiatives["name"], strict=False)
+    }
+    long["initiative_id"], unknown = _resolve_refs(long["initiative"], lookup)
+    if not comm.empty:
+        comm["initiative_id"], _ = _resolve_refs(comm["initiative"], lookup)
+    if len(initiatives) and unknown.any():
+        for (src, ref), rows in long[unknown].groupby(["_src", "initiative"])["_row"]:
+            col = collectors[src]
+            hint = _suggest(ref, names)
+            col.warn_cells(
+                sorted(set(rows))[:1],
+                "initiative",
+                [ref],
+                [
+                    f"Initiative '{ref}' is not in the initiatives table "
+                    f"({len(set(rows))} row(s) refer "
+                    f"to it); the ratings are kept under that name.{hint}"
+                ],
+            )
+    # Respondents: a stable pseudonym; names are never kept.
+    has_name = long["respondent"].notna()
+    key = np.where(
+        has_name,
+        long["respondent"]
+        .astype(object)
+        .map(lambda v: "n:" + schema.fold_key(v) if v == v and v is not None else ""),
+        "r:" + long["_src"].astype(str) + ":" + long["_row"].astype(str),
+    )
+    long["_key"] = key
+    if not comm.empty:
+        cname = comm["respondent"].notna()
+        comm["_key"] = np.where(
+            cname,
+            comm["respondent"]
+            .astype(object)
+            .map(lambda v: "n:" + schema.fold_key(v) if v == v and v is not None else ""),
+            "r:" + comm["_src"].astype(str) + ":" + comm["_row"].astype(str),
+        )
+    # De-duplicate a named respondent's repeated answer: the latest one counts.
+    named = long[has_name]
+    if not named.empty:
+        order = named.sort_values(["date", "_src", "_row"], na_position="first", kind="stable")
+        dup = order.duplicated(subset=["_key", "initiative_id", "dimension"], keep="last")
+        if dup.any():
+            latest = order[
+                ~order.duplicated(subset=["_key", "initiative_id", "dimension"], keep="last")
+            ].set_index(["_key", "initiative_id", "dimension"])["_row"]
+            for _, r in order[dup].iterrows():
+                kept = latest.get((r["_key"], r["initiative_id"], r["dimension"]))
+                collectors[r["_src"]].warn_cells(
+                    [r["_row"]],
+                    "respondent",
+                    [""],
+                    [
+                        f"The same respondent rated '{r['initiative_id']}' on "
+                        f"{schema.DIMENSION_BY_NAME.get(r['dimension']).label if r['dimension'] in schema.DIMENSION_BY_NAME else r['dimension']}"  # noqa: E501
+                        f" again on row {kept}; only the later answer counts."
+                    ],
+                )
+            long = long.drop(index=order.index[dup])
+    codes, _ = pd.factorize(long["_key"])
+    pseudonyms = dict(zip(long["_key"], [f"R{c + 1:05d}" for c in codes], strict=False))
+    long["respondent"] = long["_key"].map(pseudonyms)
+    if not comm.empty:
+        comm["respondent"] = comm["_key"].map(pseudonyms).fillna("R-")
+    # Groups: one spelling per folded name; sides from a column's majority, else the name.
+    for frame in (long, comm):
+        if frame.empty:
+            continue
+        frame["group"] = frame["group"].astype(object).where(frame["group"].notna(), "(no group)")
+    spelling: dict[str, str] = {}
+    for g in long["group"].value_counts().index:
+        spelling.setdefault(schema.fold_key(g), g)
+    long["group"] = long["group"].map(lambda g: spelling[schema.fold_key(g)])
+    if not comm.empty:
+        comm["group"] = comm["group"].map(lambda g: spelling.get(schema.fold_key(g), g))
+    sides: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    declared = (
+        long[long["side"].notna()].groupby("group")["side"].agg(lambda s: s.value_counts().index[0])
+        if long["side"].notna().any()
+        else pd.Series(dtype=str)
+    )
+    for g in pd.unique(long["group"]):
+        if g in declared.index:
+            sides[g], sources[g] = declared[g], "from the file"
+        else:
+            sides[g], sources[g] = (
+                infer_side(g, settings.tech_words, settings.business_words),
+                "inferred from the name",
+            )
+        if g in settings.sides and settings.sides[g] in ("tech", "business", "unknown"):
+            sides[g], sources[g] = settings.sides[g], "set by you"
+    unknown_groups = [g for g, s in sides.items() if s == "unknown"]
+    if unknown_groups:
+        extra.append(
+            Problem(
+                "warning",
+                f"The side (tech or business) of {len(unknown_groups)} group(s) could not "
+                f"be inferred: {', '.join(unknown_groups[:8])}. Their ratings count for their "
+                "group "
+                "but for neither side; assign them on the Data page or add a Side column.",
+                table="feedback",
+                column="Group",
+            )
+        )
+    long["side"] = long["group"].map(sides)
+    long["score"] = (
+        100 * (long["rating"] - long["scale_min"]) / (long["scale_max"] - long["scale_min"])
+    )
+    long["date"] = pd.to_datetime(long["date"], errors="coerce")
+    feedback = long[list(FEEDBACK_COLUMNS)].reset_index(drop=True)
+    for c in ("respondent", "group", "side", "initiative_id", "dimension"):
+        feedback[c] = feedback[c].astype(str)
+    if comm.empty:
+        comments_out = pd.DataFrame(columns=list(COMMENT_COLUMNS))
+    else:
+        comm["side"] = comm["group"].map(sides).fillna("unknown")
+        comm["date"] = pd.to_datetime(comm["date"], errors="coerce")
+        comments_out = comm[list(COMMENT_COLUMNS)].reset_index(drop=True)
+    return feedback, comments_out, sides, sources, collectors, extra
+
+
+def _indicator_table(chunks: list[_Chunk]) -> tuple[pd.DataFrame, list[_Collector]]:
+    table = schema.INDICATORS
+    frames, collectors = [], []
+    for chunk in chunks:
+        col = _Collector(chunk, "indicators")
+        frame = chunk.frame
+        parsed = _parse_fields(frame, table, col, skip=("value",))
+        rows = frame["_row"]
+        missing = parsed["period"].isna()
+        if missing.any():
+            col.reject(
+                rows[missing],
+                "This row has no readable period (month, quarter or date); it was set aside.",
+                "period",
+                frame.loc[missing, "period"],
+            )
+        scope = (
+            parsed["scope"] if "scope" in parsed.columns else pd.Series(np.nan, index=frame.index)
+        )
+        scope = scope.where(scope.notna(), "All")
+        if chunk.report.form == "long":
+            values, probs = coerce(frame["value"], parser_for(Kind.NUMBER))
+            bad = probs.notna()
+            col.warn_cells(
+                rows[bad],
+                "value",
+                frame.loc[bad, "value"],
+                [f"Value: {p}; the row was left out of the charts." for p in probs[bad]],
+            )
+            metric = parsed["metric"].map(_metric_name)
+            long = pd.DataFrame(
+                {
+                    "period": parsed["period"],
+                    "scope": scope,
+                    "metric": metric,
+                    "value": values,
+                    "_row": rows,
+                }
+            )
+            no_metric = long["metric"].isna() & ~missing
+            if no_metric.any():
+                col.reject(
+                    rows[no_metric],
+                    "This row does not name its metric; it was set aside.",
+                    "metric",
+                )
+            long = long[~missing & ~no_metric]
+        else:
+            pieces = []
+            for c in [c for c in frame.columns if c.startswith("__extra__")]:
+                header = c[len("__extra__") :]
+                chunk.header_of[c] = header
+                values, probs = coerce(frame[c], parser_for(Kind.NUMBER))
+                bad = probs.notna()
+                col.warn_cells(
+                    rows[bad],
+                    c,
+                    frame.loc[bad, c],
+                    [f"{header}: {p}; the value was left empty." for p in probs[bad]],
+                )
+                pieces.append(
+                    pd.DataFrame(
+                        {
+                            "period": parsed["period"],
+                            "scope": scope,
+                            "metric": _metric_name(header),
+                            "value": values,
+                            "_row": rows,
+                        }
+                    )[~missing]
+                )
+            long = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
+        if not long.empty:
+            long = long[pd.notna(long["value"])]
+            frames.append(long)
+        collectors.append(col)
+    if not frames:
+        return empty_table("indicators"), collectors
+    out = pd.concat(frames, ignore_index=True)
+    out["period"] = pd.to_datetime(out["period"])
+    out["value"] = out["value"].astype(float)
+    out = out.groupby(["period", "scope", "metric"], as_index=False, sort=True)["value"].last()
+    return out[["period", "scope", "metric", "value"]], collectors
+
+
+def _metric_name(text: object) -> object:
+    if _blank(text):
+        return np.nan
+    norm = schema.normalise_header(text)
+    for name, synonyms in schema.INDICATOR_METRICS.items():
+        if norm in {schema.normalise_header(s) for s in synonyms} or norm == name.replace("_", " "):
+            return name
+    return clean_text(text)
+
+
+def _check_references(
+    initiatives: pd.DataFrame,
+    objectives: pd.DataFrame,
+    init_cols: list[_Collector],
+    init_chunks: list[_Chunk],
+) -> pd.DataFrame:
+    """Canonicalise objective and dependency IDs; warn (and keep the row) for unknown ones."""
+    if initiatives.empty:
+        return initiatives
+    obj_ids = {schema.fold_key(i): i for i in objectives["id"]}
+    init_ids = {schema.fold_key(i): i for i in initiatives["id"]}
+    rows_by_id = {}
+    for chunk, col in zip(init_chunks, init_cols, strict=False):
+        if "id" in chunk.frame.columns:
+            for ident, row in zip(chunk.frame["id"], chunk.frame["_row"], strict=False):
+                if not _blank(ident):
+                    rows_by_id.setdefault(schema.fold_key(clean_text(ident)), (col, int(row)))
+
+    def fix(ids: tuple, known: dict[str, str], field_name: str, owner: str) -> tuple:
+        out = []
+        for ref in ids if isinstance(ids, tuple) else ():
+            k = schema.fold_key(ref)
+            if field_name == "depends_on" and k == schema.fold_key(owner):
+                col, row = rows_by_id.get(schema.fold_key(owner), (None, None))
+                if col:
+                    col.warn_cells(
+                        [row],
+                        field_name,
+                        [ref],
+                        [f"'{ref}' depends on itself; that dependency was ignored."],
+                    )
+                continue
+            if k in known:
+                out.append(known[k])
+            else:
+                out.append(ref)
+                if known or field_name == "depends_on":
+                    col, row = rows_by_id.get(schema.fold_key(owner), (None, None))
+                    what = "objectives" if field_name == "objective_ids" else "initiatives"
+                    if col and (field_name == "depends_on" or not objectives.empty):
+                        col.warn_cells(
+                            [row],
+                            field_name,
+                            [ref],
+                            [
+                                f"'{ref}' is not in the {what} table; the reference is kept but "
+                                "leads nowhere. Check the ID for a typo."
+                            ],
+                        )
+        return tuple(out)
+
+    initiatives = initiatives.copy()
+    initiatives["objective_ids"] = [
+        fix(v, obj_ids, "objective_ids", o)
+        for v, o in zip(initiatives["objective_ids"], initiatives["id"], strict=False)
+    ]
+    initiatives["depends_on"] = [
+        fix(v, init_ids, "depends_on", o)
+        for v, o in zip(initiatives["depends_on"], initiatives["id"], strict=False)
+    ]
+    return initiatives
+
+
+def _stakeholder_sides(stakeholders: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    if stakeholders.empty:
+        return stakeholders
+    st = stakeholders.copy()
+    inferred = st["group"].map(
+        lambda g: (
+            infer_side(str(g), settings.tech_words, settings.business_words)
+            if isinstance(g, str)
+            else "unknown"
+        )
+    )
+    st["side"] = st["side"].where(st["side"].notna(), inferred)
+    st["cadence"] = st["cadence"].where(st["cadence"].notna(), schema.DEFAULT_CADENCE)
+    return st
+
+
+def _rejected_frame(chunks: list[_Chunk], collectors: list[_Collector], table: str) -> pd.DataFrame:
+    """Rows set aside, with the original cells, so the user can fix and re-upload them.
+
+    A respondent column is blanked: names are only ever used to count people once.
+    """
+    parts = []
+    for chunk, col in zip(chunks, collectors, strict=False):
+        if not col.rejected:
+            continue
+        raw = chunk.raw[chunk.raw["_row"].isin(col.rejected.keys())].copy()
+        if table == "feedback" and "respondent" in chunk.header_of:
+            raw[chunk.header_of["respondent"]] = "(hidden)"
+        raw.insert(0, "Reason", raw["_row"].map(col.rejected))
+        raw.insert(0, "Sheet", chunk.report.sheet)
+        raw.insert(0, "File", chunk.report.file)
+        raw = raw.rename(columns={"_row": "Row"})
+        raw = raw[
+            [
+                "File",
+                "Sheet",
+                "Row",
+                "Reason",
+                *[c for c in raw.columns if c not in ("File", "Sheet", "Row", "Reason")],
+            ]
+        ]
+        parts.append(
+            raw.map(
+                lambda v: clean_text(v) if not _blank(v) and not isinstance(v, (int, float)) else v
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=["File", "Sheet", "Row", "Reason"])
+    return pd.concat(parts, ignore_index=True)
+
+
+# --- the whole import --------------------------------------------------------------------------
+
+
+def read_sources(
+    sources: Sequence[SourceFile], limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None
+) -> tuple[list[RawSheet], list[Problem]]:
+    """Parse files to raw sheets; unreadable files become one error each, never an exception."""
+    sheets: list[RawSheet] = []
+    problems: list[Problem] = []
+    for i, src in enumerate(sources):
+        if progress:
+            progress(0.5 * i / max(len(sources), 1), f"Reading {src.name}")
+        try:
+            sheets.extend(read_file(src.data, src.name, limits))
+        except UnreadableFile as exc:
+            problems.append(Problem("error", str(exc), src.name))
+        except MemoryError:
+            problems.append(
+                Problem(
+                    "error",
+                    "The file is too large to read in the memory "
+                    "available. Split it into smaller files.",
+                    src.name,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - a reader bug must not become a traceback
+            problems.append(
+                Problem(
+                    "error",
+                    "The file could not be read "
+                    f"({type(exc).__name__}: {str(exc)[:120]}). Open it in your "
+                    "spreadsheet program, save it as .xlsx or .csv, and upload "
+                    "again.",
+                    src.name,
+                )
+            )
+    return sheets, problems
+
+
+def build(
+    sheets: Sequence[RawSheet],
+    settings: Settings | None = None,
+    read_problems: Sequence[Problem] = (),
+    name: str = "Uploaded data",
+    fingerprint: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Raw sheets -> dataset and report. Pure and deterministic, so it is cheap to re-run after
+    the user corrects a mapping (the raw sheets are cached by the caller)."""
+    settings = settings or Settings()
+    problems: list[Problem] = list(read_problems)
+    notes: list[Note] = []
+    reports: list[SheetReport] = []
+    chunks: dict[str, list[_Chunk]] = {t.name: [] for t in schema.TABLES}
+    for i, sheet in enumerate(sheets):
+        if progress:
+            progress(
+                0.5 + 0.3 * i / max(len(sheets), 1), f"Recognising {sheet.sheet or sheet.file}"
+            )
+        try:
+            report, chunk, probs, sheet_notes = _read_sheet(sheet, settings)
+        except Exception as exc:  # noqa: BLE001 - report, never crash
+            problems.append(
+                Problem(
+                    "error",
+                    f"This sheet could not be interpreted ({type(exc).__name__}"
+                    f": {str(exc)[:120]}).",
+                    sheet.file,
+                    sheet.sheet,
+                )
+            )
+            continue
+        reports.append(report)
+        problems.extend(probs)
+        notes.extend(sheet_notes)
+        if chunk is not None:
+            chunks[report.kind].append(chunk)
+    if progress:
+        progress(0.85, "Checking values")
+    collectors: dict[str, list[_Collector]] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    for name in ("objectives", "initiatives", "stakeholders", "glossary"):
+        tables[name], collectors[name] = _simple_table(chunks[name], name)
+    tables["initiatives"] = _check_references(
+        tables["initiatives"],
+        tables["objectives"],
+        collectors["initiatives"],
+        chunks["initiatives"],
+    )
+    tables["stakeholders"] = _stakeholder_sides(tables["stakeholders"], settings)
+    feedback, comments, sides, _, collectors["feedback"], extra = _feedback_table(
+        chunks["feedback"], tables["initiatives"], settings
+    )
+    problems.extend(extra)
+    tables["indicators"], collectors["indicators"] = _indicator_table(chunks["indicators"])
+    for name in ("objectives", "initiatives", "stakeholders", "glossary", "indicators"):
+        tables[name], vproblems = validation.check(name, tables[name])
+        problems.extend(vproblems)
+    if chunks["feedback"] and tables["initiatives"].empty:
+        problems.append(
+            Problem(
+                "warning",
+                "No initiatives table was found, so initiatives are "
+                "known only by the names the feedback uses. Add an Initiatives "
+                "sheet for names, teams, objectives and WHYs.",
+                table="initiatives",
+            )
+        )
+    # Reports per table.
+    table_reports: dict[str, TableReport] = {}
+    rejected: dict[str, pd.DataFrame] = {}
+    for name, cs in chunks.items():
+        cols = collectors.get(name, [])
+        for col in cols:
+            problems.extend(col.problems)
+            col.chunk.report.rows_rejected = len(col.rejected)
+        if not cs:
+            continue
+        rows_read = sum(c.report.rows_read for c in cs)
+        n_rejected = sum(len(c.rejected) for c in cols)
+        accepted = len(feedback) if name == "feedback" else len(tables[name])
+        if name != "feedback" and name != "indicators":
+            for c, col in zip(cs, cols, strict=False):
+                c.report.rows_accepted = c.report.rows_read - len(col.rejected)
+        table_reports[name] = TableReport(
+            name,
+            [(c.report.file, c.report.sheet) for c in cs],
+            rows_read,
+            accepted,
+            n_rejected,
+            dict(cs[0].report.mapping),
+        )
+        rejected[name] = _rejected_frame(cs, cols, name)
+    dims = [d.name for d in schema.DIMENSIONS if d.name in set(feedback["dimension"])]
+    dims += sorted(set(feedback["dimension"]) - set(dims))
+    dataset = Dataset(
+        initiatives=tables["initiatives"],
+        objectives=tables["objectives"],
+        feedback=feedback,
+        comments=comments,
+        indicators=tables["indicators"],
+        stakeholders=tables["stakeholders"],
+        glossary=tables["glossary"],
+        group_sides=sides,
+        dimensions={
+            d: schema.DIMENSION_BY_NAME[d].label if d in schema.DIMENSION_BY_NAME else d
+            for d in dims
+        },
+        name=name,
+        fingerprint=fingerprint
+        or hashlib.sha256(
+            (settings.to_json() + repr([(s.file, s.sheet, len(s.rows)) for s in sheets])).encode()
+        ).hexdigest()[:16],
+    )
+    problems.sort(key=lambda p: (p.severity != "error", p.file, p.sheet, p.row or 0))
+    if not table_reports and not any(p.severity == "error" and not p.row for p in problems):
+        problems.append(
+            Problem(
+                "error",
+                "No usable table was found. The workbench looks for "
+                "headers such as 'Initiative ID', 'Name', 'Objective(s)' (see "
+                "the template on the Data page).",
+            )
+        )
+    if progress:
+        progress(1.0, "Done")
+    return ImportResult(dataset, reports, table_reports, problems, notes, rejected)
+
+
+def import_files(
+    sources: Sequence[SourceFile],
+    settings: Settings | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    name: str | None = None,
+) -> ImportResult:
+    """Files -> dataset and report, in one call (the CLI and tests use this)."""
+    sheets, problems = read_sources(sources, limits, progress)
+    settings = settings or Settings()
+    digest = hashlib.sha256(("".join(s.sha for s in sources) + settings.to_json()).encode())
+    return build(
+        sheets,
+        settings,
+        problems,
+        name=name or ", ".join(s.name for s in sources) or "Uploaded data",
+        fingerprint=digest.hexdigest()[:16],
+        progress=progress,
+    )
+
+
+def import_paths(
+    paths: Sequence[str | Path], settings: Settings | None = None, limits: Limits = DEFAULT_LIMITS
+) -> ImportResult:
+    return import_files([SourceFile.from_path(p) for p in paths], settings, limits)

@@ -1,0 +1,73 @@
+"""Value rules on the parsed tables, checked with pandera so every failure is gathered at once.
+
+Parsing (``alignment.values``) decides whether a cell can be read; these rules decide whether a
+readable value makes sense (a negative weight, an effort below zero). A failing value is dropped
+with a warning naming the row, never the whole row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from alignment import schema
+from alignment.problems import Problem
+
+_NON_NEGATIVE = {
+    ("objectives", "weight"): "a weight cannot be negative",
+    ("initiatives", "effort"): "an effort cannot be negative",
+}
+
+
+def _schema_for(table: str) -> pa.DataFrameSchema | None:
+    columns = {}
+    for (t, column), message in _NON_NEGATIVE.items():
+        if t == table:
+            columns[column] = pa.Column(
+                object,
+                nullable=True,
+                coerce=False,
+                checks=pa.Check(
+                    lambda s: pd.to_numeric(s, errors="coerce").fillna(0) >= 0,
+                    element_wise=False,
+                    error=message,
+                ),
+            )
+    if not columns:
+        return None
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def check(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Apply the table's value rules; failing values become missing, each with a warning."""
+    rules = _schema_for(table)
+    if rules is None or frame.empty:
+        return frame, []
+    try:
+        rules.validate(frame, lazy=True)
+        return frame, []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems: list[Problem] = []
+    frame = frame.copy()
+    label_of = {f.name: f.label for f in schema.TABLE_BY_NAME[table].fields}
+    key = schema.TABLE_BY_NAME[table].key
+    for _, case in cases.iterrows():
+        column, index = case["column"], case["index"]
+        if index is None or (isinstance(index, float) and np.isnan(index)):
+            continue
+        message = _NON_NEGATIVE.get((table, column), str(case["check"]))
+        ident = frame.at[index, key] if key else ""
+        problems.append(
+            Problem(
+                "warning",
+                f"{label_of.get(column, column)} of '{ident}': {message}; the value was left "
+                "empty.",
+                column=label_of.get(column, column),
+                value=str(case["failure_case"]),
+                table=table,
+            )
+        )
+        frame.at[index, column] = np.nan
+    return frame, problems
