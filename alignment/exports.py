@@ -52,7 +52,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _cell_value(value: object) -> object:
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None

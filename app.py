@@ -1,0 +1,35 @@
+"""Alignment Workbench: entry point. Navigation, the shared sidebar, and data loading.
+
+Run with ``streamlit run app.py``. The app opens on the bundled demo workbook; the Data page
+replaces it with the user's own files.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import loader, state
+
+st.set_page_config(page_title="Alignment Workbench", page_icon=":material/join_inner:",
+                   layout="wide")
+
+PAGES = {
+    "": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+    "Your data": [
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    ],
+}
+
+result = loader.load(show_progress=True)
+with st.sidebar:
+    st.markdown("### Alignment Workbench")
+    dataset = result.dataset
+    source = "Demo workbook" if state.is_demo() else "Your files"
+    st.caption(f"**{source}** · {len(dataset.initiatives)} initiatives · "
+               f"{dataset.feedback['respondent'].nunique() if dataset.has_feedback else 0} "
+               "respondents")
+
+page = st.navigation(PAGES)
+page.run()

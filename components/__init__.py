@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces. Pages import these and ``alignment``; never the reverse."""

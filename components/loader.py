@@ -1,0 +1,110 @@
+"""Loading data into the session: the demo at start, the user's files after an upload.
+
+Raw sheets are cached by file digest (``st.cache_resource``: they are large, read-only grids,
+and a copy per rerun would cost more than the parse), so correcting a column mapping re-runs
+only the fast interpretation step. The finished ``ImportResult`` lives in the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from alignment.ingest import ImportResult, SourceFile, build
+from alignment.problems import Problem, UnreadableFile
+from alignment.readers import Limits, RawSheet, read_file
+from components import state
+from components.state import Keys
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PATH = ROOT / "sample_data" / "demo_workbook.xlsx"
+DEMO_NAME = "Demo workbook"
+
+
+def upload_limit_mb() -> int:
+    """The per-file upload limit the server enforces, also used by the importer's own check."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def limits() -> Limits:
+    return Limits(max_file_bytes=upload_limit_mb() * 1024 * 1024)
+
+
+@st.cache_resource(show_spinner=False)
+def demo_source() -> SourceFile:
+    return SourceFile(DEMO_PATH.name, DEMO_PATH.read_bytes())
+
+
+@st.cache_resource(show_spinner=False, max_entries=6, ttl=3600)
+def _raw_sheets(sha: str, _source: SourceFile, _limits: Limits) -> tuple[list[RawSheet],
+                                                                        list[Problem]]:
+    """Parse one file; keyed by its digest only (the underscored arguments are not hashed)."""
+    try:
+        return read_file(_source.data, _source.name, _limits), []
+    except UnreadableFile as exc:
+        return [], [Problem("error", str(exc), _source.name)]
+    except MemoryError:
+        return [], [Problem("error", "The file is too large to read in the memory available. "
+                            "Split it into smaller files.", _source.name)]
+    except Exception as exc:  # noqa: BLE001 - never a traceback on a page
+        return [], [Problem("error", f"The file could not be read ({type(exc).__name__}). Open "
+                            "it in your spreadsheet program, save it as .xlsx or .csv and upload "
+                            "it again.", _source.name)]
+
+
+def current_sources() -> tuple[SourceFile, ...]:
+    return state.sources() or (demo_source(),)
+
+
+def load(show_progress: bool = False) -> ImportResult:
+    """The import of the current sources with the current settings, recomputed only on change."""
+    sources = current_sources()
+    settings = state.settings()
+    key = (tuple(s.sha for s in sources), settings.to_json())
+    if state.get(Keys.RESULT_KEY) == key and state.result() is not None:
+        return state.result()
+    bar = st.progress(0.0, text="Reading your files…") if show_progress else None
+
+    def progress(fraction: float, message: str) -> None:
+        if bar is not None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+    started = time.perf_counter()
+    sheets: list[RawSheet] = []
+    problems: list[Problem] = []
+    lim = limits()
+    for i, src in enumerate(sources):
+        progress(0.4 * i / len(sources), f"Reading {src.name}…")
+        s, p = _raw_sheets(src.sha, src, lim)
+        sheets.extend(s)
+        problems.extend(p)
+    name = DEMO_NAME if state.is_demo() else ", ".join(s.name for s in sources)
+    fingerprint = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    result = build(sheets, settings, problems, name=name, fingerprint=fingerprint,
+                   progress=lambda f, m: progress(0.4 + 0.6 * f, m))
+    state.put(Keys.LOAD_SECONDS, time.perf_counter() - started)
+    if bar is not None:
+        bar.empty()
+    state.put(Keys.RESULT, result)
+    state.put(Keys.RESULT_KEY, key)
+    return result
+
+
+def use_uploads(files: list) -> bool:
+    """Switch the session to newly uploaded files; True when something changed."""
+    signature = tuple((f.name, f.size, getattr(f, "file_id", "")) for f in files)
+    if not files or signature == state.get(Keys.UPLOAD_SIGNATURE):
+        return False
+    state.put(Keys.SOURCES, tuple(SourceFile(f.name, f.getvalue()) for f in files))
+    state.put(Keys.UPLOAD_SIGNATURE, signature)
+    state.set_settings(type(state.settings())())
+    return True
+
+
+def use_demo() -> None:
+    for key in (Keys.SOURCES, Keys.UPLOAD_SIGNATURE, Keys.SETTINGS):
+        st.session_state.pop(key, None)
+    state.put(Keys.UPLOADER_NONCE, state.get(Keys.UPLOADER_NONCE, 0) + 1)

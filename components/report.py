@@ -1,0 +1,249 @@
+"""The import report: what was recognised, the column mapping (editable), problems, set-aside rows.
+
+Every correction the user makes here lands in ``Settings`` and the import re-runs at once from
+the cached raw sheets; the widgets are keyed by a version number so that after a re-run each
+select box shows the mapping as it now is, not a stale choice.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+
+import pandas as pd
+import streamlit as st
+
+from alignment import schema
+from alignment.dataset import Dataset
+from alignment.ingest import ImportResult, SheetReport
+from alignment.problems import problems_frame
+from components import state
+from components.downloads import frame_downloads
+
+NOT_USED = "— not used —"
+IGNORE_LABEL = "Nothing: ignore this sheet"
+SIDE_CHOICES = {"tech": "Tech", "business": "Business", "unknown": "Unassigned"}
+_VERSION = "aw_mapping_version"
+
+
+def _version() -> int:
+    return st.session_state.get(_VERSION, 0)
+
+
+def _bump() -> None:
+    st.session_state[_VERSION] = _version() + 1
+
+
+def _update_override(sheet_key: str, **change: object) -> None:
+    settings = copy.deepcopy(state.settings())
+    entry = settings.overrides.setdefault(sheet_key, {})
+    if "kind" in change:
+        entry["kind"] = change["kind"]
+        entry.pop("columns", None)
+    if "column" in change:
+        field_name, header = change["column"]  # type: ignore[misc]
+        entry.setdefault("columns", {})[field_name] = header
+    state.set_settings(settings)
+    _bump()
+
+
+def _on_kind(sheet_key: str, widget: str, labels: dict[str, str]) -> None:
+    choice = st.session_state[widget]
+    kind = "ignore" if choice == IGNORE_LABEL else labels[choice]
+    _update_override(sheet_key, kind=kind)
+
+
+def _on_column(sheet_key: str, field_name: str, widget: str) -> None:
+    choice = st.session_state[widget]
+    _update_override(sheet_key, column=(field_name, "" if choice == NOT_USED else choice))
+
+
+def summary(result: ImportResult) -> None:
+    """Headline counts per table and the problem tally."""
+    if not result.tables:
+        st.error("No usable table was found in these files. The messages below say why; the "
+                 "template on this page shows the headers the workbench looks for.",
+                 icon=":material/error:")
+        return
+    cols = st.columns(min(len(result.tables), 6))
+    for col, (name, t) in zip(cols, result.tables.items(), strict=False):
+        unit = "ratings" if name == "feedback" else "rows"
+        col.metric(f"{schema.TABLE_BY_NAME[name].label} ({unit})", f"{t.rows_accepted:,}",
+                   delta=f"-{t.rows_rejected:,} set aside" if t.rows_rejected else None,
+                   help=f"{t.rows_read:,} data rows read from "
+                        + "; ".join(f"{f} › {s}" if s else f for f, s in t.sources))
+    errors, warnings = len(result.errors), len(result.warnings)
+    if errors or warnings:
+        st.warning(f"{errors} error(s) and {warnings} warning(s): see *Problems* below. Errors "
+                   "are rows set aside (download them, fix them, upload again); warnings are "
+                   "values left empty or references that lead nowhere.", icon=":material/warning:")
+    else:
+        st.success("Everything was read without a problem.", icon=":material/check_circle:")
+
+
+def _sheet_title(sheet: SheetReport) -> str:
+    if sheet.kind is None:
+        return f"{sheet.where} — ignored ({sheet.reason})"
+    label = schema.TABLE_BY_NAME[sheet.kind].label
+    form = f", {sheet.form} form" if sheet.form else ""
+    rejected = f", {sheet.rows_rejected} set aside" if sheet.rows_rejected else ""
+    return f"{sheet.where} — {label}{form}: {sheet.rows_read} rows{rejected}"
+
+
+def sheets(result: ImportResult) -> None:
+    """One expander per sheet: the table it holds and the column mapping, both editable."""
+    labels = {t.label: t.name for t in schema.TABLES}
+    for i, sheet in enumerate(result.sheets):
+        with st.expander(_sheet_title(sheet), expanded=False,
+                         icon=":material/table:" if sheet.kind else ":material/block:"):
+            if not sheet.headers:
+                st.caption("No header row was found in this sheet, so there is nothing to map.")
+                continue
+            if sheet.header_row:
+                st.caption(f"Header found on row {sheet.header_row}. Decision: {sheet.reason}.")
+            options = [*labels, IGNORE_LABEL]
+            current = (schema.TABLE_BY_NAME[sheet.kind].label if sheet.kind else IGNORE_LABEL)
+            widget = f"kind::{i}::{sheet.key}::{_version()}"
+            st.selectbox("This sheet holds", options, index=options.index(current), key=widget,
+                         on_change=_on_kind, args=(sheet.key, widget, labels),
+                         help="Change it if the workbench guessed wrong; the import re-runs.")
+            if sheet.kind:
+                _mapping_editor(i, sheet)
+
+
+def _mapping_editor(i: int, sheet: SheetReport) -> None:
+    table = schema.TABLE_BY_NAME[sheet.kind]
+    fields = list(table.fields)
+    if sheet.kind == "feedback" and sheet.form == "survey":
+        fields = [f for f in fields if f.name not in (*schema.FEEDBACK_RATING_FIELDS, "dimension",
+                                                      "score", "initiative")]
+    elif sheet.kind == "feedback" and sheet.form == "wide":
+        fields = [f for f in fields if f.name not in ("dimension", "score")]
+    elif sheet.kind == "feedback":
+        fields = [f for f in fields if f.name not in schema.FEEDBACK_RATING_FIELDS]
+    if sheet.kind == "indicators" and sheet.form == "wide":
+        fields = [f for f in fields if f.name not in ("metric", "value")]
+    options = [NOT_USED, *sheet.headers]
+    st.markdown("**Column mapping** — which of your columns feeds each field")
+    grid = st.columns(3)
+    for j, f in enumerate(fields):
+        header = sheet.mapping.get(f.name)
+        widget = f"map::{i}::{sheet.key}::{f.name}::{_version()}"
+        grid[j % 3].selectbox(
+            f"{f.label}{' *' if f.required else ''}", options,
+            index=options.index(header) if header in options else 0, key=widget,
+            on_change=_on_column, args=(sheet.key, f.name, widget), help=f.help)
+    if sheet.extra_columns:
+        what = "question columns" if sheet.form == "survey" else "metric columns"
+        shown = ", ".join(f"'{c}'" for c in sheet.extra_columns[:6])
+        more = f" and {len(sheet.extra_columns) - 6} more" if len(sheet.extra_columns) > 6 else ""
+        st.caption(f"{len(sheet.extra_columns)} {what} used: {shown}{more}.")
+    if sheet.unused_columns:
+        st.caption("Columns not used: " + ", ".join(f"'{c}'" for c in sheet.unused_columns) + ".")
+    st.caption("\\* required. Changing a field re-runs the import at once.")
+
+
+def problems(result: ImportResult) -> None:
+    frame = problems_frame(result.problems)
+    if frame.empty:
+        st.caption("No problems.")
+        return
+    severity = st.segmented_control("Show", ["Errors", "Warnings"],
+                                    selection_mode="multi", default=["Errors", "Warnings"],
+                                    key="problem-filter")
+    wanted = {"Errors": "error", "Warnings": "warning"}
+    shown = frame[frame["severity"].isin([wanted[s] for s in severity or []])]
+    st.dataframe(shown.drop(columns=["table"]), hide_index=True, width="stretch",
+                 column_config={
+                     "severity": st.column_config.TextColumn("Severity", width="small"),
+                     "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
+                     "message": st.column_config.TextColumn("What to do", width="large"),
+                 })
+    frame_downloads(frame, "problems", key="dl-problems", sheet="Problems",
+                    label="Download the problems")
+
+
+def notes(result: ImportResult) -> None:
+    if not result.notes:
+        return
+    with st.expander(f"What the importer did for you ({len(result.notes)})",
+                     icon=":material/info:"):
+        for n in result.notes:
+            st.markdown(f"- {_md_escape(str(n).removeprefix('NOTE: '))}")
+
+
+def rejected(result: ImportResult) -> None:
+    frames = {name: f for name, f in result.rejected.items() if not f.empty}
+    if not frames:
+        st.caption("No row was set aside.")
+        return
+    for name, frame in frames.items():
+        label = schema.TABLE_BY_NAME[name].label
+        st.markdown(f"**{label}**: {len(frame)} row(s) set aside")
+        st.dataframe(frame.head(200), hide_index=True, width="stretch")
+        frame_downloads(frame, f"set-aside-{name}", key=f"dl-rejected-{name}",
+                        sheet=f"Set aside {label}"[:31], label=f"Download set-aside {label.lower()}")
+
+
+def sides(dataset: Dataset) -> None:
+    """Group -> side editor; edits land in Settings.sides and re-run the import."""
+    if not dataset.group_sides:
+        st.caption("No feedback groups yet.")
+        return
+    counts = dataset.feedback.groupby("group")["respondent"].nunique()
+    frame = pd.DataFrame({
+        "Group": list(dataset.group_sides),
+        "Side": [SIDE_CHOICES[s] for s in dataset.group_sides.values()],
+        "Respondents": [int(counts.get(g, 0)) for g in dataset.group_sides],
+    })
+    key = f"sides-editor::{_version()}"
+    edited = st.data_editor(
+        frame, hide_index=True, disabled=["Group", "Respondents"], key=key, width="stretch",
+        column_config={"Side": st.column_config.SelectboxColumn(
+            "Side", options=list(SIDE_CHOICES.values()), required=True,
+            help="Tech or business; unassigned groups count for their group only")})
+    back = {v: k for k, v in SIDE_CHOICES.items()}
+    changed = {g: back[s] for g, s in zip(edited["Group"], edited["Side"], strict=False)
+               if back[s] != dataset.group_sides.get(g)}
+    if changed:
+        settings = copy.deepcopy(state.settings())
+        settings.sides.update(changed)
+        state.set_settings(settings)
+        _bump()
+        st.rerun()
+
+
+def scales(dataset: Dataset) -> None:
+    """Declared rating scale per dimension, for files whose headers do not say it."""
+    if not dataset.dimensions:
+        st.caption("No ratings yet.")
+        return
+    current = state.settings().scales
+    cols = st.columns(min(len(dataset.dimensions), 5))
+    new: dict[str, tuple[float, float]] = {}
+    for col, (dim, label) in zip(itertools.cycle(cols), dataset.dimensions.items(), strict=False):
+        lo, hi = current.get(dim, schema.DEFAULT_SCALE)
+        with col:
+            st.markdown(f"**{label}**")
+            a = st.number_input("From", value=int(lo), step=1, key=f"scale-lo-{dim}")
+            b = st.number_input("To", value=int(hi), step=1, key=f"scale-hi-{dim}")
+        new[dim] = (float(a), float(b))
+    bad = [dataset.dimensions[d] for d, (a, b) in new.items() if b <= a]
+    if bad:
+        st.error(f"A scale must go up: check {', '.join(bad)}.", icon=":material/error:")
+        return
+    changed = {d: v for d, v in new.items()
+               if tuple(map(float, current.get(d, schema.DEFAULT_SCALE))) != v}
+    if changed and st.button("Apply these scales", type="primary"):
+        settings = copy.deepcopy(state.settings())
+        settings.scales.update(changed)
+        state.set_settings(settings)
+        _bump()
+        st.rerun()
+
+
+def _md_escape(text: str) -> str:
+    """User text shown through markdown must not become links, HTML or formatting."""
+    for ch in "\\`*_{}[]()#+-.!|<>~":
+        text = text.replace(ch, "\\" + ch)
+    return text

@@ -1,0 +1,99 @@
+"""Data: upload files, see what was recognised, correct it, download what was set aside."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from alignment.templates import build_csv_templates, build_template
+from components import loader, report, state
+from components.downloads import XLSX_MIME, frame_downloads
+from components.page import setup
+from components.state import Keys
+
+result = setup("Data", intro="Bring the spreadsheets you already keep: the roadmap, the strategy, "
+               "a stakeholder survey, monthly numbers. Any subset works; only initiatives are "
+               "needed for most pages.")
+
+now, back = st.columns([4, 1], vertical_alignment="center")
+if state.is_demo():
+    now.info("You are looking at the **demo workbook** (a fictional freight-software company). "
+             "Upload your own files below to replace it.", icon=":material/science:")
+else:
+    names = ", ".join(s.name for s in loader.current_sources())
+    now.info(f"You are looking at **your files**: {report._md_escape(names)}.",
+             icon=":material/folder_open:")
+    if back.button("Back to the demo", icon=":material/undo:", width="stretch"):
+        loader.use_demo()
+        st.rerun()
+
+limit = loader.upload_limit_mb()
+files = st.file_uploader(
+    "Upload one workbook with several sheets, or several files at once",
+    type=["xlsx", "xlsm", "xls", "ods", "csv", "tsv", "txt"], accept_multiple_files=True,
+    key=f"uploader-{state.get(Keys.UPLOADER_NONCE, 0)}",
+    help=f"Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) or text (.csv, .tsv, .txt), up to "
+         f"{limit} MB each. Files are read in memory and are not stored unless you save a "
+         "workspace.")
+st.caption(f"Up to {limit} MB per file and 500,000 rows per sheet; larger files are refused "
+           "with an explanation. Respondent names, if your file has them, are used only to count "
+           "each person once: they are replaced by codes and never shown or exported.")
+if files and loader.use_uploads(files):
+    loader.load(show_progress=True)
+    st.rerun()
+
+result = loader.load()
+if not state.is_demo() and state.get(Keys.LOAD_SECONDS) is not None:
+    st.caption(f"Read and checked in {state.get(Keys.LOAD_SECONDS):.1f} s.")
+
+report.summary(result)
+report.notes(result)
+
+st.subheader("What was recognised")
+st.caption("Each sheet or file, the table the workbench thinks it holds, and which of your columns "
+           "feeds each field. Open one to correct it.")
+report.sheets(result)
+
+st.subheader("Problems")
+report.problems(result)
+
+st.subheader("Rows set aside")
+report.rejected(result)
+
+dataset = result.dataset
+if dataset.has_feedback:
+    st.subheader("Tech or business?")
+    st.caption("Each feedback group belongs to one side. The workbench guessed from the group "
+               "names (or your Side column); correct any group here.")
+    report.sides(dataset)
+    with st.expander("Rating scales", icon=":material/straighten:"):
+        st.caption("Ratings are turned into 0–100 from each dimension's scale. A scale written in "
+                   "a header, such as 'Business value (1-7)', always wins over these.")
+        report.scales(dataset)
+
+st.subheader("The data as read")
+tabs = [name for name in ("initiatives", "objectives", "feedback", "indicators", "stakeholders",
+                          "glossary") if not dataset.table(name).empty]
+if tabs:
+    for tab, name in zip(st.tabs([n.capitalize() for n in tabs]), tabs, strict=False):
+        with tab:
+            frame = dataset.table(name)
+            if name == "feedback":
+                st.caption("One row per rating. Respondents appear as codes (R00001…), never "
+                           "by name.")
+            st.dataframe(frame.head(500), hide_index=True, width="stretch")
+            if len(frame) > 500:
+                st.caption(f"First 500 of {len(frame):,} rows.")
+            frame_downloads(frame, f"{name}-clean", key=f"dl-clean-{name}", sheet=name,
+                            label="Download")
+else:
+    st.caption("Nothing usable yet.")
+
+st.subheader("Templates")
+st.caption("A workbook with one sheet per table, explanations on every header, dropdowns and two "
+           "example rows. Fill it in and upload it: it reads with zero problems.")
+left, right = st.columns(2)
+left.download_button("Template workbook (.xlsx)", build_template(), "alignment-template.xlsx",
+                     XLSX_MIME, icon=":material/download:", on_click="ignore", width="stretch")
+right.download_button("Templates as CSV files (.zip)", build_csv_templates(),
+                      "alignment-templates-csv.zip", "application/zip",
+                      icon=":material/download:", on_click="ignore", width="stretch")

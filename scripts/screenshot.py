@@ -1,0 +1,58 @@
+"""Screenshots of app pages in headless Chromium, for looking at what we built.
+
+    python scripts/screenshot.py [--upload FILE] [--out DIR] PAGE [PAGE ...]
+
+PAGE is a sidebar link text such as "Overview" or "Data"; use --height to capture long pages
+(Streamlit scrolls inside its own container, so a tall viewport is the whole page). With --upload the file is uploaded on
+the Data page first, so the other pages show it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app, wait_idle  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("pages", nargs="+")
+    parser.add_argument("--upload")
+    parser.add_argument("--out", default="tests/artifacts")
+    parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--height", type=int, default=1000)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with running_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        if args.upload:
+            page.goto(f"{url}/data")
+            wait_idle(page)
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                args.upload)
+            page.wait_for_timeout(2000)
+            wait_idle(page)
+        page.goto(url)
+        wait_idle(page)
+        for name in args.pages:
+            # Navigate through the sidebar so the session (and any upload) is kept.
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text=name).first.click()
+            wait_idle(page)
+            page.wait_for_timeout(1500)
+            slug = name.lower().replace(" ", "-")
+            target = out / f"{slug}{'-upload' if args.upload else ''}.png"
+            page.screenshot(path=str(target), full_page=True)
+            print(target)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""App tests with Streamlit's AppTest: each test is one user story on the real app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment.templates import build_template
+
+ROOT = Path(__file__).resolve().parent.parent
+MESSY = ROOT / "tests" / "fixtures" / "messy"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _data_page(at: AppTest) -> AppTest:
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    return at
+
+
+def test_app_opens_on_the_demo(app: AppTest) -> None:
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Initiatives"] == "30"
+    assert int(metrics["Respondents"]) >= 100
+    assert any("demo workbook" in i.value for i in app.info)
+
+
+def test_data_page_reports_the_demo_without_problems(app: AppTest) -> None:
+    at = _data_page(app)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Initiatives (rows)"] == "30"
+    assert int(labels["Feedback (ratings)"].replace(",", "")) > 5000
+    assert any("without a problem" in s.value for s in at.success)
+    assert not at.error
+
+
+def test_uploading_the_template_round_trips_with_zero_problems(app: AppTest) -> None:
+    at = _data_page(app)
+    at.file_uploader[0].set_value(("template.xlsx", build_template(), XLSX)).run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Initiatives (rows)"] == "2"
+    assert any("without a problem" in s.value for s in at.success)
+    assert any("your files" in i.value for i in at.info)
+
+
+def test_uploading_messy_files_shows_the_report(app: AppTest) -> None:
+    at = _data_page(app)
+    files = [(p.name, p.read_bytes(), "application/octet-stream") for p in sorted(MESSY.iterdir())]
+    at.file_uploader[0].set_value(files).run()
+    assert not at.exception
+    labels = {m.label for m in at.metric}
+    assert {"Initiatives (rows)", "Objectives (rows)", "Feedback (ratings)"} <= labels
+    assert any("error(s)" in w.value for w in at.warning)
+    problems = at.dataframe[0].value
+    assert {"error", "warning"} <= set(problems["severity"])
+    duplicate = problems[problems["message"].str.contains("Duplicate")].iloc[0]
+    assert duplicate["sheet"] == "Roadmap 2027"
+    assert duplicate["row"] == 12
+    # Respondent e-mail addresses never reach the page.
+    for frame in at.dataframe:
+        assert not frame.value.astype(str).apply(
+            lambda col: col.str.contains("@haulwise.example")).any().any()
+
+
+def test_correcting_a_column_mapping_is_applied_at_once(app: AppTest) -> None:
+    at = _data_page(app)
+    at.file_uploader[0].set_value(("template.xlsx", build_template(), XLSX)).run()
+    owner = next(s for s in at.selectbox if s.label == "Owner" and s.value == "Owner")
+    owner.set_value("— not used —").run()
+    assert not at.exception
+    from components.state import Keys
+
+    result = at.session_state[Keys.RESULT]
+    assert result.tables["initiatives"].columns.get("owner") is None
+    assert result.dataset.initiatives["owner"].isna().all()
+
+
+def test_back_to_the_demo(app: AppTest) -> None:
+    at = _data_page(app)
+    at.file_uploader[0].set_value(("template.xlsx", build_template(), XLSX)).run()
+    next(b for b in at.button if b.label == "Back to the demo").click().run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Initiatives (rows)"] == "30"
+
+
+def test_an_unreadable_upload_is_explained_not_raised(app: AppTest) -> None:
+    at = _data_page(app)
+    at.file_uploader[0].set_value(("roadmap.xlsx", b"%PDF-1.7 not really", XLSX)).run()
+    assert not at.exception
+    assert any("No usable table" in e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert problems["message"].str.contains("PDF").any()
