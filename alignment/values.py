@@ -84,6 +84,10 @@ def _fold(value: object) -> str:
     return " ".join(s.split())
 
 
+# The vocabulary folded the way cells are, so "n.a." (folded to "n a") is found as listed.
+_NON_ANSWERS = frozenset(_fold(w) for w in schema.NON_ANSWERS)
+
+
 # --- one-cell parsers --------------------------------------------------------------------------
 
 
@@ -99,9 +103,15 @@ def parse_id(value: object) -> Parsed:
 
 
 def parse_ids(value: object) -> Parsed:
+    """'G1, G3', 'P-02; P-07' or one ID per line (Alt+Enter in Excel) -> a tuple of IDs.
+
+    The split runs on the raw text: ``clean_text`` folds line breaks into spaces, which would
+    turn 'G1' + newline + 'G2' into the single ID 'G1 G2'.
+    """
     if is_blank(value):
         return (), None
-    parts = [p.strip() for p in _LIST_SPLIT.split(clean_text(value))]
+    text = value if isinstance(value, str) else clean_text(value)
+    parts = [clean_text(p) for p in _LIST_SPLIT.split(text)]
     return tuple(dict.fromkeys(p for p in parts if p)), None
 
 
@@ -137,7 +147,7 @@ def parse_number(value: object, *, sizes: bool = False) -> Parsed:
         return (f, None) if math.isfinite(f) else (MISSING, "expected a finite number")
     text = clean_text(value)
     folded = _fold(text)
-    if folded in schema.NON_ANSWERS:
+    if folded in _NON_ANSWERS:
         return MISSING, None
     if sizes and folded in schema.TSHIRT_SIZES:
         return float(schema.TSHIRT_SIZES[folded]), None
@@ -169,7 +179,7 @@ def parse_rating(value: object) -> Parsed:
     if stars and not text.replace("★", "").replace("☆", "").strip():
         return float(stars), None
     folded = _fold(text)
-    if folded in schema.NON_ANSWERS:
+    if folded in _NON_ANSWERS:
         return MISSING, None
     f = _to_float(text)
     if f is not None:
@@ -196,7 +206,7 @@ def parse_level(value: object) -> Parsed:
         return MISSING, None
     text = clean_text(value)
     folded = _fold(text)
-    if folded in schema.NON_ANSWERS:
+    if folded in _NON_ANSWERS:
         return MISSING, None
     if folded in schema.LEVEL_WORDS:
         return schema.LEVELS[schema.LEVEL_WORDS[folded] - 1], None
