@@ -1,0 +1,406 @@
+"""The numbers: alignment scores, gaps with their uncertainty, agreement, polarisation, anonymity.
+
+Every formula is the one in PRODUCT.md ("How the numbers are computed") and on the Method page:
+
+- a rating x on a lo..hi scale is normalised to ``100 * (x - lo) / (hi - lo)`` (done at import);
+- a cell's **score** is the mean of all normalised ratings in it (missing ratings left out);
+- its **n** is the number of distinct respondents;
+- **r_wg** = 1 - s² / σ²_EU, with s² the sample variance of the respondents' mean ratings and
+  σ²_EU = (k² - 1) / 12 for a k-point scale (computed on the 0-100 scale, where both are
+  multiplied by the same factor), clipped to [0, 1], undefined for n < 2;
+- **polarised**: ≥ 25 % of respondents' means ≤ 25 and ≥ 25 % ≥ 75 (0-100), or unclipped r_wg < 0;
+- a **gap** is tech mean - business mean per initiative and dimension, with a 95 % Welch
+  two-sample t interval; "clear" when the interval excludes 0;
+- a cell with fewer than ``k_min`` respondents is masked, and where a total is shown beside its
+  parts, a single masked part takes the next-smallest part with it (complementary masking).
+
+Masking happens here, in the core, so no page, export or command can forget it: every public
+function returns frames in which masked cells carry no score, no n, no agreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from alignment.privacy import Privacy
+
+AGREEMENT_THRESHOLD = 0.70
+POLAR_LOW, POLAR_HIGH, POLAR_SHARE = 25.0, 75.0, 0.25
+MASK_SMALL = "small"  # fewer than k_min respondents
+MASK_COMPLEMENT = "complement"  # hidden so that a small part cannot be found by subtraction
+SIDES_SHOWN = ("tech", "business")
+
+
+def _sigma_eu(feedback: pd.DataFrame) -> pd.Series:
+    """σ²_EU of each rating's own scale, expressed on the 0-100 scale."""
+    points = feedback["scale_max"] - feedback["scale_min"] + 1
+    step = 100.0 / (feedback["scale_max"] - feedback["scale_min"])
+    return (points**2 - 1) / 12.0 * step**2
+
+
+def prepare(feedback: pd.DataFrame, dimensions: Iterable[str] | None = None) -> pd.DataFrame:
+    """The ratings that count: the chosen alignment dimensions, with a σ²_EU per rating."""
+    fb = feedback
+    if dimensions is not None:
+        dims = list(dimensions)
+        fb = fb[fb["dimension"].isin(dims)]
+    fb = fb[fb["score"].notna()]
+    return fb.assign(sigma_eu=_sigma_eu(fb))
+
+
+def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Unmasked statistics of every cell; internal: callers get ``masked_cells`` output."""
+    by = list(by)
+    cols = [*by, "n", "n_ratings", "score", "rwg", "rwg_raw", "polarised", "share_low",
+            "share_high"]
+    if fb.empty:
+        return pd.DataFrame(columns=cols)
+    grouped = fb.groupby(by, observed=True, sort=True)
+    cells = grouped.agg(score=("score", "mean"), n_ratings=("score", "size"),
+                        sigma_eu=("sigma_eu", "mean"))
+    resp = fb.groupby([*by, "respondent"], observed=True, sort=False)["score"].mean()
+    resp = resp.rename("m").reset_index()
+    resp["low"] = resp["m"] <= POLAR_LOW
+    resp["high"] = resp["m"] >= POLAR_HIGH
+    per = resp.groupby(by, observed=True, sort=True).agg(
+        n=("m", "size"), var=("m", "var"), share_low=("low", "mean"), share_high=("high", "mean"))
+    cells = cells.join(per)
+    rwg_raw = 1.0 - cells["var"] / cells["sigma_eu"]
+    rwg_raw = rwg_raw.where(cells["n"] >= 2)
+    cells["rwg_raw"] = rwg_raw
+    cells["rwg"] = rwg_raw.clip(0.0, 1.0)
+    cells["polarised"] = (cells["n"] >= 2) & (
+        ((cells["share_low"] >= POLAR_SHARE) & (cells["share_high"] >= POLAR_SHARE))
+        | (rwg_raw < 0).fillna(False))
+    cells = cells.reset_index()
+    cells["n"] = cells["n"].astype(int)
+    return cells[cols]
+
+
+def complementary_mask(cells: pd.DataFrame, parent: Sequence[str], *, n_col: str = "n",
+                       masked_col: str = "masked", reason_col: str = "mask_reason") -> pd.Series:
+    """Cells to hide so that no masked part of a shown total can be recovered by subtraction.
+
+    Within each total (the rows sharing ``parent``), when exactly one part is masked, the
+    smallest unmasked part is masked too; repeated until stable, since one new mask can leave a
+    single masked part in another total. Returns the new masked flags; reasons are updated in
+    place.
+    """
+    masked = cells[masked_col].copy()
+    if cells.empty:
+        return masked
+    keys = list(parent)
+    while True:
+        count = masked.groupby([cells[k] for k in keys], observed=True, sort=False,
+                               dropna=False).transform("sum") if keys else \
+            pd.Series(masked.sum(), index=cells.index)
+        lonely = count == 1
+        if not lonely.any():
+            return masked
+        candidates = cells[lonely & ~masked]
+        if candidates.empty:
+            return masked
+        order = candidates.sort_values([*keys, n_col], kind="stable")
+        pick = order.groupby(keys, observed=True, sort=False, dropna=False).head(1).index \
+            if keys else order.head(1).index
+        if len(pick) == 0:
+            return masked
+        masked.loc[pick] = True
+        cells.loc[pick, reason_col] = MASK_COMPLEMENT
+
+
+def _apply_mask(cells: pd.DataFrame, privacy: Privacy,
+                hierarchies: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
+    """Mask small cells, then complementary cells for each total the view shows beside them."""
+    cells = cells.copy()
+    cells["masked"] = cells["n"] < privacy.k_min
+    cells["mask_reason"] = np.where(cells["masked"], MASK_SMALL, "")
+    for _ in range(10):
+        before = int(cells["masked"].sum())
+        for parent in hierarchies:
+            cells["masked"] = complementary_mask(cells, parent)
+        if int(cells["masked"].sum()) == before:
+            break
+    return hide(cells)
+
+
+def hide(cells: pd.DataFrame) -> pd.DataFrame:
+    """Blank every figure of masked cells: nothing downstream can show what is not there."""
+    cells = cells.copy()
+    m = cells["masked"].to_numpy(dtype=bool)
+    for col in ("score", "rwg", "rwg_raw", "share_low", "share_high", "mean", "var",
+                "tech_mean", "business_mean", "gap", "gap_low", "gap_high"):
+        if col in cells.columns:
+            cells[col] = cells[col].astype(float).where(~m)
+    for col in ("n", "n_ratings", "n_tech", "n_business"):
+        if col in cells.columns:
+            cells[col] = cells[col].astype("Int64").where(~m)
+    for col in ("polarised", "low_agreement", "clear"):
+        if col in cells.columns:
+            cells[col] = cells[col].astype("boolean").where(~m)
+    if "rwg" in cells.columns:
+        cells["low_agreement"] = (cells["rwg"] < AGREEMENT_THRESHOLD).astype("boolean").where(
+            cells["rwg"].notna())
+    return cells
+
+
+# --- the views ---------------------------------------------------------------------------------
+
+
+def by_group(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
+    """Initiative × group cells, masked; complementary within each side and each initiative."""
+    cells = cell_stats(fb, ["initiative_id", "group"])
+    side = fb.drop_duplicates("group").set_index("group")["side"]
+    cells.insert(2, "side", cells["group"].map(side).astype(object))
+    return _apply_mask(cells, privacy, [["initiative_id", "side"], ["initiative_id"]])
+
+
+def by_side(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
+    """Initiative × side cells (tech, business; unassigned groups form their own part)."""
+    cells = cell_stats(fb, ["initiative_id", "side"])
+    cells = _apply_mask(cells, privacy, [["initiative_id"]])
+    return cells[cells["side"].isin(SIDES_SHOWN)].reset_index(drop=True)
+
+
+def overall(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
+    """One cell per initiative, all respondents."""
+    return _apply_mask(cell_stats(fb, ["initiative_id"]), privacy)
+
+
+def period_label(dates: pd.Series, freq: str) -> pd.Series:
+    """'2026-09' for months, '2026-Q3' for quarters."""
+    periods = dates.dt.to_period("Q" if freq.upper().startswith("Q") else "M")
+    return periods.astype(str).str.replace(r"Q(\d)", r"-Q\1", regex=True).str.replace("--", "-")
+
+
+def trend(fb: pd.DataFrame, privacy: Privacy, freq: str = "M") -> pd.DataFrame:
+    """Initiative × period cells from dated ratings; complementary within each initiative."""
+    dated = fb[fb["date"].notna()]
+    if dated.empty:
+        return pd.DataFrame(columns=["initiative_id", "period", "n", "score", "rwg", "masked"])
+    dated = dated.assign(period=period_label(dated["date"], freq))
+    cells = cell_stats(dated, ["initiative_id", "period"])
+    return _apply_mask(cells, privacy, [["initiative_id"]])
+
+
+def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
+    """Initiative × dimension: tech mean, business mean, gap and its 95 % Welch interval.
+
+    One value per respondent and dimension; a side under k_min masks the gap; within each
+    initiative and side, a single masked dimension takes the next-smallest with it (the side's
+    score over all dimensions could otherwise give it away).
+    """
+    cols = ["initiative_id", "dimension", "tech_mean", "business_mean", "gap", "gap_low",
+            "gap_high", "clear", "n_tech", "n_business", "masked", "mask_reason"]
+    two = fb[fb["side"].isin(SIDES_SHOWN)]
+    if two.empty:
+        return pd.DataFrame(columns=cols)
+    per = two.groupby(["initiative_id", "dimension", "side"], observed=True).agg(
+        mean=("score", "mean"), var=("score", "var"), n=("respondent", "nunique"),
+        k=("score", "size"))
+    wide = per.unstack("side")
+    wide.columns = [f"{a}_{b}" for a, b in wide.columns]
+    for side in SIDES_SHOWN:
+        for stat in ("mean", "var", "n", "k"):
+            if f"{stat}_{side}" not in wide.columns:
+                wide[f"{stat}_{side}"] = np.nan
+    wide = wide.reset_index()
+    n_t = wide["n_tech"].fillna(0).astype(int)
+    n_b = wide["n_business"].fillna(0).astype(int)
+    out = pd.DataFrame({
+        "initiative_id": wide["initiative_id"], "dimension": wide["dimension"],
+        "tech_mean": wide["mean_tech"], "business_mean": wide["mean_business"],
+        "n_tech": n_t, "n_business": n_b,
+    })
+    out["gap"] = out["tech_mean"] - out["business_mean"]
+    low, high = welch_interval(wide["mean_tech"], wide["var_tech"], wide["k_tech"],
+                               wide["mean_business"], wide["var_business"], wide["k_business"])
+    out["gap_low"], out["gap_high"] = low, high
+    out["clear"] = pd.Series((low > 0) | (high < 0), dtype="boolean").where(~np.isnan(low))
+    # Masking, side by side: a dimension is masked for a side under k_min, then complementary
+    # masking across dimensions within (initiative, side); the gap goes if either side goes.
+    long = pd.concat([
+        pd.DataFrame({"initiative_id": out["initiative_id"], "dimension": out["dimension"],
+                      "side": s, "n": out[f"n_{s}"]}) for s in SIDES_SHOWN], ignore_index=True)
+    long["masked"] = long["n"] < privacy.k_min
+    long["mask_reason"] = np.where(long["masked"], MASK_SMALL, "")
+    long["masked"] = complementary_mask(long, ["initiative_id", "side"])
+    flags = long.pivot_table(index=["initiative_id", "dimension"], columns="side",
+                             values="masked", aggfunc="any")
+    reasons = long[long["masked"]].groupby(["initiative_id", "dimension"])["mask_reason"].agg(
+        lambda r: MASK_SMALL if MASK_SMALL in set(r) else MASK_COMPLEMENT)
+    key = pd.MultiIndex.from_frame(out[["initiative_id", "dimension"]])
+    out["masked"] = flags.reindex(key).any(axis=1).to_numpy()
+    out["mask_reason"] = reasons.reindex(key).fillna("").to_numpy()
+    return hide(out)[cols]
+
+
+def welch_interval(m1: pd.Series, v1: pd.Series, n1: pd.Series, m2: pd.Series, v2: pd.Series,
+                   n2: pd.Series, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Welch's two-sample t interval for m1 - m2, vectorised; NaN where a side has n < 2.
+
+    Matches ``scipy.stats.ttest_ind(a, b, equal_var=False).confidence_interval()``; when both
+    samples have no spread the interval collapses to the difference itself.
+    """
+    m1, v1, n1 = (np.asarray(x, dtype=float) for x in (m1, v1, n1))
+    m2, v2, n2 = (np.asarray(x, dtype=float) for x in (m2, v2, n2))
+    diff = m1 - m2
+    a, b = v1 / n1, v2 / n2
+    se = np.sqrt(a + b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = (a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1))
+        t = stats.t.ppf(0.5 + confidence / 2, df)
+    half = np.where(se > 0, t * se, 0.0)
+    valid = (n1 >= 2) & (n2 >= 2)
+    return np.where(valid, diff - half, np.nan), np.where(valid, diff + half, np.nan)
+
+
+# --- per initiative ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Views:
+    """Every masked view of one feedback selection, computed once and shared by a page."""
+
+    group: pd.DataFrame
+    side: pd.DataFrame
+    overall: pd.DataFrame
+    gaps: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def summary(fb: pd.DataFrame, privacy: Privacy, *, group: pd.DataFrame | None = None,
+            side: pd.DataFrame | None = None, overall_cells: pd.DataFrame | None = None,
+            gap_cells: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per initiative: overall and side scores, the overall gap with its interval,
+    agreement, polarisation and the dimension with the largest clear gap.
+
+    The overall gap uses one value per respondent (their mean over the dimensions), so a
+    respondent's several ratings do not count as independent evidence.
+    """
+    group = by_group(fb, privacy) if group is None else group
+    side = by_side(fb, privacy) if side is None else side
+    overall_cells = overall(fb, privacy) if overall_cells is None else overall_cells
+    gap_cells = gaps(fb, privacy) if gap_cells is None else gap_cells
+    out = overall_cells[["initiative_id", "n", "score", "rwg", "polarised", "masked"]].copy()
+    for s in SIDES_SHOWN:
+        part = side[side["side"] == s].set_index("initiative_id")
+        out[f"score_{s}"] = out["initiative_id"].map(part["score"])
+        out[f"n_{s}"] = out["initiative_id"].map(part["n"]).astype("Int64")
+        out[f"rwg_{s}"] = out["initiative_id"].map(part["rwg"])
+        out[f"polarised_{s}"] = out["initiative_id"].map(part["polarised"]).astype("boolean")
+    # Overall gap from respondent means; shown only when both sides are shown.
+    resp = fb[fb["side"].isin(SIDES_SHOWN)].groupby(
+        ["initiative_id", "side", "respondent"], observed=True)["score"].mean().reset_index()
+    agg = resp.groupby(["initiative_id", "side"], observed=True)["score"].agg(
+        ["mean", "var", "size"]).unstack("side")
+    both = out["score_tech"].notna() & out["score_business"].notna()
+    if not agg.empty and {("mean", "tech"), ("mean", "business")} <= set(agg.columns):
+        agg = agg.reindex(out["initiative_id"])
+        low, high = welch_interval(agg[("mean", "tech")], agg[("var", "tech")],
+                                   agg[("size", "tech")], agg[("mean", "business")],
+                                   agg[("var", "business")], agg[("size", "business")])
+        out["gap"] = (out["score_tech"] - out["score_business"]).where(both)
+        out["gap_low"] = pd.Series(low, index=out.index).where(both)
+        out["gap_high"] = pd.Series(high, index=out.index).where(both)
+    else:
+        out["gap"] = out["gap_low"] = out["gap_high"] = np.nan
+    out["clear"] = pd.Series((out["gap_low"] > 0) | (out["gap_high"] < 0),
+                             dtype="boolean").where(out["gap_low"].notna())
+    shown = group[~group["masked"]]
+    out["groups_disagree"] = out["initiative_id"].map(
+        shown[shown["rwg"] < AGREEMENT_THRESHOLD].groupby("initiative_id").size()).fillna(0) \
+        .astype(int)
+    polar = shown[shown["polarised"].fillna(False).astype(bool)]
+    out["polarised_groups"] = out["initiative_id"].map(
+        polar.groupby("initiative_id")["group"].agg(lambda g: ", ".join(sorted(g)))).fillna("")
+    visible = gap_cells[~gap_cells["masked"]].copy()
+    visible["abs_gap"] = visible["gap"].abs()
+    visible["clear_rank"] = visible["clear"].fillna(False).astype(int)
+    top = visible.sort_values(["clear_rank", "abs_gap"], ascending=False).drop_duplicates(
+        "initiative_id").set_index("initiative_id")
+    out["top_gap_dimension"] = out["initiative_id"].map(top["dimension"])
+    out["top_gap"] = out["initiative_id"].map(top["gap"])
+    out["top_gap_clear"] = out["initiative_id"].map(top["clear"]).astype("boolean")
+    out["misalignment"] = misalignment(out)
+    return out
+
+
+def misalignment(rows: pd.DataFrame) -> pd.Series:
+    """How much an initiative needs a conversation, for ranking only (shown with its reasons).
+
+    The absolute overall gap counts in full when its interval excludes 0 and half otherwise; a
+    polarised side or group adds 20 points; groups that disagree add 5 each (up to 15).
+    """
+    gap = rows["gap"].abs().fillna(0.0)
+    clear = rows["clear"].fillna(False).astype(bool)
+    score = np.where(clear, gap, gap / 2)
+    polar = rows[["polarised", "polarised_tech", "polarised_business"]].fillna(False).any(axis=1) \
+        | (rows["polarised_groups"] != "")
+    score = score + np.where(polar, 20.0, 0.0) + np.minimum(rows["groups_disagree"] * 5, 15)
+    return pd.Series(score, index=rows.index)
+
+
+def views(fb: pd.DataFrame, privacy: Privacy) -> Views:
+    group = by_group(fb, privacy)
+    side = by_side(fb, privacy)
+    all_cells = overall(fb, privacy)
+    gap_cells = gaps(fb, privacy)
+    return Views(group, side, all_cells, gap_cells,
+                 summary(fb, privacy, group=group, side=side, overall_cells=all_cells,
+                         gap_cells=gap_cells))
+
+
+# --- drill-down --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drilldown:
+    """What a click on a cell may reveal: nothing below k_min; comments only from k_comments."""
+
+    allowed: bool
+    message: str
+    n: int | None = None
+    distribution: pd.DataFrame | None = None  # dimension, rating, count (0-100 bins for mixed)
+    comments: tuple[str, ...] = ()
+    comments_message: str = ""
+
+
+def drilldown(fb: pd.DataFrame, comments: pd.DataFrame, cells: pd.DataFrame,
+              initiative_id: str, column: str, value: str, privacy: Privacy) -> Drilldown:
+    """Open one shown cell of a heatmap (``column`` is "group", "side" or "period").
+
+    The decision rests on the masked view the user saw (``cells``), so a cell hidden there,
+    including by complementary masking, stays hidden here.
+    """
+    row = cells[(cells["initiative_id"] == initiative_id) & (cells[column] == value)]
+    if row.empty:
+        return Drilldown(False, "There is no feedback for this cell.")
+    if bool(row["masked"].iloc[0]):
+        reason = row["mask_reason"].iloc[0]
+        why = (f"fewer than {privacy.k_min} respondents" if reason == MASK_SMALL else
+               "hiding it keeps a smaller group from being worked out by subtraction")
+        return Drilldown(False, f"This cell is hidden: {why}.")
+    sel = fb[(fb["initiative_id"] == initiative_id) & (_cell_column(fb, column) == value)]
+    n = int(sel["respondent"].nunique())
+    dist = sel.groupby(["dimension", "rating"], observed=True).size().rename("count").reset_index()
+    if n < privacy.k_comments:
+        return Drilldown(True, "", n, dist, (), f"Comments are shown only for cells with at "
+                         f"least {privacy.k_comments} respondents; this one has fewer.")
+    csel = comments[(comments["initiative_id"] == initiative_id)
+                    & (_cell_column(comments, column) == value)]
+    texts = tuple(sorted({str(c) for c in csel["comment"].dropna() if str(c).strip()}))
+    return Drilldown(True, "", n, dist, texts,
+                     "" if texts else "No comments were left for this cell.")
+
+
+def _cell_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column == "period" and "period" not in frame.columns:
+        return pd.Series(frame["date"].dt.to_period("M").astype(str), index=frame.index) \
+            if "date" in frame.columns else pd.Series("", index=frame.index)
+    return frame[column]
