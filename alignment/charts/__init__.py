@@ -1,0 +1,6 @@
+"""Altair chart builders: functions that take tidy (already masked) frames and return charts.
+
+Builders never compute a figure themselves (that is ``alignment.scoring`` and friends), so a
+chart can only show what the masked tables hold. Each module covers one family of charts;
+``render`` turns any chart into PNG/SVG/PDF bytes without a browser or network.
+"""
