@@ -869,31 +869,38 @@ def _rating_values(
     raw: pd.Series,
     col: _Collector,
 ) -> pd.Series:
-    """Words onto the scale, out-of-range numbers to missing with a warning naming the cell."""
+    """Words onto the scale, out-of-range numbers to missing with a warning naming the cell.
+
+    Words are told apart from numbers by type, cell by cell, not through a dict or ``pd.unique``:
+    a ``WordRating`` equals (and hashes like) the float of its 1..5 position, so "Agree" and a
+    typed 4 would otherwise share one entry and one of them would land on the wrong point of a
+    1..7 scale. The result is a fresh writable array (pandas' copy-on-write arrays are read-only).
+    """
     lo, hi = scale
     arr = values.to_numpy(dtype=object)
-    out = np.full(len(arr), np.nan)
-    uniq = {}
-    for v in pd.unique(arr):
-        if isinstance(v, WordRating):
-            uniq[v] = v.on_scale(lo, hi)
-        elif isinstance(v, float) and not math.isnan(v):
-            uniq[v] = v
-    if uniq:
-        mapped = pd.Series(arr).map(lambda v: uniq.get(v, np.nan) if v is not None else np.nan)
-        out = mapped.to_numpy(dtype=float)
+    out = pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce").to_numpy(
+        dtype=float, copy=True
+    )
+    is_word = np.fromiter((isinstance(v, WordRating) for v in arr), dtype=bool, count=len(arr))
+    if is_word.any():
+        out[is_word] = lo + (out[is_word] - 1) * (hi - lo) / 4
     bad = (out < lo) | (out > hi)
     if bad.any():
         lo_s, hi_s = f"{lo:g}", f"{hi:g}"
+        if schema.scale_from_header(label):
+            hint = f"If the scale is not {lo_s}–{hi_s}, correct it in the header '{label}'."
+        else:
+            hint = (
+                "If this dimension uses another scale, write it in the header, "
+                f"e.g. '{label} (1-7)', or set it on the Data page."
+            )
         col.warn_cells(
             rows[bad],
             field_name,
             raw.to_numpy()[bad],
             [
                 f"{label}: {v:g} is outside the {lo_s}–{hi_s} scale; the rating was left empty "
-                "(the rest of the row is kept). If this dimension uses another scale, write it "
-                "in the header, "
-                f"e.g. '{label} (1-7)', or set it on the Data page."
+                f"(the rest of the row is kept). {hint}"
                 for v in out[bad]
             ],
         )
