@@ -600,11 +600,14 @@ def _read_sheet(
     blank = _blank_mask(frame)
     key_col = plan.mapping.get(table.key) if table.key else None
     trailer_pos = _trailers(frame, ~blank, len(plan.mapping), key_col)
+    # A respondent's name must not be quoted back, even in a note about a skipped row.
+    hidden = plan.mapping.get("respondent") if plan.kind == "feedback" else None
     for pos in trailer_pos:
-        text = next(clean_text(v) for v in frame.iloc[pos] if not _blank(v))
+        j, text = next((j, clean_text(v)) for j, v in enumerate(frame.iloc[pos]) if not _blank(v))
+        quoted = "a respondent's name, not shown" if j == hidden else f"'{text[:40]}'"
         notes.append(
             Note(
-                f"Row {rows[pos]} ('{text[:40]}') looks like a total or a note, not "
+                f"Row {rows[pos]} ({quoted}) looks like a total or a note, not "
                 "data; it was skipped.",
                 sheet.file,
                 sheet.sheet,
