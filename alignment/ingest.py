@@ -274,8 +274,13 @@ def _blank(v: object) -> bool:
     return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
 
 
-def find_header(sheet: RawSheet) -> tuple[int, list[str]] | None:
-    """The row that looks most like a header, and its texts (merged and two-row headers joined)."""
+def find_header(sheet: RawSheet, forced: bool = False) -> tuple[int, list[str]] | None:
+    """The row that looks most like a header, and its texts (merged and two-row headers joined).
+
+    With ``forced`` (the user chose the sheet's table), a sheet whose headers name no known field
+    still gets one: its first non-blank row, so the choice is applied instead of ignored and
+    the user can map the columns by hand.
+    """
     zone = _fill_merged(sheet, sheet.rows[:HEADER_SCAN_ROWS])
     best, best_score = None, 0.0
     for i, row in enumerate(zone):
@@ -283,21 +288,23 @@ def find_header(sheet: RawSheet) -> tuple[int, list[str]] | None:
         texts = [c for c in cells if not _numeric_text(c)]
         if len(texts) < 2:
             continue
-        hits = sum(1 for c in texts if match_header(c) or _is_survey_header(c))
+        hits = _header_hits(cells)
         score = hits + 0.2 * hits / len(cells)
         if hits >= 2 and score > best_score + 0.25:
             best, best_score = i, score
+    if best is None and forced:
+        best = next((i for i, r in enumerate(zone) if any(not _blank(c) for c in r)), None)
     if best is None:
         return None
+    if best + 1 < len(zone) and _is_sub_header(zone[best], zone[best + 1]):
+        best += 1
     row = zone[best]
     above = zone[best - 1] if best > 0 else []
     width = max(len(r) for r in sheet.rows) if sheet.rows else 0
     headers: list[str] = []
     seen: dict[str, int] = {}
     for j in range(width):
-        text = clean_text(row[j]) if j < len(row) and not _blank(row[j]) else ""
-        if not text and j < len(above) and not _blank(above[j]):
-            text = clean_text(above[j])
+        text = _joined_cell(row, above, j)
         if not text:
             text = f"Column {col_letter(sheet.first_col + j)}"
         if text in seen:
@@ -307,6 +314,40 @@ def find_header(sheet: RawSheet) -> tuple[int, list[str]] | None:
             seen[text] = 1
         headers.append(text)
     return best, headers
+
+
+def _header_hits(cells: Sequence[str]) -> int:
+    """How many non-numeric cells name a known field or are survey 'Question [Item]' headers."""
+    return sum(
+        1 for c in cells if c and not _numeric_text(c) and (match_header(c) or _is_survey_header(c))
+    )
+
+
+def _joined_cell(row: Sequence[object], above: Sequence[object], j: int) -> str:
+    """A header cell of a two-row header: its own text, else the text of the cell above it."""
+    if j < len(row) and not _blank(row[j]):
+        return clean_text(row[j])
+    if j < len(above) and not _blank(above[j]):
+        return clean_text(above[j])
+    return ""
+
+
+def _is_sub_header(row: Sequence[object], below: Sequence[object]) -> bool:
+    """Whether ``below`` holds the sub-headers of a group header in ``row``.
+
+    "Ratings" merged over "Clarity of the why" and "Business value" makes the upper row score as
+    well as the lower one (the group cell repeats across its range and matches a field), so the
+    best-scoring row alone would keep the group label and lose the sub-headers. The lower row is
+    the real header when it names at least one field itself and, joined with the row above for
+    its blanks, names at least as many fields as the upper row. A data row rarely does both.
+    """
+    own = [clean_text(c) for c in below if not _blank(c)]
+    if not _header_hits(own):
+        return False
+    width = max(len(row), len(below))
+    joined = [_joined_cell(below, row, j) for j in range(width)]
+    upper = [clean_text(c) for c in row if not _blank(c)]
+    return _header_hits(joined) >= _header_hits(upper)
 
 
 def _numeric_text(text: str) -> bool:
@@ -544,7 +585,7 @@ def _read_sheet(
             [],
             notes,
         )
-    found = find_header(sheet)
+    found = find_header(sheet, forced=kind_override in schema.TABLE_BY_NAME)
     if found is None:
         reason = "no row looks like a header (such as 'Initiative ID', 'Name', 'Objective(s)')"
         if not any(any(not _blank(c) for c in r) for r in sheet.rows):
