@@ -746,6 +746,34 @@ class _Collector:
                 )
             )
 
+    def reject_unmapped(self, rows: Iterable[int], field_label: str) -> None:
+        """Set every row aside because no column holds a field they all need.
+
+        One error for the sheet rather than one per row: the fix is a single mapping choice,
+        and a 100k-row sheet should not produce 100k identical messages.
+        """
+        rows = [int(r) for r in rows if int(r) not in self.rejected]
+        if not rows:
+            return
+        reason = f"No column holds the {field_label}, which every row needs; the row was set aside."
+        for row in rows:
+            self.rejected[row] = reason
+        r = self.chunk.report
+        self.problems.append(
+            Problem(
+                "error",
+                f"No column is recognised as the {field_label}, so all {len(rows)} row(s) were "
+                f"set aside. Choose the column that holds the {field_label} on the Data page, or "
+                "rename its header.",
+                r.file,
+                r.sheet,
+                None,
+                "",
+                "",
+                self.table,
+            )
+        )
+
 
 def _parse_fields(
     frame: pd.DataFrame, table: schema.Table, col: _Collector, skip: Iterable[str] = ()
@@ -774,11 +802,18 @@ def _parse_fields(
 def _reject_missing_key(
     frame: pd.DataFrame, parsed: pd.DataFrame, table: schema.Table, col: _Collector
 ) -> pd.Series:
-    """Rows without their identifying field are set aside; returns the keep mask."""
-    if not table.key or table.key not in parsed.columns:
+    """Rows without their identifying field are set aside; returns the keep mask.
+
+    When no column is mapped to the key at all (the user unmapped it, or forced a table the
+    headers do not fit), every row lacks it: all are set aside, not kept with empty IDs.
+    """
+    if not table.key:
         return pd.Series(True, index=parsed.index)
-    missing = parsed[table.key].isna()
     label = table.field(table.key).label
+    if table.key not in parsed.columns:
+        col.reject_unmapped(frame.loc[parsed.index, "_row"], label)
+        return pd.Series(False, index=parsed.index)
+    missing = parsed[table.key].isna()
     if missing.any():
         col.reject(
             frame.loc[missing, "_row"],
@@ -839,7 +874,11 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
         parsed = _parse_fields(chunk.frame, table, col)
         keep = _reject_missing_key(chunk.frame, parsed, table, col)
         parsed = parsed[keep]
-        if name in ("initiatives", "objectives") and "name" in parsed.columns:
+        if name in ("initiatives", "objectives") and "name" not in parsed.columns:
+            # No name column at all (unmapped by the user): the ID names each row, as it does
+            # for a blank name, so no page ever shows an empty label.
+            parsed["name"] = parsed["id"] if "id" in parsed.columns else np.nan
+        elif name in ("initiatives", "objectives"):
             nameless = parsed["name"].isna()
             if nameless.any():
                 col.warn_cells(
@@ -852,7 +891,10 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
                     ],
                 )
                 parsed.loc[nameless, "name"] = parsed.loc[nameless, "id"]
-        if name == "glossary" and "plain" in parsed.columns:
+        if name == "glossary" and "plain" not in parsed.columns:
+            col.reject_unmapped(chunk.frame.loc[parsed.index, "_row"], table.field("plain").label)
+            parsed = parsed.iloc[0:0]
+        elif name == "glossary":
             empty = parsed["plain"].isna()
             col.reject(
                 chunk.frame.loc[parsed.index[empty], "_row"],
@@ -1098,8 +1140,11 @@ def _warn_rating_problems(
 
 
 def _require_initiative(base: pd.DataFrame, col: _Collector) -> pd.Series:
+    """Rows that name no initiative are set aside; returns the keep mask."""
     missing = base["initiative"].isna()
-    if missing.any():
+    if "initiative" not in col.chunk.frame.columns:
+        col.reject_unmapped(base["_row"], schema.FEEDBACK.field("initiative").label)
+    elif missing.any():
         col.reject(
             base.loc[missing, "_row"],
             "This row does not say which initiative it rates; "
@@ -1310,6 +1355,10 @@ def _indicator_table(chunks: list[_Chunk]) -> tuple[pd.DataFrame, list[_Collecto
         frame = chunk.frame
         parsed = _parse_fields(frame, table, col, skip=("value",))
         rows = frame["_row"]
+        if "period" not in parsed.columns:
+            col.reject_unmapped(rows, table.field("period").label)
+            collectors.append(col)
+            continue
         missing = parsed["period"].isna()
         if missing.any():
             col.reject(
