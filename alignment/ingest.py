@@ -1154,13 +1154,25 @@ def _require_initiative(base: pd.DataFrame, col: _Collector) -> pd.Series:
     return ~missing
 
 
-def _resolve_refs(refs: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    """Initiative references (id or name, any case) -> ids; and a mask of unknown references."""
-    uniq = pd.unique(refs.dropna())
-    resolved = {u: lookup.get(schema.fold_key(u)) for u in uniq}
-    ids = refs.map(lambda v: resolved.get(v) or v if v is not None and v == v else v)
-    unknown = refs.map(lambda v: v is not None and v == v and resolved.get(v) is None)
-    return ids, unknown.astype(bool)
+def _resolve_refs(
+    refs: pd.Series, lookup: dict[str, str], spelling: dict[str, str]
+) -> tuple[pd.Series, pd.Series]:
+    """Initiative references (id or name, any case) -> ids; and a mask of unknown references.
+
+    ``lookup``: folded id or name -> id of a known initiative. ``spelling``: folded reference ->
+    the spelling that stands for an unknown one. Folding runs once per distinct reference; each
+    row costs one dict lookup.
+    """
+    canonical: dict[object, str] = {}
+    unknown_refs: list[object] = []
+    for ref in pd.unique(refs.dropna()):
+        key = schema.fold_key(ref)
+        if key in lookup:
+            canonical[ref] = lookup[key]
+        else:
+            canonical[ref] = spelling.get(key, ref)
+            unknown_refs.append(ref)
+    return refs.map(canonical), refs.isin(unknown_refs)
 
 
 def _suggest(ref: str, choices: dict[str, str]) -> str:
@@ -1188,6 +1200,26 @@ def infer_side(
     if hit(business_words):
         return "business"
     return "unknown"
+
+
+def _map_distinct(series: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """``series.map(func)`` calling ``func`` once per distinct value, not once per row.
+
+    Feedback has ~100k rows but a few hundred distinct names and groups: a dict lookup per row
+    is vectorised, a Python call per row is not.
+    """
+    lookup = {v: func(v) for v in pd.unique(series.dropna())}
+    return series.map(lookup)
+
+
+def _respondent_keys(frame: pd.DataFrame) -> np.ndarray:
+    """Who answered, as a key that counts each person once: the folded name, else the row.
+
+    Without a respondent name each response row is its own respondent (the method's n rule).
+    """
+    named = _map_distinct(frame["respondent"], lambda v: "n:" + schema.fold_key(v))
+    by_row = "r:" + frame["_src"].astype(str) + ":" + frame["_row"].astype(str)
+    return np.where(frame["respondent"].notna(), named, by_row)
 
 
 def _feedback_table(
@@ -1226,11 +1258,18 @@ def _feedback_table(
         schema.fold_key(n): f"{i} {n}"
         for i, n in zip(initiatives["id"], initiatives["name"], strict=False)
     }
-    long["initiative_id"], unknown = _resolve_refs(long["initiative"], lookup)
+    # References to initiatives the table does not hold (or when there is no table) still
+    # name one initiative however they are spelt: the most used spelling stands for the rest.
+    refs = long["initiative"] if comm.empty else pd.concat([long["initiative"], comm["initiative"]])
+    spelling: dict[str, str] = {}
+    counts = refs.value_counts(sort=False).sort_values(ascending=False, kind="stable")
+    for ref in counts.index:  # most used first; ties go to the spelling seen first
+        spelling.setdefault(schema.fold_key(ref), ref)
+    long["initiative_id"], unknown = _resolve_refs(long["initiative"], lookup, spelling)
     if not comm.empty:
-        comm["initiative_id"], _ = _resolve_refs(comm["initiative"], lookup)
+        comm["initiative_id"], _ = _resolve_refs(comm["initiative"], lookup, spelling)
     if len(initiatives) and unknown.any():
-        for (src, ref), rows in long[unknown].groupby(["_src", "initiative"])["_row"]:
+        for (src, ref), rows in long[unknown].groupby(["_src", "initiative_id"])["_row"]:
             col = collectors[src]
             hint = _suggest(ref, names)
             col.warn_cells(
@@ -1245,23 +1284,9 @@ def _feedback_table(
             )
     # Respondents: a stable pseudonym; names are never kept.
     has_name = long["respondent"].notna()
-    key = np.where(
-        has_name,
-        long["respondent"]
-        .astype(object)
-        .map(lambda v: "n:" + schema.fold_key(v) if v == v and v is not None else ""),
-        "r:" + long["_src"].astype(str) + ":" + long["_row"].astype(str),
-    )
-    long["_key"] = key
+    long["_key"] = _respondent_keys(long)
     if not comm.empty:
-        cname = comm["respondent"].notna()
-        comm["_key"] = np.where(
-            cname,
-            comm["respondent"]
-            .astype(object)
-            .map(lambda v: "n:" + schema.fold_key(v) if v == v and v is not None else ""),
-            "r:" + comm["_src"].astype(str) + ":" + comm["_row"].astype(str),
-        )
+        comm["_key"] = _respondent_keys(comm)
     # De-duplicate a named respondent's repeated answer: the latest one counts.
     named = long[has_name]
     if not named.empty:
@@ -1284,9 +1309,10 @@ def _feedback_table(
                     ],
                 )
             long = long.drop(index=order.index[dup])
-    codes, _ = pd.factorize(long["_key"])
-    pseudonyms = dict(zip(long["_key"], [f"R{c + 1:05d}" for c in codes], strict=False))
-    long["respondent"] = long["_key"].map(pseudonyms)
+    codes, keys = pd.factorize(long["_key"])
+    labels = np.array([f"R{c + 1:05d}" for c in range(len(keys))], dtype=object)
+    pseudonyms = dict(zip(keys, labels, strict=True))
+    long["respondent"] = labels[codes]
     if not comm.empty:
         comm["respondent"] = comm["_key"].map(pseudonyms).fillna("R-")
     # Groups: one spelling per folded name; sides from a column's majority, else the name.
@@ -1297,9 +1323,9 @@ def _feedback_table(
     spelling: dict[str, str] = {}
     for g in long["group"].value_counts().index:
         spelling.setdefault(schema.fold_key(g), g)
-    long["group"] = long["group"].map(lambda g: spelling[schema.fold_key(g)])
+    long["group"] = _map_distinct(long["group"], lambda g: spelling[schema.fold_key(g)])
     if not comm.empty:
-        comm["group"] = comm["group"].map(lambda g: spelling.get(schema.fold_key(g), g))
+        comm["group"] = _map_distinct(comm["group"], lambda g: spelling.get(schema.fold_key(g), g))
     sides: dict[str, str] = {}
     sources: dict[str, str] = {}
     declared = (
@@ -1681,9 +1707,10 @@ def build(
         rows_read = sum(c.report.rows_read for c in cs)
         n_rejected = sum(len(c.rejected) for c in cols)
         accepted = len(feedback) if name == "feedback" else len(tables[name])
-        if name != "feedback" and name != "indicators":
-            for c, col in zip(cs, cols, strict=False):
-                c.report.rows_accepted = c.report.rows_read - len(col.rejected)
+        # Per sheet, rows (the unit the user sees); the table total counts ratings for feedback
+        # and values for indicators, which a sheet cannot attribute once rows are merged.
+        for c, col in zip(cs, cols, strict=False):
+            c.report.rows_accepted = c.report.rows_read - len(col.rejected)
         table_reports[name] = TableReport(
             name,
             [(c.report.file, c.report.sheet) for c in cs],
@@ -1693,8 +1720,9 @@ def build(
             dict(cs[0].report.mapping),
         )
         rejected[name] = _rejected_frame(cs, cols, name)
-    dims = [d.name for d in schema.DIMENSIONS if d.name in set(feedback["dimension"])]
-    dims += sorted(set(feedback["dimension"]) - set(dims))
+    present = set(pd.unique(feedback["dimension"]))  # once: 500k ratings, a handful of values
+    dims = [d.name for d in schema.DIMENSIONS if d.name in present]
+    dims += sorted(present - set(dims))
     dataset = Dataset(
         initiatives=tables["initiatives"],
         objectives=tables["objectives"],
