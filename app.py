@@ -17,6 +17,10 @@ PAGES = {
     "": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     ],
+    "Analyse": [
+        st.Page("pages/alignment.py", title="Alignment", icon=":material/grid_on:",
+                url_path="alignment"),
+    ],
     "Your data": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     ],

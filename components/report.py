@@ -19,6 +19,7 @@ from alignment.ingest import ImportResult, SheetReport
 from alignment.problems import problems_frame
 from components import state
 from components.downloads import frame_downloads
+from components.text import escape
 
 NOT_USED = "— not used —"
 IGNORE_LABEL = "Nothing: ignore this sheet"
@@ -71,7 +72,7 @@ def summary(result: ImportResult) -> None:
         col.metric(f"{schema.TABLE_BY_NAME[name].label} ({unit})", f"{t.rows_accepted:,}",
                    delta=f"-{t.rows_rejected:,} set aside" if t.rows_rejected else None,
                    help=f"{t.rows_read:,} data rows read from "
-                        + "; ".join(f"{f} › {s}" if s else f for f, s in t.sources))
+                        + escape("; ".join(f"{f} › {s}" if s else f for f, s in t.sources)))
     errors, warnings = len(result.errors), len(result.warnings)
     if errors or warnings:
         st.warning(f"{errors} error(s) and {warnings} warning(s): see *Problems* below. Errors "
@@ -82,12 +83,13 @@ def summary(result: ImportResult) -> None:
 
 
 def _sheet_title(sheet: SheetReport) -> str:
+    where = escape(sheet.where)
     if sheet.kind is None:
-        return f"{sheet.where} — ignored ({sheet.reason})"
+        return f"{where} — ignored ({escape(sheet.reason)})"
     label = schema.TABLE_BY_NAME[sheet.kind].label
     form = f", {sheet.form} form" if sheet.form else ""
     rejected = f", {sheet.rows_rejected} set aside" if sheet.rows_rejected else ""
-    return f"{sheet.where} — {label}{form}: {sheet.rows_read} rows{rejected}"
+    return f"{where} — {label}{form}: {sheet.rows_read} rows{rejected}"
 
 
 def sheets(result: ImportResult) -> None:
@@ -135,11 +137,12 @@ def _mapping_editor(i: int, sheet: SheetReport) -> None:
             on_change=_on_column, args=(sheet.key, f.name, widget), help=f.help)
     if sheet.extra_columns:
         what = "question columns" if sheet.form == "survey" else "metric columns"
-        shown = ", ".join(f"'{c}'" for c in sheet.extra_columns[:6])
+        shown = ", ".join(f"'{escape(c)}'" for c in sheet.extra_columns[:6])
         more = f" and {len(sheet.extra_columns) - 6} more" if len(sheet.extra_columns) > 6 else ""
         st.caption(f"{len(sheet.extra_columns)} {what} used: {shown}{more}.")
     if sheet.unused_columns:
-        st.caption("Columns not used: " + ", ".join(f"'{c}'" for c in sheet.unused_columns) + ".")
+        st.caption("Columns not used: " + ", ".join(f"'{escape(c)}'" for c in sheet.unused_columns)
+                   + ".")
     st.caption("\\* required. Changing a field re-runs the import at once.")
 
 
@@ -169,7 +172,7 @@ def notes(result: ImportResult) -> None:
     with st.expander(f"What the importer did for you ({len(result.notes)})",
                      icon=":material/info:"):
         for n in result.notes:
-            st.markdown(f"- {_md_escape(str(n).removeprefix('NOTE: '))}")
+            st.markdown(f"- {escape(str(n).removeprefix('NOTE: '))}")
 
 
 def rejected(result: ImportResult) -> None:
@@ -240,10 +243,3 @@ def scales(dataset: Dataset) -> None:
         state.set_settings(settings)
         _bump()
         st.rerun()
-
-
-def _md_escape(text: str) -> str:
-    """User text shown through markdown must not become links, HTML or formatting."""
-    for ch in "\\`*_{}[]()#+-.!|<>~":
-        text = text.replace(ch, "\\" + ch)
-    return text

@@ -9,6 +9,7 @@ from components import loader, report, state
 from components.downloads import XLSX_MIME, frame_downloads
 from components.page import setup
 from components.state import Keys
+from components.text import escape
 
 result = setup("Data", intro="Bring the spreadsheets you already keep: the roadmap, the strategy, "
                "a stakeholder survey, monthly numbers. Any subset works; only initiatives are "
@@ -20,7 +21,7 @@ if state.is_demo():
              "Upload your own files below to replace it.", icon=":material/science:")
 else:
     names = ", ".join(s.name for s in loader.current_sources())
-    now.info(f"You are looking at **your files**: {report._md_escape(names)}.",
+    now.info(f"You are looking at **your files**: {escape(names)}.",
              icon=":material/folder_open:")
     if back.button("Back to the demo", icon=":material/undo:", width="stretch"):
         loader.use_demo()

@@ -1,0 +1,316 @@
+"""The alignment heatmaps: initiatives × groups or sides, perception gaps, coverage, trend.
+
+Each builder takes the masked frames from ``alignment.scoring`` (or ``alignment.coverage``), so a
+hidden cell reaches the chart only as "hidden" with no figure. Colours are ColorBrewer schemes
+marked colour-blind safe (RdYlBu for scores, a blue–orange diverging scheme for gaps); the
+legends say in words what the colour and the marks mean. Long initiative names are shortened on
+the axis and given in full in the tooltip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from alignment.scoring import AGREEMENT_THRESHOLD, MASK_SMALL
+
+HIDDEN_COLOUR = "#d9d9d9"
+ROW_HEIGHT = 22
+MARK_DISAGREE = "Group disagrees (r_wg < 0.70)"
+MARK_POLARISED = "Split room (polarised)"
+MARK_UNCLEAR = "No clear difference (interval contains 0)"
+
+
+def short(text: str, width: int = 34) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def initiative_label(ids: pd.Series, names: Mapping[str, str], width: int = 34) -> pd.Series:
+    """'P-07 Carrier quick-pay' shortened for the axis (ids keep labels unique)."""
+    return ids.map(lambda i: short(f"{i} {names.get(i, '')}".strip(), width))
+
+
+def _height(n_rows: int) -> int:
+    return max(120, ROW_HEIGHT * n_rows)
+
+
+def _fmt(value: object, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "–"
+    return f"{float(value):.{digits}f}"
+
+
+def _mask_text(reason: str, k_min: int) -> str:
+    if reason == MASK_SMALL:
+        return f"Hidden: fewer than {k_min} respondents"
+    return "Hidden: would let a smaller group be worked out by subtraction"
+
+
+def _truthy(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    if isinstance(value, float) and np.isnan(value):
+        return False
+    return bool(value)
+
+
+def _agreement_words(rwg: object, polarised: object) -> str:
+    if _truthy(polarised):
+        return "Split room: two camps (polarised)"
+    if rwg is None or rwg is pd.NA or (isinstance(rwg, float) and np.isnan(rwg)):
+        return "Agreement undefined (fewer than 2 respondents)"
+    return "The group agrees" if float(rwg) >= AGREEMENT_THRESHOLD else "The group disagrees"
+
+
+def alignment_frame(cells: pd.DataFrame, column: str, names: Mapping[str, str], k_min: int,
+                    order: Sequence[str]) -> pd.DataFrame:
+    """The tidy table behind the heatmap: one row per shown cell, tooltip text included."""
+    frame = cells[cells["initiative_id"].isin(order)].copy()
+    frame["initiative"] = frame["initiative_id"].map(lambda i: names.get(i, i))
+    frame["label"] = initiative_label(frame["initiative_id"], names)
+    frame["column"] = frame[column].astype(str)
+    frame["score_text"] = frame["score"].map(_fmt)
+    frame["n_text"] = frame["n"].map(lambda v: "–" if v is pd.NA or v is None else str(int(v)))
+    frame["rwg_text"] = frame["rwg"].map(lambda v: _fmt(v, 2))
+    frame["agreement"] = [
+        _mask_text(r, k_min) if m else _agreement_words(w, p)
+        for m, r, w, p in zip(frame["masked"], frame["mask_reason"], frame["rwg"],
+                              frame["polarised"], strict=False)]
+    frame["flag"] = np.select(
+        [frame["masked"].astype(bool),
+         frame["polarised"].fillna(False).astype(bool),
+         frame["low_agreement"].fillna(False).astype(bool)],
+        ["", MARK_POLARISED, MARK_DISAGREE], default="")
+    frame["hidden"] = frame["masked"].astype(bool)
+    return frame
+
+
+def alignment_heatmap(frame: pd.DataFrame, order_labels: Sequence[str], columns: Sequence[str],
+                      column_title: str, *, show_numbers: bool = True,
+                      select: bool = True) -> alt.LayerChart:
+    """Initiatives × groups (or sides): colour = alignment score; marks for disagreement and
+    polarisation; hidden cells grey with the reason in the tooltip. Click selects a cell."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=list(order_labels), title=None,
+                axis=alt.Axis(labelLimit=260, labelFontSize=11)),
+        x=alt.X("column:N", sort=list(columns), title=column_title,
+                axis=alt.Axis(labelAngle=-35, labelLimit=160, orient="top")),
+    )
+    tooltip = [
+        alt.Tooltip("initiative:N", title="Initiative"),
+        alt.Tooltip("column:N", title=column_title),
+        alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+        alt.Tooltip("n_text:N", title="Respondents (n)"),
+        alt.Tooltip("rwg_text:N", title="Agreement r_wg (0–1)"),
+        alt.Tooltip("agreement:N", title="Reading"),
+    ]
+    selection = alt.selection_point(name="cell", fields=["initiative_id", "column"],
+                                    on="click", clear="dblclick")
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.condition(
+            "datum.hidden", alt.value(HIDDEN_COLOUR),
+            alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
+                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                      legend=alt.Legend(orient="right", gradientLength=160))),
+        tooltip=tooltip,
+    )
+    if select:
+        rect = rect.add_params(selection).encode(
+            opacity=alt.condition(selection, alt.value(1.0), alt.value(0.55)))
+    layers: list[alt.Chart] = [rect]
+    if show_numbers:
+        layers.append(base.mark_text(fontSize=10).encode(
+            text=alt.Text("score_text:N"),
+            color=alt.condition("datum.score < 22 || datum.score > 78", alt.value("white"),
+                                alt.value("#222")),
+            tooltip=tooltip))
+    hidden = base.transform_filter("datum.hidden").mark_text(fontSize=10, color="#666").encode(
+        text=alt.value("hidden"), tooltip=tooltip)
+    layers.append(hidden)
+    flags = base.transform_filter("datum.flag != ''").mark_point(
+        filled=True, size=38, xOffset=-13 if show_numbers else 0, color="#111").encode(
+        shape=alt.Shape("flag:N", title="Marks",
+                        scale=alt.Scale(domain=[MARK_DISAGREE, MARK_POLARISED],
+                                        range=["triangle-down", "diamond"]),
+                        legend=alt.Legend(orient="right", labelLimit=260)),
+        tooltip=tooltip)
+    layers.append(flags)
+    n_rows = len(order_labels)
+    return alt.layer(*layers).properties(height=_height(n_rows))
+
+
+def gap_frame(gaps: pd.DataFrame, names: Mapping[str, str], dim_labels: Mapping[str, str],
+              k_min: int, order: Sequence[str]) -> pd.DataFrame:
+    frame = gaps[gaps["initiative_id"].isin(order)].copy()
+    frame["initiative"] = frame["initiative_id"].map(lambda i: names.get(i, i))
+    frame["label"] = initiative_label(frame["initiative_id"], names)
+    frame["dimension_label"] = frame["dimension"].map(lambda d: dim_labels.get(d, d))
+    frame["hidden"] = frame["masked"].astype(bool)
+    frame["gap_text"] = frame["gap"].map(lambda v: "–" if pd.isna(v) else f"{v:+.0f}")
+    frame["interval"] = [
+        "undefined (a side has fewer than 2 respondents)" if pd.isna(lo) else
+        f"{lo:+.0f} to {hi:+.0f}" for lo, hi in zip(frame["gap_low"], frame["gap_high"],
+                                                    strict=False)]
+    frame["tech_text"] = [f"{_fmt(m)} (n={_n(n)})" for m, n in zip(frame["tech_mean"],
+                                                                   frame["n_tech"], strict=False)]
+    frame["business_text"] = [f"{_fmt(m)} (n={_n(n)})" for m, n in
+                              zip(frame["business_mean"], frame["n_business"], strict=False)]
+    clear = frame["clear"].fillna(False).astype(bool)
+    frame["certainty"] = np.where(frame["hidden"], "", np.where(clear, "Clear difference",
+                                                                 MARK_UNCLEAR))
+    frame["reading"] = [
+        _mask_text(r, k_min) if h else (
+            "Tech rates it higher" if g > 0 else "Business rates it higher" if g < 0 else "Same")
+        + ("" if c else "; the interval contains 0, so this may be noise")
+        for h, r, g, c in zip(frame["hidden"], frame["mask_reason"], frame["gap"].fillna(0),
+                              clear, strict=False)]
+    return frame
+
+
+def _n(v: object) -> str:
+    return "–" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(int(v))
+
+
+def gap_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
+                dim_order: Sequence[str]) -> alt.LayerChart:
+    """Initiatives × dimensions, colour = tech − business on a diverging scale centred on 0.
+
+    Gaps whose 95 % interval contains 0 are faded and marked "≈": said in the legend as "no
+    clear difference", so a room does not argue over noise.
+    """
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=list(order_labels), title=None,
+                axis=alt.Axis(labelLimit=260, labelFontSize=11)),
+        x=alt.X("dimension_label:N", sort=list(dim_order), title=None,
+                axis=alt.Axis(labelAngle=-25, labelLimit=180, orient="top")),
+    )
+    tooltip = [
+        alt.Tooltip("initiative:N", title="Initiative"),
+        alt.Tooltip("dimension_label:N", title="Dimension"),
+        alt.Tooltip("gap_text:N", title="Gap, tech − business (points)"),
+        alt.Tooltip("interval:N", title="95% interval"),
+        alt.Tooltip("tech_text:N", title="Tech mean"),
+        alt.Tooltip("business_text:N", title="Business mean"),
+        alt.Tooltip("reading:N", title="Reading"),
+    ]
+    selection = alt.selection_point(name="gapcell", fields=["initiative_id", "dimension"],
+                                    on="click", clear="dblclick")
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.condition(
+            "datum.hidden", alt.value(HIDDEN_COLOUR),
+            alt.Color("gap:Q", title=["Gap (points)", "blue: business higher",
+                                      "orange: tech higher"],
+                      scale=alt.Scale(scheme="blueorange", domain=[-60, 60], domainMid=0,
+                                      clamp=True),
+                      legend=alt.Legend(orient="right", gradientLength=160))),
+        opacity=alt.condition("datum.certainty == 'Clear difference' || datum.hidden",
+                              alt.value(1.0), alt.value(0.35)),
+        tooltip=tooltip,
+    ).add_params(selection)
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("gap_text:N"),
+        color=alt.condition("abs(datum.gap) > 40 && datum.certainty == 'Clear difference'",
+                            alt.value("white"), alt.value("#222")),
+        tooltip=tooltip)
+    unclear = base.transform_filter(f"datum.certainty == '{MARK_UNCLEAR}'").mark_point(
+        filled=True, size=38, xOffset=-16, color="#333").encode(
+        shape=alt.Shape("certainty:N", title="Marks",
+                        scale=alt.Scale(domain=[MARK_UNCLEAR], range=["circle"]),
+                        legend=alt.Legend(orient="right", labelLimit=300)),
+        tooltip=tooltip)
+    hidden = base.transform_filter("datum.hidden").mark_text(fontSize=10, color="#666").encode(
+        text=alt.value("hidden"), tooltip=tooltip)
+    return alt.layer(rect, text, unclear, hidden).properties(height=_height(len(order_labels)))
+
+
+def coverage_matrix(links: pd.DataFrame, objective_order: Sequence[str],
+                    initiative_order: Sequence[str]) -> alt.Chart:
+    """Objectives × initiatives: a filled cell where the initiative serves the objective."""
+    frame = links.copy()
+    frame["objective_label"] = frame["objective_id"] + " " + frame["objective"].fillna("")
+    frame["objective_label"] = frame["objective_label"].map(lambda s: short(s, 40))
+    frame["effort_text"] = frame["effort_part"].map(lambda v: "unknown" if pd.isna(v)
+                                                    else f"{v:g}")
+    return alt.Chart(frame).mark_rect(stroke="white").encode(
+        x=alt.X("initiative_id:N", sort=list(initiative_order), title="Initiative",
+                axis=alt.Axis(labelAngle=-60, orient="top")),
+        y=alt.Y("objective_label:N", sort=list(objective_order), title=None,
+                axis=alt.Axis(labelLimit=300)),
+        color=alt.Color("effort_part:Q", title=["Effort towards", "the objective"],
+                        scale=alt.Scale(scheme="blues")),
+        tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
+                 alt.Tooltip("objective:N", title="Objective"),
+                 alt.Tooltip("effort_text:N", title="Effort counted here")],
+    ).properties(height=max(120, 34 * len(objective_order)))
+
+
+def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
+    """Each objective's weight share beside the share of effort its initiatives take."""
+    frame = shares.copy()
+    frame["objective_label"] = (frame["objective_id"] + " " + frame["objective"].fillna("")).map(
+        lambda s: short(s, 40))
+    long = frame.melt(id_vars=["objective_label", "initiatives"],
+                      value_vars=["weight_share", "effort_share"], var_name="measure",
+                      value_name="share")
+    long["measure"] = long["measure"].map({"weight_share": "Weight in the strategy",
+                                           "effort_share": "Share of effort"})
+    long["share_text"] = long["share"].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
+    order = list(frame["objective_label"])
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("objective_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+        yOffset=alt.YOffset("measure:N"),
+        x=alt.X("share:Q", title="Share of the total (%)"),
+        color=alt.Color("measure:N", title=None,
+                        scale=alt.Scale(domain=["Weight in the strategy", "Share of effort"],
+                                        range=["#4c78a8", "#f58518"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("objective_label:N", title="Objective"),
+                 alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("share_text:N", title="Share"),
+                 alt.Tooltip("initiatives:Q", title="Initiatives serving it")],
+    ).properties(height=max(140, 44 * len(order)))
+
+
+def trend_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
+                  periods: Sequence[str]) -> alt.LayerChart:
+    """Initiatives × period (month or quarter), colour = alignment score."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=list(order_labels), title=None,
+                axis=alt.Axis(labelLimit=260, labelFontSize=11)),
+        x=alt.X("column:N", sort=list(periods), title=None,
+                axis=alt.Axis(labelAngle=-35, orient="top")),
+    )
+    tooltip = [alt.Tooltip("initiative:N", title="Initiative"),
+               alt.Tooltip("column:N", title="Period"),
+               alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+               alt.Tooltip("n_text:N", title="Respondents (n)"),
+               alt.Tooltip("agreement:N", title="Reading")]
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.condition(
+            "datum.hidden", alt.value(HIDDEN_COLOUR),
+            alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
+                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50))),
+        tooltip=tooltip)
+    text = base.mark_text(fontSize=10).encode(text="score_text:N", tooltip=tooltip)
+    return alt.layer(rect, text).properties(height=_height(len(order_labels)))
+
+
+def distribution(dist: pd.DataFrame, dim_labels: Mapping[str, str]) -> alt.Chart:
+    """How many people gave each rating, per dimension: two humps mean a split room."""
+    frame = dist.copy()
+    frame["dimension_label"] = frame["dimension"].map(lambda d: dim_labels.get(d, d))
+    frame["rating_text"] = frame["rating"].map(lambda v: f"{v:g}")
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("rating_text:O", title="Rating", sort=sorted(frame["rating_text"].unique(),
+                                                             key=float)),
+        y=alt.Y("count:Q", title="People", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("rating:Q", scale=alt.Scale(scheme="redyellowblue"), legend=None),
+        facet=alt.Facet("dimension_label:N", title=None, columns=5),
+        tooltip=[alt.Tooltip("dimension_label:N", title="Dimension"),
+                 alt.Tooltip("rating_text:N", title="Rating"),
+                 alt.Tooltip("count:Q", title="People")],
+    ).properties(width=130, height=110)
