@@ -902,6 +902,18 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
                 "plain",
             )
             parsed = parsed[~empty]
+        for index, column, message in validation.failures(name, parsed):
+            # Checked per sheet, where each value's file, sheet, row and header are known.
+            col.warn_cells(
+                [chunk.frame.at[index, "_row"]],
+                column,
+                [chunk.frame.at[index, column]],
+                [
+                    f"{table.field(column).label}: {message}; the value was left empty (the "
+                    "rest of the row is kept)."
+                ],
+            )
+            parsed.at[index, column] = np.nan
         if name == "initiatives" and "target" in chunk.frame.columns:
             labels = chunk.frame.loc[parsed.index, "target"].map(
                 lambda v: np.nan if _blank(v) else clean_text(v)
@@ -1681,9 +1693,9 @@ def build(
     )
     problems.extend(extra)
     tables["indicators"], collectors["indicators"] = _indicator_table(chunks["indicators"])
-    for name in ("objectives", "initiatives", "stakeholders", "glossary", "indicators"):
-        tables[name], vproblems = validation.check(name, tables[name])
-        problems.extend(vproblems)
+    # The other tables are checked sheet by sheet in _simple_table, with each value's location.
+    tables["indicators"], vproblems = validation.check("indicators", tables["indicators"])
+    problems.extend(vproblems)
     if chunks["feedback"] and tables["initiatives"].empty:
         problems.append(
             Problem(

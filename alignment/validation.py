@@ -39,25 +39,43 @@ def _schema_for(table: str) -> pa.DataFrameSchema | None:
     return pa.DataFrameSchema(columns, strict=False)
 
 
-def check(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    """Apply the table's value rules; failing values become missing, each with a warning."""
+def failures(table: str, frame: pd.DataFrame) -> list[tuple[object, str, str]]:
+    """(index label, column, message) of every value that breaks the table's rules.
+
+    The caller knows where each row came from (file, sheet, Excel row, the user's header), so
+    it reports and clears the values; this module only knows the rules.
+    """
     rules = _schema_for(table)
     if rules is None or frame.empty:
-        return frame, []
+        return []
     try:
         rules.validate(frame, lazy=True)
-        return frame, []
+        return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    problems: list[Problem] = []
-    frame = frame.copy()
-    label_of = {f.name: f.label for f in schema.TABLE_BY_NAME[table].fields}
-    key = schema.TABLE_BY_NAME[table].key
+    found = []
     for _, case in cases.iterrows():
         column, index = case["column"], case["index"]
         if index is None or (isinstance(index, float) and np.isnan(index)):
             continue
-        message = _NON_NEGATIVE.get((table, column), str(case["check"]))
+        found.append((index, column, _NON_NEGATIVE.get((table, column), str(case["check"]))))
+    return found
+
+
+def check(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Apply the table's value rules; failing values become missing, each with a warning.
+
+    For a frame that has lost track of its rows; the importer uses ``failures`` per sheet
+    instead, so its warnings name the file, sheet, row and header.
+    """
+    found = failures(table, frame)
+    if not found:
+        return frame, []
+    problems: list[Problem] = []
+    frame = frame.copy()
+    label_of = {f.name: f.label for f in schema.TABLE_BY_NAME[table].fields}
+    key = schema.TABLE_BY_NAME[table].key
+    for index, column, message in found:
         ident = frame.at[index, key] if key else ""
         problems.append(
             Problem(
@@ -65,7 +83,7 @@ def check(table: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]
                 f"{label_of.get(column, column)} of '{ident}': {message}; the value was left "
                 "empty.",
                 column=label_of.get(column, column),
-                value=str(case["failure_case"]),
+                value=str(frame.at[index, column]),
                 table=table,
             )
         )

@@ -615,6 +615,20 @@ def test_feedback_without_an_initiatives_table_still_folds_case_and_spaces():
     assert "No initiatives table was found" in warning.message
 
 
+def test_values_that_break_a_rule_are_dropped_with_their_cell_named():
+    objectives = [["Objective ID", "Objective", "Weight %"], ["G1", "Grow", -5], ["G2", "Cut", 10]]
+    initiatives = [["Initiative ID", "Name", "Effort"], ["P-01", "Onboarding", "-3"]]
+    result = run({"w.xlsx": xlsx_bytes({"Objectives": objectives, "Roadmap": initiatives})})
+    assert [(p.severity, p.file, p.sheet, p.row, p.column, p.value) for p in result.problems] == [
+        ("warning", "w.xlsx", "Objectives", 2, "Weight %", "-5"),
+        ("warning", "w.xlsx", "Roadmap", 2, "Effort", "-3"),
+    ]
+    assert "a weight cannot be negative" in result.problems[0].message
+    assert list(result.dataset.objectives["weight"].isna()) == [True, False]
+    assert result.dataset.initiatives["effort"].isna().all()
+    assert list(result.dataset.objectives["id"]) == ["G1", "G2"]  # the rows are kept
+
+
 # --- references and integrity ------------------------------------------------------------------
 
 
