@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -90,6 +92,12 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
+_PASSWORD = (
+    "The workbook is password-protected, so its contents are encrypted. Open it, "
+    "remove the password (File › Info › Protect Workbook) and upload the copy."
+)
+
+
 def sniff(data: bytes) -> str:
     """'xlsx', 'ods', 'xls' or 'text'; anything else raises with what the file really is."""
     if not data:
@@ -99,10 +107,7 @@ def sniff(data: bytes) -> str:
         return _zip_kind(data)
     if head.startswith(_OLE):
         if _ENCRYPTED in data[:1_000_000]:
-            raise UnreadableFile(
-                "The workbook is password-protected, so its contents are encrypted. Open it, "
-                "remove the password (File › Info › Protect Workbook) and upload the copy."
-            )
+            raise UnreadableFile(_PASSWORD)
         return "xls"
     for sig, what in _SIGNATURES:
         if head.startswith(sig):
@@ -118,23 +123,36 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def _zip_kind(data: bytes) -> str:
+_DAMAGED = (
+    "The file looks like an Excel or OpenDocument workbook but is damaged or incomplete. "
+    "Open it in your spreadsheet program and save it again."
+)
+
+
+def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableFile(
-            "The file looks like an Excel or OpenDocument workbook but is damaged or incomplete "
-            f"({exc}). Open it in your spreadsheet program and save it again."
-        ) from None
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        if "xl/workbook.bin" in names:
-            return "xlsb"
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise UnreadableFile(_DAMAGED) from None
+
+
+def _zip_kind(data: bytes) -> str:
+    zf = _open_zip(data)
+    names = set(zf.namelist())
+    if "xl/workbook.xml" in names:
         return "xlsx"
+    if "xl/workbook.bin" in names:
+        # calamine trusts the sizes written inside .xlsb records and has no pre-check here; the
+        # upload widget does not offer .xlsb either, so refuse it rather than risk the server.
+        raise UnreadableFile(
+            "This is an Excel Binary Workbook (.xlsb), which the workbench does not read. Open "
+            "it in Excel and save it as an Excel Workbook (.xlsx)."
+        )
     if "content.xml" in names:
         try:
-            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-        except (zipfile.BadZipFile, OSError, ValueError):
+            with zf.open("mimetype") as fh:
+                mimetype = fh.read(100)
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
             mimetype = b""
         if b"spreadsheet" in mimetype or not mimetype:
             return "ods"
@@ -155,76 +173,270 @@ def _zip_kind(data: bytes) -> str:
     )
 
 
-def check_archive(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse archives that would unpack to far more than they weigh (a 'zip bomb').
+def _unsafe(what: str) -> UnreadableFile:
+    return UnreadableFile(
+        f"The workbook {what}, which spreadsheet programs never write; it was refused as unsafe. "
+        "If it is yours, open it in your spreadsheet program, save it again and upload the copy."
+    )
 
-    Neither calamine nor openpyxl bounds decompression, so the declared sizes are checked before
-    any part is opened; entries whose compressed data disagrees with the declaration fail later
-    in the zip library's own CRC and size checks.
+
+def check_archive(data: bytes, limits: Limits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """Refuse archives that are damaged or that say they unpack to far too much.
+
+    Only the zip directory is read here. Entries that lie about their size are caught when they
+    are read: every read below is in bounded chunks (``_read_part``), and calamine's zip library
+    refuses an entry larger than it declares.
     """
-    try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableFile(f"The workbook is damaged ({exc}). Save it again.") from None
+    zf = _open_zip(data)
+    infos = zf.infolist()
     if len(infos) > limits.max_archive_entries:
-        raise UnreadableFile(
-            f"The workbook holds {len(infos):,} internal parts, far more than a "
-            "spreadsheet needs; it was refused as unsafe."
-        )
+        raise _unsafe(f"holds {len(infos):,} internal parts")
     total = sum(i.file_size for i in infos)
     if total > limits.max_unpacked_bytes:
         raise UnreadableFile(
             f"The workbook would unpack to {human_size(total)} "
-            f"(the limit is {human_size(limits.max_unpacked_bytes)}). Split it into smaller "
-            "files, or delete unused sheets, formatting and images."
+            f"(the limit is {human_size(limits.max_unpacked_bytes)}), which is unsafe to open. "
+            "Split it into smaller files, or delete unused sheets, formatting and images."
         )
     for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _unsafe(f"packs part '{info.filename}' with an unusual method")
+        # Deflate never grows data by more than a few bytes per 16 KB block: a packed part much
+        # bigger than its declared size means the declaration is a lie.
+        if info.compress_size > info.file_size + info.file_size // 100 + 1024:
+            raise _unsafe(f"declares part '{info.filename}' smaller than its packed data")
+    return zf
+
+
+def check_ratios(zf: zipfile.ZipFile, limits: Limits = DEFAULT_LIMITS) -> None:
+    for info in zf.infolist():
         if (
             info.file_size > 10 * 1024 * 1024
             and info.compress_size
             and info.file_size / info.compress_size > limits.max_compression_ratio
         ):
-            raise UnreadableFile(
-                f"Part '{info.filename}' of the workbook expands "
-                f"{info.file_size / info.compress_size:,.0f}"
-                " times its packed size, which spreadsheets never do; it was refused as unsafe."
+            raise _unsafe(
+                f"has a part ('{info.filename}') that expands "
+                f"{info.file_size / info.compress_size:,.0f} times its packed size"
             )
 
 
-_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_FORMULA_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]+\d+)"[^>]*?(?<!/)>\s*<f(?:\s[^>]*?)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?'
-    rb"\s*</c>"
-)
+def _read_part(zf: zipfile.ZipFile, name: str, chunk: int = 16 << 20) -> Iterator[bytes]:
+    """An archive part in bounded chunks, split just before a '<' so no tag is cut in two.
+
+    ``ZipExtFile.read()`` without a size inflates up to 2 GB in one call whatever the entry
+    declares; sized reads stop at the declared size and then check the CRC.
+    """
+    carry = b""
+    try:
+        with zf.open(name) as fh:
+            while True:
+                block = fh.read(chunk)
+                if not block:
+                    break
+                block = carry + block
+                cut = block.rfind(b"<")
+                if cut <= 0:
+                    carry = block
+                    continue
+                carry = block[cut:]
+                yield block[:cut]
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error):
+        raise UnreadableFile(_DAMAGED) from None
+    if carry:
+        yield carry
 
 
-def _col_index(letters: bytes) -> int:
+def _part_head(zf: zipfile.ZipFile, name: str, size: int = 64 * 1024) -> bytes:
+    try:
+        with zf.open(name) as fh:
+            return fh.read(size)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error):
+        raise UnreadableFile(_DAMAGED) from None
+
+
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def check_xml_prologs(zf: zipfile.ZipFile) -> None:
+    """Refuse any XML part that declares a DTD: the home of entity tricks (billion laughs, XXE).
+
+    Spreadsheet programs never write one. calamine would not expand the entities either (it stops
+    with an error), but the user deserves a plain answer, and openpyxl must never see them.
+    A DTD can only come before the root element, so the head of each part is enough.
+    """
+    for info in zf.infolist():
+        if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        head = _part_head(zf, info.filename)
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 3 and 0 in head[:4]):
+            for enc in ("utf-16", "utf-16-le", "utf-16-be"):
+                try:
+                    text = head[: len(head) // 2 * 2].decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if "<" in text[:8]:
+                    head = text.encode("utf-8", "replace")
+                    break
+        if _DTD.search(head):
+            raise UnreadableFile(
+                "The workbook contains XML entity declarations (a 'DOCTYPE'), a known trick to "
+                "make a reader expand text endlessly or read files from the server. Spreadsheet "
+                "programs never write them, so it was refused as unsafe. If the file is yours, "
+                "open it in your spreadsheet program, save it again and upload the copy."
+            )
+
+
+# --- how big will a sheet become? ---------------------------------------------------------------
+#
+# calamine builds every sheet as a dense rectangle from its first to its last cell, so two values
+# in opposite corners (A1 and XFD1048576) ask for 17 billion cells, and the Rust allocator aborts
+# the whole process: no exception, the server just dies. The XML cannot be trusted to say how big
+# it is (<dimension> may lie), so the cell positions themselves are scanned before calamine runs.
+
+
+def _letters_index(letters: bytes) -> int:
+    """Excel column letters -> 1-based index (A -> 1)."""
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + (ch - 64)
     return n
 
 
-def col_letter(index: int) -> str:
-    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
-    s = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+_CELL_FAST = b'<c r="'
+_VALUED = rb'"[^>]*(?<!/)>'  # the rest of a cell's start tag, when it is not self-closing
+# A cell tag outside the plain layout (no 'r' first, lower case, '$', leading zeros, row 0, more
+# than three letters or seven digits), or a namespace-prefixed one, sends the sheet down the
+# exact path.
+_FAST_ANOMALY = re.compile(rb'<c(?=[\s>])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")')
+_PREFIXED_CELL = re.compile(rb":c[\s>]")
+_COL23 = re.compile(_CELL_FAST + rb"([A-Z]{2,3})[0-9]+" + _VALUED)
+_COL1_FROM = [re.compile(_CELL_FAST + b"[" + bytes([c]) + b"-Z][0-9]") for c in range(65, 91)]
+_TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_ROW_ATTR = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?r\s*=\s*["']\s*([0-9]+)""")
+_CELL_ATTR = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?r\s*=\s*["']\s*\$?([A-Za-z]+)\$?([0-9]+)""")
+
+
+@dataclass
+class _Extent:
+    rows: int = 0  # the last used row, 1-based
+    cols: int = 0  # the last used column, 1-based
+    more: bool = False  # the scan stopped early: the sheet is at least this big
+
+
+def _over(ext: _Extent, limits: Limits) -> bool:
+    return (
+        ext.rows > limits.max_rows
+        or ext.cols > limits.max_columns
+        or ext.rows * ext.cols > limits.max_cells
+    )
+
+
+def _xlsx_extent_exact(chunks: Iterable[bytes], limits: Limits) -> _Extent:
+    """Every row and cell tag, positioned as calamine does (a cell or row without ``r`` follows
+    the previous one); self-closing cells hold no value and do not count."""
+    ext = _Extent()
+    row, col = 0, 0
+    for chunk in chunks:
+        for m in _TOKEN.finditer(chunk):
+            closing, tag, attrs = m.groups()
+            if closing:
+                continue
+            if tag == b"row":
+                r = _ROW_ATTR.search(attrs)
+                row = int(r.group(1)) if r else row + 1
+                col = 0
+                continue
+            ref = _CELL_ATTR.search(attrs)
+            if ref:
+                col, cell_row = _letters_index(ref.group(1)), int(ref.group(2))
+            else:
+                col, cell_row = col + 1, row
+            if attrs.endswith(b"/"):
+                continue
+            ext.rows, ext.cols = max(ext.rows, cell_row), max(ext.cols, col)
+            if _over(ext, limits):
+                ext.more = True
+                return ext
+    return ext
+
+
+def _xlsx_extent(part: Callable[[], Iterable[bytes]], limits: Limits) -> _Extent:
+    """The last row and column holding a value, from the cell tags of one sheet part.
+
+    Fast path, for the layout every spreadsheet program writes (``<c r="B7" ...>``, no namespace
+    prefix): searches that match only cells beyond a threshold, so a normal sheet costs about
+    as much as inflating it once more. Anything else takes the exact, slower tag-by-tag path.
+    """
+    cols = 0
+    for chunk in part():
+        if _FAST_ANOMALY.search(chunk) or _PREFIXED_CELL.search(chunk):
+            return _xlsx_extent_exact(part(), limits)
+        cols = max(cols, _max_column(chunk))
+    if not cols:
+        return _Extent()
+    # Rows: the last row that keeps the sheet within every limit, then any value beyond it.
+    # The search matches rows from the limit's leading digit up (rare in a sheet within the
+    # limits); within the limits the exact last row does not matter (1 stands for "some row").
+    allowed = min(limits.max_rows, limits.max_cells // cols)
+    digits = str(allowed)
+    beyond = re.compile(
+        _CELL_FAST
+        + rb"[A-Z]{1,3}([%s-9][0-9]{%d}|[1-9][0-9]{%d,})"
+        % (digits[0].encode(), len(digits) - 1, len(digits))
+        + _VALUED
+    )
+    rows = 1
+    for chunk in part():
+        for r in beyond.findall(chunk):
+            rows = max(rows, int(r))
+    return _Extent(rows=rows, cols=cols)
+
+
+def _max_column(chunk: bytes) -> int:
+    """The last column holding a value in this chunk (cells in the fast layout only).
+
+    Columns past Z are rare, so the searches for them match little. Single letters are found
+    by halving the alphabet, with or without a value (26 columns at most either way)."""
+    letters = set(_COL23.findall(chunk))
+    if letters:
+        return max(_letters_index(x) for x in letters)
+    if not _COL1_FROM[0].search(chunk):
+        return 0
+    lo, hi = 0, 25  # a cell exists in column lo or later; none after hi
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _COL1_FROM[mid].search(chunk):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1
+
+
+_SST_COUNT = re.compile(rb"""<(?:[\w.-]+:)?sst\b[^>]*?\buniqueCount\s*=\s*["']\s*(\d+)""")
+
+
+def _check_shared_strings(zf: zipfile.ZipFile, limits: Limits) -> None:
+    """calamine reserves room for the declared number of shared strings before reading them."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        m = _SST_COUNT.search(_part_head(zf, info.filename, 4096))
+        # Each string takes at least '<si/>' (5 bytes) in the part, so more is a lie.
+        if m and int(m.group(1)) > info.file_size // 5 + 1000:
+            raise _unsafe(f"declares {int(m.group(1)):,} texts in a part that holds far fewer")
 
 
 def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> part path, read from the workbook's own index (parsed with defusedxml)."""
+    """Part path -> sheet name, read from the workbook's own index (parsed with defusedxml)."""
     from defusedxml import ElementTree as SafeET
 
     ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
-        wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
-        rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except Exception:  # noqa: BLE001 - any XML trick or damage just skips the extra checks
+        wb = SafeET.fromstring(b"".join(_read_part(zf, "xl/workbook.xml")))
+        rels = SafeET.fromstring(b"".join(_read_part(zf, "xl/_rels/workbook.xml.rels")))
+    except Exception:  # noqa: BLE001 - damage just leaves parts named by their path
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts = {}
@@ -233,39 +445,51 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         target = target.lstrip("/")
         if not target.startswith("xl/"):
             target = "xl/" + target
-        parts[sheet.get("name", "")] = target
+        parts[target] = sheet.get("name", "")
     return parts
 
 
-def _xlsx_precheck(
-    data: bytes, file: str, limits: Limits
-) -> tuple[dict[str, list[str]], list[Note]]:
-    """Declared sheet sizes and formula cells that carry no saved result, per sheet name.
+_FORMULA_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]+\d+)"[^>]*?(?<!/)>\s*<f(?:\s[^>]*?)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?'
+    rb"\s*</c>"
+)
+_NOT_SHEETS = ("sharedstrings.xml", "styles.xml", ".rels", "[content_types].xml")
 
-    Refuses a sheet whose declared size is over the limits before calamine allocates it.
-    Formulas without a cached value read as empty, so they are reported rather than lost silently.
+
+def _xlsx_precheck(data: bytes, file: str, limits: Limits) -> tuple[zipfile.ZipFile, list[Note]]:
+    """Refuse what calamine must not see, and note formulas that carry no saved result.
+
+    Every XML part that could be a sheet is scanned, not only those the workbook's index names:
+    the index may be damaged, and calamine follows the relationships, not the folder names.
     """
-    notes: list[Note] = []
+    zf = check_archive(data, limits)
+    check_xml_prologs(zf)
+    _check_shared_strings(zf, limits)
+    names = _xlsx_sheet_parts(zf)
     formulas: dict[str, list[str]] = {}
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    for name, part in _xlsx_sheet_parts(zf).items():
-        try:
-            with zf.open(part) as fh:
-                head = fh.read(4096)
-        except (KeyError, zipfile.BadZipFile, OSError, RuntimeError):
+    for info in zf.infolist():
+        lower = info.filename.lower()
+        if not lower.endswith(".xml") or lower.endswith(_NOT_SHEETS) or info.file_size < 20:
             continue
-        m = _DIMENSION.search(head)
-        if m and m.group(3):
-            rows = int(m.group(4)) - int(m.group(2)) + 1
-            cols = _col_index(m.group(3)) - _col_index(m.group(1)) + 1
-            _check_size(file, name, rows, cols, limits)
-        info = zf.getinfo(part)
+        sheet = names.get(info.filename, "")
+        where = f"Sheet '{sheet}'" if sheet else f"Part '{info.filename}' of the workbook"
         if info.file_size <= 64 * 1024 * 1024:
-            xml = zf.read(part)
-            if b"<f" in xml:
-                cells = [c.decode() for c in _FORMULA_NO_VALUE.findall(xml)]
-                if cells:
-                    formulas[name] = cells
+            chunks = list(_read_part(zf, info.filename))
+            ext = _xlsx_extent(lambda c=chunks: c, limits)
+        else:  # inflated again for each pass rather than held in memory
+            ext = _xlsx_extent(lambda n=info.filename: _read_part(zf, n), limits)
+            chunks = []
+        _check_size(file, sheet, ext.rows, ext.cols, limits, where=where, more=ext.more)
+        cells = [
+            c.decode()
+            for chunk in chunks
+            if b"<f" in chunk
+            for c in _FORMULA_NO_VALUE.findall(chunk)
+        ]
+        if cells:
+            formulas[sheet or info.filename] = cells
+    check_ratios(zf, limits)
+    notes: list[Note] = []
     for name, cells in formulas.items():
         shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
         notes.append(
@@ -278,30 +502,308 @@ def _xlsx_precheck(
                 name,
             )
         )
-    return formulas, notes
+    return zf, notes
 
 
-def _check_size(file: str, sheet: str, rows: int, cols: int, limits: Limits) -> None:
-    where = f"Sheet '{sheet}'" if sheet else "The file"
+# --- OpenDocument -------------------------------------------------------------------------------
+
+_ODS_TOKEN = re.compile(
+    rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
+    rb"([^>]*)>"
+)
+_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*([0-9]+)""")
+_COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*([0-9]+)""")
+_TABLE_NAME = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?name\s*=\s*["']([^"']*)""")
+
+
+def _ods_precheck(data: bytes, file: str, limits: Limits) -> None:
+    """OpenDocument repeats rows and cells by count (``number-rows-repeated="1000000"``), and
+    calamine expands every repeat that holds a value: add them up before it does."""
+    zf = check_archive(data, limits)
+    check_xml_prologs(zf)
+    if "content.xml" not in zf.namelist():
+        return
+    name, ext = "", _Extent()
+    row = col = row_rep = 0
+    row_has_value = False
+
+    def finish_row() -> None:
+        if row_has_value:
+            ext.rows = row + row_rep
+
+    for chunk in _read_part(zf, "content.xml"):
+        for m in _ODS_TOKEN.finditer(chunk):
+            closing, tag, attrs = m.groups()
+            if tag == b"table":
+                if closing:
+                    _check_size(file, name, ext.rows, ext.cols, limits)
+                else:
+                    found = _TABLE_NAME.search(attrs)
+                    name = found.group(1).decode("utf-8", "replace") if found else ""
+                    ext, row = _Extent(), 0
+                continue
+            if tag == b"table-row":
+                if closing:
+                    finish_row()
+                    row += row_rep
+                    continue
+                rep = _ROWS_REPEATED.search(attrs)
+                row_rep, col, row_has_value = (int(rep.group(1)) if rep else 1), 0, False
+                if attrs.endswith(b"/"):
+                    row += row_rep
+                continue
+            if closing:
+                continue
+            rep = _COLS_REPEATED.search(attrs)
+            col += int(rep.group(1)) if rep else 1
+            if b"value-type" in attrs or not attrs.endswith(b"/"):
+                row_has_value = True
+                ext.cols = max(ext.cols, col)
+                ext.rows = max(ext.rows, row + row_rep)
+                if _over(ext, limits):
+                    _check_size(file, name, ext.rows, ext.cols, limits, more=True)
+    _check_size(file, name, ext.rows, ext.cols, limits)
+    check_ratios(zf, limits)
+
+
+# --- legacy .xls (BIFF in an OLE compound file) -------------------------------------------------
+
+_FREE = 0xFFFFFFFA  # sector numbers at or above this mark the end of a chain or a free sector
+# BIFF cell records with the row at offset 0 and the column at offset 2.
+_BIFF_CELLS = {
+    0x0203,
+    0x0204,
+    0x00FD,
+    0x027E,
+    0x0205,
+    0x0006,
+    0x0206,
+    0x0406,
+    0x00D6,
+    0x0002,
+    0x0003,
+    0x0004,
+    0x0005,
+}
+_BIFF_MULRK = 0x00BD
+_BIFF_BOF = {0x0809, 0x0009, 0x0209, 0x0409}
+_BIFF_DIMENSIONS = {0x0200, 0x0000}
+_BIFF_FILEPASS = 0x002F
+_BIFF_BOUNDSHEET = 0x0085
+
+
+def _cfb_workbook_stream(data: bytes) -> bytes:
+    """The 'Workbook' (or 'Book') stream of an OLE compound file, read as the format says.
+
+    A minimal reader (header, FAT, directory, mini stream) with every chain bounded, so a crafted
+    file cannot loop or point outside the data.
+    """
+
+    def damaged() -> UnreadableFile:
+        return UnreadableFile(
+            "The legacy Excel (.xls) file is damaged. Open it in your spreadsheet program and "
+            "save it as .xlsx."
+        )
+
+    if len(data) < 512:
+        raise damaged()
+    shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise damaged()
+    size = 1 << shift
+    n_fat, dir_start = struct.unpack_from("<II", data, 44)
+    cutoff, minifat_start, _n_minifat, difat_start, n_difat = struct.unpack_from("<IIIII", data, 56)
+    n_sectors = (len(data) - size) // size + 1
+
+    def sector(i: int) -> bytes:
+        if i >= n_sectors:
+            raise damaged()
+        return data[size + i * size : size + (i + 1) * size]
+
+    difat = list(struct.unpack_from("<109I", data, 76))
+    nxt, seen = difat_start, 0
+    while nxt < _FREE and seen <= n_difat and seen < n_sectors:
+        block = struct.unpack(f"<{size // 4}I", sector(nxt).ljust(size, b"\xff"))
+        difat.extend(block[:-1])
+        nxt, seen = block[-1], seen + 1
+    fat: list[int] = []
+    for s in [s for s in difat if s < _FREE][: max(n_fat, 0)]:
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(s).ljust(size, b"\xff")))
+
+    def chain(start: int, table: list[int], read: Callable[[int], bytes], limit: int) -> bytes:
+        out, seen, i = [], set(), start
+        while i < _FREE and len(seen) < limit:
+            if i in seen or i >= len(table):
+                raise damaged()
+            seen.add(i)
+            out.append(read(i))
+            i = table[i]
+        return b"".join(out)
+
+    directory = chain(dir_start, fat, sector, n_sectors)
+    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        raise damaged()
+    root = entries[0]
+    mini_stream = b""
+    for entry in entries:
+        name_len, kind = struct.unpack_from("<HB", entry, 64)
+        name = entry[: max(name_len - 2, 0)].decode("utf-16-le", "replace").lower()
+        if kind != 2 or name not in ("workbook", "book"):
+            continue
+        start, length = struct.unpack_from("<IQ", entry, 116)
+        length &= 0xFFFFFFFF if size == 512 else 0xFFFFFFFFFFFFFFFF
+        if length > len(data):
+            raise damaged()
+        if length >= cutoff:
+            return chain(start, fat, sector, n_sectors)[:length]
+        if not mini_stream:
+            mini_stream = chain(struct.unpack_from("<I", root, 116)[0], fat, sector, n_sectors)
+        minifat_raw = chain(minifat_start, fat, sector, n_sectors)
+        minifat = list(struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw))
+
+        def mini(i: int, stream: bytes = mini_stream) -> bytes:
+            return stream[i * 64 : (i + 1) * 64]
+
+        return chain(start, minifat, mini, len(minifat))[:length]
+    raise UnreadableFile(
+        "This is an Office file without a workbook inside (perhaps a Word or PowerPoint 97-2003 "
+        "file), not a spreadsheet. Upload an .xlsx, .ods or .csv file."
+    )
+
+
+def _xls_precheck(data: bytes, file: str, limits: Limits) -> None:
+    """Walk the BIFF records: a password, or a sheet bigger than the limits, is refused here,
+    before calamine allocates the rectangle its DIMENSIONS record or its cells describe."""
+    stream = _cfb_workbook_stream(data)
+    names: list[str] = []
+    pos, substream, ext = 0, -1, _Extent()  # substream 0 holds the workbook's globals
+
+    def check() -> None:
+        if substream > 0:
+            name = names[substream - 1] if substream <= len(names) else ""
+            where = f"Sheet '{name}'" if name else f"Sheet {substream}"
+            _check_size(file, name, ext.rows, ext.cols, limits, where=where)
+
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4 : pos + 4 + length]
+        pos += 4 + length
+        if kind == _BIFF_FILEPASS:
+            raise UnreadableFile(_PASSWORD)
+        if kind in _BIFF_BOF:
+            check()
+            substream, ext = substream + 1, _Extent()
+        elif kind == _BIFF_BOUNDSHEET and len(body) >= 8:
+            count, wide = body[6], body[7] & 1
+            raw = body[8 : 8 + count * (2 if wide else 1)]
+            names.append(raw.decode("utf-16-le" if wide else "latin-1", "replace"))
+        elif kind in _BIFF_DIMENSIONS and len(body) >= 10:
+            if len(body) >= 14:
+                _, last_row, _, last_col = struct.unpack_from("<IIHH", body)
+            else:
+                _, last_row, _, last_col = struct.unpack_from("<HHHH", body)
+            # The format allows 65,536 rows and 256 columns; beyond that the record is crafted.
+            if last_row > 65536 or last_col > 256:
+                raise _unsafe("declares a sheet larger than the .xls format allows")
+        elif kind in _BIFF_CELLS and len(body) >= 4:
+            r, c = struct.unpack_from("<HH", body)
+            ext.rows, ext.cols = max(ext.rows, r + 1), max(ext.cols, c + 1)
+        elif kind == _BIFF_MULRK and len(body) >= 6:
+            r, _ = struct.unpack_from("<HH", body)
+            (c,) = struct.unpack_from("<H", body, len(body) - 2)
+            ext.rows, ext.cols = max(ext.rows, r + 1), max(ext.cols, c + 1)
+    check()
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+def col_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    s = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _check_size(
+    file: str,
+    sheet: str,
+    rows: int,
+    cols: int,
+    limits: Limits,
+    where: str = "",
+    more: bool = False,
+) -> None:
+    """Refuse a sheet over the limits; ``more``: the count is where a scan stopped, not the end."""
+    where = where or (f"Sheet '{sheet}'" if sheet else "The file")
+    plus = " or more" if more else ""
     if rows > limits.max_rows:
         raise UnreadableFile(
-            f"{where} has {rows:,} rows; the workbench reads up to "
+            f"{where} has {rows:,}{plus} rows; the workbench reads up to "
             f"{limits.max_rows:,} rows per sheet. Split it, or keep only the "
             "rows you need (for example the last 12 months)."
         )
     if cols > limits.max_columns:
         raise UnreadableFile(
-            f"{where} has {cols:,} columns; the workbench reads up to "
+            f"{where} has {cols:,}{plus} columns; the workbench reads up to "
             f"{limits.max_columns:,}. Remove unused columns or split the sheet."
         )
     if rows * cols > limits.max_cells:
         raise UnreadableFile(
-            f"{where} has {rows * cols:,} cells; the workbench reads up to "
-            f"{limits.max_cells:,} per sheet. Split it into smaller files."
+            f"{where} spans {rows:,} rows by {cols:,} columns ({rows * cols:,}{plus} cells); the "
+            f"workbench reads up to {limits.max_cells:,} cells per sheet. Delete stray values "
+            "far below or to the right of the table, or split it into smaller files."
         )
 
 
-# --- readers -----------------------------------------------------------------------------------
+def _calamine_message(exc: BaseException) -> str:
+    """calamine's errors in plain words; its own text names Rust types and byte offsets."""
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text:
+        return _PASSWORD
+    if "declared" in text or "crc" in text or "checksum" in text or "zip" in text:
+        return (
+            "The workbook's internal parts do not match what it declares about them: it is "
+            "damaged, or was altered to be unsafe, and was refused. Open it in your spreadsheet "
+            "program and save it again."
+        )
+    return (
+        "The workbook could not be opened: it is damaged, incomplete or not really a "
+        "spreadsheet. Open it in your spreadsheet program and save it again as .xlsx."
+    )
+
+
+def _clip_merges(
+    merged: list[tuple[tuple[int, int], tuple[int, int]]],
+    start: tuple[int, int],
+    rows: int,
+    cols: int,
+) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Merged ranges clipped to the cells that exist, within a budget of cells.
+
+    Real merged ranges never overlap, so together they cover at most the sheet's own cells;
+    a file whose ranges cover more (hundreds of copies over the same block) would make the
+    header search fill the same cells again and again.
+    """
+    if not merged or not rows or not cols:
+        return []
+    r_max, c_max = start[0] + rows - 1, start[1] + cols - 1
+    budget = rows * cols
+    kept: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for (r0, c0), (r1, c1) in dict.fromkeys(merged):
+        r0, c0 = max(r0, start[0]), max(c0, start[1])
+        r1, c1 = min(r1, r_max), min(c1, c_max)
+        if r0 > r1 or c0 > c1:
+            continue
+        budget -= (r1 - r0 + 1) * (c1 - c0 + 1)
+        if budget < 0:
+            break
+        kept.append(((r0, c0), (r1, c1)))
+    return kept
 
 
 def read_workbook(
@@ -311,22 +813,24 @@ def read_workbook(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
 ) -> list[RawSheet]:
-    """Every visible sheet of an xlsx/xlsm/xls/ods workbook, via calamine."""
+    """Every visible sheet of an xlsx/xlsm/xls/ods workbook, via calamine, after the pre-checks
+    that keep calamine from allocating what a crafted file asks for."""
     notes: list[Note] = []
-    if kind in ("xlsx", "xlsb", "ods"):
-        check_archive(data, limits)
     if kind == "xlsx":
         _, notes = _xlsx_precheck(data, file, limits)
+    elif kind == "ods":
+        _ods_precheck(data, file, limits)
+    elif kind == "xls":
+        _xls_precheck(data, file, limits)
+    else:
+        raise UnreadableFile("This kind of workbook is not supported. Save it as .xlsx.")
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = wb.sheets_metadata
     except Exception as exc:  # noqa: BLE001 - calamine raises several types; all mean "unreadable"
-        raise UnreadableFile(
-            f"The workbook could not be opened ({_short(exc)}). It may be damaged "
-            "or truncated: open it in your spreadsheet program and save it "
-            "again."
-        ) from None
+        raise UnreadableFile(_calamine_message(exc)) from None
     sheets: list[RawSheet] = []
-    metas = wb.sheets_metadata
+    failed: list[str] = []
     for i, meta in enumerate(metas):
         name = meta.name
         if progress:
@@ -347,13 +851,17 @@ def read_workbook(
             sheet = wb.get_sheet_by_name(name)
             _check_size(file, name, sheet.height, sheet.width, limits)
             rows = sheet.to_python()
-            merged = list(sheet.merged_cell_ranges or [])
             start = sheet.start or (0, 0)
+            merged = _clip_merges(
+                list(sheet.merged_cell_ranges or []), start, sheet.height, sheet.width
+            )
         except UnreadableFile:
             raise
         except Exception as exc:  # noqa: BLE001
+            message = _calamine_message(exc)
+            failed.append(message)
             notes.append(
-                Note(f"This sheet could not be read ({_short(exc)}) and was skipped.", file, name)
+                Note(f"This sheet could not be read and was skipped. {message}", file, name)
             )
             continue
         sheets.append(
@@ -361,14 +869,11 @@ def read_workbook(
         )
     if sheets:
         sheets[0].notes.extend(notes)
+    elif failed:
+        raise UnreadableFile(failed[0])
     elif notes:
         raise UnreadableFile(" ".join(n.message for n in notes))
     return sheets
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:
@@ -385,6 +890,10 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     nuls = data.count(b"\x00")
     if nuls:
         if nuls > len(data) // 4:
+            text = _utf16_without_bom(data)
+            if text is not None:
+                notes.append("The file is UTF-16 text without a byte-order mark; it was read so.")
+                return text, notes
             raise UnreadableFile(
                 "This file is binary data, not a spreadsheet or a text (CSV) "
                 "file. Upload an .xlsx, .ods or .csv file."
@@ -411,6 +920,19 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         "it as 'CSV UTF-8' and upload again."
     )
     return text, notes
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text saved as UTF-16 without a byte-order mark: zero bytes in every other position."""
+    sample = data[:20_000]
+    half = max(len(sample) // 2, 1)
+    for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) / half > 0.9:
+            try:
+                return data[: len(data) // 2 * 2].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _looks_binary(text: str) -> bool:
