@@ -1234,6 +1234,49 @@ def _respondent_keys(frame: pd.DataFrame) -> np.ndarray:
     return np.where(frame["respondent"].notna(), named, by_row)
 
 
+def _warn_repeated_answers(
+    order: pd.DataFrame, dup: pd.Series, collectors: list[_Collector]
+) -> None:
+    """One warning per response row whose ratings a later answer of the same person replaced.
+
+    A whole survey submitted twice repeats every initiative and dimension: one message per
+    rating would bury the report, so each superseded row gets one, naming the row that counts.
+    """
+    keys = ["_key", "initiative_id", "dimension"]
+    kept = order.loc[~dup, [*keys, "_src", "_row"]].rename(
+        columns={"_src": "_kept_src", "_row": "_kept_row"}
+    )
+    repeated = (
+        order.loc[dup, [*keys, "_src", "_row"]]
+        .merge(kept, on=keys, how="left")
+        .sort_values(["_src", "_row"], kind="stable")
+    )
+    # Walk the groups over plain arrays: a pandas groupby yields a DataFrame per group, which is
+    # far too slow when thousands of people resubmitted a form.
+    src = repeated["_src"].to_numpy()
+    row = repeated["_row"].to_numpy()
+    kept_src = repeated["_kept_src"].to_numpy()
+    kept_row = repeated["_kept_row"].to_numpy()
+    item = repeated["initiative_id"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, (src[1:] != src[:-1]) | (row[1:] != row[:-1])])
+    for a, b in zip(starts, [*starts[1:], len(src)], strict=True):
+        later = []
+        for k_src, k_row in sorted(set(zip(kept_src[a:b], kept_row[a:b], strict=True))):
+            where = "" if k_src == src[a] else f" of {collectors[k_src].chunk.report.where}"
+            later.append(f"row {k_row}{where}")
+        items = sorted(set(item[a:b]))
+        shown = ", ".join(f"'{i}'" for i in items[:5]) + (" …" if len(items) > 5 else "")
+        collectors[src[a]].warn_cells(
+            [row[a]],
+            "respondent",
+            [""],
+            [
+                f"The same respondent answered {shown} again on {' and '.join(later)}; only the "
+                f"later answer counts, so {b - a} rating(s) of this row were left out."
+            ],
+        )
+
+
 def _feedback_table(
     chunks: list[_Chunk], initiatives: pd.DataFrame, settings: Settings
 ) -> tuple[
@@ -1305,21 +1348,7 @@ def _feedback_table(
         order = named.sort_values(["date", "_src", "_row"], na_position="first", kind="stable")
         dup = order.duplicated(subset=["_key", "initiative_id", "dimension"], keep="last")
         if dup.any():
-            latest = order[
-                ~order.duplicated(subset=["_key", "initiative_id", "dimension"], keep="last")
-            ].set_index(["_key", "initiative_id", "dimension"])["_row"]
-            for _, r in order[dup].iterrows():
-                kept = latest.get((r["_key"], r["initiative_id"], r["dimension"]))
-                collectors[r["_src"]].warn_cells(
-                    [r["_row"]],
-                    "respondent",
-                    [""],
-                    [
-                        f"The same respondent rated '{r['initiative_id']}' on "
-                        f"{schema.DIMENSION_BY_NAME.get(r['dimension']).label if r['dimension'] in schema.DIMENSION_BY_NAME else r['dimension']}"  # noqa: E501
-                        f" again on row {kept}; only the later answer counts."
-                    ],
-                )
+            _warn_repeated_answers(order, dup, collectors)
             long = long.drop(index=order.index[dup])
     codes, keys = pd.factorize(long["_key"])
     labels = np.array([f"R{c + 1:05d}" for c in range(len(keys))], dtype=object)

@@ -1015,22 +1015,40 @@ def test_without_a_respondent_column_each_response_row_is_one_respondent():
 
 def test_a_named_respondents_repeated_answer_keeps_the_latest_and_warns():
     feedback = [
-        ["Respondent", "Group", "Initiative", "Priority", "Date"],
-        ["ann", "Sales", "P-01", 2, "2026-09-20"],
-        ["bob", "Sales", "P-01", 3, "2026-09-01"],
-        ["ANN ", "Sales", "P-01", 5, "2026-09-05"],  # earlier date, lower in the sheet
-        ["ann", "Sales", "P-02", 1, None],
+        ["Respondent", "Group", "Initiative", "Priority", "Business value", "Date"],
+        ["ann", "Sales", "P-01", 2, 3, "2026-09-20"],
+        ["bob", "Sales", "P-01", 3, 3, "2026-09-01"],
+        ["ANN ", "Sales", "P-01", 5, 5, "2026-09-05"],  # earlier date, lower in the sheet
+        ["ann", "Sales", "P-02", 1, None, None],
     ]
     result = run({"f.xlsx": xlsx_bytes({"Initiatives": INITIATIVES_ROWS, "Feedback": feedback})})
     fb = result.dataset.feedback
-    assert len(fb) == 3
+    assert len(fb) == 5
     assert fb["respondent"].nunique() == 2
-    kept = fb[(fb["initiative_id"] == "P-01") & (fb["date"] == pd.Timestamp("2026-09-20"))]
-    assert list(kept["rating"]) == [2.0]
+    ann_p01 = fb[(fb["initiative_id"] == "P-01") & (fb["date"] == pd.Timestamp("2026-09-20"))]
+    assert sorted(ann_p01["rating"]) == [2.0, 3.0]
     assert 5.0 not in set(fb["rating"])
-    warning = _only(result.warnings)
+    warning = _only(result.warnings)  # one per superseded row, not one per rating
     assert (warning.row, warning.column, warning.value) == (4, "Respondent", "")
-    assert "again on row 2; only the later answer counts" in warning.message
+    assert "answered 'P-01' again on row 2" in warning.message
+    assert "2 rating(s) of this row were left out" in warning.message
+
+
+def test_a_survey_submitted_twice_gives_one_warning_naming_the_other_sheet():
+    header = ["Email", "Group", "Initiative", "Priority", "Communication", "Date"]
+    first = [header, ["ann@x.org", "Sales", "P-01", 2, 2, "2026-09-01"]]
+    again = [
+        header,
+        ["ann@x.org", "Sales", "P-01", 4, 4, "2026-09-08"],
+        ["ann@x.org", "Sales", "P-02", 4, 4, "2026-09-08"],
+    ]
+    data = xlsx_bytes({"Initiatives": INITIATIVES_ROWS, "Responses": first, "Responses 2": again})
+    result = run({"f.xlsx": data})
+    warning = _only(result.warnings)
+    assert (warning.sheet, warning.row) == ("Responses", 2)
+    assert "again on row 2 of f.xlsx › Responses 2" in warning.message
+    assert sorted(result.dataset.feedback["rating"]) == [4.0, 4.0, 4.0, 4.0]
+    assert result.dataset.feedback["respondent"].nunique() == 1
 
 
 # --- row numbers -------------------------------------------------------------------------------
