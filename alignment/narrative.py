@@ -106,11 +106,15 @@ def headline(dataset: Dataset, views: Views, fb: pd.DataFrame, privacy: Privacy)
     n_init = len(dataset.initiatives)
     why = None if n_init == 0 else 100 * float(coverage_mod.has_why(dataset.initiatives).mean())
     summary = views.summary
-    polar = summary[["polarised", "polarised_tech", "polarised_business"]].fillna(False).any(
-        axis=1) | (summary["polarised_groups"] != "")
+    polar = _polarised(summary)
     return Headline(sides, gap, low, high, why, n_init, len(cov.orphans), len(cov.uncovered),
                     int((summary["groups_disagree"] > 0).sum()), int(polar.sum()),
                     int(fb["respondent"].nunique()))
+
+
+def _polarised(summary: pd.DataFrame) -> pd.Series:
+    return summary[["polarised", "polarised_tech", "polarised_business"]].fillna(False).any(
+        axis=1) | (summary["polarised_groups"] != "")
 
 
 def most_misaligned(views: Views, names: Mapping[str, str], dim_labels: Mapping[str, str],
@@ -120,3 +124,14 @@ def most_misaligned(views: Views, names: Mapping[str, str], dim_labels: Mapping[
         "misalignment", ascending=False).head(limit)
     return [(r["initiative_id"], names.get(r["initiative_id"], r["initiative_id"]),
              reason(r, dim_labels)) for r in top.to_dict("records")]
+
+
+def split_rooms(views: Views, names: Mapping[str, str], dim_labels: Mapping[str, str],
+                exclude: set[str] = frozenset(), limit: int = 3) -> list[tuple[str, str, str]]:
+    """Polarised initiatives not already listed: a split room deserves a mention of its own,
+    even when its average gap is small (two camps average out to a calm-looking score)."""
+    summary = views.summary
+    rows = summary[_polarised(summary) & ~summary["initiative_id"].isin(exclude)]
+    rows = rows.sort_values("misalignment", ascending=False).head(limit)
+    return [(r["initiative_id"], names.get(r["initiative_id"], r["initiative_id"]),
+             reason(r, dim_labels)) for r in rows.to_dict("records")]

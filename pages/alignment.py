@@ -115,8 +115,10 @@ with tab_cells:
         frame["column"] = frame["side"].map(schema.SIDE_LABELS)
         columns = [schema.SIDE_LABELS[c] for c in columns]
     event = chart.show(
-        heatmaps.alignment_heatmap(frame, labels, columns, "Group" if column == "group" else
-                                   "Side", show_numbers=len(columns) <= 16),
+        heatmaps.alignment_heatmap(
+            frame, labels, columns,
+            "Group (business groups first, then tech)" if column == "group" else "Side",
+            show_numbers=len(columns) <= 16),
         frame[["initiative_id", "initiative", "column", "n", "score", "rwg", "polarised",
                "low_agreement", "masked"]].rename(columns={"column": column}),
         f"alignment-by-{column}", key=f"heat-{column}", on_select="rerun",
@@ -165,9 +167,8 @@ with tab_cov:
                     "objectives splits its effort equally).")
         chart.show(heatmaps.weight_vs_effort(cov.shares), cov.shares, "weight-vs-effort",
                    key="cov-bars")
-        objective_order = list((cov.shares["objective_id"] + " "
-                                + cov.shares["objective"].fillna("")).map(
-            lambda s: heatmaps.short(s, 40)))
+        objective_order = list(heatmaps.objective_label(cov.shares["objective_id"],
+                                                        cov.shares["objective"]))
         chart.show(heatmaps.coverage_matrix(cov.links, objective_order,
                                             list(dataset.initiatives["id"])),
                    cov.links, "objective-coverage", key="cov-matrix",

@@ -2,7 +2,8 @@
 
     python scripts/screenshot.py [--upload FILE] [--out DIR] PAGE [PAGE ...]
 
-PAGE is a sidebar link text such as "Overview" or "Data"; use --height to capture long pages
+PAGE is a sidebar link text such as "Overview" or "Data", optionally followed by texts to click
+on that page: "Alignment>Perception gap"; use --height to capture long pages
 (Streamlit scrolls inside its own container, so a tall viewport is the whole page). With --upload the file is uploaded on
 the Data page first, so the other pages show it.
 """
@@ -42,12 +43,17 @@ def main() -> None:
             wait_idle(page)
         page.goto(url)
         wait_idle(page)
-        for name in args.pages:
+        for spec in args.pages:
+            # "Alignment>Perception gap": open the page, then click a tab or button by its text.
+            name, *clicks = spec.split(">")
             # Navigate through the sidebar so the session (and any upload) is kept.
             page.locator('[data-testid="stSidebarNav"] a').filter(has_text=name).first.click()
             wait_idle(page)
+            for text in clicks:
+                page.get_by_text(text, exact=True).first.click()
+                wait_idle(page)
             page.wait_for_timeout(1500)
-            slug = name.lower().replace(" ", "-")
+            slug = "-".join(p.lower().replace(" ", "-") for p in [name, *clicks])
             target = out / f"{slug}{'-upload' if args.upload else ''}.png"
             page.screenshot(path=str(target), full_page=True)
             print(target)

@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from alignment.coverage import ORPHAN
 from alignment.scoring import AGREEMENT_THRESHOLD, MASK_SMALL
 
 HIDDEN_COLOUR = "#d9d9d9"
@@ -35,6 +36,7 @@ def initiative_label(ids: pd.Series, names: Mapping[str, str], width: int = 34) 
 
 
 def _height(n_rows: int) -> int:
+    """Chart height in pixels: a fixed row height, so labels never collide and get dropped."""
     return max(120, ROW_HEIGHT * n_rows)
 
 
@@ -96,9 +98,9 @@ def alignment_heatmap(frame: pd.DataFrame, order_labels: Sequence[str], columns:
     polarisation; hidden cells grey with the reason in the tooltip. Click selects a cell."""
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", sort=list(order_labels), title=None,
-                axis=alt.Axis(labelLimit=260, labelFontSize=11)),
+                axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
         x=alt.X("column:N", sort=list(columns), title=column_title,
-                axis=alt.Axis(labelAngle=-35, labelLimit=160, orient="top")),
+                axis=alt.Axis(labelAngle=-35, labelLimit=160, orient="top", labelOverlap=False)),
     )
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
@@ -110,7 +112,7 @@ def alignment_heatmap(frame: pd.DataFrame, order_labels: Sequence[str], columns:
     ]
     selection = alt.selection_point(name="cell", fields=["initiative_id", "column"],
                                     on="click", clear="dblclick")
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+    rect = base.mark_rect(stroke="white", strokeWidth=1, invalid=None).encode(
         color=alt.condition(
             "datum.hidden", alt.value(HIDDEN_COLOUR),
             alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
@@ -140,7 +142,7 @@ def alignment_heatmap(frame: pd.DataFrame, order_labels: Sequence[str], columns:
         tooltip=tooltip)
     layers.append(flags)
     n_rows = len(order_labels)
-    return alt.layer(*layers).properties(height=_height(n_rows))
+    return alt.layer(*layers).properties(height=_height(n_rows), width="container")
 
 
 def gap_frame(gaps: pd.DataFrame, names: Mapping[str, str], dim_labels: Mapping[str, str],
@@ -184,9 +186,9 @@ def gap_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
     """
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", sort=list(order_labels), title=None,
-                axis=alt.Axis(labelLimit=260, labelFontSize=11)),
+                axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
         x=alt.X("dimension_label:N", sort=list(dim_order), title=None,
-                axis=alt.Axis(labelAngle=-25, labelLimit=180, orient="top")),
+                axis=alt.Axis(labelAngle=-25, labelLimit=180, orient="top", labelOverlap=False)),
     )
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
@@ -199,7 +201,7 @@ def gap_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
     ]
     selection = alt.selection_point(name="gapcell", fields=["initiative_id", "dimension"],
                                     on="click", clear="dblclick")
-    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+    rect = base.mark_rect(stroke="white", strokeWidth=1, invalid=None).encode(
         color=alt.condition(
             "datum.hidden", alt.value(HIDDEN_COLOUR),
             alt.Color("gap:Q", title=["Gap (points)", "blue: business higher",
@@ -224,22 +226,31 @@ def gap_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
         tooltip=tooltip)
     hidden = base.transform_filter("datum.hidden").mark_text(fontSize=10, color="#666").encode(
         text=alt.value("hidden"), tooltip=tooltip)
-    return alt.layer(rect, text, unclear, hidden).properties(height=_height(len(order_labels)))
+    return alt.layer(rect, text, unclear, hidden).properties(height=_height(len(order_labels)),
+                                                             width="container")
+
+
+def objective_label(ids: pd.Series, names: pd.Series) -> pd.Series:
+    """'G1 Grow revenue', shortened; the orphan bucket keeps its own name once."""
+    return pd.Series([i if i == ORPHAN else short(f"{i} {n if isinstance(n, str) else ''}", 40)
+                      for i, n in zip(ids, names, strict=False)], index=ids.index)
 
 
 def coverage_matrix(links: pd.DataFrame, objective_order: Sequence[str],
                     initiative_order: Sequence[str]) -> alt.Chart:
-    """Objectives × initiatives: a filled cell where the initiative serves the objective."""
+    """Objectives × initiatives: a filled cell where the initiative serves the objective.
+
+    Every objective gets a row, so one that nothing serves shows as an empty row.
+    """
     frame = links.copy()
-    frame["objective_label"] = frame["objective_id"] + " " + frame["objective"].fillna("")
-    frame["objective_label"] = frame["objective_label"].map(lambda s: short(s, 40))
+    frame["objective_label"] = objective_label(frame["objective_id"], frame["objective"])
     frame["effort_text"] = frame["effort_part"].map(lambda v: "unknown" if pd.isna(v)
                                                     else f"{v:g}")
     return alt.Chart(frame).mark_rect(stroke="white").encode(
         x=alt.X("initiative_id:N", sort=list(initiative_order), title="Initiative",
-                axis=alt.Axis(labelAngle=-60, orient="top")),
-        y=alt.Y("objective_label:N", sort=list(objective_order), title=None,
-                axis=alt.Axis(labelLimit=300)),
+                axis=alt.Axis(labelAngle=-60, orient="top", labelOverlap=False)),
+        y=alt.Y("objective_label:N", title=None, axis=alt.Axis(labelLimit=300),
+                scale=alt.Scale(domain=list(objective_order))),
         color=alt.Color("effort_part:Q", title=["Effort towards", "the objective"],
                         scale=alt.Scale(scheme="blues")),
         tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
@@ -251,8 +262,7 @@ def coverage_matrix(links: pd.DataFrame, objective_order: Sequence[str],
 def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
     """Each objective's weight share beside the share of effort its initiatives take."""
     frame = shares.copy()
-    frame["objective_label"] = (frame["objective_id"] + " " + frame["objective"].fillna("")).map(
-        lambda s: short(s, 40))
+    frame["objective_label"] = objective_label(frame["objective_id"], frame["objective"])
     long = frame.melt(id_vars=["objective_label", "initiatives"],
                       value_vars=["weight_share", "effort_share"], var_name="measure",
                       value_name="share")
@@ -280,23 +290,23 @@ def trend_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
     """Initiatives × period (month or quarter), colour = alignment score."""
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", sort=list(order_labels), title=None,
-                axis=alt.Axis(labelLimit=260, labelFontSize=11)),
+                axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
         x=alt.X("column:N", sort=list(periods), title=None,
-                axis=alt.Axis(labelAngle=-35, orient="top")),
+                axis=alt.Axis(labelAngle=-35, orient="top", labelOverlap=False)),
     )
     tooltip = [alt.Tooltip("initiative:N", title="Initiative"),
                alt.Tooltip("column:N", title="Period"),
                alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
                alt.Tooltip("n_text:N", title="Respondents (n)"),
                alt.Tooltip("agreement:N", title="Reading")]
-    rect = base.mark_rect(stroke="white").encode(
+    rect = base.mark_rect(stroke="white", invalid=None).encode(
         color=alt.condition(
             "datum.hidden", alt.value(HIDDEN_COLOUR),
             alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
                       scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50))),
         tooltip=tooltip)
     text = base.mark_text(fontSize=10).encode(text="score_text:N", tooltip=tooltip)
-    return alt.layer(rect, text).properties(height=_height(len(order_labels)))
+    return alt.layer(rect, text).properties(height=_height(len(order_labels)), width="container")
 
 
 def distribution(dist: pd.DataFrame, dim_labels: Mapping[str, str]) -> alt.Chart:

@@ -76,12 +76,19 @@ def running_app(env: dict[str, str] | None = None, script: str = "app.py",
             proc.kill()
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished the current script run."""
+def wait_idle(page, timeout: float = 60_000, settle_ms: int = 800) -> None:
+    """Wait until Streamlit has finished the current script run and stayed idle for a moment.
+
+    Right after a click the app may still report "notRunning" for a few milliseconds before
+    the rerun starts, so idleness must hold for ``settle_ms`` to count.
+    """
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
-        """() => {
+        """(settle) => {
             const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning';
-        }""", timeout=timeout)
-    page.wait_for_timeout(300)
+            const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
+            const now = performance.now();
+            if (!idle) { window.__awIdleSince = null; return false; }
+            if (!window.__awIdleSince) { window.__awIdleSince = now; }
+            return now - window.__awIdleSince >= settle;
+        }""", arg=settle_ms, timeout=timeout, polling=100)
