@@ -185,7 +185,8 @@ def rejected(result: ImportResult) -> None:
         st.markdown(f"**{label}**: {len(frame)} row(s) set aside")
         st.dataframe(frame.head(200), hide_index=True, width="stretch")
         frame_downloads(frame, f"set-aside-{name}", key=f"dl-rejected-{name}",
-                        sheet=f"Set aside {label}"[:31], label=f"Download set-aside {label.lower()}")
+                        sheet=f"Set aside {label}"[:31],
+                        label=f"Download set-aside {label.lower()}")
 
 
 def sides(dataset: Dataset) -> None:
