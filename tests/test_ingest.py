@@ -1013,6 +1013,47 @@ def test_without_a_respondent_column_each_response_row_is_one_respondent():
     assert result.warnings == []
 
 
+def test_without_a_respondent_column_long_rows_of_one_answer_are_one_respondent():
+    """One answer spans a run of long rows; counting rows would let one person pass k_min."""
+    wide = [row[1:] for row in _wide()]  # no respondent column
+    long = [row[1:] for row in _long()]
+    counts = {}
+    for name, rows in (("wide", wide), ("long", long)):
+        result = run({"f.xlsx": xlsx_bytes({"Initiatives": INITIATIVES_ROWS, "Responses": rows})})
+        assert rating_set(result) == EXPECTED_RATINGS, name
+        fb = result.dataset.feedback
+        counts[name] = fb.groupby(["initiative_id", "group"])["respondent"].nunique().to_dict()
+    assert (
+        counts["long"]
+        == counts["wide"]
+        == {
+            ("P-01", "Engineering"): 1,
+            ("P-01", "Finance"): 1,
+            ("P-01", "Sales"): 1,
+            ("P-02", "Engineering"): 1,
+            ("P-02", "Sales"): 1,
+        }
+    )
+
+
+def test_a_long_sheet_starts_a_new_respondent_when_a_dimension_repeats():
+    rows = [
+        ["Group", "Initiative", "Dimension", "Score", "Comment"],
+        ["Sales", "P-01", "Priority", 4, "Same words"],
+        ["Sales", "P-01", "Business value", 5, "Same words"],
+        ["Sales", "P-01", "Priority", 2, "Same words"],  # a second person, same group
+        ["Sales", "P-01", "Business value", 1, "Same words"],
+        ["Data", "P-01", "Priority", 3, None],
+    ]
+    result = run({"f.xlsx": xlsx_bytes({"Initiatives": INITIATIVES_ROWS, "Ratings": rows})})
+    fb = result.dataset.feedback
+    people = fb.groupby("respondent")["rating"].apply(sorted).tolist()
+    assert sorted(people) == [[1.0, 2.0], [3.0], [4.0, 5.0]]
+    # Both people wrote the same comment: two comments, each once, not one per dimension row.
+    assert list(result.dataset.comments["comment"]) == ["Same words", "Same words"]
+    assert result.dataset.comments["respondent"].nunique() == 2
+
+
 def test_a_named_respondents_repeated_answer_keeps_the_latest_and_warns():
     feedback = [
         ["Respondent", "Group", "Initiative", "Priority", "Business value", "Date"],
