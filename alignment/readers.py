@@ -964,6 +964,9 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+_FIELD_LIMIT = 1_000_000
+
+
 def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> RawSheet:
     """A CSV/TSV/TXT file as a grid of strings, with the line number of every record."""
     text, messages = decode_text(data)
@@ -977,7 +980,7 @@ def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> 
     delimiter = sniff_delimiter(text)
     rows: list[list[object]] = []
     lines: list[int] = []
-    csv.field_size_limit(1_000_000)
+    csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     try:
@@ -990,9 +993,13 @@ def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> 
             if len(record) > limits.max_columns:
                 _check_size(file, "", 1, len(record), limits)
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            why = f"a single value there is longer than {_FIELD_LIMIT:,} characters"
+        else:
+            why = "a quote or a stray character there breaks the columns"
         raise UnreadableFile(
-            f"The text file could not be split into columns near line {start} "
-            f"({exc}). Check for an unclosed quote."
+            f"The text file could not be split into columns near line {start}: {why}. "
+            "Check for an unclosed quote."
         ) from None
     width = max((len(r) for r in rows), default=0)
     _check_size(file, "", len(rows), width, limits)
