@@ -1110,6 +1110,27 @@ def test_row_numbers_are_excel_rows_in_xlsx():
     assert result.problems[1].column == "Effort" and result.problems[1].value == "lots"
 
 
+def test_row_numbers_count_empty_rows_above_a_table_that_starts_mid_sheet():
+    """calamine's grid starts at the first used cell (here C4): rows above it still count."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Initiatives"
+    ws["C4"], ws["D4"], ws["E4"] = "Initiative\nID", "Name", "Effort"  # a wrapped header
+    ws["C5"], ws["D5"], ws["E5"] = "P-01", "Onboarding", "lots"
+    ws["C7"], ws["D7"], ws["E7"] = "P-02", "Billing", 3
+    ws["D8"], ws["E8"] = "No ID", 2
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = run({"w.xlsx": buf.getvalue()})
+    sheet = _only(result.sheets)
+    assert (sheet.header_row, sheet.headers) == (4, ["Initiative ID", "Name", "Effort"])
+    assert [(p.severity, p.row, p.column) for p in result.problems] == [
+        ("error", 8, "Initiative ID"),
+        ("warning", 5, "Effort"),
+    ]
+    assert list(result.rejected["initiatives"]["Row"]) == [8]
+
+
 def test_row_numbers_are_text_editor_lines_in_csv_even_after_multi_line_cells():
     rows = [
         ["Exported from the portfolio tool"],
