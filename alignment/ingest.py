@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -53,8 +53,9 @@ class SourceFile:
     name: str
     data: bytes
 
-    @property
+    @cached_property
     def sha(self) -> str:
+        """Computed once per object: pages ask for it on every rerun."""
         return hashlib.sha256(self.data).hexdigest()
 
     @classmethod

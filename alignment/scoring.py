@@ -199,7 +199,9 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
             "gap_high", "clear", "n_tech", "n_business", "masked", "mask_reason"]
     two = fb[fb["side"].isin(SIDES_SHOWN)]
     if two.empty:
-        return pd.DataFrame(columns=cols)
+        empty = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+        empty["masked"] = empty["masked"].astype(bool)
+        return empty.astype({"initiative_id": object, "dimension": object, "mask_reason": object})
     per = two.groupby(["initiative_id", "dimension", "side"], observed=True).agg(
         mean=("score", "mean"), var=("score", "var"), n=("respondent", "nunique"),
         k=("score", "size"))
@@ -227,9 +229,14 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     long = pd.concat([
         pd.DataFrame({"initiative_id": out["initiative_id"], "dimension": out["dimension"],
                       "side": s, "n": out[f"n_{s}"]}) for s in SIDES_SHOWN], ignore_index=True)
-    long["masked"] = long["n"] < privacy.k_min
-    long["mask_reason"] = np.where(long["masked"], MASK_SMALL, "")
-    long["masked"] = complementary_mask(long, ["initiative_id", "side"])
+    # A side that gave no rating on a dimension contributes nothing to its total: not a part.
+    present = long[long["n"] > 0].copy()
+    present["masked"] = present["n"] < privacy.k_min
+    present["mask_reason"] = np.where(present["masked"], MASK_SMALL, "")
+    present["masked"] = complementary_mask(present, ["initiative_id", "side"])
+    long["masked"] = True
+    long["mask_reason"] = MASK_SMALL
+    long.loc[present.index, ["masked", "mask_reason"]] = present[["masked", "mask_reason"]]
     flags = long.pivot_table(index=["initiative_id", "dimension"], columns="side",
                              values="masked", aggfunc="any")
     reasons = long[long["masked"]].groupby(["initiative_id", "dimension"])["mask_reason"].agg(
@@ -312,14 +319,14 @@ def summary(fb: pd.DataFrame, privacy: Privacy, *, group: pd.DataFrame | None = 
         out["gap"] = out["gap_low"] = out["gap_high"] = np.nan
     out["clear"] = pd.Series((out["gap_low"] > 0) | (out["gap_high"] < 0),
                              dtype="boolean").where(out["gap_low"].notna())
-    shown = group[~group["masked"]]
+    shown = group.loc[~group["masked"].astype(bool)]
     out["groups_disagree"] = out["initiative_id"].map(
         shown[shown["rwg"] < AGREEMENT_THRESHOLD].groupby("initiative_id").size()).fillna(0) \
         .astype(int)
     polar = shown[shown["polarised"].fillna(False).astype(bool)]
-    out["polarised_groups"] = out["initiative_id"].map(
-        polar.groupby("initiative_id")["group"].agg(lambda g: ", ".join(sorted(g)))).fillna("")
-    visible = gap_cells[~gap_cells["masked"]].copy()
+    polar_groups = polar.groupby("initiative_id")["group"].agg(lambda g: ", ".join(sorted(g)))
+    out["polarised_groups"] = out["initiative_id"].map(polar_groups).astype(object).fillna("")
+    visible = gap_cells.loc[~gap_cells["masked"].astype(bool)].copy()
     visible["abs_gap"] = visible["gap"].abs()
     visible["clear_rank"] = visible["clear"].fillna(False).astype(int)
     top = visible.sort_values(["clear_rank", "abs_gap"], ascending=False).drop_duplicates(

@@ -30,9 +30,17 @@ def _data_page(at: AppTest) -> AppTest:
 
 def test_app_opens_on_the_demo(app: AppTest) -> None:
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Initiatives"] == "30"
-    assert int(metrics["Respondents"]) >= 100
+    assert metrics["Tech side: alignment"].endswith("/ 100")
+    assert metrics["Orphan work"] == "3"
+    assert metrics["Uncovered objectives"] == "1"
     assert any("demo workbook" in i.value for i in app.info)
+
+
+def test_overview_names_the_most_misaligned_and_the_split_room(app: AppTest) -> None:
+    text = " ".join(m.value for m in app.markdown)
+    assert "P\\-02" in text
+    assert "clear 48\\-point gap" in text
+    assert "The room is split" in text
 
 
 def test_data_page_reports_the_demo_without_problems(app: AppTest) -> None:
