@@ -1,4 +1,5 @@
-"""Loading data into the session: the demo at start, the user's files after an upload.
+"""Loading data into the session: the last saved workspace (else the demo) at start, the user's
+files after an upload, a workspace when one is opened.
 
 Raw sheets are cached by file digest (``st.cache_resource``: they are large, read-only grids,
 and a copy per rerun would cost more than the parse), so correcting a column mapping re-runs
@@ -11,12 +12,14 @@ import hashlib
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
 import streamlit as st
 
 from alignment.ingest import ImportResult, SourceFile, build
 from alignment.problems import Problem, UnreadableFile
 from alignment.readers import Limits, RawSheet, read_file
-from components import state
+from alignment.store import Snapshot, StoreError
+from components import state, storage
 from components.state import Keys
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +62,15 @@ def current_sources() -> tuple[SourceFile, ...]:
     return state.sources() or (demo_source(),)
 
 
+def content_key() -> tuple[tuple[str, ...], str]:
+    """What the current data is made of: file digests and settings (a saved workspace's too)."""
+    return tuple(s.sha for s in current_sources()), state.settings().to_json()
+
+
 def load(show_progress: bool = False) -> ImportResult:
     """The import of the current sources with the current settings, recomputed only on change."""
+    if Keys.STARTED not in st.session_state:
+        _reopen_last_workspace()
     sources = current_sources()
     settings = state.settings()
     key = (tuple(s.sha for s in sources), settings.to_json())
@@ -101,10 +111,45 @@ def use_uploads(files: list) -> bool:
     state.put(Keys.SOURCES, tuple(SourceFile(f.name, f.getvalue()) for f in files))
     state.put(Keys.UPLOAD_SIGNATURE, signature)
     state.set_settings(type(state.settings())())
+    st.session_state.pop(Keys.OPEN_SNAPSHOT, None)
     return True
 
 
 def use_demo() -> None:
-    for key in (Keys.SOURCES, Keys.UPLOAD_SIGNATURE, Keys.SETTINGS):
+    for key in (Keys.SOURCES, Keys.UPLOAD_SIGNATURE, Keys.SETTINGS, Keys.OPEN_SNAPSHOT):
         st.session_state.pop(key, None)
     state.put(Keys.UPLOADER_NONCE, state.get(Keys.UPLOADER_NONCE, 0) + 1)
+
+
+def use_snapshot(snapshot: Snapshot) -> None:
+    """Switch the session to a saved workspace: its files and settings, re-imported."""
+    state.put(Keys.SOURCES, snapshot.sources)
+    state.set_settings(snapshot.settings)
+    st.session_state.pop(Keys.UPLOAD_SIGNATURE, None)
+    state.put(Keys.UPLOADER_NONCE, state.get(Keys.UPLOADER_NONCE, 0) + 1)
+    state.put(Keys.OPEN_SNAPSHOT, (snapshot.info.id, snapshot.info.name, content_key()))
+
+
+def add_source(source: SourceFile) -> bool:
+    """Add a file (a workshop's results) to the current data; False when it is already there."""
+    current = current_sources()
+    if any(s.sha == source.sha for s in current):
+        return False
+    state.put(Keys.SOURCES, (*current, source))
+    return True
+
+
+def _reopen_last_workspace() -> None:
+    """At a session's start, open the workspace used last; the demo when there is none or the
+    store cannot be read (the app must start whatever state the database is in)."""
+    state.put(Keys.STARTED, True)
+    if state.sources() is not None:
+        return
+    try:
+        store = storage.get()
+        snapshot_id = store.last_snapshot_id()
+        snapshot = store.snapshot(snapshot_id) if snapshot_id is not None else None
+    except (StoreError, sa.exc.SQLAlchemyError):
+        return
+    if snapshot is not None and snapshot.sources:
+        use_snapshot(snapshot)

@@ -21,6 +21,32 @@ class Keys:
     UPLOAD_SIGNATURE = "aw_upload_signature"  # digests of the files last loaded from the widget
     UPLOADER_NONCE = "aw_uploader_nonce"  # bumped to clear the file uploader
     LOAD_SECONDS = "aw_load_seconds"  # how long the last import took, shown on the Data page
+    # Indicators, dependencies, stakeholders & rituals (pages/indicators.py, dependencies.py,
+    # stakeholders.py, components/as_of.py):
+    THRESHOLDS = "aw_thresholds"  # metric -> {"direction", "value"}: the user's threshold changes
+    DETECTION = "aw_detection"  # indicators.Rules: rising periods, baseline window, z
+    RISK_WEIGHTS = "aw_risk_weights"  # indicators.Weights of the misalignment risk index
+    AS_OF = "aw_as_of"  # datetime.date that "overdue" and "late" are measured against
+    RITUALS = "aw_rituals"  # list[cadence.Ritual]: the checklist with its last-held dates
+    STEPS_EDITOR_VERSION = "aw_steps_editor_version"  # bumped so editors start from saved state
+    STEPS_WIDGET = "aw_steps::"  # + a name: widget keys of these three pages
+    # Workspaces and workshops (components/workspace.py, pages/workspaces.py, workshop, join):
+    STARTED = "aw_started"  # the session has looked for the last workspace to reopen
+    OPEN_SNAPSHOT = "aw_open_snapshot"  # (id, name, content key) of the workspace opened
+    WORKSHOP_ID = "aw_workshop_id"  # the workshop the facilitator manages
+    PARTICIPANT_TOKENS = "aw_participant_tokens"  # workshop code -> this phone's random token
+    JOIN_FAILURES = "aw_join_failures"  # wrong codes typed in this session
+    JOIN_NEXT_TRY = "aw_join_next_try"  # monotonic time before which no code is checked
+    # Self-assessment (components/assessment.py, pages/assessment.py, pages/team_round.py):
+    ASSESS_KEY = "aw_assess_key"  # the leader's private key, also in the address (?key=)
+    ASSESS_DRAFT = "aw_assess_draft"  # dict: key, answers, step, completed_id, widget nonce
+    ASSESS_STEP = "aw_assess_step"  # the step picker's value
+    ASSESS_ANSWER_PREFIX = "aw_assess_q::"  # + nonce + statement id: one radio per statement
+    ASSESS_FILES = "aw_assess_files"  # prepared report files: (content key, pdf bytes)
+    TEAM_TOKEN = "aw_team_token"  # round code -> this browser's anonymous participant token
+    TEAM_ANSWER_PREFIX = "aw_team_q::"  # + round code + statement id
+    TEAM_FAILURES = "aw_team_failures"  # wrong round codes typed in this session
+    TEAM_NEXT_TRY = "aw_team_next_try"  # monotonic time before which no code is checked
 
 
 def get(key: str, default: Any = None) -> Any:
