@@ -318,10 +318,25 @@ def find_header(sheet: RawSheet, forced: bool = False) -> tuple[int, list[str]] 
 
 
 def _header_hits(cells: Sequence[str]) -> int:
-    """How many non-numeric cells name a known field or are survey 'Question [Item]' headers."""
+    """How many non-numeric cells name a known field, a known indicator metric (wide indicator
+    sheets are mostly metric columns) or are survey 'Question [Item]' headers."""
     return sum(
-        1 for c in cells if c and not _numeric_text(c) and (match_header(c) or _is_survey_header(c))
+        1
+        for c in cells
+        if c
+        and not _numeric_text(c)
+        and (match_header(c) or _is_survey_header(c) or _is_metric_header(c))
     )
+
+
+@lru_cache(maxsize=1)
+def _metric_aliases() -> frozenset[str]:
+    return frozenset(schema.normalise_header(s) for names in schema.INDICATOR_METRICS.values()
+                     for s in names)
+
+
+def _is_metric_header(text: str) -> bool:
+    return schema.normalise_header(text) in _metric_aliases()
 
 
 def _joined_cell(row: Sequence[object], above: Sequence[object], j: int) -> str:
@@ -531,7 +546,10 @@ class _Chunk:
 
 def _sheet_frame(sheet: RawSheet, header_index: int, width: int) -> tuple[pd.DataFrame, np.ndarray]:
     data = sheet.rows[header_index + 1 :]
-    frame = pd.DataFrame(data, columns=range(max((len(r) for r in data), default=0)), dtype=object)
+    longest = max((len(r) for r in data), default=0)
+    if any(len(r) != longest for r in data):  # ragged CSV records: pad, pandas will not
+        data = [r if len(r) == longest else [*r, *[""] * (longest - len(r))] for r in data]
+    frame = pd.DataFrame(data, columns=range(longest), dtype=object)
     frame = frame.reindex(columns=range(width))
     rows = np.array(
         [sheet.excel_row(header_index + 1 + i) for i in range(len(data))], dtype=np.int64
@@ -641,7 +659,7 @@ def _read_sheet(
     frame, rows = _sheet_frame(sheet, h, len(headers))
     blank = _blank_mask(frame)
     key_col = plan.mapping.get(table.key) if table.key else None
-    trailer_pos = _trailers(frame, ~blank, len(plan.mapping), key_col)
+    trailer_pos = _trailers(frame, ~blank, len(plan.mapping) + len(plan.extra), key_col)
     # A respondent's name must not be quoted back, even in a note about a skipped row.
     hidden = plan.mapping.get("respondent") if plan.kind == "feedback" else None
     for pos in trailer_pos:
@@ -730,6 +748,12 @@ class _Collector:
         rows = list(rows)
         msgs = [message] * len(rows) if isinstance(message, str) else list(message)
         vals = list(values) if values is not None else [""] * len(rows)
+        fresh = {int(row) for row in rows} - set(self.rejected)
+        if header and fresh:
+            # A rejected row's unreadable key was already warned about as "left empty, row
+            # kept"; that warning now says the opposite of what happened, so it goes.
+            self.problems = [p for p in self.problems if not (
+                p.severity == "warning" and p.row in fresh and p.column == header)]
         for row, msg, value in zip(rows, msgs, vals, strict=False):
             if int(row) in self.rejected:
                 continue

@@ -43,6 +43,7 @@ _HALF_PATTERNS = (
 )
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T].*)?$")
 _YM = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_MY = re.compile(r"^(\d{1,2})[-/.](\d{4})$")  # 03/2026, 03.2026: month then year
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTHS = {
     m.lower(): i
@@ -317,6 +318,10 @@ def parse_date(value: object, *, dayfirst: bool = True, period: bool = False) ->
     m = _YM.match(text)
     if m and 1 <= int(m.group(2)) <= 12:
         start = pd.Timestamp(year=int(m.group(1)), month=int(m.group(2)), day=1)
+        return _span(start, start + pd.offsets.MonthEnd(0), period), None
+    m = _MY.match(text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        start = pd.Timestamp(year=int(m.group(2)), month=int(m.group(1)), day=1)
         return _span(start, start + pd.offsets.MonthEnd(0), period), None
     m = _MONTH_YEAR.match(text)
     if m and m.group(1)[:3] in _MONTHS:

@@ -1305,3 +1305,31 @@ def test_to_dict_is_json_and_uses_the_contract_keys():
         assert problem["severity"] in ("error", "warning")
     assert out["tables"]["feedback"]["columns"]["respondent"] == "Your name"
     assert re.fullmatch(r"[0-9a-f]{16}", result.dataset.fingerprint)
+
+
+def test_a_wide_indicator_export_is_recognised_by_its_metric_columns():
+    # A European Excel export: month.year periods, semicolons, decimal commas and a source line.
+    text = ("Month;Team;Escalations;Risk score;Quality delta\r\n"
+            "01.2026;Payments;3;4,5;-0,45\r\n"
+            "02.2026;Payments;7;4,8;-0,40\r\n"
+            "Source: quality report\r\n")
+    result = run({"indicators.csv": text.encode("utf-8")})
+    assert result.errors == []
+    assert result.warnings == []
+    sheet = result.sheets[0]
+    assert sheet.kind == "indicators"
+    assert sheet.form == "wide"
+    ind = result.dataset.indicators
+    assert set(ind["metric"]) == {"escalations", "risk", "quality_delta"}
+    esc = ind[ind["metric"] == "escalations"].sort_values("period")
+    assert list(esc["period"]) == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
+    assert list(esc["value"]) == [3.0, 7.0]
+    assert any(n.row == 4 and "not data" in n.message for n in result.notes)
+
+
+def test_a_rejected_row_is_not_also_warned_about_as_kept():
+    text = "Month;Team;Escalations\r\n2026-01;Payments;3\r\nnot a month;Payments;4\r\n"
+    result = run({"indicators.csv": text.encode("utf-8")})
+    at_row = [p for p in result.problems if p.row == 3]
+    assert [p.severity for p in at_row] == ["error"]
+    assert "no readable period" in at_row[0].message
