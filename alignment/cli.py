@@ -1,6 +1,7 @@
 """Command line: the same core as the web app, for checking files before a workshop or in a script.
 
     python -m alignment validate FILE [FILE ...] [--json]
+    python -m alignment report FILE [FILE ...] --out report.xlsx [--k-min N]
 
 Exit status: 0 when at least one table was usable, 1 when nothing usable was found, 2 for a
 usage error (argparse's own convention).
@@ -10,12 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from alignment import schema
 from alignment.ingest import ImportResult, SourceFile, import_files
+from alignment.privacy import Privacy
+from alignment.privacy import from_config as privacy_from_config
+from alignment.report import report_tables, report_xlsx
 
 EXIT_OK, EXIT_NOTHING_USABLE, EXIT_USAGE = 0, 1, 2
 
@@ -75,6 +81,43 @@ def _cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     return EXIT_OK if result.usable else EXIT_NOTHING_USABLE
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write the whole file or nothing: a temporary file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        os.fsync(tmp.fileno())
+    os.replace(tmp.name, path)
+
+
+def _privacy(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Privacy:
+    base = privacy_from_config()
+    for note in base.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    if getattr(args, "k_min", None) is None:
+        return base
+    if args.k_min < 1:
+        parser.error("--k-min must be at least 1 (a threshold of 0 would show single answers)")
+    return Privacy(args.k_min, max(base.k_comments, args.k_min))
+
+
+def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    privacy = _privacy(args, parser)
+    result = import_files(_load(args.files, parser))
+    if not result.usable:
+        print(format_report(result))
+        return EXIT_NOTHING_USABLE
+    tables = report_tables(result.dataset, privacy)
+    write_atomically(Path(args.out), report_xlsx(result.dataset, privacy))
+    hidden = sum(int(t["hidden"].sum()) for t in tables.values() if "hidden" in t.columns)
+    problems = f"; {len(result.errors)} error(s) and {len(result.warnings)} warning(s) in the " \
+               "files (run validate for details)" if result.problems else ""
+    print(f"Wrote {args.out}: {len(tables)} sheets, {hidden} cells hidden for anonymity "
+          f"(k_min = {privacy.k_min}){problems}.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m alignment", description="Alignment Workbench from the command line."
@@ -91,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--json", action="store_true", help="print one JSON object")
     validate.set_defaults(func=_cmd_validate)
+    report = sub.add_parser(
+        "report",
+        help="write the Excel report of every heatmap",
+        description="Write an Excel report: alignment by side and by group, gaps with their "
+        "intervals, coverage, per-initiative summary and trend. Cells under the anonymity "
+        "threshold are left empty.",
+    )
+    report.add_argument("files", nargs="+", metavar="FILE", help="the data files")
+    report.add_argument("--out", required=True, metavar="REPORT.xlsx", help="where to write")
+    report.add_argument("--k-min", type=int, default=None, metavar="N",
+                        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)")
+    report.set_defaults(func=_cmd_report)
     return parser
 
 
