@@ -21,6 +21,14 @@ PAGES = {
         st.Page("pages/alignment.py", title="Alignment", icon=":material/grid_on:",
                 url_path="alignment"),
     ],
+    "Keep aligned": [
+        st.Page("pages/indicators.py", title="Indicators", icon=":material/monitoring:",
+                url_path="indicators"),
+        st.Page("pages/dependencies.py", title="Dependencies", icon=":material/account_tree:",
+                url_path="dependencies"),
+        st.Page("pages/stakeholders.py", title="Stakeholders & rituals",
+                icon=":material/event_repeat:", url_path="stakeholders"),
+    ],
     "Your data": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     ],

@@ -96,7 +96,7 @@ def parse_cadence(value: object, default: str = schema.DEFAULT_CADENCE) -> Caden
     "N days") as a ``Cadence``; blank or unreadable falls back to ``default`` (monthly)."""
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) \
         else str(value).strip().lower()
-    text = schema.CADENCE_WORDS.get(text, text)
+    text = schema.CADENCE_WORDS.get(text, text).removeprefix("every ").strip()
     if text == "monthly":
         return Cadence(months=1)
     if text == "quarterly":

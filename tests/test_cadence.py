@@ -45,6 +45,9 @@ def test_a_cadence_is_months_or_days() -> None:
     assert Cadence(days=14).describe() == "fortnightly"
     assert Cadence(months=3).describe() == "quarterly"
     assert Cadence(days=10).describe() == "every 10 days"
+    # What describe() writes reads back the same (the checklist round-trips through it).
+    for c in (Cadence(days=10), Cadence(months=2), Cadence(days=14), Cadence(months=3)):
+        assert cad.parse_cadence(c.describe()) == c
 
 
 def people(*rows: tuple) -> pd.DataFrame:
