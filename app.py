@@ -29,8 +29,16 @@ PAGES = {
         st.Page("pages/stakeholders.py", title="Stakeholders & rituals",
                 icon=":material/event_repeat:", url_path="stakeholders"),
     ],
+    "Your practice": [
+        st.Page("pages/assessment.py", title="Self-assessment", icon=":material/checklist:",
+                url_path="assessment"),
+        st.Page("pages/team_round.py", title="Team round", icon=":material/groups:",
+                url_path="team", visibility="hidden"),
+    ],
     "Your data": [
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+        st.Page("pages/method.py", title="Method", icon=":material/functions:",
+                url_path="method"),
     ],
 }
 
