@@ -108,7 +108,7 @@ else:
         f"{cell.sigma_eu:.2f}\n"
         f"- Variance of the {cell.n} respondents' mean ratings: s² = {cell.variance:.2f}\n"
         f"- r_wg = 1 − {cell.variance:.2f} / {cell.sigma_eu:.2f} = {cell.rwg_raw:.2f}"
-        f"{' → clipped to ' + format(cell.rwg, '.2f') if cell.rwg != cell.rwg_raw else ''}: "
+        f"{' → clipped to ' + format(cell.rwg, '.2f') if not 0 <= cell.rwg_raw <= 1 else ''}: "
         f"**{method.agreement_words(cell.rwg)}**\n"
         f"- {cell.share_low:.0%} of respondents at or below 25, {cell.share_high:.0%} at or "
         f"above 75: **{'polarised' if cell.polarised else 'not polarised'}**")
