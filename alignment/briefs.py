@@ -34,7 +34,10 @@ import pandas as pd
 from alignment import coverage as coverage_mod
 from alignment import glossary as glossary_mod
 from alignment import markup, readability, schema, scoring
+from alignment.charts import briefs as brief_charts
+from alignment.charts import render
 from alignment.dataset import Dataset
+from alignment.documents import Document_
 from alignment.markup import Md
 from alignment.privacy import Privacy
 
@@ -840,3 +843,28 @@ def chart_frame(data: BriefData, initiative_id: str) -> pd.DataFrame:
                          "side": SIDE_LABELS[s], "score": score, "n": n})
     frame = pd.DataFrame(rows, columns=["dimension", "order", "side", "score", "n"])
     return frame.sort_values(["order", "side"], kind="stable").reset_index(drop=True)
+
+
+def chart_png(data: BriefData, initiative_id: str) -> bytes | None:
+    """The initiative's alignment chart as PNG, or None when no side can be shown."""
+    name = _text(data.rows.get(initiative_id, {}).get("name"))
+    chart = brief_charts.alignment_by_side(chart_frame(data, initiative_id),
+                                           f"{initiative_id} {name}: how each side rates it")
+    return None if chart is None else render.to_png(chart)
+
+
+def to_documents(data: BriefData, items: Sequence[Brief], *, charts: bool = True,
+                 edits: Mapping[str, str] | None = None) -> list[Document_]:
+    """Briefs ready for ``alignment.documents``: the user's edit where there is one (keyed by
+    ``Brief.key``), and each initiative's chart, rendered once per initiative."""
+    edits = edits or {}
+    pngs: dict[str, bytes | None] = {}
+    out = []
+    for b in items:
+        png = None
+        if charts and b.initiative_id is not None:
+            if b.initiative_id not in pngs:
+                pngs[b.initiative_id] = chart_png(data, b.initiative_id)
+            png = pngs[b.initiative_id]
+        out.append(Document_(b.stem, b.title, edits.get(b.key, b.markdown), png))
+    return out

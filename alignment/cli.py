@@ -2,6 +2,7 @@
 
     python -m alignment validate FILE [FILE ...] [--json]
     python -m alignment report FILE [FILE ...] --out report.xlsx [--k-min N]
+    python -m alignment briefs FILE [FILE ...] --out DIR [--format md|docx|pdf] [--initiative ID]
 
 Exit status: 0 when at least one table was usable, 1 when nothing usable was found, 2 for a
 usage error (argparse's own convention).
@@ -118,6 +119,36 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return EXIT_OK
 
 
+def _cmd_briefs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    # Imported here: templates, Word and PDF writers are not needed to validate a file.
+    from alignment import briefs, documents
+
+    privacy = _privacy(args, parser)
+    result = import_files(_load(args.files, parser))
+    if not result.usable or result.dataset.initiatives.empty:
+        print(format_report(result))
+        print("\nNo initiatives were found, so there is nothing to brief.", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    data = briefs.prepare(result.dataset, privacy)
+    if args.initiative is not None:
+        wanted = {i.casefold(): i for i in data.initiative_ids}.get(args.initiative.casefold())
+        if wanted is None:
+            known = ", ".join(data.initiative_ids[:12])
+            parser.error(f"--initiative {args.initiative}: no such initiative (known: {known}"
+                         f"{', …' if len(data.initiative_ids) > 12 else ''})")
+        items = list(briefs.initiative_briefs(data, wanted, args.tone))
+    else:
+        items = briefs.all_briefs(data, args.tone)
+    out = Path(args.out)
+    docs = briefs.to_documents(data, items, charts=args.format != "md")
+    for doc in docs:
+        write_atomically(out / documents.filename(doc, args.format),
+                         documents.render(doc, args.format))
+    print(f"Wrote {len(docs)} brief(s) to {out} as {documents.FORMATS[args.format][0]} "
+          f"(k_min = {privacy.k_min}, comments from {privacy.k_comments} respondents).")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m alignment", description="Alignment Workbench from the command line."
@@ -146,6 +177,22 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--k-min", type=int, default=None, metavar="N",
                         help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)")
     report.set_defaults(func=_cmd_report)
+    brief = sub.add_parser(
+        "briefs",
+        help="write the translator briefs",
+        description="Write each initiative's business and engineering brief, and the portfolio "
+        "brief, as the Briefs page exports them (without the page's edits).",
+    )
+    brief.add_argument("files", nargs="+", metavar="FILE", help="the data files")
+    brief.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    brief.add_argument("--format", choices=("md", "docx", "pdf"), default="md",
+                       help="file format (default md; docx and pdf include the chart)")
+    brief.add_argument("--initiative", metavar="ID", help="only this initiative's two briefs")
+    brief.add_argument("--tone", choices=("concise", "detailed"), default="concise",
+                       help="how much detail (default concise)")
+    brief.add_argument("--k-min", type=int, default=None, metavar="N",
+                       help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)")
+    brief.set_defaults(func=_cmd_briefs)
     return parser
 
 
