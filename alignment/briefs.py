@@ -33,7 +33,7 @@ import pandas as pd
 
 from alignment import coverage as coverage_mod
 from alignment import glossary as glossary_mod
-from alignment import markup, readability, schema, scoring
+from alignment import indicators, markup, readability, schema, scoring
 from alignment.charts import briefs as brief_charts
 from alignment.charts import render
 from alignment.dataset import Dataset
@@ -305,6 +305,8 @@ class BriefData:
     effort_larger_than: Mapping[str, float]
     waited_on_by: Mapping[str, tuple[str, ...]]
     rows: Mapping[str, Mapping[str, Any]]  # initiative id -> row
+    # alignment.indicators' early-warning table; None when the data has no indicators
+    warnings: pd.DataFrame | None = None
 
     @property
     def initiative_ids(self) -> list[str]:
@@ -317,10 +319,13 @@ class BriefData:
 
 def prepare(dataset: Dataset, privacy: Privacy | None = None,
             glossary: glossary_mod.Glossary | None = None,
-            dimensions: Iterable[str] | None = None) -> BriefData:
+            dimensions: Iterable[str] | None = None,
+            indicator_limits: Mapping[str, indicators.Threshold] | None = None) -> BriefData:
     """Compute the masked views, coverage, priorities and lookups the briefs share.
 
     ``glossary`` defaults to the built-in glossary extended by the dataset's own glossary table.
+    The portfolio brief's early warnings come from ``alignment.indicators.detect`` with
+    ``indicator_limits`` (its data-driven default thresholds when None).
     """
     privacy = privacy or Privacy()
     gl = glossary or glossary_mod.for_dataset(dataset.glossary)
@@ -368,8 +373,10 @@ def prepare(dataset: Dataset, privacy: Privacy | None = None,
     for i, r in rows.items():
         for d in _ids(r.get("depends_on")):
             waited.setdefault(d, []).append(i)
+    warnings = (None if dataset.indicators.empty
+                else indicators.detect(dataset.indicators, indicator_limits).warnings)
     return BriefData(dataset, privacy, gl, fb, views, cov, refs, priority, share, larger,
-                     {k: tuple(v) for k, v in waited.items()}, rows)
+                     {k: tuple(v) for k, v in waited.items()}, rows, warnings)
 
 
 # --- facts for one initiative -------------------------------------------------------------------
@@ -736,15 +743,11 @@ def _aligned(data: BriefData) -> tuple[list[AlignedRow], list[AlignedRow], int]:
             [row(r) for r in least.to_dict("records")], hidden)
 
 
-def portfolio(data: BriefData, tone: Tone = "concise",
-              warnings: pd.DataFrame | None = None) -> Brief:
-    """One page for a roadmap review: who agrees, who does not, work without a home, the asks.
-
-    ``warnings`` is the early-warning table of ``alignment.indicators`` (columns ``level`` and
-    ``reason``, most severe first); ``None`` when there are no indicators, and the section is
-    left out.
-    """
+def portfolio(data: BriefData, tone: Tone = "concise") -> Brief:
+    """One page for a roadmap review: who agrees, who does not, work without a home, early
+    warnings from the indicators (left out when the data has none), and the asks."""
     lim = LIMITS[tone]
+    warnings = data.warnings
     most, least, hidden = _aligned(data)
     cov = data.coverage
     rows = data.rows
@@ -768,6 +771,8 @@ def portfolio(data: BriefData, tone: Tone = "concise",
             {"level": _text(r.get("level")), "reason": _text(r.get("reason"))}
             for r in warnings.head(lim["list"]).to_dict("records")],
         n_warnings=0 if warnings is None else len(warnings),
+        warning_scopes=[] if warnings is None else
+        list(dict.fromkeys(_text(x) for x in warnings["scope"] if _text(x)))[:3],
         n_initiatives=len(ids), n_open=data.open_count,
         n_respondents=int(fb["respondent"].nunique()) if not fb.empty else 0,
         last_date=dates.max().strftime("%d %B %Y").lstrip("0") if len(dates) else "",
@@ -809,11 +814,10 @@ def initiative_briefs(data: BriefData, initiative_id: str,
 
 
 def all_briefs(data: BriefData, tone: Tone = "concise",
-               warnings: pd.DataFrame | None = None,
                initiative_ids: Sequence[str] | None = None,
                with_portfolio: bool = True) -> list[Brief]:
     """The portfolio brief, then each initiative's business and engineering briefs."""
-    out = [portfolio(data, tone, warnings)] if with_portfolio else []
+    out = [portfolio(data, tone)] if with_portfolio else []
     for i in initiative_ids if initiative_ids is not None else data.initiative_ids:
         out.extend(initiative_briefs(data, i, tone))
     return out

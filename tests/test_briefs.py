@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -152,12 +153,20 @@ def test_portfolio_brief_lists_the_cases(data) -> None:
 def test_portfolio_lists_indicator_warnings_when_given(data) -> None:
     import pandas as pd
 
-    warnings = pd.DataFrame({"level": ["High"], "reason": ["Payments: escalations rose 3 "
-                                                           "months running, 4 → 7 → 11."]})
-    md = briefs.portfolio(data, warnings=warnings).markdown
+    warnings = pd.DataFrame({"level": ["High"], "scope": ["Payments"],
+                             "reason": ["Payments: escalations rose 3 months running, 4 → 7 → "
+                                        "11."]})
+    md = briefs.portfolio(dataclasses.replace(data, warnings=warnings)).markdown
     assert "- **High**: Payments: escalations rose 3 months running, 4 → 7 → 11." in md
-    empty = briefs.portfolio(data, warnings=warnings.iloc[0:0]).markdown
+    assert "Ask Payments what is behind the early warnings" in section(md, "The asks")
+    empty = briefs.portfolio(dataclasses.replace(data, warnings=warnings.iloc[0:0])).markdown
     assert "No indicator is raising a warning." in empty
+
+
+def test_portfolio_names_the_demos_rising_team(demo) -> None:
+    md = briefs.portfolio(demo).markdown
+    early = section(md, "Early warnings")
+    assert "Payments" in early and "rose" in early
 
 
 def test_generation_is_deterministic_and_tone_changes_the_detail(data) -> None:
