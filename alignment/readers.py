@@ -8,10 +8,15 @@ become once unpacked, how many rows and columns it declares. A file that fails a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import re
 import struct
+import sys
+import tempfile
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -123,6 +128,20 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+# Everything Python's zipfile raises on a damaged or crafted archive (NotImplementedError, a
+# RuntimeError, for an unknown "version needed"; struct.error for a cut header; ...).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    IndexError,
+    struct.error,
+    zlib.error,
+)
 _DAMAGED = (
     "The file looks like an Excel or OpenDocument workbook but is damaged or incomplete. "
     "Open it in your spreadsheet program and save it again."
@@ -132,7 +151,7 @@ _DAMAGED = (
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         raise UnreadableFile(_DAMAGED) from None
 
 
@@ -152,7 +171,7 @@ def _zip_kind(data: bytes) -> str:
         try:
             with zf.open("mimetype") as fh:
                 mimetype = fh.read(100)
-        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        except _ZIP_ERRORS:
             mimetype = b""
         if b"spreadsheet" in mimetype or not mimetype:
             return "ods"
@@ -241,7 +260,7 @@ def _read_part(zf: zipfile.ZipFile, name: str, chunk: int = 16 << 20) -> Iterato
                     continue
                 carry = block[cut:]
                 yield block[:cut]
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error):
+    except _ZIP_ERRORS:
         raise UnreadableFile(_DAMAGED) from None
     if carry:
         yield carry
@@ -251,7 +270,7 @@ def _part_head(zf: zipfile.ZipFile, name: str, size: int = 64 * 1024) -> bytes:
     try:
         with zf.open(name) as fh:
             return fh.read(size)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error):
+    except _ZIP_ERRORS:
         raise UnreadableFile(_DAMAGED) from None
 
 
@@ -700,11 +719,12 @@ def _xls_precheck(data: bytes, file: str, limits: Limits) -> None:
             names.append(raw.decode("utf-16-le" if wide else "latin-1", "replace"))
         elif kind in _BIFF_DIMENSIONS and len(body) >= 10:
             if len(body) >= 14:
-                _, last_row, _, last_col = struct.unpack_from("<IIHH", body)
+                first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", body)
             else:
-                _, last_row, _, last_col = struct.unpack_from("<HHHH", body)
-            # The format allows 65,536 rows and 256 columns; beyond that the record is crafted.
-            if last_row > 65536 or last_col > 256:
+                first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", body)
+            # The format allows 65,536 rows and 256 columns, first before last; anything else
+            # is crafted (calamine sizes the sheet from last - first, which then wraps around).
+            if not (first_row <= last_row <= 65536 and first_col <= last_col <= 256):
                 raise _unsafe("declares a sheet larger than the .xls format allows")
         elif kind in _BIFF_CELLS and len(body) >= 4:
             r, c = struct.unpack_from("<HH", body)
@@ -777,6 +797,49 @@ def _calamine_message(exc: BaseException) -> str:
     )
 
 
+_STDERR_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _native_stderr_captured() -> Iterator[None]:
+    """Hold back what native code writes to stderr while calamine runs.
+
+    A Rust panic on a damaged file prints "thread panicked at ..." (and a whole backtrace when
+    RUST_BACKTRACE is set) straight to file descriptor 2, past Python: on the command line the
+    user would see it under our plain message. The panic is reported as an unreadable file, so
+    its text is dropped; anything else written meanwhile (another thread's log line) is passed
+    on afterwards. The lock keeps two imports from swapping descriptor 2 at once.
+    """
+    with _STDERR_LOCK:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):
+            yield
+            return
+        with tempfile.TemporaryFile() as held:
+            os.dup2(held.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+                held.seek(0)
+                text = held.read(1 << 20)
+                if text and b"panicked at" not in text:
+                    with contextlib.suppress(OSError):
+                        os.write(2, text)
+
+
+def _calamine_failed(exc: BaseException) -> BaseException:
+    """calamine's own errors, and its Rust panics on damaged data, which pyo3 raises as
+    ``PanicException``: a BaseException, so ``except Exception`` (here and in the importer)
+    would let it through. Interrupts and exits still propagate."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise exc
+    return exc
+
+
 def _clip_merges(
     merged: list[tuple[tuple[int, int], tuple[int, int]]],
     start: tuple[int, int],
@@ -825,10 +888,11 @@ def read_workbook(
     else:
         raise UnreadableFile("This kind of workbook is not supported. Save it as .xlsx.")
     try:
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        metas = wb.sheets_metadata
-    except Exception as exc:  # noqa: BLE001 - calamine raises several types; all mean "unreadable"
-        raise UnreadableFile(_calamine_message(exc)) from None
+        with _native_stderr_captured():
+            wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            metas = wb.sheets_metadata
+    except BaseException as exc:  # noqa: BLE001 - see _calamine_failed
+        raise UnreadableFile(_calamine_message(_calamine_failed(exc))) from None
     sheets: list[RawSheet] = []
     failed: list[str] = []
     for i, meta in enumerate(metas):
@@ -848,7 +912,8 @@ def read_workbook(
         if "worksheet" not in str(meta.typ).lower():
             continue
         try:
-            sheet = wb.get_sheet_by_name(name)
+            with _native_stderr_captured():
+                sheet = wb.get_sheet_by_name(name)
             _check_size(file, name, sheet.height, sheet.width, limits)
             rows = sheet.to_python()
             start = sheet.start or (0, 0)
@@ -857,8 +922,8 @@ def read_workbook(
             )
         except UnreadableFile:
             raise
-        except Exception as exc:  # noqa: BLE001
-            message = _calamine_message(exc)
+        except BaseException as exc:  # noqa: BLE001 - see _calamine_failed
+            message = _calamine_message(_calamine_failed(exc))
             failed.append(message)
             notes.append(
                 Note(f"This sheet could not be read and was skipped. {message}", file, name)
