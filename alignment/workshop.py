@@ -348,6 +348,15 @@ def delete(store: Store, workshop_id: int) -> bool:
     return bool(done)
 
 
+def status(store: Store, workshop_id: int) -> tuple[str, bool] | None:
+    """(status, revealed) by primary key: the cheapest question, for phones that poll."""
+    store.ensure(SCHEMA)
+    with store.read() as conn:
+        row = conn.execute(sa.select(workshops.c.status, workshops.c.revealed)
+                           .where(workshops.c.id == workshop_id)).first()
+    return (row.status, bool(row.revealed)) if row is not None else None
+
+
 def pulse(store: Store, workshop_id: int) -> Pulse | None:
     """State and counts of a workshop in ONE aggregate statement (the live view's tick)."""
     store.ensure(SCHEMA)

@@ -131,11 +131,12 @@ def use_snapshot(snapshot: Snapshot) -> None:
 
 
 def add_source(source: SourceFile) -> bool:
-    """Add a file (a workshop's results) to the current data; False when it is already there."""
+    """Add a file (a workshop's results) to the current data, replacing an earlier file of the
+    same name (the same workshop's results before the last votes); False when already there."""
     current = current_sources()
     if any(s.sha == source.sha for s in current):
         return False
-    state.put(Keys.SOURCES, (*current, source))
+    state.put(Keys.SOURCES, (*(s for s in current if s.name != source.name), source))
     return True
 
 

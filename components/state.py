@@ -21,6 +21,10 @@ class Keys:
     UPLOAD_SIGNATURE = "aw_upload_signature"  # digests of the files last loaded from the widget
     UPLOADER_NONCE = "aw_uploader_nonce"  # bumped to clear the file uploader
     LOAD_SECONDS = "aw_load_seconds"  # how long the last import took, shown on the Data page
+    # Briefs (pages/briefs.py, components/briefs.py):
+    BRIEF_EDITS = "aw_brief_edits"  # {fingerprint|tone: {brief key: the user's edited Markdown}}
+    BRIEF_INITIATIVE = "aw_brief_initiative"  # the initiative picked on the Briefs page
+    BRIEF_TONE = "aw_brief_tone"  # "concise" or "detailed"
     # Indicators, dependencies, stakeholders & rituals (pages/indicators.py, dependencies.py,
     # stakeholders.py, components/as_of.py):
     THRESHOLDS = "aw_thresholds"  # metric -> {"direction", "value"}: the user's threshold changes
@@ -37,6 +41,8 @@ class Keys:
     PARTICIPANT_TOKENS = "aw_participant_tokens"  # workshop code -> this phone's random token
     JOIN_FAILURES = "aw_join_failures"  # wrong codes typed in this session
     JOIN_NEXT_TRY = "aw_join_next_try"  # monotonic time before which no code is checked
+    JOINED_CODE = "aw_joined_code"  # the workshop code this session has proven it knows
+    JOIN_MESSAGE = "aw_join_message"  # a refusal to show after an answer callback
     # Self-assessment (components/assessment.py, pages/assessment.py, pages/team_round.py):
     ASSESS_KEY = "aw_assess_key"  # the leader's private key, also in the address (?key=)
     ASSESS_DRAFT = "aw_assess_draft"  # dict: key, answers, step, completed_id, widget nonce

@@ -19,7 +19,8 @@ from alignment.store import SchemaPart, Store, StoreError, database_url, describ
 PARTS: tuple[SchemaPart, ...] = (workshop.SCHEMA,)
 
 
-def _secrets() -> dict:
+def secrets() -> dict:
+    """The Streamlit secrets as a plain dict; empty when there is no secrets file."""
     try:
         return dict(st.secrets)
     except Exception:  # noqa: BLE001 - no secrets file is the normal laptop case
@@ -27,7 +28,7 @@ def _secrets() -> dict:
 
 
 def url() -> str:
-    return database_url(_secrets(), os.environ)
+    return database_url(secrets(), os.environ)
 
 
 @st.cache_resource(show_spinner=False)

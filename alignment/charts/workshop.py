@@ -1,0 +1,107 @@
+"""The workshop's charts: the room's heatmap (live, and large for a projector) and the dot tally.
+
+Both take masked frames (``alignment.workshop.room_cells`` / ``dot_tally``): a hidden cell
+arrives without a figure and is drawn grey with the word "hidden". The heatmap uses the same
+colour scheme as the Alignment page (ColorBrewer RdYlBu, colour-blind safe), so a room that
+saw one reads the other. ``large=True`` sizes every text for the back of a room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from alignment.charts.heatmaps import HIDDEN_COLOUR, initiative_label
+
+SIDE_COLOURS = {"Tech": "#4c78a8", "Business": "#f58518"}
+
+
+def room_frame(cells: pd.DataFrame, names: Mapping[str, str], k_min: int) -> pd.DataFrame:
+    """The tidy table behind the room heatmap, with the words its tooltip and cells show."""
+    frame = cells.copy()
+    frame["initiative"] = frame["initiative_id"].map(lambda i: names.get(i, i))
+    frame["label"] = initiative_label(frame["initiative_id"], names, width=40)
+    frame["hidden"] = frame["masked"].astype(bool)
+    frame["score_text"] = [
+        "hidden" if h else f"{s:.0f}" for h, s in zip(frame["hidden"], frame["score"].fillna(0),
+                                                       strict=True)]
+    score = frame["score"].fillna(50)
+    frame["text_colour"] = [
+        "#555" if h else "white" if (v < 22 or v > 78) else "#222"
+        for h, v in zip(frame["hidden"], score, strict=True)]
+    frame["n_text"] = [
+        f"fewer than {k_min}" if h else str(int(n)) for h, n in zip(
+            frame["hidden"], frame["n"].fillna(0), strict=True)]
+    return frame
+
+
+def room_heatmap(frame: pd.DataFrame, order: Sequence[str], columns: Sequence[str], *,
+                 large: bool = False) -> alt.LayerChart:
+    """Initiatives × (Tech, Business, Everyone); colour = alignment score 0–100, number in the
+    cell, n in the tooltip. ``order`` lists the initiative labels top to bottom."""
+    label_size, cell_text, row = (22, 24, 56) if large else (12, 13, 30)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=list(order), title=None,
+                axis=alt.Axis(labelLimit=620 if large else 320, labelFontSize=label_size,
+                              labelOverlap=False, ticks=False, domain=False)),
+        x=alt.X("column:N", sort=list(columns), title=None,
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=label_size,
+                              labelFontWeight="bold", ticks=False, domain=False)),
+    )
+    tooltip = [alt.Tooltip("initiative:N", title="Initiative"),
+               alt.Tooltip("column:N", title="Who"),
+               alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+               alt.Tooltip("n_text:N", title="People (n)")]
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.condition(
+            "datum.hidden", alt.value(HIDDEN_COLOUR),
+            alt.Color("score:Q", title=["Alignment", "0 low · 100 high"],
+                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                      legend=alt.Legend(orient="right", gradientLength=200 if large else 140,
+                                        labelFontSize=label_size - 4,
+                                        titleFontSize=label_size - 4))),
+        tooltip=tooltip)
+    text = base.mark_text(fontSize=cell_text, fontWeight="bold" if large else "normal").encode(
+        text="score_text:N", color=alt.Color("text_colour:N", scale=None, legend=None),
+        tooltip=tooltip)
+    return alt.layer(rect, text).properties(height=max(row * 2, row * len(order)),
+                                            width="container")
+
+
+def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
+    """Dots per initiative, most first; split by side when both sides are large enough."""
+    label_size = 22 if large else 12
+    data = tally[~tally["masked"]].copy()
+    data["label"] = initiative_label(data["initiative_id"], dict(
+        zip(data["initiative_id"], data["initiative"], strict=True)), width=40)
+    order = list(data.sort_values("dots", ascending=False, kind="stable")["label"])
+    split = data["dots_tech"].notna().any()
+    if split:
+        long = data.melt(id_vars=["label", "initiative", "dots"],
+                         value_vars=["dots_tech", "dots_business"], var_name="side",
+                         value_name="side_dots")
+        long["side"] = long["side"].map({"dots_tech": "Tech", "dots_business": "Business"})
+        chart = alt.Chart(long).mark_bar().encode(
+            x=alt.X("side_dots:Q", title="Dots", stack=True),
+            color=alt.Color("side:N", title=None, scale=alt.Scale(
+                domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
+                legend=alt.Legend(orient="top", labelFontSize=label_size)),
+            tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
+                     alt.Tooltip("side:N", title="Side"),
+                     alt.Tooltip("side_dots:Q", title="Dots from this side"),
+                     alt.Tooltip("dots:Q", title="Dots in all")])
+    else:
+        chart = alt.Chart(data).mark_bar(color="#4c78a8").encode(
+            x=alt.X("dots:Q", title="Dots"),
+            tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
+                     alt.Tooltip("dots:Q", title="Dots"),
+                     alt.Tooltip("people:Q", title="People who gave dots")])
+    row = 48 if large else 26
+    return chart.encode(
+        y=alt.Y("label:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=620 if large else 320, labelFontSize=label_size,
+                              labelOverlap=False)),
+    ).properties(height=max(row * 2, row * len(order)), width="container").configure_axisX(
+        labelFontSize=label_size - 2, titleFontSize=label_size - 2)
