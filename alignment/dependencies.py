@@ -356,8 +356,7 @@ SCORE_BANDS = ("0–19", "20–39", "40–59", "60–79", "80–100")
 
 def to_dot(dg: DependencyGraph, *, colour_by: str = "status",
            scores: Mapping[str, tuple[float | None, int | None]] | None = None,
-           today: pd.Timestamp | None = None, highlight: str | None = None,
-           legend: bool = True) -> str:
+           today: pd.Timestamp | None = None, highlight: str | None = None) -> str:
     """Graphviz DOT of the graph, readable at 100+ initiatives.
 
     Left-to-right ranks (upstream on the left), one cluster per team, labels "ID" + truncated
@@ -366,6 +365,7 @@ def to_dot(dg: DependencyGraph, *, colour_by: str = "status",
     on the heatmaps: a missing or hidden score (None) is grey and says so, and every shown score
     carries its n. Cross-team edges are thick and wine-coloured; an initiative that is late or
     in trouble (``trouble``) gets a thick red border. ``highlight`` outlines one initiative.
+    The legend is a separate drawing (``legend_dot``).
     """
     g = dg.graph
     scores = scores or {}
@@ -401,8 +401,6 @@ def to_dot(dg: DependencyGraph, *, colour_by: str = "status",
         attrs = (f'color="{CROSS_TEAM_COLOUR}", penwidth=2.4, tooltip="{tip}"' if cross
                  else f'tooltip="{tip}"')
         lines.append(f"  {ids[u]} -> {ids[v]} [{attrs}];")
-    if legend:
-        lines.extend(_legend(colour_by, bool(bad)))
     lines.append("}")
     return "\n".join(lines)
 
@@ -442,11 +440,16 @@ def _node(n: str, d: Mapping, node_id: str, colour_by: str,
     return f"{node_id} [{', '.join(attrs)}];"
 
 
-def _legend(colour_by: str, any_trouble: bool) -> list[str]:
-    lines = ["  subgraph cluster_legend {",
-             '    label="Legend"; labeljust=l; style="rounded"; color="#BBBBBB"; '
-             'fontcolor="#333333"; fontsize=11;',
-             '    node [fontsize=9, width=0.3, height=0.25, margin="0.06,0.03"];']
+def legend_dot(colour_by: str = "status", any_trouble: bool = True) -> str:
+    """A small DOT drawing of the legend, one row, for beside the map.
+
+    Kept out of the map itself: inside it, the legend's width would set the scale at which a
+    wide page shrinks the whole drawing, and a long legend row would make every box tiny.
+    """
+    lines = ["digraph legend {",
+             '  graph [rankdir=LR, nodesep=0.15, ranksep=0.15, margin=0, tooltip=" "];',
+             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
+             'height=0.3, margin="0.08,0.04", penwidth=1, color="#4D4D4D"];']
     if colour_by == "alignment":
         items = [(f"score {band}", *score_colour(20 * i + 1)) for i, band in
                  enumerate(SCORE_BANDS)]
@@ -456,18 +459,17 @@ def _legend(colour_by: str, any_trouble: bool) -> list[str]:
     names = []
     for i, (text, fill, font) in enumerate(items):
         names.append(f"lg{i}")
-        lines.append(f'    lg{i} [label="{text}", fillcolor="{fill}", fontcolor="{font}"];')
-    lines.append(f'    lgx [label="cross-team link", shape=plaintext, style="", '
+        lines.append(f'  lg{i} [label="{text}", fillcolor="{fill}", fontcolor="{font}"];')
+    lines.append(f'  lgx [label="cross-team link →", shape=plaintext, style="", '
                  f'fontcolor="{CROSS_TEAM_COLOUR}"];')
     names.append("lgx")
     if any_trouble:
-        lines.append(f'    lgt [label="late or in trouble", color="{TROUBLE_BORDER}", '
+        lines.append(f'  lgt [label="late or in trouble", color="{TROUBLE_BORDER}", '
                      'penwidth=2.6, fillcolor="#FFFFFF"];')
         names.append("lgt")
-    # With rankdir=LR, nodes of one rank stack vertically: the legend reads as a column.
-    lines.append("    {rank=same; " + "; ".join(names) + ";}")
-    lines.append("  }")
-    return lines
+    lines.append("  " + " -> ".join(names) + " [style=invis];")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 # --- helpers -------------------------------------------------------------------------------------

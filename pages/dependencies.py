@@ -44,7 +44,7 @@ names = {n: d["name"] for n, d in graph.graph.nodes(data=True)}
 
 # --- controls -----------------------------------------------------------------------------------
 
-top = st.columns([1.3, 2, 2, 2.4, 1.3])
+top = st.columns([1.9, 1.8, 1.8, 2.3, 1.3])
 colour_by = top[0].segmented_control("Colour by", ["Status", "Alignment"], default="Status",
                                      key=f"{W}dep-colour") or "Status"
 teams = sorted({d["team"] for _, d in graph.graph.nodes(data=True) if d["team"]},
@@ -86,6 +86,8 @@ if len(shown) == 0:
 else:
     dot = dep.to_dot(shown, colour_by=colour_by.lower(), scores=scores, today=today,
                      highlight=None if focus == ALL else focus)
+    st.graphviz_chart(dep.legend_dot(colour_by.lower(), any_trouble=colour_by == "Status"),
+                      width="content")
     st.graphviz_chart(dot, width="stretch")
     cross = dep.cross_team_edges(shown)
     context = sum(1 for _, d in shown.graph.nodes(data=True) if d.get("context"))
@@ -166,6 +168,8 @@ if not conflicts.empty:
     st.warning(f"{len(conflicts)} initiative(s) are due before the work they wait for; the plan "
                "cannot hold as written.", icon=":material/event_busy:")
     st.dataframe(conflicts.assign(
+        upstream=conflicts["upstream"].map(lambda n: f"{n} {names[n]}"),
+        downstream=conflicts["downstream"].map(lambda n: f"{n} {names[n]}"),
         upstream_target=conflicts["upstream_target"].dt.date.astype(str),
         downstream_target=conflicts["downstream_target"].dt.date.astype(str)).rename(columns={
             "upstream": "Waits for", "upstream_target": "Its target", "downstream": "Initiative",
@@ -180,6 +184,9 @@ if cross_all.empty:
 else:
     st.caption(f"{len(cross_all)} of {graph.graph.number_of_edges()} dependencies cross a team "
                "boundary: agree a contact and a date for each.")
+    cross_all = cross_all.assign(
+        upstream=cross_all["upstream"].map(lambda n: f"{n} {names[n]}"),
+        downstream=cross_all["downstream"].map(lambda n: f"{n} {names[n]}"))
     table = cross_all.rename(columns={"upstream": "Waits for", "upstream_team": "Its team",
                                       "downstream": "Initiative",
                                       "downstream_team": "Team"})[

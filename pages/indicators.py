@@ -59,8 +59,8 @@ else:
     table = warnings.rename(columns={
         "level": "Severity", "scope": "Scope", "metric_label": "Metric", "label": "Period",
         "value": "Value", "threshold": "Threshold", "rules": "Rules tripped", "reason": "Why",
-        "severity": "Points"})[["Severity", "Points", "Scope", "Metric", "Period", "Value",
-                                "Threshold", "Rules tripped", "Why"]]
+        "severity": "Points"})[["Severity", "Scope", "Metric", "Why", "Period", "Value",
+                                "Threshold", "Rules tripped", "Points"]]
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "Points": st.column_config.NumberColumn(help="Severity points: over threshold 3, "
                                                 "worsening 2 (+1 if long), unusual 2 (+1 if "
@@ -116,7 +116,8 @@ for metric, limit in det.thresholds.items():
     points = det.points[(det.points["metric"] == metric) & det.points["scope"].isin(shown_scopes)]
     if points.empty:
         continue
-    figure = ind_charts.small_multiples(points, limit)
+    flagged = list(dict.fromkeys(warnings.loc[warnings["metric"] == metric, "scope"]))
+    figure = ind_charts.small_multiples(points, limit, first=flagged)
     table = points[["scope", "label", "value", "threshold", "rules"]].rename(columns={
         "scope": "Scope", "label": "Period", "value": "Value", "threshold": "Threshold",
         "rules": "Rules tripped"})
@@ -218,7 +219,8 @@ with by_initiative:
             "initiative_id": "ID", "name": "Initiative", "team": "Team", "n": "n",
             "index": "Index", "index_max": "Up to", "indicator_part": "Indicators",
             "gap_part": "Gap", "agreement_part": "Agreement", "alerts": "Warnings",
-            "unknown": "Unknown"})
+            "unknown": "Unknown"})[["ID", "Initiative", "Team", "Index", "Up to", "n",
+                                    "Indicators", "Gap", "Agreement", "Warnings", "Unknown"]]
         chart.show(ind_charts.risk_bars(indicators.contributions(frame, weights, item)), table,
                    "risk-index-initiatives", key=f"{W}risk-init",
                    caption=f"Top 15 of {len(frame)} initiatives; hover a bar for its parts.")
@@ -237,7 +239,9 @@ with by_team:
             "team": "Team", "initiatives": "Initiatives", "n_range": "n per initiative",
             "alignment_known": "Alignment known for", "index": "Index", "index_max": "Up to",
             "indicator_part": "Indicators", "gap_part": "Gap", "agreement_part": "Agreement",
-            "alerts": "Warnings", "unknown": "Unknown"})
+            "alerts": "Warnings", "unknown": "Unknown"})[[
+            "Team", "Index", "Up to", "Initiatives", "n per initiative", "Alignment known for",
+            "Indicators", "Gap", "Agreement", "Warnings", "Unknown"]]
         chart.show(ind_charts.risk_bars(indicators.contributions(frame, weights, frame["team"]),
                                         label="Team"), table, "risk-index-teams",
                    key=f"{W}risk-team", caption="A team's gap and agreement are the means over "

@@ -117,9 +117,12 @@ st.caption("The seed's forums. Tick the ones you run and set when each was last 
            "to keep them).")
 rituals: list[cadence.Ritual] = state.get(Keys.RITUALS) or list(cadence.DEFAULT_RITUALS)
 checklist = cadence.rituals_frame(rituals, today)
+# As datetimes, so that a ritual never held shows an empty cell rather than "None".
+checklist = checklist.assign(last_held=pd.to_datetime(checklist["last_held"]),
+                             next_due=pd.to_datetime(checklist["next_due"]))
 version = state.get(Keys.STEPS_EDITOR_VERSION, 0)
 edited = st.data_editor(
-    checklist, hide_index=True, width="stretch", key=f"{W}rituals-{version}",
+    checklist, hide_index=True, width="stretch", key=f"{W}rituals-{version}", placeholder="—",
     disabled=["ritual", "next_due", "days_overdue", "status", "why"],
     column_order=["active", "ritual", "cadence", "last_held", "next_due", "days_overdue",
                   "status", "why"],

@@ -112,8 +112,10 @@ def test_indicators_page_without_indicators_explains_kindly(app: AppTest) -> Non
 
 def test_dependencies_page_draws_the_map_and_lists_findings(app: AppTest) -> None:
     at = _open(app, "pages/dependencies.py")
-    dot = at.get("graphviz_chart")[0].proto.spec
+    dot = at.get("graphviz_chart")[1].proto.spec  # [0] is the legend
     assert dot.startswith("digraph") and "cluster_" in dot and "rankdir=LR" in dot
+    legend = at.get("graphviz_chart")[0].proto.spec
+    assert "At risk" in legend and "cross-team link" in legend
     assert any("No cycles" in s.value for s in at.success)
     frames = [d.value for d in at.dataframe]
     blocked = frames[0]
@@ -127,7 +129,7 @@ def test_dependencies_focus_and_alignment_colours(app: AppTest) -> None:
     at.selectbox(key=f"{W}dep-focus").set_value("P-14").run()
     at.segmented_control(key=f"{W}dep-colour").set_value("Alignment").run()
     assert not at.exception
-    dot = at.get("graphviz_chart")[0].proto.spec
+    dot = at.get("graphviz_chart")[1].proto.spec  # [0] is the legend
     labels = [line for line in dot.splitlines() if 'label="P-' in line]
     assert {line.split('"')[1].split("\\n")[0] for line in labels} == {
         "P-01", "P-13", "P-14", "P-22", "P-29"}
@@ -160,7 +162,8 @@ def test_rituals_last_held_is_kept_in_the_session(app: AppTest) -> None:
                   and "ritual" in d.value.columns)
     first = editor.value.iloc[0]
     assert first["ritual"] == "Monthly roadmap review"
-    assert first["next_due"] == dt.date(2026, 12, 2) and first["status"] == "Due within a week"
+    assert first["next_due"].date() == dt.date(2026, 12, 2)
+    assert first["status"] == "Due within a week"
     # The others have never been held: due now.
     assert set(editor.value["status"].iloc[1:]) == {"Not held yet"}
 

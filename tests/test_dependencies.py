@@ -211,6 +211,16 @@ def test_user_text_is_escaped_in_dot() -> None:
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; {x}" in tooltip
 
 
+def test_legend_names_every_colour_in_words() -> None:
+    status = dep.legend_dot("status")
+    assert all(f'label="{s}"' in status for s in dep.STATUS_FILLS)
+    assert "cross-team link" in status and "late or in trouble" in status
+    score = dep.legend_dot("alignment", any_trouble=False)
+    assert "hidden or no feedback" in score and "late or in trouble" not in score
+    _strings(status)
+    _strings(score)
+
+
 def test_dot_escape() -> None:
     assert dep.dot_escape('a"b') == 'a\\"b'
     assert dep.dot_escape("a\\nb") == "a\\\\nb"
@@ -224,7 +234,7 @@ def test_dot_clusters_teams_and_highlights_cross_team_edges() -> None:
                           ("C", ["B"], "Planned", None, "Data")))
     dot = dep.to_dot(g, today=TODAY)
     assert "rankdir=LR" in dot
-    assert dot.count("subgraph cluster_") == 3  # two teams and the legend
+    assert dot.count("subgraph cluster_") == 2  # one per team
     cross = [line for line in dot.splitlines() if "->" in line and dep.CROSS_TEAM_COLOUR in line]
     same = [line for line in dot.splitlines() if "->" in line and "invis" not in line
             and dep.CROSS_TEAM_COLOUR not in line]
@@ -255,7 +265,7 @@ def test_dot_stays_readable_on_a_large_roadmap() -> None:
     labels = [s for s in _strings(dot) if re.match(r"P-\d{3}\\n", s)]
     assert len(labels) == 120
     assert all(len(s.split("\\n")[1]) <= dep.LABEL_CHARS for s in labels)
-    assert dot.count("subgraph cluster_") == 6
+    assert dot.count("subgraph cluster_") == 5
     assert len(dep.critical_path(g).nodes) == 24
 
 

@@ -42,12 +42,15 @@ def alert_kind(points: pd.DataFrame) -> pd.Series:
     return kind
 
 
-def small_multiples(points: pd.DataFrame, limit: Threshold, *, columns: int = 4,
-                    width: int = 230, height: int = 120) -> alt.FacetChart:
+def small_multiples(points: pd.DataFrame, limit: Threshold, *, columns: int = 3,
+                    width: int = 220, height: int = 120,
+                    first: list[str] | None = None) -> alt.FacetChart:
     """One panel per scope for one metric: the series, its threshold and its alerts.
 
     ``points`` are ``indicators.detect(...).points`` for the metric. The y scale is shared
-    across panels so that teams compare at a glance; a missing period breaks the line.
+    across panels so that teams compare at a glance; a missing period breaks the line. Scopes
+    in ``first`` (e.g. those with warnings) come first, the rest alphabetically. Three columns
+    of 220 px fit a wide Streamlit page; a facet chart does not shrink to its container.
     """
     data = points.copy()
     data["scope_label"] = data["scope"].map(lambda s: short(s, SCOPE_CHARS))
@@ -73,7 +76,7 @@ def small_multiples(points: pd.DataFrame, limit: Threshold, *, columns: int = 4,
         rule = base.mark_rule(color=THRESHOLD, strokeDash=[5, 3], strokeWidth=1.3).encode(
             y=alt.Y("mean(threshold):Q"))
         # At the left end: alerts cluster at the recent (right) end of a series.
-        label = base.mark_text(align="left", baseline="bottom", dx=2, dy=-2, fontSize=9,
+        label = base.mark_text(align="left", baseline="bottom", dx=2, dy=-2, fontSize=10,
                                color=THRESHOLD).encode(
             x=alt.X("min(period):T"), y=alt.Y("mean(threshold):Q"),
             text=alt.value(f"threshold {fmt(limit.value)}"))
@@ -83,15 +86,21 @@ def small_multiples(points: pd.DataFrame, limit: Threshold, *, columns: int = 4,
         x=x, y=y,
         color=alt.Color("kind:N", title="Alert",
                         scale=alt.Scale(domain=list(ALERT_KINDS), range=list(ALERT_COLOURS)),
-                        legend=alt.Legend(orient="top", labelLimit=260)),
+                        legend=alt.Legend(orient="top", labelLimit=260, symbolSize=110,
+                                          symbolOpacity=1, symbolStrokeWidth=0,
+                                          labelFontSize=12, titleFontSize=12)),
         shape=alt.Shape("kind:N", title="Alert",
                         scale=alt.Scale(domain=list(ALERT_KINDS), range=list(ALERT_SHAPES))),
         tooltip=tooltip)
     layers.append(alerts)
     direction = "higher is worse" if limit.direction == HIGHER_IS_WORSE else "lower is worse"
     n_scopes = max(data["scope"].nunique(), 1)
+    leading = [short(s, SCOPE_CHARS) for s in (first or [])]
+    labels = sorted(data["scope_label"].unique(), key=lambda s: (s not in leading,
+                                                                 leading.index(s) if s in leading
+                                                                 else 0, s.casefold()))
     return alt.layer(*layers).properties(width=width, height=height).facet(
-        facet=alt.Facet("scope_label:N", title=None, sort=sorted(data["scope_label"].unique()),
+        facet=alt.Facet("scope_label:N", title=None, sort=labels,
                         header=alt.Header(labelFontSize=12, labelFontWeight="bold",
                                           labelLimit=width, labelAnchor="start")),
         columns=min(columns, n_scopes),
@@ -117,10 +126,12 @@ def risk_bars(parts: pd.DataFrame, *, label: str = "Initiative", top: int = 15) 
     return alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.5).encode(
         y=alt.Y("item_label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("points:Q", stack="zero", title="Risk index (0–100)",
-                scale=alt.Scale(domain=[0, 100])),
+                scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(tickCount=10)),
         color=alt.Color("part:N", title=None,
                         scale=alt.Scale(domain=list(PART_NAMES), range=list(PART_COLOURS)),
-                        legend=alt.Legend(orient="top", labelLimit=260, columns=2)),
+                        legend=alt.Legend(orient="top", labelLimit=260, columns=2,
+                                          symbolSize=140, symbolOpacity=1,
+                                          labelFontSize=12)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("item:N", title=label), alt.Tooltip("part:N", title="Part"),
                  alt.Tooltip("points_text:N", title="Points"),

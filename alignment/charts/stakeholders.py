@@ -75,7 +75,7 @@ def power_interest(placed: pd.DataFrame, track: pd.DataFrame | None = None, *,
     names = []
     for align in ("left", "right"):
         names.append(alt.Chart(labels[labels["align"] == align]).mark_text(
-            align=align, baseline="middle", fontSize=13, fontWeight="bold",
+            align=align, baseline="middle", fontSize=14, fontWeight="bold",
             color="#444444").encode(x=alt.X("lx:Q", scale=x_scale),
                                     y=alt.Y("ly:Q", scale=y_scale), text="quadrant:N"))
     tooltip = [alt.Tooltip("name:N", title="Name"), alt.Tooltip("role:N", title="Role"),
@@ -91,11 +91,13 @@ def power_interest(placed: pd.DataFrame, track: pd.DataFrame | None = None, *,
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
         color=alt.Color("status:N", title="1:1",
                         scale=alt.Scale(domain=list(STATUS_ORDER), range=list(STATUS_COLOURS)),
-                        legend=alt.Legend(orient="top", labelLimit=200)),
+                        legend=alt.Legend(orient="top", labelLimit=200, symbolSize=120,
+                                          symbolOpacity=1, symbolStrokeWidth=0,
+                                          labelFontSize=12, titleFontSize=12)),
         shape=alt.Shape("status:N", title="1:1",
                         scale=alt.Scale(domain=list(STATUS_ORDER), range=list(STATUS_SHAPES))),
         tooltip=tooltip)
-    text = alt.Chart(data).mark_text(align="left", dx=8, fontSize=11, color="#222222").encode(
+    text = alt.Chart(data).mark_text(align="left", dx=8, fontSize=12, color="#222222").encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="short_name:N",
         tooltip=tooltip)
     # Quadrant fills and 1:1 statuses are two different colour scales (and legends).
