@@ -112,7 +112,7 @@ with tab_cells:
         columns = [s for s in scoring.SIDES_SHOWN if s in set(visible["side"])]
     frame = heatmaps.alignment_frame(visible, column, names, priv.k_min, shown)
     if column == "side":
-        frame["column"] = frame["side"].map(schema.SIDE_LABELS)
+        frame["column"] = frame["column"].map(schema.SIDE_LABELS)
         columns = [schema.SIDE_LABELS[c] for c in columns]
     event = chart.show(
         heatmaps.alignment_heatmap(
@@ -120,7 +120,7 @@ with tab_cells:
             "Group (business groups first, then tech)" if column == "group" else "Side",
             show_numbers=len(columns) <= 16),
         frame[["initiative_id", "initiative", "column", "n", "score", "rwg", "polarised",
-               "low_agreement", "masked"]].rename(columns={"column": column}),
+               "low_agreement", "hidden"]].rename(columns={"column": column}),
         f"alignment-by-{column}", key=f"heat-{column}", on_select="rerun",
         caption="▼ the group disagrees (r_wg < 0.70) · ◆ split room: two camps (polarised) · "
                 f"grey: hidden (fewer than {priv.k_min} respondents, or hiding it keeps a smaller "
@@ -206,7 +206,7 @@ with tab_trend:
         frame = heatmaps.alignment_frame(cells, "period", names, priv.k_min, shown)
         periods = sorted(set(frame["column"]))
         chart.show(heatmaps.trend_heatmap(frame, labels, periods),
-                   frame[["initiative_id", "initiative", "column", "n", "score", "masked"]]
+                   frame[["initiative_id", "initiative", "column", "n", "score", "hidden"]]
                    .rename(columns={"column": "period"}), "alignment-trend", key="heat-trend",
                    caption=f"Alignment score per {freq.lower()}. Grey cells rest on fewer than "
                            f"{priv.k_min} respondents (or would reveal one that does).")

@@ -88,7 +88,10 @@ def alignment_frame(cells: pd.DataFrame, column: str, names: Mapping[str, str], 
          frame["low_agreement"].fillna(False).astype(bool)],
         ["", MARK_POLARISED, MARK_DISAGREE], default="")
     frame["hidden"] = frame["masked"].astype(bool)
-    return frame
+    # Only what the chart draws or the tooltip says goes to the browser.
+    return frame[["initiative_id", "initiative", "label", "column", "score", "score_text", "n",
+                  "n_text", "rwg", "rwg_text", "polarised", "low_agreement", "agreement", "flag",
+                  "hidden", "mask_reason"]]
 
 
 def alignment_heatmap(frame: pd.DataFrame, order_labels: Sequence[str], columns: Sequence[str],
