@@ -395,7 +395,7 @@ def drilldown(fb: pd.DataFrame, comments: pd.DataFrame, cells: pd.DataFrame,
         return Drilldown(False, f"This cell is hidden: {why}.")
     sel = fb[(fb["initiative_id"] == initiative_id) & (_cell_column(fb, column) == value)]
     n = int(sel["respondent"].nunique())
-    dist = sel.groupby(["dimension", "rating"], observed=True).size().rename("count").reset_index()
+    dist = _distribution(sel)
     if n < privacy.k_comments:
         return Drilldown(True, "", n, dist, (), f"Comments are shown only for cells with at "
                          f"least {privacy.k_comments} respondents; this one has fewer.")
@@ -404,6 +404,19 @@ def drilldown(fb: pd.DataFrame, comments: pd.DataFrame, cells: pd.DataFrame,
     texts = tuple(sorted({str(c) for c in csel["comment"].dropna() if str(c).strip()}))
     return Drilldown(True, "", n, dist, texts,
                      "" if texts else "No comments were left for this cell.")
+
+
+def _distribution(sel: pd.DataFrame) -> pd.DataFrame:
+    """People per rating and dimension, with every point of the scale present (zeros included),
+    so a split room shows as two humps with a valley between them."""
+    counts = sel.groupby(["dimension", "rating"], observed=True).size().rename("count")
+    rows = []
+    for dim, part in sel.groupby("dimension", observed=True):
+        lo, hi = float(part["scale_min"].min()), float(part["scale_max"].max())
+        points = set(np.arange(lo, hi + 1, 1.0)) if hi - lo <= 20 else set()
+        for rating in sorted(points | set(part["rating"])):
+            rows.append((dim, rating, int(counts.get((dim, rating), 0))))
+    return pd.DataFrame(rows, columns=["dimension", "rating", "count"])
 
 
 def _cell_column(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -84,6 +84,7 @@ def _drilldown(cells: pd.DataFrame, column: str, event: object) -> None:
                         "rating; two humps mean the room is split.")
             chart.show(heatmaps.distribution(detail.distribution, dim_labels),
                        detail.distribution, "distribution", key="drill-dist")
+            st.divider()
             st.markdown("**Comments**")
             if detail.comments:
                 for text in detail.comments:

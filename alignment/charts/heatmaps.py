@@ -326,4 +326,4 @@ def distribution(dist: pd.DataFrame, dim_labels: Mapping[str, str]) -> alt.Chart
         tooltip=[alt.Tooltip("dimension_label:N", title="Dimension"),
                  alt.Tooltip("rating_text:N", title="Rating"),
                  alt.Tooltip("count:Q", title="People")],
-    ).properties(width=130, height=110)
+    ).properties(width=105, height=110)
