@@ -8,6 +8,7 @@ PDF with its chart takes about a second and a page rerun should not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -66,6 +67,12 @@ def current(brief: briefs.Brief, dataset: Dataset, tone: str) -> str:
     return edits(dataset, tone).get(brief.key, brief.markdown)
 
 
+def _preview(markdown: str) -> str:
+    """Headings two levels down for the page: a brief's title is a document title, and at
+    Streamlit's sizes it would fill the reading pane. Files keep the real levels."""
+    return re.sub(r"^(#{1,4})(?= )", lambda m: m.group(1) + "##", markdown, flags=re.M)
+
+
 def panel(brief: briefs.Brief, dataset: Dataset, tone: str, *, height: int = 560) -> str:
     """Read and Edit tabs for one brief; returns the Markdown now in force."""
     widget = f"brief-edit::{_scope(dataset, tone)}::{brief.key}"
@@ -80,7 +87,7 @@ def panel(brief: briefs.Brief, dataset: Dataset, tone: str, *, height: int = 560
     with read, st.container(height=height, border=True):
         # The generated Markdown escapes the user's text; an edit is the user's own
         # Markdown. Neither is rendered as HTML.
-        st.markdown(text)
+        st.markdown(_preview(text))
     with edit:
         st.text_area(f"Edit the {briefs.KIND_LABELS[brief.kind].lower()} (Markdown)", text,
                      height=height - 60, key=widget, on_change=on_change,
@@ -102,16 +109,19 @@ def figures_row(before: readability.TextFigures, after: readability.TextFigures)
                         f"{before.band}. 60–70 is plain English; higher is easier.")
     delta = (None if before.flesch is None or after.flesch is None
              else f"{after.flesch - before.flesch:+.0f}")
-    cols[1].metric("Reading ease: business brief", after.flesch_label, delta=delta,
-                   help=f"The brief's body text: {after.band}.")
-    cols[2].metric("Unexplained jargon: your text", len(before.unexplained),
+    cols[1].metric("Reading ease: the brief", after.flesch_label, delta=delta,
+                   help=f"The business brief's body text, as it now reads: {after.band}.")
+    cols[2].metric("Unexplained terms: your text", len(before.unexplained),
                    help="Technical terms from the glossary used without their meaning: "
                         + (", ".join(before.unexplained) or "none") + ".")
-    cols[3].metric("Unexplained jargon: business brief", len(after.unexplained),
+    cols[3].metric("Unexplained terms: the brief", len(after.unexplained),
                    delta=(len(after.unexplained) - len(before.unexplained)) or None,
                    delta_color="inverse",
-                   help="Terms the brief uses without giving their meaning: "
+                   help="Terms the business brief uses without giving their meaning: "
                         + (", ".join(after.unexplained) or "none") + ".")
+    st.caption(f"Reading ease is Flesch's score: 60–70 is plain English, higher is easier "
+               f"(your text: {before.band}; the business brief: {after.band}). Unexplained terms "
+               "are technical words from the glossary used without their meaning.")
 
 
 def _maker(data: briefs.BriefData, items: Sequence[briefs.Brief], texts: dict[str, str],

@@ -40,14 +40,16 @@ def buttons(at: AppTest, prefix: str) -> dict[str, object]:
 
 def test_both_briefs_and_the_figures_for_the_first_initiative(page: AppTest) -> None:
     metrics = {m.label: m.value for m in page.metric}
-    assert set(metrics) >= {"Reading ease: your text", "Reading ease: business brief",
-                            "Unexplained jargon: your text", "Unexplained jargon: business brief"}
-    assert metrics["Unexplained jargon: business brief"] == "0"
-    assert int(metrics["Unexplained jargon: your text"]) > 0
+    assert set(metrics) >= {"Reading ease: your text", "Reading ease: the brief",
+                            "Unexplained terms: your text", "Unexplained terms: the brief"}
+    assert metrics["Unexplained terms: the brief"] == "0"
+    assert int(metrics["Unexplained terms: your text"]) > 0
+    assert float(metrics["Reading ease: the brief"]) > float(metrics["Reading ease: your text"])
     shown = "\n".join(m.value for m in page.markdown)
-    assert "# P-01 Freightline event bus on Kafka — business brief" in shown
-    assert "# P-01 Freightline event bus on Kafka — engineering brief" in shown
-    assert "# Portfolio brief" in shown
+    assert "### P-01 Freightline event bus on Kafka — business brief" in shown
+    assert "### P-01 Freightline event bus on Kafka — engineering brief" in shown
+    assert "### Portfolio brief" in shown
+    assert "#### What it is" in shown
     assert [s.subheader if hasattr(s, "subheader") else s.value for s in page.subheader][:2] == \
         ["Business brief", "Engineering brief"]
 
@@ -55,7 +57,7 @@ def test_both_briefs_and_the_figures_for_the_first_initiative(page: AppTest) -> 
 def test_pick_an_initiative_and_a_tone(page: AppTest) -> None:
     page.selectbox(key="brief-initiative").set_value("P-02").run()
     shown = "\n".join(m.value for m in page.markdown)
-    assert "# P-02 Observability and SLOs — business brief" in shown
+    assert "### P-02 Observability and SLOs — business brief" in shown
     assert "**No WHY.**" in shown
     assert "By group:" not in shown
     page.get("segmented_control")[0].set_value("detailed").run()
