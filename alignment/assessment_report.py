@@ -155,9 +155,9 @@ def markdown(data: ReportData) -> str:
             for f in ev.figures:
                 if f.available:
                     lines.append(f"- **{s.label}: {f.label}: {_num(f.value)}** (n = {f.n} "
-                                 f"{f.basis}). {f.explanation}")
+                                 f"{f.basis}). {_md(f.explanation)}")
                 else:
-                    lines.append(f"- {s.label}: {f.label}: no data. {f.unlock}")
+                    lines.append(f"- {s.label}: {f.label}: no data. {_md(f.unlock)}")
         lines.append("")
     lines += ["## Next actions", ""]
     for sa in data.actions:
