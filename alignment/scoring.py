@@ -50,7 +50,11 @@ def prepare(feedback: pd.DataFrame, dimensions: Iterable[str] | None = None) -> 
         dims = list(dimensions)
         fb = fb[fb["dimension"].isin(dims)]
     fb = fb[fb["score"].notna()]
-    return fb.assign(sigma_eu=_sigma_eu(fb))
+    # Categorical keys make every groupby below several times faster on 100k ratings.
+    keys = {c: fb[c].astype("category") for c in ("respondent", "group", "side",
+                                                  "initiative_id", "dimension")
+            if c in fb.columns and not isinstance(fb[c].dtype, pd.CategoricalDtype)}
+    return fb.assign(sigma_eu=_sigma_eu(fb), **keys)
 
 
 def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -79,7 +83,16 @@ def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
         | (rwg_raw < 0).fillna(False))
     cells = cells.reset_index()
     cells["n"] = cells["n"].astype(int)
-    return cells[cols]
+    return _plain_keys(cells, by)[cols]
+
+
+def _plain_keys(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Key columns back to plain objects: results are small, and callers compare, map and
+    concatenate them freely (categoricals with different categories do not mix)."""
+    for k in keys:
+        if k in frame.columns and isinstance(frame[k].dtype, pd.CategoricalDtype):
+            frame[k] = frame[k].astype(object)
+    return frame
 
 
 def complementary_mask(cells: pd.DataFrame, parent: Sequence[str], *, n_col: str = "n",
@@ -211,7 +224,7 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
         for stat in ("mean", "var", "n", "k"):
             if f"{stat}_{side}" not in wide.columns:
                 wide[f"{stat}_{side}"] = np.nan
-    wide = wide.reset_index()
+    wide = _plain_keys(wide.reset_index(), ["initiative_id", "dimension"])
     n_t = wide["n_tech"].fillna(0).astype(int)
     n_b = wide["n_business"].fillna(0).astype(int)
     out = pd.DataFrame({
