@@ -440,6 +440,52 @@ def _node(n: str, d: Mapping, node_id: str, colour_by: str,
     return f"{node_id} [{', '.join(attrs)}];"
 
 
+def team_dot(dg: DependencyGraph, today: pd.Timestamp | None = None) -> str:
+    """The map folded to teams: one box per team (its initiatives, how many are in trouble)
+    and one arrow per pair of teams with the number of dependencies between them.
+
+    A 100-initiative map drawn whole is a hairball at page width; this overview stays legible
+    at any size and says where to focus (a team filter or one initiative) for the detail.
+    """
+    g = dg.graph
+    bad = trouble(dg, today) if today is not None else {}
+    teams: dict[str, list[str]] = {}
+    for n, d in g.nodes(data=True):
+        teams.setdefault(d["team"] or "(no team)", []).append(n)
+    ids = {t: f"t{i}" for i, t in enumerate(sorted(teams, key=str.casefold))}
+    links: dict[tuple[str, str], int] = {}
+    for u, v in g.edges:
+        tu, tv = g.nodes[u]["team"] or "(no team)", g.nodes[v]["team"] or "(no team)"
+        if schema.fold_key(tu) != schema.fold_key(tv):
+            links[(tu, tv)] = links.get((tu, tv), 0) + 1
+    lines = ["digraph teams {",
+             '  graph [rankdir=LR, nodesep=0.4, ranksep=0.9, fontname="Helvetica", '
+             'tooltip=" "];',
+             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=16, '
+             'fillcolor="#EEF3F8", color="#4D4D4D", margin="0.25,0.12"];',
+             f'  edge [color="{CROSS_TEAM_COLOUR}", fontname="Helvetica", fontsize=14, '
+             f'fontcolor="{CROSS_TEAM_COLOUR}", arrowsize=0.8];']
+    for team in sorted(teams, key=str.casefold):
+        members = teams[team]
+        n_bad = sum(1 for m in members if m in bad)
+        label = f"{dot_escape(truncate(team, 30))}\\n{len(members)} initiative" + \
+            ("s" if len(members) != 1 else "")
+        attrs = []
+        if n_bad:
+            label += f"\\n{n_bad} late or in trouble"
+            attrs = [f'color="{TROUBLE_BORDER}"', "penwidth=2.4"]
+        attrs.append(f'tooltip="{dot_escape(team)}: ' + dot_escape(", ".join(sorted(members)))
+                     + '"')
+        lines.append(f'  {ids[team]} [label="{label}", {", ".join(attrs)}];')
+    for (tu, tv), count in sorted(links.items()):
+        width = min(1 + count / 2, 6)
+        lines.append(f'  {ids[tu]} -> {ids[tv]} [label="{count}", penwidth={width:.1f}, '
+                     f'tooltip="{count} dependencies: {dot_escape(tv)} waits for '
+                     f'{dot_escape(tu)}"];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def legend_dot(colour_by: str = "status", any_trouble: bool = True) -> str:
     """A small DOT drawing of the legend, one row, for beside the map.
 

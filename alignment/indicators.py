@@ -63,6 +63,7 @@ SEVERITY_RISING = 2
 SEVERITY_UNUSUAL = 2
 SEVERITY_MAX = SEVERITY_OVER + SEVERITY_RISING + 1 + SEVERITY_UNUSUAL + 1
 LEVEL_HIGH, LEVEL_MEDIUM = 6, 3
+SHOWN_STEPS = 4  # values of a worsening run written out in a warning; longer runs start "…"
 
 _FREQ_UNITS = {"M": "month", "Q": "quarter", "W": "week", "D": "day"}
 
@@ -439,10 +440,12 @@ def _warnings(points: pd.DataFrame, rules: Rules, freq: str) -> pd.DataFrame:
             values = g["value"].to_numpy(float)[pos - run: pos + 1]
             labels = g["label"].to_numpy()[pos - run: pos + 1]
             verb = "rose" if last["direction"] == HIGHER_IS_WORSE else "fell"
+            steps = " → ".join(fmt(x) for x in values[1:][-SHOWN_STEPS:])
+            if run > SHOWN_STEPS:  # a long creep: the start, then the latest steps
+                steps = f"… {steps}"
             sentences.append(
-                f"{metric_label(metric)} {verb} {run} {unit(freq, run)} running, "
-                f"{' → '.join(fmt(x) for x in values[1:])} (from {fmt(values[0])} in "
-                f"{labels[0]})")
+                f"{metric_label(metric)} {verb} {run} {unit(freq, run)} running, {steps} "
+                f"(from {fmt(values[0])} in {labels[0]})")
         if last["over"]:
             severity += SEVERITY_OVER
             side = "above" if last["direction"] == HIGHER_IS_WORSE else "below"

@@ -44,9 +44,9 @@ names = {n: d["name"] for n, d in graph.graph.nodes(data=True)}
 
 # --- controls -----------------------------------------------------------------------------------
 
-top = st.columns([1.9, 1.8, 1.8, 2.3, 1.3])
-colour_by = top[0].segmented_control("Colour by", ["Status", "Alignment"], default="Status",
-                                     key=f"{W}dep-colour") or "Status"
+top = st.columns([1.5, 1.8, 1.8, 2.4, 1.5])
+colour_by = top[0].selectbox("Colour by", ["Status", "Alignment"], key=f"{W}dep-colour",
+                             help="Alignment: the score of all respondents, 0–100, with its n.")
 teams = sorted({d["team"] for _, d in graph.graph.nodes(data=True) if d["team"]},
                key=str.casefold)
 chosen_teams = top[1].multiselect("Teams", teams, key=f"{W}dep-teams",
@@ -80,26 +80,41 @@ if colour_by == "Alignment":
 
 # --- the map ------------------------------------------------------------------------------------
 
+LARGE = 40  # more boxes than this, drawn at page width, are too small to read
+narrowed = focus != ALL or bool(chosen_teams) or bool(chosen_objectives)
 if len(shown) == 0:
     st.info("No initiative matches these filters. Clear a filter to see more.",
             icon=":material/filter_alt_off:")
 else:
     dot = dep.to_dot(shown, colour_by=colour_by.lower(), scores=scores, today=today,
                      highlight=None if focus == ALL else focus)
-    st.graphviz_chart(dep.legend_dot(colour_by.lower(), any_trouble=colour_by == "Status"),
-                      width="content")
-    st.graphviz_chart(dot, width="stretch")
     cross = dep.cross_team_edges(shown)
-    context = sum(1 for _, d in shown.graph.nodes(data=True) if d.get("context"))
-    note = (f" ({context} dashed: outside the filter, shown because they link to it)"
-            if context else "")
-    how = ("Colour: status; a red border marks an initiative that is at risk, blocked, on hold, "
-           "cancelled or late." if colour_by == "Status" else
-           f"Colour: alignment score of all respondents (0–100) with its n; grey: hidden (fewer "
-           f"than {priv.k_min} respondents) or no feedback.")
-    st.caption(f"{len(shown)} initiatives{note}, {shown.graph.number_of_edges()} dependencies, "
-               f"{len(cross)} across teams (thick, wine-coloured). {how} Hover a box for the "
-               "full name.")
+    if len(shown) > LARGE and not narrowed:
+        st.info(f"{len(shown)} initiatives are too many to read in one drawing, so here are the "
+                "teams and the dependencies between them. Choose a team, an objective or one "
+                "initiative above to see the initiatives themselves.",
+                icon=":material/zoom_in:")
+        st.graphviz_chart(dep.team_dot(shown, today), width="stretch")
+        st.caption(f"{len(shown)} initiatives, {shown.graph.number_of_edges()} dependencies, "
+                   f"{len(cross)} across teams: the number on an arrow counts them. A red "
+                   "border: the team has initiatives that are late or in trouble.")
+        with st.expander(f"The whole map ({len(shown)} initiatives, small print)",
+                         icon=":material/account_tree:"):
+            st.graphviz_chart(dot, width="stretch")
+    else:
+        st.graphviz_chart(dep.legend_dot(colour_by.lower(), any_trouble=colour_by == "Status"),
+                          width="content")
+        st.graphviz_chart(dot, width="stretch")
+        context = sum(1 for _, d in shown.graph.nodes(data=True) if d.get("context"))
+        note = (f" ({context} dashed: outside the filter, shown because they link to it)"
+                if context else "")
+        how = ("Colour: status; a red border marks an initiative that is at risk, blocked, on "
+               "hold, cancelled or late." if colour_by == "Status" else
+               f"Colour: alignment score of all respondents (0–100) with its n; grey: hidden "
+               f"(fewer than {priv.k_min} respondents) or no feedback.")
+        st.caption(f"{len(shown)} initiatives{note}, {shown.graph.number_of_edges()} "
+                   f"dependencies, {len(cross)} across teams (thick, wine-coloured). {how} "
+                   "Hover a box for the full name.")
     st.download_button("Download the map (.dot, for Graphviz)", dot.encode(),
                        "dependencies.dot", "text/vnd.graphviz", key=f"{W}dep-dot",
                        icon=":material/download:", on_click="ignore")
@@ -137,8 +152,8 @@ else:
     table = shown_blocked.rename(columns={
         "initiative_id": "ID", "name": "Initiative", "team": "Team", "status": "Status",
         "blocked_by": "Waits for", "blocked_by_team": "Its team", "hops": "Steps away",
-        "via": "Through", "reason": "Why"})[["ID", "Initiative", "Team", "Status", "Waits for",
-                                             "Its team", "Steps away", "Through", "Why"]]
+        "via": "Through", "reason": "Why"})[["ID", "Initiative", "Waits for", "Why", "Team",
+                                             "Status", "Its team", "Steps away", "Through"]]
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"Why": st.column_config.TextColumn(width="large")})
     frame_downloads(table, "blocked-initiatives", key=f"{W}dl-blocked", sheet="Blocked",

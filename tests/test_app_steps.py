@@ -127,7 +127,7 @@ def test_dependencies_page_draws_the_map_and_lists_findings(app: AppTest) -> Non
 def test_dependencies_focus_and_alignment_colours(app: AppTest) -> None:
     at = _open(app, "pages/dependencies.py")
     at.selectbox(key=f"{W}dep-focus").set_value("P-14").run()
-    at.segmented_control(key=f"{W}dep-colour").set_value("Alignment").run()
+    at.selectbox(key=f"{W}dep-colour").set_value("Alignment").run()
     assert not at.exception
     dot = at.get("graphviz_chart")[1].proto.spec  # [0] is the legend
     labels = [line for line in dot.splitlines() if 'label="P-' in line]
@@ -137,6 +137,23 @@ def test_dependencies_focus_and_alignment_colours(app: AppTest) -> None:
 
 
 # --- Stakeholders & rituals ----------------------------------------------------------------------
+
+
+def test_a_large_roadmap_opens_on_the_team_overview(app: AppTest) -> None:
+    at = _open(app, "pages/data.py")
+    rows = [["ID", "Name", "Team", "Status", "Depends on"]]
+    rows += [[f"X-{i:03d}", f"Initiative {i}", f"Team {i % 6}", "Planned",
+              f"X-{i - 6:03d}" if i >= 6 else ""] for i in range(60)]
+    data = "\n".join(",".join(r) for r in rows).encode()
+    at.file_uploader[0].set_value([("roadmap.csv", data, "text/csv")]).run()
+    at = _open(at, "pages/dependencies.py")
+    charts = at.get("graphviz_chart")
+    assert charts[0].proto.spec.startswith("digraph teams")
+    assert any("too many to read in one drawing" in i.value for i in at.info)
+    at.multiselect(key=f"{W}dep-teams").set_value(["Team 1"]).run()
+    assert not at.exception
+    spec = at.get("graphviz_chart")[1].proto.spec
+    assert spec.startswith("digraph dependencies") and "X-007" in spec
 
 
 def test_stakeholders_page_lists_overdue_key_stakeholders(app: AppTest) -> None:

@@ -269,6 +269,20 @@ def test_dot_stays_readable_on_a_large_roadmap() -> None:
     assert len(dep.critical_path(g).nodes) == 24
 
 
+def test_team_overview_counts_links_between_teams() -> None:
+    g = dep.build(roadmap(("A", [], "At risk", None, "Platform"),
+                          ("B", ["A"], "Planned", None, "Data"),
+                          ("C", ["A"], "Planned", None, 'Data'),
+                          ("D", ["C"], "Planned", None, "Data"),
+                          ("E", [], "Planned", None, 'R&D "Labs"')))
+    dot = dep.team_dot(g, TODAY)
+    edges = [line for line in dot.splitlines() if "->" in line]
+    assert len(edges) == 1 and 'label="2"' in edges[0]  # Platform → Data, twice
+    assert "Data\\n3 initiatives" in dot and "Platform\\n1 initiative\\n1 late or in trouble" in dot
+    assert 'R&amp;D \\"Labs\\"' in dot
+    _strings(dot)
+
+
 @pytest.mark.parametrize(("text", "cut"), [
     ("Short", "Short"),
     ("Booking monolith decomposition and more", "Booking monolith…"),

@@ -207,6 +207,13 @@ def test_the_warning_says_what_happened_in_words() -> None:
     assert row["severity"] == ind.SEVERITY_OVER + ind.SEVERITY_RISING + ind.SEVERITY_UNUSUAL + 1
 
 
+def test_a_long_creep_is_summed_up_not_listed() -> None:
+    table = long_table({("Data", "risk"): [1.6 + 0.1 * i for i in range(12)]})
+    reason = ind.detect(table).warnings["reason"].iloc[0]
+    assert reason.startswith("Data: risk rose 11 months running, … 2.4 → 2.5 → 2.6 → 2.7 "
+                             "(from 1.6 in Jan 2026)")
+
+
 def test_warnings_are_ranked_by_severity_and_only_open_ones_count() -> None:
     table = long_table({
         ("A", "escalations"): [1, 1, 2, 1, 1, 2, 1, 9],  # over + unusual

@@ -43,14 +43,14 @@ def alert_kind(points: pd.DataFrame) -> pd.Series:
 
 
 def small_multiples(points: pd.DataFrame, limit: Threshold, *, columns: int = 3,
-                    width: int = 220, height: int = 120,
+                    width: int = 180, height: int = 120,
                     first: list[str] | None = None) -> alt.FacetChart:
     """One panel per scope for one metric: the series, its threshold and its alerts.
 
     ``points`` are ``indicators.detect(...).points`` for the metric. The y scale is shared
     across panels so that teams compare at a glance; a missing period breaks the line. Scopes
-    in ``first`` (e.g. those with warnings) come first, the rest alphabetically. Three columns
-    of 220 px fit a wide Streamlit page; a facet chart does not shrink to its container.
+    in ``first`` (e.g. those with warnings) come first, the rest alphabetically. A facet chart
+    does not shrink to its container: three columns of 180 px fit in about 650 px.
     """
     data = points.copy()
     data["scope_label"] = data["scope"].map(lambda s: short(s, SCOPE_CHARS))
