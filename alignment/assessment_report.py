@@ -6,8 +6,9 @@ evidence from the data, where the readings differ (self against data, self again
 the next actions with the workbench page that helps. Team figures arrive already masked
 (``assessment.team_view``), so a report cannot show what the page hides.
 
-The PDF uses the core Helvetica font, which covers Latin-1 only; other characters are replaced
-by their nearest plain equivalent rather than dropped, so the text stays readable.
+The PDF embeds the same Unicode font as the briefs (``documents.unicode_font``: DejaVu Sans or
+``$ALIGNMENT_PDF_FONT``); without one it falls back to Helvetica, which covers Latin-1 only, and
+other characters are replaced by their nearest plain equivalent rather than dropped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 
 from fpdf import FPDF
 
+from alignment import documents
 from alignment.assessment import (
     Bank,
     Difference,
@@ -183,43 +185,56 @@ _PLAIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '
 
 
 def _plain(text: object) -> str:
+    """Text for the fallback font: Latin-1, with the usual typographic characters spelled out."""
     return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 class _Page(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4", unit="mm")
+        fonts = documents.unicode_font()
+        self.unicode = bool(fonts)
+        self.family = "Body" if fonts else "Helvetica"
+        for style, path in (fonts or {}).items():
+            self.add_font("Body", style, path)
+
+    def text(self, value: object) -> str:
+        return str(value) if self.unicode else _plain(value)
+
     def footer(self) -> None:
         self.set_y(-10)
-        self.set_font("Helvetica", size=6.5)
+        self.set_font(self.family, size=6.5)
         self.set_text_color(110)
-        self.cell(0, 4, _plain("Alignment Workbench · each answer counts 0-100, reversed where "
-                               "agreeing is bad; \"Don't know\" left out; team figures hidden "
-                               "below the anonymity threshold."), align="C")
+        self.cell(0, 4, self.text("Alignment Workbench · each answer counts 0–100, reversed where "
+                                  "agreeing is bad; \"Don't know\" left out; team figures hidden "
+                                  "below the anonymity threshold."), align="C")
 
 
 def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     """The report on one A4 page: header, chart and score table, differences, actions."""
-    doc = _Page(format="A4", unit="mm")
+    doc = _Page()
+    font = doc.family
     doc.set_auto_page_break(False)
     doc.set_margins(12, 10, 12)
     doc.add_page()
     r = data.result
     width = doc.w - doc.l_margin - doc.r_margin
-    doc.set_font("Helvetica", "B", 15)
+    doc.set_font(font, "B", 15)
     doc.set_text_color(20)
-    doc.cell(0, 8, _plain("Alignment practice: the 7-step self-assessment"),
+    doc.cell(0, 8, doc.text("Alignment practice: the 7-step self-assessment"),
              new_x="LMARGIN", new_y="NEXT")
-    doc.set_font("Helvetica", size=8.5)
+    doc.set_font(font, size=8.5)
     doc.set_text_color(80)
     meta = f"Completed {data.when:%d %B %Y}"
     if data.data_name:
         meta += f" - evidence from {data.data_name}"
-    doc.cell(0, 5, _plain(meta[:140]), new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 5, doc.text(meta[:140]), new_x="LMARGIN", new_y="NEXT")
     doc.set_text_color(20)
-    doc.set_font("Helvetica", "B", 11)
+    doc.set_font(font, "B", 11)
     level = f" ({r.overall_level.name})" if r.overall_level else ""
     change = _change(r.overall, data.previous.overall if data.previous else None)
     since = f", {change} since {data.previous_at:%d %b %Y}" if change and data.previous_at else ""
-    doc.cell(0, 7, _plain(f"Overall {_num(r.overall)} / 100{level}{since}"),
+    doc.cell(0, 7, doc.text(f"Overall {_num(r.overall)} / 100{level}{since}"),
              new_x="LMARGIN", new_y="NEXT")
     top = doc.get_y() + 1
     chart_w = 90.0
@@ -235,12 +250,12 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     if data.evidence is not None:
         cols.append(("Data", 12))
     doc.set_xy(x0, top)
-    doc.set_font("Helvetica", "B", 8)
+    doc.set_font(font, "B", 8)
     doc.set_fill_color(232, 238, 247)
     for name, w in cols:
         doc.cell(w, 5.5, name, border="B", fill=True)
     doc.ln(5.5)
-    doc.set_font("Helvetica", size=8)
+    doc.set_font(font, size=8)
     for s in r.steps:
         doc.set_x(x0)
         prev = data.previous.step(s.number).score if data.previous else None
@@ -253,13 +268,13 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
         if data.evidence is not None:
             values.append(_evidence_cell(data.evidence, s.number))
         for (_, w), v in zip(cols, values, strict=True):
-            doc.cell(w, 5.2, _plain(v))
+            doc.cell(w, 5.2, doc.text(v))
         doc.ln(5.2)
     doc.set_x(x0)
-    doc.set_font("Helvetica", "I", 7)
+    doc.set_font(font, "I", 7)
     doc.set_text_color(90)
     table_w = sum(w for _, w in cols)
-    doc.multi_cell(table_w, 3.6, _plain(
+    doc.multi_cell(table_w, 3.6, doc.text(
         f"{r.answered} of {r.total} statements answered, {r.dont_know} \"Don't know\". "
         + (f"Team: {data.team.participants} people; steps under {data.team.k_min} answers "
            "hidden. " if data.team is not None else "")
@@ -268,15 +283,28 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     doc.set_text_color(20)
     doc.set_y(max(doc.get_y(), top + chart_h) + 3)
 
+    bottom = doc.h - 16  # the footer's space: a longer (edited) bank is cut, never overprinted
+    cut = False
+
+    def room(height: float) -> bool:
+        nonlocal cut
+        if doc.get_y() + height > bottom:
+            cut = True
+        return not cut
+
     def heading(text: str) -> None:
-        doc.set_font("Helvetica", "B", 10.5)
-        doc.cell(0, 6, _plain(text), new_x="LMARGIN", new_y="NEXT")
-        doc.set_font("Helvetica", size=8.2)
+        if room(10):
+            doc.set_font(font, "B", 10.5)
+            doc.cell(0, 6, doc.text(text), new_x="LMARGIN", new_y="NEXT")
+        doc.set_font(font, size=8.2)
 
     def bullet(text: str, indent: float = 0.0) -> None:
-        doc.set_x(doc.l_margin + indent)
-        doc.multi_cell(width - indent, 3.9, _plain(f"- {text}"), new_x="LMARGIN",
-                       new_y="NEXT")
+        lines = doc.multi_cell(width - indent, 3.9, doc.text(f"- {text}"), dry_run=True,
+                               output="LINES")
+        if room(3.9 * len(lines)):
+            doc.set_x(doc.l_margin + indent)
+            doc.multi_cell(width - indent, 3.9, doc.text(f"- {text}"), align="L",
+                           new_x="LMARGIN", new_y="NEXT")
 
     heading("Where the readings differ")
     diffs = data.differences
@@ -297,11 +325,12 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     doc.ln(1)
     heading("Next actions for the three weakest steps")
     for sa in data.actions:
-        doc.set_font("Helvetica", "B", 8.5)
-        doc.cell(0, 4.6, _plain(f"{sa.step.label} ({_num(sa.step.score)}, "
-                                f"{sa.step.level.name if sa.step.level else 'not scored'})"),
-                 new_x="LMARGIN", new_y="NEXT")
-        doc.set_font("Helvetica", size=8.2)
+        doc.set_font(font, "B", 8.5)
+        if room(4.6):
+            doc.cell(0, 4.6, doc.text(f"{sa.step.label} ({_num(sa.step.score)}, "
+                                      f"{sa.step.level.name if sa.step.level else 'not scored'})"),
+                     new_x="LMARGIN", new_y="NEXT")
+        doc.set_font(font, size=8.2)
         for a in sa.actions[:3]:
             page = data.page_name(a.page)
             bullet(a.text + (f" (Workbench: {page})" if page else ""), indent=3)
@@ -311,4 +340,8 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     for lv, end in zip(data.bank.levels, bounds, strict=True):
         top_score = f"{end - 1:g}" if end < 100 else "100"
         bullet(f"{lv.name} ({lv.start:g}-{top_score}): {lv.description}")
+    if cut:
+        doc.set_xy(doc.l_margin, bottom)
+        doc.set_font(font, "I", 7.5)
+        doc.cell(0, 4, doc.text("More than fits on one page: the Markdown report has it all."))
     return bytes(doc.output())

@@ -9,10 +9,11 @@ import json
 import pandas as pd
 import pypdf
 import pytest
+import yaml
 
 from alignment import assessment as a
 from alignment import assessment_report as report
-from alignment import evidence
+from alignment import documents, evidence
 from alignment.charts import assessment as charts
 from alignment.charts import render
 from alignment.dataset import Dataset, table_columns
@@ -151,8 +152,33 @@ def test_pdf_report_is_one_page_with_the_chart_and_the_text(data: report.ReportD
     assert reader.pages[0].images  # the radar
 
 
-def test_pdf_text_outside_latin_1_is_replaced_not_lost(data: report.ReportData) -> None:
-    pdf = report.pdf(report.ReportData(**{**data.__dict__, "team_title": "Équipe ≥ 3 — ok",
-                                          "data_name": "données→2026.xlsx"}))
+def test_pdf_keeps_any_script_with_a_unicode_font(data: report.ReportData) -> None:
+    if documents.unicode_font() is None:
+        pytest.skip("no Unicode TTF on this machine (the fallback is tested below)")
+    pdf = report.pdf(report.ReportData(**{**data.__dict__, "data_name": "Zürich→Łódź.xlsx"}))
+    assert "Zürich→Łódź.xlsx" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_pdf_without_a_unicode_font_replaces_text_rather_than_losing_it(
+        data: report.ReportData, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "unicode_font", lambda: None)
+    pdf = report.pdf(report.ReportData(**{**data.__dict__, "data_name": "données→2026.xlsx"}))
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "données->2026.xlsx" in text
+
+
+def test_a_longer_edited_bank_is_cut_at_the_page_end_and_says_so(
+        data: report.ReportData) -> None:
+    raw = yaml.safe_load(a.BANK_PATH.read_text(encoding="utf-8"))
+    for step in raw["steps"]:
+        for action in step["actions"]:
+            action["text"] = " ".join([action["text"]] * 6)
+    bank = a.parse_bank(yaml.safe_dump(raw))
+    answers = _answers({1: 5, 4: 2, 2: 3, 6: 2})
+    long = report.ReportData(**{**data.__dict__, "bank": bank,
+                                "actions": a.next_actions(bank, answers)})
+    reader = pypdf.PdfReader(io.BytesIO(report.pdf(long)))
+    assert len(reader.pages) == 1
+    assert "the Markdown report has it all" in reader.pages[0].extract_text()
+    assert "the Markdown report has it all" not in pypdf.PdfReader(
+        io.BytesIO(report.pdf(data))).pages[0].extract_text()
