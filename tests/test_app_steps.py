@@ -72,6 +72,15 @@ def test_changing_a_threshold_changes_the_warnings(app: AppTest) -> None:
     assert row["Threshold"] == 50
 
 
+def test_detection_rules_can_be_changed(app: AppTest) -> None:
+    at = _open(app, "pages/indicators.py")
+    at.number_input(key=f"{W}rising").set_value(6).run()
+    assert not at.exception
+    assert at.session_state[Keys.DETECTION].rising_periods == 6
+    rules = at.dataframe[0].value.set_index("Metric").loc["escalations", "Rules tripped"]
+    assert "worsening" not in rules  # Payments rose 4 months running, not 6
+
+
 def test_risk_index_shows_n_and_no_masked_figure(app: AppTest) -> None:
     at = _open(app, "pages/indicators.py")
     frames = [d.value for d in at.dataframe]
@@ -137,6 +146,15 @@ def test_dependencies_focus_and_alignment_colours(app: AppTest) -> None:
 
 
 # --- Stakeholders & rituals ----------------------------------------------------------------------
+
+
+def test_a_roadmap_without_dependencies_says_how_to_add_them(app: AppTest) -> None:
+    at = _open(app, "pages/data.py")
+    data = b"ID,Name,Team\nA-1,Ledger,Payments\nA-2,Portal,Apps\n"
+    at.file_uploader[0].set_value([("roadmap.csv", data, "text/csv")]).run()
+    at = _open(at, "pages/dependencies.py")
+    assert any("'Depends on' column" in i.value for i in at.info)
+    assert not at.get("graphviz_chart")
 
 
 def test_a_large_roadmap_opens_on_the_team_overview(app: AppTest) -> None:
