@@ -181,15 +181,27 @@ def thresholds(indicators: pd.DataFrame,
     return out
 
 
-def threshold_frame(limits: Mapping[str, Threshold]) -> pd.DataFrame:
-    """The thresholds as a table for the editor and the downloads."""
-    return pd.DataFrame({
-        "metric": list(limits),
-        "label": [metric_label(m) for m in limits],
-        "direction": [t.direction for t in limits.values()],
-        "threshold": [t.value for t in limits.values()],
-        "source": ["yours" if t.source == "user" else "from the data" for t in limits.values()],
-    })
+def edit_overrides(overrides: Mapping[str, Mapping[str, object]],
+                   limits: Mapping[str, Threshold],
+                   edits: Iterable[tuple[str, str, float | None]]) -> dict[str, dict]:
+    """The user's overrides after editing the thresholds table.
+
+    ``edits`` are ``(metric, direction, threshold)`` rows as the editor returns them. A changed
+    direction replaces the metric's override with the direction alone (the default re-derives on
+    the other side of the median: the old number would sit on the wrong side); a changed number
+    is kept as the user's value; an untouched row keeps what it had.
+    """
+    out = {m: dict(v) for m, v in overrides.items()}
+    for metric, direction, value in edits:
+        old = limits.get(metric)
+        if old is None:
+            continue
+        if direction != old.direction:
+            out[metric] = {"direction": direction}
+        elif value is not None and not _isnan(value) and (
+                old.value is None or abs(float(value) - old.value) > 1e-12):
+            out[metric] = {**out.get(metric, {}), "value": float(value)}
+    return out
 
 
 # --- series ------------------------------------------------------------------------------------

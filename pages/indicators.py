@@ -10,7 +10,7 @@ import streamlit as st
 from alignment import indicators
 from alignment.charts import indicators as ind_charts
 from alignment.dataset import Dataset
-from alignment.indicators import DIRECTION_LABELS, Rules, Weights
+from alignment.indicators import DIRECTION_LABELS, HIGHER_IS_WORSE, Rules, Weights
 from components import analysis, chart, privacy, state
 from components.downloads import frame_downloads
 from components.page import setup
@@ -149,17 +149,10 @@ edited = st.data_editor(
                                                       required=True),
         "Threshold": st.column_config.NumberColumn(format="%.4g"),
     })
-changed = dict(overrides)
-for row, old in zip(edited.itertuples(index=False), det.thresholds.values(), strict=False):
-    direction = labels_to_dir.get(row.Direction, old.direction)
-    value = None if pd.isna(row.Threshold) else float(row.Threshold)
-    wish = dict(changed.get(row.metric, {}))
-    if direction != old.direction:
-        wish = {"direction": direction}  # the default re-derives on the other side
-    elif value is not None and (old.value is None or abs(value - old.value) > 1e-12):
-        wish["value"] = value
-    if wish:
-        changed[row.metric] = wish
+changed = indicators.edit_overrides(overrides, det.thresholds, [
+    (row.metric, labels_to_dir.get(row.Direction, DIRECTION_LABELS[HIGHER_IS_WORSE]),
+     None if pd.isna(row.Threshold) else float(row.Threshold))
+    for row in edited.itertuples(index=False)])
 if changed != overrides:
     state.put(Keys.THRESHOLDS, changed)
     state.put(Keys.STEPS_EDITOR_VERSION, version + 1)

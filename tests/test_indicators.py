@@ -169,6 +169,21 @@ def test_user_overrides_win_and_a_flipped_direction_rederives_the_default() -> N
     assert flipped.direction == HIGHER_IS_WORSE and flipped.value > 13
 
 
+def test_editing_the_thresholds_table() -> None:
+    limits = {"escalations": Threshold("escalations", 6.4),
+              "nps": Threshold("nps", 8.0, LOWER_IS_WORSE, "user")}
+    untouched = [("escalations", HIGHER_IS_WORSE, 6.4), ("nps", LOWER_IS_WORSE, 8.0)]
+    assert ind.edit_overrides({"nps": {"value": 8.0}}, limits, untouched) == {
+        "nps": {"value": 8.0}}
+    typed = [("escalations", HIGHER_IS_WORSE, 5.0), ("nps", LOWER_IS_WORSE, 8.0)]
+    assert ind.edit_overrides({}, limits, typed) == {"escalations": {"value": 5.0}}
+    flipped = [("escalations", HIGHER_IS_WORSE, 6.4), ("nps", HIGHER_IS_WORSE, 8.0)]
+    assert ind.edit_overrides({"nps": {"value": 8.0}}, limits, flipped) == {
+        "nps": {"direction": HIGHER_IS_WORSE}}
+    cleared = [("escalations", HIGHER_IS_WORSE, None)]
+    assert ind.edit_overrides({}, limits, cleared) == {}
+
+
 # --- series --------------------------------------------------------------------------------------
 
 
