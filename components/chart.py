@@ -21,7 +21,7 @@ def show(chart: alt.TopLevelMixin, table: pd.DataFrame | None, stem: str, *, key
          caption: str = "", on_select: str = "ignore", height: str | int = "content") -> Any:
     """Draw the chart and offer PNG, SVG, CSV and XLSX; returns the selection event if any."""
     if height == "content":
-        spec_height = chart.to_dict().get("height") if hasattr(chart, "to_dict") else None
+        spec_height = getattr(chart, "height", None)
         height = spec_height + 160 if isinstance(spec_height, int) else "content"
     event = st.altair_chart(chart, key=key, on_select=on_select, width="stretch", height=height)
     left, right = st.columns([5, 1], vertical_alignment="top")

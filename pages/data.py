@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment.templates import build_csv_templates, build_template
-from components import loader, report, state
+from components import loader, privacy, report, state
 from components.downloads import XLSX_MIME, frame_downloads
 from components.page import setup
 from components.state import Keys
@@ -37,7 +37,9 @@ files = st.file_uploader(
          "workspace.")
 st.caption(f"Up to {limit} MB per file and 500,000 rows per sheet; larger files are refused "
            "with an explanation. Respondent names, if your file has them, are used only to count "
-           "each person once: they are replaced by codes and never shown or exported.")
+           "each person once: they are replaced by codes and never shown or exported. "
+           f"Results resting on fewer than {privacy.current().k_min} people are hidden on every "
+           "page and in every export, so no one's answers can be singled out.")
 if files and loader.use_uploads(files):
     loader.load(show_progress=True)
     st.rerun()

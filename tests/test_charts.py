@@ -1,0 +1,114 @@
+"""Chart builders: big portfolios, files for download, and nothing hidden leaks into a chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment import scoring
+from alignment.charts import heatmaps, render
+from alignment.privacy import Privacy
+
+GROUPS = [f"Group {g:02d}" for g in range(30)]
+
+
+@pytest.fixture(scope="module")
+def big_views() -> tuple[scoring.Views, dict[str, str]]:
+    """300 initiatives × 30 groups, 4 respondents per cell on average, some cells small."""
+    rng = np.random.default_rng(3)
+    rows = []
+    respondent = 0
+    for i in range(300):
+        for g, group in enumerate(GROUPS):
+            for _ in range(int(rng.integers(1, 7))):
+                respondent += 1
+                rows.append((f"r{respondent}", group, "tech" if g < 15 else "business",
+                             f"P-{i:03d}", "value", int(rng.integers(1, 6))))
+    fb = pd.DataFrame(rows, columns=["respondent", "group", "side", "initiative_id",
+                                     "dimension", "rating"])
+    fb["scale_min"], fb["scale_max"] = 1.0, 5.0
+    fb["score"] = 100 * (fb["rating"] - 1) / 4
+    fb["date"] = pd.Timestamp("2026-09-01")
+    names = {f"P-{i:03d}": f"A rather long initiative name number {i} that needs cutting"
+             for i in range(300)}
+    return scoring.views(scoring.prepare(fb), Privacy()), names
+
+
+def test_300_initiatives_by_30_groups_build_without_the_row_limit(big_views) -> None:
+    views, names = big_views
+    order = sorted(names)
+    frame = heatmaps.alignment_frame(views.group, "group", names, 3, order)
+    assert len(frame) == 9000
+    labels = list(heatmaps.initiative_label(pd.Series(order), names))
+    chart = heatmaps.alignment_heatmap(frame, labels, GROUPS, "Group", show_numbers=False)
+    spec = chart.to_dict()
+    assert spec["height"] == heatmaps.ROW_HEIGHT * 300
+    assert max(len(label) for label in labels) <= 34  # long names cut on the axis...
+    assert frame["initiative"].str.len().max() > 34  # ...and whole in the tooltip
+
+
+def test_streamlit_draws_a_9000_cell_heatmap(big_views) -> None:
+    views, names = big_views
+
+    def page(cells, names, groups):  # runs as its own script: no annotations
+        import pandas as pd
+        import streamlit as st
+
+        from alignment.charts import heatmaps
+
+        order = sorted(names)
+        frame = heatmaps.alignment_frame(cells, "group", names, 3, order)
+        labels = list(heatmaps.initiative_label(pd.Series(order), names))
+        st.altair_chart(heatmaps.alignment_heatmap(frame, labels, groups, "Group",
+                                                   show_numbers=False), on_select="rerun")
+
+    at = AppTest.from_function(page, kwargs={"cells": views.group, "names": names,
+                                             "groups": GROUPS}, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_png_and_svg_downloads_render_without_a_browser(big_views) -> None:
+    views, names = big_views
+    order = sorted(names)[:40]
+    frame = heatmaps.alignment_frame(views.group, "group", names, 3, order)
+    labels = list(heatmaps.initiative_label(pd.Series(order), names))
+    chart = heatmaps.alignment_heatmap(frame, labels, GROUPS, "Group")
+    png = render.to_png(chart)
+    assert png.startswith(b"\x89PNG")
+    svg = render.to_svg(chart)
+    assert svg.lstrip().startswith("<svg")
+    assert "hidden" in svg  # masked cells are drawn as such, with no number
+
+
+def test_masked_cells_reach_charts_without_figures(big_views) -> None:
+    views, names = big_views
+    frame = heatmaps.alignment_frame(views.group, "group", names, 3, sorted(names))
+    hidden = frame[frame["hidden"]]
+    assert len(hidden) > 100
+    assert hidden["score"].isna().all()
+    assert hidden["n"].isna().all()
+    assert (hidden["n_text"] == "–").all()
+    assert hidden["agreement"].str.startswith("Hidden").all()
+    gaps = heatmaps.gap_frame(views.gaps, names, {"value": "Value"}, 3, sorted(names))
+    assert gaps.loc[gaps["hidden"], "gap"].isna().all()
+
+
+def test_legends_say_what_colour_and_marks_mean(big_views) -> None:
+    views, names = big_views
+    order = sorted(names)[:10]
+    frame = heatmaps.alignment_frame(views.group, "group", names, 3, order)
+    spec = heatmaps.alignment_heatmap(frame, list(heatmaps.initiative_label(
+        pd.Series(order), names)), GROUPS, "Group").to_dict()
+    text = str(spec)
+    assert "0 = low, 100 = high" in text
+    assert "Group disagrees (r_wg < 0.70)" in text
+    assert "Split room (polarised)" in text
+    gaps = heatmaps.gap_frame(views.gaps, names, {"value": "Value"}, 3, order)
+    gap_spec = str(heatmaps.gap_heatmap(gaps, list(heatmaps.initiative_label(
+        pd.Series(order), names)), ["Value"]).to_dict())
+    assert "No clear difference (interval contains 0)" in gap_spec
+    assert "redyellowblue" in text  # ColorBrewer RdYlBu: colour-blind safe
