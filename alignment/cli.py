@@ -11,6 +11,7 @@ usage error (argparse's own convention).
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from alignment import schema
+from alignment.access import hash_password
 from alignment.ingest import ImportResult, SourceFile, import_files
 from alignment.privacy import Privacy
 from alignment.privacy import from_config as privacy_from_config
@@ -149,6 +151,23 @@ def _cmd_briefs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return EXIT_OK
 
 
+def _cmd_hash_password(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Print a hash to put in ALIGNMENT_PASSWORD_HASH or secrets.toml; the password itself is
+    read without echo (or from standard input when piped) and never stored."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords differ; nothing was made.", file=sys.stderr)
+            return EXIT_NOTHING_USABLE
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        print("Use at least 8 characters; a long phrase is best.", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    print(hash_password(password))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m alignment", description="Alignment Workbench from the command line."
@@ -193,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--k-min", type=int, default=None, metavar="N",
                        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)")
     brief.set_defaults(func=_cmd_briefs)
+    hashing = sub.add_parser(
+        "hash-password",
+        help="make the password hash that protects a self-hosted instance",
+        description="Read a password (without echo) and print its salted scrypt hash for "
+        "ALIGNMENT_PASSWORD_HASH or password_hash in .streamlit/secrets.toml.",
+    )
+    hashing.set_defaults(func=_cmd_hash_password)
     return parser
 
 
