@@ -620,6 +620,14 @@ def _f_signed(value: float | None) -> Md:
               else "0")
 
 
+def _f_sentence(text: object) -> Md:
+    """User text as a sentence: escaped, with a full stop added when it has no end mark."""
+    out = markup.escape(text)
+    if out and not re.search(r"[.!?…:;\"'”)]$", out):
+        out = Md(out + ".")
+    return out
+
+
 def _f_points(value: float | None) -> Md:
     """A distance on the 0-100 scale, sign dropped: "1 point", "63 points"."""
     if value is None:
@@ -652,7 +660,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False)
     env.filters.update(num=_f_num, signed=_f_signed, points=_f_points, and_list=_f_and,
-                       ordinal=_f_ordinal, plural=_f_plural, trusted=Md)
+                       ordinal=_f_ordinal, plural=_f_plural, trusted=Md,
+                       sentence=_f_sentence)
     env.globals.update(CLEAR_GAP=CLEAR_GAP, AGREEMENT=scoring.AGREEMENT_THRESHOLD)
     return env
 

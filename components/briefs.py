@@ -104,24 +104,25 @@ def panel(brief: briefs.Brief, dataset: Dataset, tone: str, *, height: int = 560
 def figures_row(before: readability.TextFigures, after: readability.TextFigures) -> None:
     """Reading ease and unexplained jargon, the user's text against the business brief."""
     cols = st.columns(4)
-    cols[0].metric("Reading ease: your text", before.flesch_label,
+    cols[0].metric("Reading ease: yours", before.flesch_label,
                    help=f"Flesch reading ease of the name, description, WHY and KPI as written: "
                         f"{before.band}. 60–70 is plain English; higher is easier.")
     delta = (None if before.flesch is None or after.flesch is None
              else f"{after.flesch - before.flesch:+.0f}")
-    cols[1].metric("Reading ease: the brief", after.flesch_label, delta=delta,
+    cols[1].metric("Reading ease: brief", after.flesch_label, delta=delta,
                    help=f"The business brief's body text, as it now reads: {after.band}.")
-    cols[2].metric("Unexplained terms: your text", len(before.unexplained),
+    cols[2].metric("Jargon: yours", len(before.unexplained),
                    help="Technical terms from the glossary used without their meaning: "
                         + (", ".join(before.unexplained) or "none") + ".")
-    cols[3].metric("Unexplained terms: the brief", len(after.unexplained),
+    cols[3].metric("Jargon: brief", len(after.unexplained),
                    delta=(len(after.unexplained) - len(before.unexplained)) or None,
                    delta_color="inverse",
                    help="Terms the business brief uses without giving their meaning: "
                         + (", ".join(after.unexplained) or "none") + ".")
-    st.caption(f"Reading ease is Flesch's score: 60–70 is plain English, higher is easier "
-               f"(your text: {before.band}; the business brief: {after.band}). Unexplained terms "
-               "are technical words from the glossary used without their meaning.")
+    st.caption(f"*Yours*: the name, description, WHY and KPI as written; *brief*: the business "
+               f"brief. Reading ease is Flesch's score: 60–70 is plain English, higher is easier "
+               f"(yours: {before.band}; the brief: {after.band}). Jargon counts technical terms "
+               "from the glossary used without their meaning.")
 
 
 def _maker(data: briefs.BriefData, items: Sequence[briefs.Brief], texts: dict[str, str],
@@ -143,10 +144,10 @@ def downloads(data: briefs.BriefData, brief: briefs.Brief, text: str, *, key: st
     """Markdown, Word and PDF of one brief, as it now reads (edits included)."""
     cols = st.columns(3)
     doc = documents.Document_(brief.stem, brief.title, text)
-    cols[0].download_button("Markdown", documents.to_markdown(text),
+    cols[0].download_button("Text", documents.to_markdown(text),
                             documents.filename(doc, "md"), documents.FORMATS["md"][1],
                             key=f"{key}-md", icon=":material/download:", on_click="ignore",
-                            width="stretch")
+                            width="stretch", help="Markdown: paste it into chat, e-mail or a wiki")
     for col, fmt in zip(cols[1:], ("docx", "pdf"), strict=True):
         col.download_button(FORMAT_LABELS[fmt], _maker(data, [brief], {brief.key: text}, fmt),
                             documents.filename(doc, fmt), documents.FORMATS[fmt][1],

@@ -62,12 +62,12 @@ else:
 col_b, col_e = st.columns(2, gap="large")
 with col_b:
     st.subheader("Business brief", anchor=False)
-    st.caption("For executives and non-technical stakeholders.")
+    st.caption("For executives and non-technical colleagues.")
     business_text = ui.panel(business, dataset, tone)
     ui.downloads(data, business, business_text, key=f"dl-{business.stem}")
 with col_e:
     st.subheader("Engineering brief", anchor=False)
-    st.caption("For the team: the outcome, the priorities, what the business finds unclear.")
+    st.caption("For the team: the outcome and what the business finds unclear.")
     engineering_text = ui.panel(engineering, dataset, tone)
     ui.downloads(data, engineering, engineering_text, key=f"dl-{engineering.stem}")
 

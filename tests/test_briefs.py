@@ -209,3 +209,15 @@ def test_chart_frame_holds_only_shown_cells(data) -> None:
     assert set(frame["side"]) == {"Tech", "Business"}
     assert frame.iloc[0]["dimension"] == "Overall"
     assert briefs.chart_frame(data, "P-03").empty
+
+
+def test_short_user_text_reads_as_sentences_and_done_work_holds_nothing_up() -> None:
+    ds = bd.dataset()
+    ds.initiatives.loc[0, "description"] = "Stream events into the warehouse"
+    ds.initiatives.loc[0, "status"] = "Done"
+    md = briefs.business(briefs.prepare(ds), "P-01").markdown
+    assert "\nStream events into the warehouse.\n" in md
+    assert "waits on this. This is done, so it holds nothing up." in md
+    ds.feedback = ds.feedback[ds.feedback["initiative_id"] != "P-02"]
+    md = briefs.business(briefs.prepare(ds), "P-02").markdown
+    assert "Ask both sides to rate it before the next review: nobody has yet." in md
