@@ -279,7 +279,6 @@ def series(indicators: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
     out = pd.concat(pieces, ignore_index=True)
     out["_order"] = out["metric"].map(_metric_order)
     out = out.sort_values(["_order", "scope", "period"], kind="stable").drop(columns="_order")
-    out.attrs["freq"] = freq
     return out.reset_index(drop=True)[cols]
 
 
@@ -397,8 +396,9 @@ def detect(indicators: pd.DataFrame, limits: Mapping[str, Threshold] | None = No
     """
     rules = rules or Rules()
     limits = dict(limits) if limits is not None else thresholds(indicators)
-    grid = series(indicators)
-    freq = grid.attrs.get("freq", "M")
+    data = indicators.dropna(subset=["period", "metric"])
+    freq = infer_frequency(data["period"]) if not data.empty else "M"
+    grid = series(indicators, freq)
     if grid.empty:
         return Detection(pd.DataFrame(columns=POINT_COLUMNS),
                          pd.DataFrame(columns=WARNING_COLUMNS), limits, rules, freq)

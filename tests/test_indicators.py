@@ -229,6 +229,18 @@ def test_a_long_creep_is_summed_up_not_listed() -> None:
                              "(from 1.6 in Jan 2026)")
 
 
+def test_quarterly_and_weekly_data_speak_in_their_own_periods() -> None:
+    quarters = long_table({("Ops", "escalations"): [2, 1, 2, 1, 3, 5, 8]}, start="2025-01",
+                          freq="QS")
+    reason = ind.detect(quarters).warnings["reason"].iloc[0]
+    assert reason.startswith("Ops: escalations rose 3 quarters running, 3 → 5 → 8 "
+                             "(from 1 in Q4 2025)")
+    weeks = long_table({("Ops", "escalations"): [2, 1, 2, 1, 3, 5, 8]}, start="2026-01-05",
+                       freq="7D")
+    reason = ind.detect(weeks).warnings["reason"].iloc[0]
+    assert "rose 3 weeks running" in reason and "(from 1 in week of 26 Jan 2026)" in reason
+
+
 def test_warnings_are_ranked_by_severity_and_only_open_ones_count() -> None:
     table = long_table({
         ("A", "escalations"): [1, 1, 2, 1, 1, 2, 1, 9],  # over + unusual
