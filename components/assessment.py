@@ -33,7 +33,7 @@ PAGE_TITLES = {
     "pages/briefs.py": "Briefs",
     "pages/indicators.py": "Indicators",
     "pages/dependencies.py": "Dependencies",
-    "pages/stakeholders.py": "Stakeholders",
+    "pages/stakeholders.py": "Stakeholders & rituals",
     "pages/workshop.py": "Workshop",
     "pages/assessment.py": "Self-assessment",
 }

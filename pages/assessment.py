@@ -180,27 +180,29 @@ with tab_results:
         rows = []
         for s in scored.steps:
             t = team.step(s.number) if team is not None else None
+            ev_score = proof.step(s.number).score
             rows.append({
                 "Step": s.label, "Score": s.score, "Change": change_by_step.get(s.number),
                 "Level": s.level.name if s.level else "Not scored",
                 "Don't know": s.dont_know,
-                "Team": None if t is None else t.score,
-                "Team n": None if t is None else t.n,
-                "Data says": proof.step(s.number).score,
+                "Team (n)": "" if t is None else (f"hidden (< {privacy.k_min})" if t.masked
+                                                  else f"{t.score:.0f} ({t.n})"),
+                "Data says": "no data" if ev_score is None else f"{ev_score:.0f}",
             })
         steps_table = pd.DataFrame(rows)
+        if team is None:
+            steps_table = steps_table.drop(columns=["Team (n)"])
         st.dataframe(steps_table, hide_index=True, width="stretch", column_config={
             "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100,
                                                      format="%.0f"),
             "Change": st.column_config.NumberColumn(
                 "Change", format="%+.0f", help="Since your last saved assessment."),
-            "Team": st.column_config.NumberColumn(
-                "Team", format="%.0f", help=f"Your team's mean; hidden below {privacy.k_min} "
-                "answers, and shown only for a closed round."),
-            "Team n": st.column_config.NumberColumn("Team n", format="%d"),
-            "Data says": st.column_config.NumberColumn(
-                "Data says", format="%.0f", help="The mean of the step's evidence figures; "
-                "see 'Evidence from your data' below."),
+            "Team (n)": st.column_config.TextColumn(
+                "Team (n)", help=f"Your team's mean and how many answered; hidden below "
+                f"{privacy.k_min} answers, and shown only for a closed round."),
+            "Data says": st.column_config.TextColumn(
+                "Data says", help="The mean of the step's evidence figures; see 'Evidence from "
+                "your data' below."),
         })
         st.markdown("\n".join(
             f"- **{s.label}: {s.level.name}.** {s.level.description}" if s.level else
@@ -247,9 +249,8 @@ with tab_results:
             with st.expander(head, icon=":material/fact_check:"):
                 for f in ev.figures:
                     if f.available:
-                        left, right = st.columns([1, 4])
-                        left.metric(f.label, _num(f.value), help=f"n = {f.n} {f.basis}")
-                        right.markdown(f"{escape(f.explanation)}  \nn = {f.n} {f.basis}")
+                        st.markdown(f"**{f.label}: {_num(f.value)}** / 100 · n = {f.n} "
+                                    f"{f.basis}  \n{escape(f.explanation)}")
                     else:
                         st.markdown(f"**{f.label}**: not available. {escape(f.explanation)}")
                         st.caption(f"What would unlock it: {escape(f.unlock)}")
