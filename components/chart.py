@@ -24,10 +24,10 @@ def show(chart: alt.TopLevelMixin, table: pd.DataFrame | None, stem: str, *, key
         spec_height = getattr(chart, "height", None)
         height = spec_height + 160 if isinstance(spec_height, int) else "content"
     event = st.altair_chart(chart, key=key, on_select=on_select, width="stretch", height=height)
-    left, right = st.columns([5, 1], vertical_alignment="top")
+    left, right = st.columns([4, 1], vertical_alignment="top")
     if caption:
         left.caption(caption)
-    with right.popover("Download", icon=":material/download:", width="stretch"):
+    with right.popover("Download", icon=":material/download:", width="content"):
         if st.button("Prepare chart files", key=f"{key}-prepare", width="stretch"):
             st.session_state[f"{key}-files"] = True
         if st.session_state.get(f"{key}-files"):

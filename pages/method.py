@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment import method, scoring
+from alignment import indicators, method, scoring
 from components import analysis, privacy
 from components.page import setup
 from components.text import escape
@@ -86,6 +86,9 @@ st.markdown("Each objective's weight share beside the share of effort its initia
             "initiative serving several objectives splits its effort equally between them; "
             "cancelled initiatives do not count; work serving no objective is shown as its own "
             "share (orphan work).")
+
+st.subheader("9. Leading indicators and the misalignment risk index")
+st.markdown(indicators.METHOD)
 
 st.subheader("Worked example from your data")
 if not dataset.has_feedback:

@@ -41,8 +41,9 @@ def main() -> None:
                 args.upload)
             page.wait_for_timeout(2000)
             wait_idle(page)
-        page.goto(url)
-        wait_idle(page)
+        if not args.upload:
+            page.goto(url)
+            wait_idle(page)
         for spec in args.pages:
             # "Alignment>Perception gap": open the page, then click a tab or button by its text.
             name, *clicks = spec.split(">")
