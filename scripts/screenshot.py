@@ -4,8 +4,8 @@
 
 PAGE is a sidebar link text such as "Overview" or "Data", optionally followed by texts to click
 on that page: "Alignment>Perception gap"; use --height to capture long pages
-(Streamlit scrolls inside its own container, so a tall viewport is the whole page). With --upload the file is uploaded on
-the Data page first, so the other pages show it.
+(Streamlit scrolls inside its own container, so a tall viewport is the whole page). With
+--upload the file is uploaded on the Data page first, so the other pages show it.
 """
 
 from __future__ import annotations
