@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
 import charset_normalizer
 import python_calamine
@@ -535,6 +536,23 @@ _COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*([0-9]+)""
 _TABLE_NAME = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?name\s*=\s*["']([^"']*)""")
 
 
+def _check_well_formed(zf: zipfile.ZipFile, part: str) -> None:
+    """calamine's OpenDocument reader loops forever when a table's end tag never comes (a file
+    cut short, or one damaged tag): it waits for ``</table:table>`` and ignores the end of the
+    data. Only a well-formed document is sure to close every table, so check that first, with
+    expat (no handlers: C speed; DTDs were refused already)."""
+    parser = expat.ParserCreate()
+    try:
+        for chunk in _read_part(zf, part):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise UnreadableFile(
+            "The OpenDocument file is damaged: its contents are not valid XML (it may have "
+            "been cut short). Open it in LibreOffice or Excel and save it again."
+        ) from None
+
+
 def _ods_precheck(data: bytes, file: str, limits: Limits) -> None:
     """OpenDocument repeats rows and cells by count (``number-rows-repeated="1000000"``), and
     calamine expands every repeat that holds a value: add them up before it does."""
@@ -542,6 +560,7 @@ def _ods_precheck(data: bytes, file: str, limits: Limits) -> None:
     check_xml_prologs(zf)
     if "content.xml" not in zf.namelist():
         return
+    _check_well_formed(zf, "content.xml")
     name, ext = "", _Extent()
     row = col = row_rep = 0
     row_has_value = False

@@ -264,6 +264,46 @@ def test_crafted_cell_positions_never_crash_the_reader(sheet, unique):
     check_isolated(run_isolated("crafted.xlsx", make_hostile.xlsx(sheet, strings)))
 
 
+@st.composite
+def ods_body(draw) -> str:
+    rows = []
+    for _ in range(draw(st.integers(1, 4))):
+        rep = draw(st.sampled_from(["", "2", "1000", "600000", "1048576"]))
+        cells = []
+        for _ in range(draw(st.integers(0, 4))):
+            crep = draw(st.sampled_from(["", "3", "1024", "3000", "16384"]))
+            attrs = f' table:number-columns-repeated="{crep}"' if crep else ""
+            kind = draw(st.sampled_from(["empty", "float", "string", "text-only"]))
+            if kind == "empty":
+                cells.append(f"<table:table-cell{attrs}/>")
+            elif kind == "float":
+                cells.append(
+                    f'<table:table-cell{attrs} office:value-type="float" office:value="1"/>'
+                )
+            elif kind == "string":
+                cells.append(
+                    make_hostile.ods_cell("Initiative ID").replace(
+                        "<table:table-cell", f"<table:table-cell{attrs}", 1
+                    )
+                )
+            else:
+                cells.append(f"<table:table-cell{attrs}><text:p>x</text:p></table:table-cell>")
+        attrs = f' table:number-rows-repeated="{rep}"' if rep else ""
+        rows.append(f"<table:table-row{attrs}>{''.join(cells)}</table:table-row>")
+    body = "".join(rows)
+    if draw(st.booleans()):  # damaged: cut somewhere
+        body = body[: draw(st.integers(0, len(body)))]
+    return body
+
+
+@settings(FUZZ, max_examples=EXAMPLES or 40)
+@given(body=ods_body())
+def test_crafted_opendocument_repeats_never_crash_or_hang_the_reader(body):
+    """Row and cell repeat counts that calamine multiplies out, and tables cut short (on which
+    calamine loops forever), each in a forked child with a time limit."""
+    check_isolated(run_isolated("crafted.ods", make_hostile.ods(body)))
+
+
 def test_the_fuzz_helpers_make_readable_files():
     result = run("valid.xlsx", VALID["valid.xlsx"])
     assert result.tables["initiatives"].rows_accepted == 2

@@ -64,6 +64,7 @@ REFUSED: dict[str, tuple[str, ...]] = {
     "far_cell.xls": ("columns",),
     "dimensions.xls": ("unsafe",),
     "panic.xls": ("damaged",),
+    "cut_short.ods": ("damaged", "not valid XML"),
     **{
         f"{trick}_{part}": ("entity", "unsafe")
         for trick in ("lol", "xxe")
