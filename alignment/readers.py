@@ -1092,6 +1092,18 @@ def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> 
     if delimiter != ",":
         sheet.notes.append(Note(f"Columns are separated by {name}s.", file))
     sheet.notes.extend(Note(m, file) for m in messages)
+    if lines and text.count('"') % 2 and any("\n" in str(v) for v in rows[-1]):
+        # Quotes come in pairs (a quote inside a value is doubled): an odd count means the
+        # last value was opened and never closed, and swallowed the rest of the file.
+        sheet.notes.append(
+            Note(
+                f'A quote (") opened on line {lines[-1]} is never closed, so everything from '
+                "there to the end of the file was read as one value. Check the quotes on that "
+                "line.",
+                file,
+                row=lines[-1],
+            )
+        )
     return sheet
 
 

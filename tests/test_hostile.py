@@ -79,7 +79,7 @@ READ: dict[str, str] = {
     "nul_bytes.csv": "NUL byte",
     "utf16.csv": "",
     "utf16_nobom.csv": "UTF-16",
-    "unclosed_quote.csv": "",
+    "unclosed_quote.csv": "never closed",
     "valid.xls": "",
     "merges.xlsx": "",
 }
