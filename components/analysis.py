@@ -38,3 +38,17 @@ def current_views(dataset: Dataset, privacy: Privacy,
                   dimensions: tuple[str, ...] = ()) -> scoring.Views:
     return views(dataset.fingerprint, tuple(sorted(dimensions)), privacy.k_min,
                  privacy.k_comments, dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def coverage_specs(fingerprint: str, _dataset: Dataset) -> tuple[str, str]:
+    """The two coverage charts as JSON specs: they depend on the data only, not on filters."""
+    import json
+
+    from alignment.charts import heatmaps
+
+    cov = coverage.coverage(_dataset)
+    order = list(heatmaps.objective_label(cov.shares["objective_id"], cov.shares["objective"]))
+    bars = heatmaps.weight_vs_effort(cov.shares).to_dict()
+    matrix = heatmaps.coverage_matrix(cov.links, order, list(_dataset.initiatives["id"])).to_dict()
+    return json.dumps(bars), json.dumps(matrix)

@@ -1,4 +1,5 @@
-"""Download buttons for tables: every file goes through the formula-safe writers."""
+"""Download buttons for tables: every file goes through the formula-safe writers, and is made
+only when its button is clicked (a callable), so a page rerun never pays for it."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ def frame_downloads(frame: pd.DataFrame, stem: str, *, key: str, sheet: str = "D
                     label: str = "Download") -> None:
     """Two buttons, XLSX and CSV, side by side."""
     left, right = st.columns(2)
-    left.download_button(f"{label} (.xlsx)", to_xlsx_bytes({sheet: frame}), f"{stem}.xlsx",
+    left.download_button(f"{label} (.xlsx)", lambda: to_xlsx_bytes({sheet: frame}), f"{stem}.xlsx",
                          XLSX_MIME, key=f"{key}-xlsx", icon=":material/download:",
                          on_click="ignore")
-    right.download_button(f"{label} (.csv)", to_csv_bytes(frame), f"{stem}.csv", "text/csv",
+    right.download_button(f"{label} (.csv)", lambda: to_csv_bytes(frame), f"{stem}.csv", "text/csv",
                           key=f"{key}-csv", icon=":material/download:", on_click="ignore")

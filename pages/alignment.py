@@ -20,7 +20,6 @@ dataset = result.dataset
 priv = privacy.current()
 chosen = filters.show(dataset, key="align")
 views = analysis.current_views(dataset, priv, chosen.dimensions)
-fb = scoring.prepare(dataset.feedback, chosen.dimensions or None)
 names = dataset.initiative_names()
 dim_labels = dataset.dimensions
 
@@ -39,7 +38,6 @@ pages = max(1, -(-len(order) // size))
 page = top[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1,
                            key="align-page")
 shown = selection.page_of(order, int(page), size)
-labels = list(heatmaps.initiative_label(pd.Series(shown), names))
 top[0].caption(f"Showing {len(shown)} of {len(order)} initiatives with feedback, "
                f"{selection.SORTS[chosen.sort].lower()}. "
                f"Anonymity threshold: {priv.k_min} respondents per cell.")
@@ -74,6 +72,7 @@ def _drilldown(cells: pd.DataFrame, column: str, event: object) -> None:
         return
     cell = chosen_cells[0]
     initiative_id, value = cell.get("initiative_id"), cell.get("column")
+    fb = scoring.prepare(dataset.feedback, chosen.dimensions or None)
     detail = scoring.drilldown(fb, dataset.comments, cells, initiative_id, column, value, priv)
     with st.container(border=True):
         st.markdown(f"#### {escape(names.get(initiative_id, initiative_id))} · {escape(value)}")
@@ -115,14 +114,13 @@ with tab_cells:
     if column == "side":
         frame["column"] = frame["column"].map(schema.SIDE_LABELS)
         columns = [schema.SIDE_LABELS[c] for c in columns]
+    frame = heatmaps.ordered(frame, shown, columns)
+    title = "Group (business groups first, then tech)" if column == "group" else "Side"
     event = chart.show(
-        heatmaps.alignment_heatmap(
-            frame, labels, columns,
-            "Group (business groups first, then tech)" if column == "group" else "Side",
-            show_numbers=len(columns) <= 16),
+        heatmaps.template("alignment", title, len(columns) <= 16),
         frame[["initiative_id", "initiative", "column", "n", "score", "rwg", "polarised",
                "low_agreement", "hidden"]].rename(columns={"column": column}),
-        f"alignment-by-{column}", key=f"heat-{column}", on_select="rerun",
+        f"alignment-by-{column}", key=f"heat-{column}", on_select="rerun", data=frame,
         caption="▼ the group disagrees (r_wg < 0.70) · ◆ split room: two camps (polarised) · "
                 f"grey: hidden (fewer than {priv.k_min} respondents, or hiding it keeps a smaller "
                 "group from being worked out by subtraction).")
@@ -143,14 +141,13 @@ with tab_gap:
         gap_order = selection.order_initiatives(views.summary, shown, names, "gap") \
             if chosen.sort == "gap" else shown
         frame = heatmaps.gap_frame(gaps, names, dim_labels, priv.k_min, gap_order)
-        dims = [d for d in dim_labels if d in set(frame["dimension"])]
+        dims = [dim_labels[d] for d in dim_labels if d in set(frame["dimension"])]
+        frame = heatmaps.ordered(frame, gap_order, dims, "dimension_label")
         chart.show(
-            heatmaps.gap_heatmap(frame, list(heatmaps.initiative_label(pd.Series(gap_order),
-                                                                       names)),
-                                 [dim_labels[d] for d in dims]),
+            heatmaps.template("gap"),
             frame[["initiative_id", "initiative", "dimension", "tech_mean", "business_mean",
-                   "gap", "gap_low", "gap_high", "clear", "n_tech", "n_business", "masked"]],
-            "perception-gap", key="heat-gap",
+                   "gap", "gap_low", "gap_high", "clear", "n_tech", "n_business", "hidden"]],
+            "perception-gap", key="heat-gap", data=frame,
             caption="Orange: tech rates it higher; blue: business rates it higher (points on the "
                     "0–100 scale). Faded cells with ● have a 95% interval that contains 0: no "
                     "clear difference, so do not argue over them. Sorted with clear "
@@ -166,13 +163,9 @@ with tab_cov:
         st.markdown("**Are we spending where the strategy says?** Each objective's weight beside "
                     "the share of effort its initiatives take (an initiative serving several "
                     "objectives splits its effort equally).")
-        chart.show(heatmaps.weight_vs_effort(cov.shares), cov.shares, "weight-vs-effort",
-                   key="cov-bars")
-        objective_order = list(heatmaps.objective_label(cov.shares["objective_id"],
-                                                        cov.shares["objective"]))
-        chart.show(heatmaps.coverage_matrix(cov.links, objective_order,
-                                            list(dataset.initiatives["id"])),
-                   cov.links, "objective-coverage", key="cov-matrix",
+        bars, matrix = analysis.coverage_specs(dataset.fingerprint, dataset)
+        chart.show(bars, cov.shares, "weight-vs-effort", key="cov-bars")
+        chart.show(matrix, cov.links, "objective-coverage", key="cov-matrix",
                    caption="Objectives × initiatives: a filled cell means the initiative serves "
                            "the objective; darker means more effort.")
         left, right = st.columns(2)
@@ -205,10 +198,11 @@ with tab_trend:
         cells = analysis.trend(dataset.fingerprint, tuple(sorted(chosen.dimensions)),
                                priv.k_min, priv.k_comments, freq, dataset)
         frame = heatmaps.alignment_frame(cells, "period", names, priv.k_min, shown)
-        periods = sorted(set(frame["column"]))
-        chart.show(heatmaps.trend_heatmap(frame, labels, periods),
+        frame = heatmaps.ordered(frame, shown, sorted(set(frame["column"])))
+        chart.show(heatmaps.template("trend"),
                    frame[["initiative_id", "initiative", "column", "n", "score", "hidden"]]
                    .rename(columns={"column": "period"}), "alignment-trend", key="heat-trend",
+                   data=frame,
                    caption=f"Alignment score per {freq.lower()}. Grey cells rest on fewer than "
                            f"{priv.k_min} respondents (or would reveal one that does).")
         hidden_small = int((cells["mask_reason"] == MASK_SMALL).sum())

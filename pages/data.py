@@ -95,8 +95,8 @@ st.subheader("Templates")
 st.caption("A workbook with one sheet per table, explanations on every header, dropdowns and two "
            "example rows. Fill it in and upload it: it reads with zero problems.")
 left, right = st.columns(2)
-left.download_button("Template workbook (.xlsx)", build_template(), "alignment-template.xlsx",
+left.download_button("Template workbook (.xlsx)", build_template, "alignment-template.xlsx",
                      XLSX_MIME, icon=":material/download:", on_click="ignore", width="stretch")
-right.download_button("Templates as CSV files (.zip)", build_csv_templates(),
+right.download_button("Templates as CSV files (.zip)", build_csv_templates,
                       "alignment-templates-csv.zip", "application/zip",
                       icon=":material/download:", on_click="ignore", width="stretch")

@@ -15,6 +15,8 @@ def charts(at: AppTest) -> list[tuple[dict, list[pd.DataFrame]]]:
     for element in at.get("vega_lite_chart"):
         proto = element.proto
         frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in proto.datasets]
+        if proto.data.data:  # st.vega_lite_chart(frame, spec): the frame is the main data
+            frames.insert(0, pa.ipc.open_stream(proto.data.data).read_all().to_pandas())
         out.append((json.loads(proto.spec), frames))
     return out
 

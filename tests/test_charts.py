@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,13 +41,13 @@ def big_views() -> tuple[scoring.Views, dict[str, str]]:
 def test_300_initiatives_by_30_groups_build_without_the_row_limit(big_views) -> None:
     views, names = big_views
     order = sorted(names)
-    frame = heatmaps.alignment_frame(views.group, "group", names, 3, order)
+    frame = heatmaps.ordered(heatmaps.alignment_frame(views.group, "group", names, 3, order),
+                             order, GROUPS)
     assert len(frame) == 9000
-    labels = list(heatmaps.initiative_label(pd.Series(order), names))
-    chart = heatmaps.alignment_heatmap(frame, labels, GROUPS, "Group", show_numbers=False)
+    chart = heatmaps.alignment_heatmap(frame, "Group", show_numbers=False)
     spec = chart.to_dict()
-    assert spec["height"] == heatmaps.ROW_HEIGHT * 300
-    assert max(len(label) for label in labels) <= 34  # long names cut on the axis...
+    assert spec["height"] == {"step": heatmaps.ROW_HEIGHT}
+    assert frame["label"].str.len().max() <= 34  # long names cut on the axis...
     assert frame["initiative"].str.len().max() > 34  # ...and whole in the tooltip
 
 
@@ -53,16 +55,17 @@ def test_streamlit_draws_a_9000_cell_heatmap(big_views) -> None:
     views, names = big_views
 
     def page(cells, names, groups):  # runs as its own script: no annotations
-        import pandas as pd
+        import json
+
         import streamlit as st
 
         from alignment.charts import heatmaps
 
         order = sorted(names)
-        frame = heatmaps.alignment_frame(cells, "group", names, 3, order)
-        labels = list(heatmaps.initiative_label(pd.Series(order), names))
-        st.altair_chart(heatmaps.alignment_heatmap(frame, labels, groups, "Group",
-                                                   show_numbers=False), on_select="rerun")
+        frame = heatmaps.ordered(heatmaps.alignment_frame(cells, "group", names, 3, order),
+                                 order, groups)
+        spec = json.loads(heatmaps.template("alignment", "Group", False))
+        st.vega_lite_chart(frame, spec, on_select="rerun")
 
     at = AppTest.from_function(page, kwargs={"cells": views.group, "names": names,
                                              "groups": GROUPS}, default_timeout=60)
@@ -74,12 +77,12 @@ def test_streamlit_draws_a_9000_cell_heatmap(big_views) -> None:
 def test_png_and_svg_downloads_render_without_a_browser(big_views) -> None:
     views, names = big_views
     order = sorted(names)[:40]
-    frame = heatmaps.alignment_frame(views.group, "group", names, 3, order)
-    labels = list(heatmaps.initiative_label(pd.Series(order), names))
-    chart = heatmaps.alignment_heatmap(frame, labels, GROUPS, "Group")
-    png = render.to_png(chart)
+    frame = heatmaps.ordered(heatmaps.alignment_frame(views.group, "group", names, 3, order),
+                             order, GROUPS)
+    spec = heatmaps.with_data(json.loads(heatmaps.template("alignment", "Group", True)), frame)
+    png = render.to_png(spec)
     assert png.startswith(b"\x89PNG")
-    svg = render.to_svg(chart)
+    svg = render.to_svg(spec)
     assert svg.lstrip().startswith("<svg")
     assert "hidden" in svg  # masked cells are drawn as such, with no number
 
@@ -100,15 +103,25 @@ def test_masked_cells_reach_charts_without_figures(big_views) -> None:
 def test_legends_say_what_colour_and_marks_mean(big_views) -> None:
     views, names = big_views
     order = sorted(names)[:10]
-    frame = heatmaps.alignment_frame(views.group, "group", names, 3, order)
-    spec = heatmaps.alignment_heatmap(frame, list(heatmaps.initiative_label(
-        pd.Series(order), names)), GROUPS, "Group").to_dict()
+    frame = heatmaps.ordered(heatmaps.alignment_frame(views.group, "group", names, 3, order),
+                             order, GROUPS)
+    spec = heatmaps.alignment_heatmap(frame, "Group").to_dict()
     text = str(spec)
     assert "0 = low, 100 = high" in text
     assert "Group disagrees (r_wg < 0.70)" in text
     assert "Split room (polarised)" in text
-    gaps = heatmaps.gap_frame(views.gaps, names, {"value": "Value"}, 3, order)
-    gap_spec = str(heatmaps.gap_heatmap(gaps, list(heatmaps.initiative_label(
-        pd.Series(order), names)), ["Value"]).to_dict())
+    gaps = heatmaps.ordered(heatmaps.gap_frame(views.gaps, names, {"value": "Value"}, 3, order),
+                            order, ["Value"], "dimension_label")
+    gap_spec = str(heatmaps.gap_heatmap(gaps).to_dict())
     assert "No clear difference (interval contains 0)" in gap_spec
     assert "redyellowblue" in text  # ColorBrewer RdYlBu: colour-blind safe
+
+
+def test_templates_carry_no_data_and_order_by_row_numbers() -> None:
+    for kind in ("alignment", "gap", "trend"):
+        spec = json.loads(heatmaps.template(kind))
+        assert "data" not in spec
+        assert "datasets" not in spec
+        assert all("data" not in layer for layer in spec["layer"])
+        y = spec["layer"][0]["encoding"]["y"]
+        assert y["sort"] == {"field": "row", "op": "min"}

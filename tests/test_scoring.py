@@ -282,7 +282,7 @@ def test_no_output_exposes_or_lets_you_subtract_a_small_cell(data) -> None:
         present = fb[fb["side"] == side].groupby(["initiative_id", "dimension"])[
             "respondent"].nunique()
         flags = gaps.set_index(["initiative_id", "dimension"])["masked"]
-        for initiative, dims in present.groupby(level=0):
+        for _initiative, dims in present.groupby(level=0):
             both = [d for d in dims.index if d in flags.index]
             hidden_here = sum(bool(flags[d]) for d in both)
             masked_by_side = sum(dims[d] < k_min for d in both)

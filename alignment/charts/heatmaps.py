@@ -9,7 +9,9 @@ the axis and given in full in the tooltip.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -33,11 +35,6 @@ def short(text: str, width: int = 34) -> str:
 def initiative_label(ids: pd.Series, names: Mapping[str, str], width: int = 34) -> pd.Series:
     """'P-07 Carrier quick-pay' shortened for the axis (ids keep labels unique)."""
     return ids.map(lambda i: short(f"{i} {names.get(i, '')}".strip(), width))
-
-
-def _height(n_rows: int) -> int:
-    """Chart height in pixels: a fixed row height, so labels never collide and get dropped."""
-    return max(120, ROW_HEIGHT * n_rows)
 
 
 def _fmt(value: object, digits: int = 0) -> str:
@@ -94,17 +91,46 @@ def alignment_frame(cells: pd.DataFrame, column: str, names: Mapping[str, str], 
                   "hidden", "mask_reason"]]
 
 
-def alignment_heatmap(frame: pd.DataFrame, order_labels: Sequence[str], columns: Sequence[str],
-                      column_title: str, *, show_numbers: bool = True,
-                      select: bool = True) -> alt.LayerChart:
+def ordered(frame: pd.DataFrame, order: Sequence[str], columns: Sequence[str],
+            column: str = "column") -> pd.DataFrame:
+    """Keep the rows and columns to show and number them: the charts sort by these numbers, so
+    a chart template never has to change when the order or the page does."""
+    row = {ident: i for i, ident in enumerate(order)}
+    col = {name: j for j, name in enumerate(columns)}
+    frame = frame[frame["initiative_id"].isin(row) & frame[column].isin(col)].copy()
+    frame["row"] = frame["initiative_id"].map(row).astype(int)
+    frame["col"] = frame[column].map(col).astype(int)
+    return frame
+
+
+def _axes(x_field: str, x_title: str | None, angle: int) -> dict[str, alt.X | alt.Y]:
+    return {
+        "y": alt.Y("label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
+                   axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
+        "x": alt.X(f"{x_field}:N", sort=alt.EncodingSortField("col", op="min"), title=x_title,
+                   axis=alt.Axis(labelAngle=angle, labelLimit=170, orient="top",
+                                 labelOverlap=False)),
+    }
+
+
+def _base(frame: pd.DataFrame | None) -> alt.Chart:
+    return alt.Chart(frame) if frame is not None else alt.Chart()
+
+
+def _size(chart: alt.LayerChart) -> alt.LayerChart:
+    """A fixed height per row, so labels never collide and get dropped."""
+    return chart.properties(height=alt.Step(ROW_HEIGHT), width="container")
+
+
+def alignment_heatmap(frame: pd.DataFrame | None = None, column_title: str = "Group", *,
+                      show_numbers: bool = True, select: bool = True) -> alt.LayerChart:
     """Initiatives × groups (or sides): colour = alignment score; marks for disagreement and
-    polarisation; hidden cells grey with the reason in the tooltip. Click selects a cell."""
-    base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", sort=list(order_labels), title=None,
-                axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
-        x=alt.X("column:N", sort=list(columns), title=column_title,
-                axis=alt.Axis(labelAngle=-35, labelLimit=160, orient="top", labelOverlap=False)),
-    )
+    polarisation; hidden cells grey with the reason in the tooltip. Click selects a cell.
+
+    Without ``frame`` it is a template: the page passes the data separately (see
+    ``template``), so a filter change costs no chart building.
+    """
+    base = _base(frame).encode(**_axes("column", column_title, -35))
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
         alt.Tooltip("column:N", title=column_title),
@@ -144,8 +170,7 @@ def alignment_heatmap(frame: pd.DataFrame, order_labels: Sequence[str], columns:
                         legend=alt.Legend(orient="right", labelLimit=260)),
         tooltip=tooltip)
     layers.append(flags)
-    n_rows = len(order_labels)
-    return alt.layer(*layers).properties(height=_height(n_rows), width="container")
+    return _size(alt.layer(*layers))
 
 
 def gap_frame(gaps: pd.DataFrame, names: Mapping[str, str], dim_labels: Mapping[str, str],
@@ -180,19 +205,13 @@ def _n(v: object) -> str:
     return "–" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(int(v))
 
 
-def gap_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
-                dim_order: Sequence[str]) -> alt.LayerChart:
+def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Initiatives × dimensions, colour = tech − business on a diverging scale centred on 0.
 
-    Gaps whose 95 % interval contains 0 are faded and marked "≈": said in the legend as "no
+    Gaps whose 95 % interval contains 0 are faded and marked ●: said in the legend as "no
     clear difference", so a room does not argue over noise.
     """
-    base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", sort=list(order_labels), title=None,
-                axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
-        x=alt.X("dimension_label:N", sort=list(dim_order), title=None,
-                axis=alt.Axis(labelAngle=-25, labelLimit=180, orient="top", labelOverlap=False)),
-    )
+    base = _base(frame).encode(**_axes("dimension_label", None, -25))
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
         alt.Tooltip("dimension_label:N", title="Dimension"),
@@ -229,8 +248,7 @@ def gap_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
         tooltip=tooltip)
     hidden = base.transform_filter("datum.hidden").mark_text(fontSize=10, color="#666").encode(
         text=alt.value("hidden"), tooltip=tooltip)
-    return alt.layer(rect, text, unclear, hidden).properties(height=_height(len(order_labels)),
-                                                             width="container")
+    return _size(alt.layer(rect, text, unclear, hidden))
 
 
 def objective_label(ids: pd.Series, names: pd.Series) -> pd.Series:
@@ -288,15 +306,9 @@ def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
     ).properties(height=max(140, 44 * len(order)))
 
 
-def trend_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
-                  periods: Sequence[str]) -> alt.LayerChart:
+def trend_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Initiatives × period (month or quarter), colour = alignment score."""
-    base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", sort=list(order_labels), title=None,
-                axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
-        x=alt.X("column:N", sort=list(periods), title=None,
-                axis=alt.Axis(labelAngle=-35, orient="top", labelOverlap=False)),
-    )
+    base = _base(frame).encode(**_axes("column", None, -35))
     tooltip = [alt.Tooltip("initiative:N", title="Initiative"),
                alt.Tooltip("column:N", title="Period"),
                alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
@@ -309,7 +321,35 @@ def trend_heatmap(frame: pd.DataFrame, order_labels: Sequence[str],
                       scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50))),
         tooltip=tooltip)
     text = base.mark_text(fontSize=10).encode(text="score_text:N", tooltip=tooltip)
-    return alt.layer(rect, text).properties(height=_height(len(order_labels)), width="container")
+    return _size(alt.layer(rect, text))
+
+
+@lru_cache(maxsize=32)
+def template(kind: str, column_title: str = "Group", show_numbers: bool = True) -> str:
+    """The Vega-Lite spec of a heatmap without its data, as JSON (immutable, so safe to cache
+    and share). Rows and columns are ordered by the data's ``row`` and ``col`` numbers."""
+    if kind == "alignment":
+        chart = alignment_heatmap(None, column_title, show_numbers=show_numbers)
+    elif kind == "gap":
+        chart = gap_heatmap(None)
+    elif kind == "trend":
+        chart = trend_heatmap(None)
+    else:
+        raise ValueError(kind)
+    spec = chart.to_dict()
+    # Altair gives a data-less chart a placeholder dataset; drop it so the layers read the data
+    # the page passes in.
+    spec.pop("datasets", None)
+    for layer in spec.get("layer", []):
+        if layer.get("data") == {"name": "empty"}:
+            del layer["data"]
+    return json.dumps(spec)
+
+
+def with_data(spec: dict, frame: pd.DataFrame) -> dict:
+    """A template and its rows as one self-contained spec (for PNG/SVG files)."""
+    return {**spec, "data": {"values": json.loads(frame.to_json(orient="records",
+                                                                date_format="iso"))}}
 
 
 def distribution(dist: pd.DataFrame, dim_labels: Mapping[str, str]) -> alt.Chart:
