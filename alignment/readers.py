@@ -437,9 +437,12 @@ _SST_COUNT = re.compile(rb"""<(?:[\w.-]+:)?sst\b[^>]*?\buniqueCount\s*=\s*["']\s
 
 
 def _check_shared_strings(zf: zipfile.ZipFile, limits: Limits) -> None:
-    """calamine reserves room for the declared number of shared strings before reading them."""
+    """calamine reserves room for the declared number of shared strings before reading them.
+
+    Every XML part is looked at, not only 'xl/sharedStrings.xml': the relationships, not the
+    name, say which part holds the strings."""
     for info in zf.infolist():
-        if not info.filename.lower().endswith("sharedstrings.xml"):
+        if info.is_dir() or not info.filename.lower().endswith(".xml"):
             continue
         m = _SST_COUNT.search(_part_head(zf, info.filename, 4096))
         # Each string takes at least '<si/>' (5 bytes) in the part, so more is a lie.
