@@ -128,3 +128,16 @@ def test_forgetting_deletes_everything_the_key_owns(path: Path) -> None:
     assert db.load_draft(KEY) is None and db.history(KEY) == [] and db.rounds(KEY) == []
     assert db.round(rnd.code) is None
     assert db.load_draft(OTHER).answers == {"a": 2}
+
+
+def test_a_round_and_its_answers_survive_a_restart(path: Path) -> None:
+    store, db = _open(path)
+    rnd = db.open_round(KEY, "Round")
+    for i in range(3):
+        db.submit(rnd.code, f"token-{i}-abcdefghijkl", {"a": i + 1})
+    store.dispose()
+    _, again = _open(path)
+    assert again.round(rnd.code).participants == 3
+    assert again.my_answers(rnd.code, "token-1-abcdefghijkl") == {"a": 2}
+    assert again.close_round(KEY, rnd.code)
+    assert len(again.round_answers(KEY, rnd.code)) == 3
