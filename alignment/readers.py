@@ -963,6 +963,14 @@ def read_workbook(
     return sheets
 
 
+_LATIN_LIKE = frozenset({
+    "utf_8", "ascii", "cp1250", "cp1252", "cp1254", "cp1257", "cp775", "cp850", "cp437",
+    "cp858", "mac_latin2", "mac_roman", "latin_1", "iso8859_1", "iso8859_2", "iso8859_3",
+    "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15",
+    "iso8859_16",
+})
+
+
 def decode_text(data: bytes) -> tuple[str, list[str]]:
     """Bytes -> text, trying UTF-8 (with or without BOM) and UTF-16 first, then detection.
 
@@ -995,8 +1003,15 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         pass
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     encoding = best.encoding if best is not None else "cp1252"
-    if encoding.lower().replace("-", "_") in ("utf_8", "ascii"):
-        encoding = "cp1252"
+    if encoding.lower().replace("-", "_") in _LATIN_LIKE:
+        # On short Western text the detector cannot tell cp1252 from its Central-European and
+        # Baltic cousins and picks one at random ("Café" -> "Cafť"). A spreadsheet exported on
+        # a Western Windows machine is cp1252 far more often, so it wins when it fits.
+        try:
+            data.decode("cp1252")
+            encoding = "cp1252"
+        except UnicodeDecodeError:
+            pass
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):

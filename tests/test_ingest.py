@@ -129,11 +129,6 @@ def test_cp1252_text_files_keep_their_accents(delimiter):
     assert list(init["effort"]) == [2.5, 1234.5]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="readers.decode_text trusts charset_normalizer, which reads a short cp1252 file as "
-    "mac_latin2 (Café -> Cafť, Über -> ‹ber); readers.py belongs to another helper",
-)
 @pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
 def test_a_short_western_european_file_keeps_its_accents(encoding):
     rows = [
@@ -143,6 +138,12 @@ def test_a_short_western_european_file_keeps_its_accents(encoding):
     ]
     result = run({"roadmap.csv": csv_bytes(rows, ";", encoding)})
     assert list(result.dataset.initiatives["name"]) == ["Café rollout", "Über search"]
+
+
+def test_a_cyrillic_file_is_still_detected_as_such():
+    rows = [["Initiative ID", "Name"], ["P-01", "Проект платежей для клиентов"]]
+    result = run({"roadmap.csv": csv_bytes(rows, ",", "cp1251")})
+    assert list(result.dataset.initiatives["name"]) == ["Проект платежей для клиентов"]
 
 
 # --- layout: titles, blank rows, totals, formulas ----------------------------------------------
