@@ -1087,7 +1087,7 @@ STAKEHOLDERS = Table(
             "role",
             "Role",
             Kind.TEXT,
-            "Job title.",
+            "Their job title, e.g. CFO or Head of Sales.",
             ("role", "title", "job title", "position"),
             examples=("CFO", "Head of Sales"),
             signal=1,

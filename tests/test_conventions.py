@@ -1,0 +1,91 @@
+"""House rules that keep the architecture honest (see DEVELOPERS.md and STYLE.md)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from alignment import schema
+from alignment.templates import template_fields
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = sorted((ROOT / "alignment").rglob("*.py"))
+UI = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"])
+
+
+def _tree(path: Path) -> ast.AST:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_never_imports_streamlit(path: Path) -> None:
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Import):
+            assert not any(a.name.split(".")[0] == "streamlit" for a in node.names), path
+        if isinstance(node, ast.ImportFrom):
+            assert (node.module or "").split(".")[0] != "streamlit", path
+
+
+def test_every_page_file_is_registered_in_app_py() -> None:
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    registered = set(re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', app))
+    files = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    assert files == registered
+
+
+@pytest.mark.parametrize("path", UI, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_raw_html_from_data(path: Path) -> None:
+    """unsafe_allow_html never; st.html only with a constant (our own CSS), never user text."""
+    for node in ast.walk(_tree(path)):
+        if not isinstance(node, ast.Call):
+            continue
+        for kw in node.keywords:
+            assert kw.arg != "unsafe_allow_html", f"{path}:{node.lineno}"
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "html":
+            args = node.args
+            assert args and isinstance(args[0], ast.Constant), f"{path}:{node.lineno}"
+
+
+@pytest.mark.parametrize("path", [*CORE, *UI], ids=lambda p: str(p.relative_to(ROOT)))
+def test_spreadsheet_files_are_written_only_by_the_formula_safe_exporter(path: Path) -> None:
+    if path.name == "exports.py":
+        return
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            assert node.func.attr not in ("to_csv", "to_excel"), f"{path}:{node.lineno}"
+
+
+@pytest.mark.parametrize("path", UI + CORE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_layers_point_one_way(path: Path) -> None:
+    """pages -> components -> alignment; never the reverse."""
+    forbidden = {"alignment": ("components", "pages"), "components": ("pages",)}
+    layer = path.relative_to(ROOT).parts[0]
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert node.module.split(".")[0] not in forbidden.get(layer, ()), path
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                assert alias.name.split(".")[0] not in forbidden.get(layer, ()), path
+
+
+@pytest.mark.parametrize("table", schema.TABLES, ids=lambda t: t.name)
+def test_every_field_has_a_label_help_and_a_template_column(table: schema.Table) -> None:
+    in_template = {f.name for f in template_fields(table)}
+    for f in table.fields:
+        assert f.label.strip(), f.name
+        assert len(f.help) > 10, f.name
+        if not (table.name == "feedback" and f.name in ("dimension", "score")):
+            assert f.name in in_template, f.name
+        # The importer recognises the template's own header.
+        assert any(t == table.name and fld == f.name and score == 100
+                   for t, fld, score in _matches(f.label)), f.label
+
+
+def _matches(header: str):
+    from alignment.ingest import match_header
+
+    return match_header(header)
