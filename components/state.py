@@ -49,6 +49,7 @@ class Keys:
     ASSESS_STEP = "aw_assess_step"  # the step picker's value
     ASSESS_ANSWER_PREFIX = "aw_assess_q::"  # + nonce + statement id: one radio per statement
     ASSESS_FILES = "aw_assess_files"  # prepared report files: (content key, pdf bytes)
+    ASSESS_TAB = "aw_assess_tab"  # the open tab of the self-assessment page
     TEAM_TOKEN = "aw_team_token"  # round code -> this browser's anonymous participant token
     TEAM_ANSWER_PREFIX = "aw_team_q::"  # + round code + statement id
     TEAM_FAILURES = "aw_team_failures"  # wrong round codes typed in this session

@@ -96,11 +96,22 @@ with st.expander("Your private link: bookmark it to come back", icon=":material/
                "and history, so keep it to yourself. Open it again next month to compare.")
     st.code(st.context.url or "", language=None, wrap_lines=True)
 
-tab_answer, tab_results, tab_team, tab_history, tab_report = st.tabs(
-    ["Answer", "Results", "Team view", "History", "Report"])
 
 # --- answer -------------------------------------------------------------------------------------
-with tab_answer:
+
+
+def _save_completed() -> None:
+    """Save the answers with today's date, then show the results."""
+    now = assessment.score(bank, draft["answers"])
+    saved = ui.safely(db.complete, key, draft["answers"], now.scores(), now.overall,
+                      draft["step"], bank.version)
+    if saved is not None:
+        draft["completed_id"] = saved.id
+        st.session_state[Keys.ASSESS_TAB] = "Results"
+        st.toast("Saved to your history.", icon=":material/check_circle:")
+
+
+def _answer_tab() -> None:
     st.caption("Answer for your own practice as it is today, not as you would like it to be. "
                "\"Don't know\" is fine: it is left out of the score and counted. Every answer is "
                "saved at once; leave and come back whenever you like.")
@@ -116,19 +127,18 @@ with tab_answer:
     else:
         st.caption(f"{scored.total - scored.answered} statements to go before you can save "
                    "this assessment to your history.")
-    if not saved_now and st.button(
-            "Save as a completed assessment", type="primary", icon=":material/save:",
-            disabled=not scored.complete or db is None, key="aw-assess-complete",
-            help="Saves the answers and scores with today's date." if db is not None else
-            "The database is unavailable, so nothing can be saved."):
-        saved = ui.safely(db.complete, key, answers, scored.scores(), scored.overall,
-                          draft["step"], bank.version)
-        if saved is not None:
-            draft["completed_id"] = saved.id
-            st.rerun()
+    if not saved_now:
+        st.button("Save as a completed assessment", type="primary", icon=":material/save:",
+                  disabled=not scored.complete or db is None, key="aw-assess-complete",
+                  on_click=_save_completed,
+                  help="Saves the answers and scores with today's date." if db is not None
+                  else "The database is unavailable, so nothing can be saved.")
+
 
 # --- results ------------------------------------------------------------------------------------
-with tab_results:
+
+
+def _results_tab() -> None:
     if scored.answered == scored.dont_know:
         st.info("Answer a few statements first: the scores, the chart and the actions appear as "
                 "you go.", icon=":material/info:")
@@ -285,7 +295,7 @@ def _participant_link(code: str) -> str:
     return urllib.parse.urlunsplit((here.scheme, here.netloc, f"{base}/team", query, ""))
 
 
-with tab_team:
+def _team_tab() -> None:
     st.caption(f"Ask your team to answer the same statements about you and the team, "
                f"anonymously. Results appear once you close the round and only for steps with "
                f"at least {privacy.k_min} answers; a closed round stays closed, so a late answer "
@@ -372,7 +382,9 @@ with tab_team:
             st.caption("Results appear here once you close a round.")
 
 # --- history ------------------------------------------------------------------------------------
-with tab_history:
+
+
+def _history_tab() -> None:
     if not history:
         st.info("No saved assessment yet. Answer every statement and save it: each saved "
                 "assessment is kept with its date, so you can see your trend.",
@@ -404,7 +416,9 @@ with tab_history:
                 st.rerun()
 
 # --- report -------------------------------------------------------------------------------------
-with tab_report:
+
+
+def _report_tab() -> None:
     st.caption("A one-page report with the chart, the scores, the evidence, where the readings "
                "differ and the next actions; and your answers as a spreadsheet.")
     when = dt.datetime.now(dt.UTC)
@@ -445,3 +459,13 @@ with tab_report:
                                on_click="ignore", width="stretch", key="aw-assess-pdf")
     with st.expander("Preview the report", icon=":material/preview:"):
         st.markdown(markdown_text)
+
+
+TABS = {"Answer": _answer_tab, "Results": _results_tab, "Team view": _team_tab,
+        "History": _history_tab, "Report": _report_tab}
+# Keyed tabs keep their place across reruns, and only the open one runs.
+for tab, body in zip(st.tabs(list(TABS), key=Keys.ASSESS_TAB, on_change="rerun",
+                             default="Answer"), TABS.values(), strict=True):
+    with tab:
+        if tab.open:
+            body()

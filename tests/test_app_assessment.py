@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from alignment import assessment
 from alignment.assessment_store import AssessmentStore
 from alignment.store import Store, sqlite_url
+from components.state import Keys
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "pages/assessment.py"
@@ -62,6 +63,14 @@ def _charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
     return out
 
 
+def _tab(at: AppTest, name: str) -> AppTest:
+    """Open a tab of the page (only the open tab's content runs)."""
+    at.session_state[Keys.ASSESS_TAB] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _store(db_path: Path) -> AssessmentStore:
     return AssessmentStore(Store(sqlite_url(db_path)))
 
@@ -83,7 +92,8 @@ def test_complete_an_assessment_then_see_the_radar_and_the_actions(db_path: Path
     assert at.get("progress")[0].proto.text.startswith("0 of 35")
     assert len(at.radio) == 5  # one step at a time
     at = _complete(at)
-    assert any("saved in your history" in s.value for s in at.success)
+    # Saving opens the results.
+    assert at.session_state[Keys.ASSESS_TAB] == "Results"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Overall score"] and metrics["Steps scored"] == "7 of 7"
     spec, data = _charts(at)[0]
@@ -120,16 +130,20 @@ def test_the_link_brings_the_answers_back_in_a_new_session(db_path: Path) -> Non
 
 def test_a_second_assessment_is_drawn_with_the_change(db_path: Path) -> None:
     at = _complete(_open(_app()))
+    _tab(at, "Answer")
+    assert any("saved in your history" in s.value for s in at.success)
     _button(at, "Previous step").click().run()  # back on step 6: change an answer
     at.radio[0].set_value(1).run()
+    _tab(at, "Results")
     assert any((data.get("series") == "Previous").any() for _, data in _charts(at))
     assert any(m.label == "Overall score" and m.delta for m in at.metric)
+    _tab(at, "History")
     history = next(d.value for d in at.dataframe if "Completed" in d.value.columns)
     assert len(history) == 1 and "4 Indicators" in history.columns
 
 
 def test_a_team_round_from_link_to_results(db_path: Path) -> None:
-    leader = _open(_app())
+    leader = _tab(_open(_app()), "Team view")
     leader.text_input[0].input("Data team")
     next(b for b in leader.button if b.label == "Open a team round").click().run()
     assert not leader.exception
@@ -148,7 +162,7 @@ def test_a_team_round_from_link_to_results(db_path: Path) -> None:
         assert any("answers saved" in s.value for s in member.success)
     assert db.round(rnd.code).participants == 3
     # No results while the round is open.
-    leader = _open(_app(key=key))
+    leader = _tab(_open(_app(key=key)), "Team view")
     assert not any("Results of" in s.value for s in leader.subheader)
     leader.checkbox(key=f"aw-team-confirm-{rnd.code}").check().run()
     leader.button(key=f"aw-team-close-{rnd.code}").click().run()
