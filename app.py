@@ -63,7 +63,13 @@ PAGES = {
 _path = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
 _other_pages = {p.url_path for section in PAGES.values() for p in section} - {"", "join"}
 if _path == "join" or ("code" in st.query_params and _path not in _other_pages):
-    st.navigation([JOIN], position="hidden").run()
+    # The join page cannot be the default page (that one lives at "/", so a request for /join
+    # would be "not found"); the default only forwards to it, keeping the code.
+    def _to_join() -> None:
+        st.switch_page(JOIN, query_params=st.query_params.to_dict())
+
+    st.navigation([st.Page(_to_join, title="Join a workshop", url_path="start", default=True),
+                   JOIN], position="hidden").run()
     st.stop()
 if _path == "present":
     st.navigation(PAGES, position="hidden").run()

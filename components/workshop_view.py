@@ -26,6 +26,17 @@ LIVE_SECONDS = 3
 _PAGE_PATHS = {"workshop", "present", "join", "workspaces"}
 
 
+def hide_sidebar() -> None:
+    """Hide the sidebar and its expand button on a page meant for phones or a projector.
+
+    ``st.navigation(position="hidden")`` hides the navigation, but a new session's browser has
+    already drawn the page list Streamlit discovers in ``pages/`` and keeps it in a collapsed
+    sidebar; a fixed stylesheet (no user text) removes it from sight.
+    """
+    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+            "[data-testid='stExpandSidebarButton'] { display: none !important; }</style>")
+
+
 def public_base() -> str:
     """The address phones use to reach the app: ``ALIGNMENT_PUBLIC_URL`` (or ``public_url`` in
     the secrets file) when set, else the address this browser used, without the page."""
@@ -74,7 +85,7 @@ def current_answers(ws: Workshop, version: str) -> pd.DataFrame:
 
 
 def show_results(ws: Workshop, frame: pd.DataFrame, *, large: bool = False, key: str,
-                 dimension: str | None = None) -> None:
+                 dimension: str | None = None, compact: bool = False) -> None:
     """The room's result: the masked heatmap (ratings) or the dot tally, or words saying why
     nothing can be shown yet."""
     if frame.empty:
@@ -94,13 +105,13 @@ def show_results(ws: Workshop, frame: pd.DataFrame, *, large: bool = False, key:
     if cells.empty:
         st.info("No ratings for this question yet.", icon=":material/hourglass:")
         return
-    shown = charts.room_frame(cells, names, ws.k_min)
+    shown = charts.room_frame(cells, names, ws.k_min, label_width=24 if compact else 40)
     order_ids = [i for i, _ in ws.items if i in set(shown["initiative_id"])]
     order = list(dict.fromkeys(shown.set_index("initiative_id").loc[order_ids, "label"]))
     columns = [c for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE)
                if c in set(shown["column"])]
-    st.altair_chart(charts.room_heatmap(shown, order, columns, large=large), width="stretch",
-                    key=key)
+    st.altair_chart(charts.room_heatmap(shown, order, columns, large=large, compact=compact),
+                    width="stretch", key=key)
     if shown["hidden"].all():
         st.caption(f"Every cell is hidden until at least {ws.k_min} people have rated it.")
     else:

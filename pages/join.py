@@ -21,8 +21,9 @@ from components.state import Keys
 from components.text import escape
 
 st.set_page_config(page_title="Join a workshop", page_icon=":material/how_to_vote:",
-                   layout="centered", initial_sidebar_state="collapsed")
+                   layout="centered")
 STATUS_SECONDS = 15
+workshop_view.hide_sidebar()
 
 store = storage.require()
 
@@ -138,7 +139,8 @@ if ws.revealed:
     st.subheader("The room's results")
     pulse = workshop.pulse(store, ws.id)
     workshop_view.show_results(ws, workshop_view.current_answers(ws, pulse.version if pulse
-                                                                 else ""), key="join-results")
+                                                                 else ""), key="join-results",
+                               compact=True)
 
 me = workshop.participant(store, ws.id, token)
 groups = [g for g, _ in ws.groups]

@@ -14,6 +14,7 @@ from components.text import escape
 
 st.set_page_config(page_title="Presentation", page_icon=":material/present_to_all:",
                    layout="wide", initial_sidebar_state="collapsed")
+workshop_view.hide_sidebar()
 # Larger type for the back of the room; a fixed stylesheet, no user text in it.
 st.html("""<style>
   [data-testid="stMetricValue"] { font-size: 3.2rem; }
@@ -47,7 +48,9 @@ def _room() -> None:
         chart_col, join_col = st.columns([4, 1], vertical_alignment="top")
         with join_col:
             st.image(workshop_view.qr_png(url), width="stretch")
-            st.markdown(f"## `{joincodes.pretty(current.code)}`")
+            # The code uses only letters and digits from joincodes.ALPHABET: safe as Markdown.
+            st.markdown(f"# {joincodes.pretty(current.code)}")
+            st.caption(f"or go to {workshop_view.public_base()}/join")
             st.metric("People", pulse.participants)
     else:
         chart_col = st.container()

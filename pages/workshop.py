@@ -125,11 +125,12 @@ def _controls(ws: Workshop) -> None:
 
 def _join_panel(ws: Workshop) -> None:
     url = workshop_view.join_url(ws.code)
-    left, right = st.columns([1, 2], vertical_alignment="center")
-    left.image(workshop_view.qr_png(url), width=220, caption="Scan to join")
-    right.markdown(f"### Code: `{joincodes.pretty(ws.code)}`")
+    left, right = st.columns([2, 3], vertical_alignment="center")
+    left.image(workshop_view.qr_png(url), width="stretch", caption="Scan to join")
+    # The code uses only letters and digits from joincodes.ALPHABET: safe as Markdown.
+    right.markdown(f"### Code: {joincodes.pretty(ws.code)}")
     right.caption("Join link (the QR code opens it):")
-    right.code(url, language=None)
+    right.code(url, language=None, wrap_lines=True)
     if workshop_view.only_this_computer(url):
         right.warning("This link names this computer (localhost): phones cannot reach it. Open "
                       "the app through its network address, or set ALIGNMENT_PUBLIC_URL "

@@ -72,7 +72,7 @@ with st.form("ws-save", border=False):
             state.put(Keys.OPEN_SNAPSHOT, (info.id, info.name, loader.content_key()))
             st.toast(f"Saved '{info.name}'.", icon=":material/check:")
             st.rerun()
-st.caption(f"Kept in the {storage.where()}. The files are stored as uploaded.")
+st.caption(f"Kept in the {escape(storage.where())}. The files are stored as uploaded.")
 
 # --- the list ----------------------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ table = pd.DataFrame([{
     "Name": s.name, "Saved": _when(s.created_at), "Last opened": _when(s.opened_at),
     "Files": ", ".join(s.files), "Initiatives": s.summary.get("initiatives"),
     "Respondents": s.summary.get("respondents"), "Size (KB)": round(s.size / 1024, 1),
-} for s in snapshots])
+} for s in snapshots]).astype({"Initiatives": "Int64", "Respondents": "Int64"})
 st.dataframe(table, hide_index=True, width="stretch")
 
 by_id = {s.id: s for s in snapshots}

@@ -64,8 +64,7 @@ def dumbbell(frame: pd.DataFrame, order: Sequence[str], *, before: str = "Before
     end = base.transform_filter("isValid(datum.score_after)").mark_point(
         size=80, filled=True, opacity=1).encode(x=alt.X("score_after:Q", scale=x_scale),
                                                 color=colour)
-    rows = max(len(order), 1)
     return alt.layer(rule, start, end, data=data).properties(
-        width=width, height=max(80, ROW_HEIGHT * rows)).facet(
+        width=width, height=alt.Step(ROW_HEIGHT)).facet(
         column=alt.Column("side_label:N", title=None, sort=["Tech", "Business"],
                           header=alt.Header(labelFontSize=13, labelFontWeight="bold")))

@@ -18,18 +18,20 @@ from alignment.charts.heatmaps import HIDDEN_COLOUR, initiative_label
 SIDE_COLOURS = {"Tech": "#4c78a8", "Business": "#f58518"}
 
 
-def room_frame(cells: pd.DataFrame, names: Mapping[str, str], k_min: int) -> pd.DataFrame:
-    """The tidy table behind the room heatmap, with the words its tooltip and cells show."""
+def room_frame(cells: pd.DataFrame, names: Mapping[str, str], k_min: int,
+               label_width: int = 40) -> pd.DataFrame:
+    """The tidy table behind the room heatmap, with the words its tooltip and cells show;
+    ``label_width`` shortens initiative labels (a phone needs about 24 characters)."""
     frame = cells.copy()
     frame["initiative"] = frame["initiative_id"].map(lambda i: names.get(i, i))
-    frame["label"] = initiative_label(frame["initiative_id"], names, width=40)
+    frame["label"] = initiative_label(frame["initiative_id"], names, width=label_width)
     frame["hidden"] = frame["masked"].astype(bool)
     frame["score_text"] = [
         "hidden" if h else f"{s:.0f}" for h, s in zip(frame["hidden"], frame["score"].fillna(0),
                                                        strict=True)]
     score = frame["score"].fillna(50)
     frame["text_colour"] = [
-        "#555" if h else "white" if (v < 22 or v > 78) else "#222"
+        "grey" if h else "white" if (v < 22 or v > 78) else "dark"
         for h, v in zip(frame["hidden"], score, strict=True)]
     frame["n_text"] = [
         f"fewer than {k_min}" if h else str(int(n)) for h, n in zip(
@@ -38,13 +40,16 @@ def room_frame(cells: pd.DataFrame, names: Mapping[str, str], k_min: int) -> pd.
 
 
 def room_heatmap(frame: pd.DataFrame, order: Sequence[str], columns: Sequence[str], *,
-                 large: bool = False) -> alt.LayerChart:
+                 large: bool = False, compact: bool = False) -> alt.LayerChart:
     """Initiatives × (Tech, Business, Everyone); colour = alignment score 0–100, number in the
-    cell, n in the tooltip. ``order`` lists the initiative labels top to bottom."""
-    label_size, cell_text, row = (22, 24, 56) if large else (12, 13, 30)
+    cell, n in the tooltip. ``order`` lists the initiative labels top to bottom. ``large`` is
+    for a projector; ``compact`` for a phone (short labels, legend below)."""
+    label_size, cell_text, row = (22, 24, 56) if large else (11, 12, 30) if compact else (
+        12, 13, 30)
+    label_limit = 620 if large else 150 if compact else 320
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", sort=list(order), title=None,
-                axis=alt.Axis(labelLimit=620 if large else 320, labelFontSize=label_size,
+                axis=alt.Axis(labelLimit=label_limit, labelFontSize=label_size,
                               labelOverlap=False, ticks=False, domain=False)),
         x=alt.X("column:N", sort=list(columns), title=None,
                 axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=label_size,
@@ -59,15 +64,23 @@ def room_heatmap(frame: pd.DataFrame, order: Sequence[str], columns: Sequence[st
             "datum.hidden", alt.value(HIDDEN_COLOUR),
             alt.Color("score:Q", title=["Alignment", "0 low · 100 high"],
                       scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
-                      legend=alt.Legend(orient="right", gradientLength=200 if large else 140,
+                      legend=alt.Legend(orient="bottom" if compact else "right",
+                                        direction="horizontal" if compact else "vertical",
+                                        gradientLength=200 if compact else
+                                        max(60, min(200, row * len(order) - 20)),
                                         labelFontSize=label_size - 4,
                                         titleFontSize=label_size - 4))),
         tooltip=tooltip)
     text = base.mark_text(fontSize=cell_text, fontWeight="bold" if large else "normal").encode(
-        text="score_text:N", color=alt.Color("text_colour:N", scale=None, legend=None),
+        text="score_text:N",
+        # Two fixed colours chosen per cell (white on the darkest cells): a field with
+        # ``scale=None`` would clash with the rect layer's colour scale when layers merge.
+        color=alt.condition("datum.text_colour == 'white'", alt.value("white"),
+                            alt.value("#222")),
         tooltip=tooltip)
-    return alt.layer(rect, text).properties(height=max(row * 2, row * len(order)),
-                                            width="container")
+    # A step per row, not a total height: Streamlit fits a fixed height around the axes too,
+    # which squeezes a short chart's rows to slivers.
+    return alt.layer(rect, text).properties(height=alt.Step(row), width="container")
 
 
 def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
@@ -84,7 +97,8 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
                          value_name="side_dots")
         long["side"] = long["side"].map({"dots_tech": "Tech", "dots_business": "Business"})
         chart = alt.Chart(long).mark_bar().encode(
-            x=alt.X("side_dots:Q", title="Dots", stack=True),
+            x=alt.X("side_dots:Q", title="Dots", stack=True,
+                    axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("side:N", title=None, scale=alt.Scale(
                 domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
                 legend=alt.Legend(orient="top", labelFontSize=label_size)),
@@ -94,7 +108,7 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
                      alt.Tooltip("dots:Q", title="Dots in all")])
     else:
         chart = alt.Chart(data).mark_bar(color="#4c78a8").encode(
-            x=alt.X("dots:Q", title="Dots"),
+            x=alt.X("dots:Q", title="Dots", axis=alt.Axis(tickMinStep=1, format="d")),
             tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
                      alt.Tooltip("dots:Q", title="Dots"),
                      alt.Tooltip("people:Q", title="People who gave dots")])
@@ -103,5 +117,5 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
         y=alt.Y("label:N", sort=order, title=None,
                 axis=alt.Axis(labelLimit=620 if large else 320, labelFontSize=label_size,
                               labelOverlap=False)),
-    ).properties(height=max(row * 2, row * len(order)), width="container").configure_axisX(
+    ).properties(height=alt.Step(row), width="container").configure_axisX(
         labelFontSize=label_size - 2, titleFontSize=label_size - 2)
