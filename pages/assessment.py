@@ -357,20 +357,16 @@ def _team_tab() -> None:
                 diffs = assessment.team_differences(scored, team)
                 spots = [d for d in diffs if d.kind == "blind spot"]
                 strengths = [d for d in diffs if d.kind == "hidden strength"]
-                st.markdown("**Blind spots** (you rate yourself 15 or more points above your "
-                            "team)")
-                if spots:
-                    st.warning("\n".join(f"- {d.sentence()}" for d in spots),
-                               icon=":material/visibility:")
-                else:
-                    st.caption("None.")
-                st.markdown("**Hidden strengths** (your team rates you 15 or more points above "
-                            "your own rating)")
-                if strengths:
-                    st.success("\n".join(f"- {d.sentence()}" for d in strengths),
-                               icon=":material/star:")
-                else:
-                    st.caption("None.")
+                for title, found, box, icon in (
+                        ("**Blind spots** (you rate yourself 15 or more points above your team)",
+                         spots, st.warning, ":material/visibility:"),
+                        ("**Hidden strengths** (your team rates you 15 or more points above "
+                         "your own rating)", strengths, st.success, ":material/star:")):
+                    st.markdown(title)
+                    if found:
+                        box("\n".join(f"- {d.sentence()}" for d in found), icon=icon)
+                    else:
+                        st.caption("None.")
             if team.safety is not None:
                 if team.safety.masked:
                     st.caption(f"Team psychological safety: hidden (fewer than {privacy.k_min} "
