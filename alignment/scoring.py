@@ -414,9 +414,27 @@ def drilldown(fb: pd.DataFrame, comments: pd.DataFrame, cells: pd.DataFrame,
                          f"least {privacy.k_comments} respondents; this one has fewer.")
     csel = comments[(comments["initiative_id"] == initiative_id)
                     & (_cell_column(comments, column) == value)]
+    csel = shareable_comments(csel, fb[fb["initiative_id"] == initiative_id], privacy)
     texts = tuple(sorted({str(c) for c in csel["comment"].dropna() if str(c).strip()}))
     return Drilldown(True, "", n, dist, texts,
                      "" if texts else "No comments were left for this cell.")
+
+
+def shareable_comments(comments: pd.DataFrame, fb: pd.DataFrame, privacy: Privacy
+                       ) -> pd.DataFrame:
+    """Only comments whose own group, for that initiative, has at least ``k_comments`` people.
+
+    A side-level cell can pass the threshold while one of its groups does not; showing the
+    side's comments beside the large group's would let the small group's remarks be picked out
+    by subtraction, so a small group's comments are never shown, at any level.
+    """
+    if comments.empty:
+        return comments
+    sizes = fb.groupby(["initiative_id", "group"], observed=True)["respondent"].nunique()
+    key = pd.MultiIndex.from_arrays([comments["initiative_id"].astype(object),
+                                     comments["group"].astype(object)])
+    ok = sizes.reindex(key).fillna(0).to_numpy() >= privacy.k_comments
+    return comments[ok]
 
 
 def _distribution(sel: pd.DataFrame) -> pd.DataFrame:

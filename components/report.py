@@ -16,8 +16,9 @@ import streamlit as st
 from alignment import schema
 from alignment.dataset import Dataset
 from alignment.ingest import ImportResult, SheetReport
+from alignment.privacy import Privacy
 from alignment.problems import problems_frame
-from components import state
+from components import privacy, state
 from components.downloads import frame_downloads
 from components.text import escape
 
@@ -194,11 +195,13 @@ def sides(dataset: Dataset) -> None:
     if not dataset.group_sides:
         st.caption("No feedback groups yet.")
         return
+    privacy_now = privacy.current()
     counts = dataset.feedback.groupby("group")["respondent"].nunique()
     frame = pd.DataFrame({
         "Group": list(dataset.group_sides),
         "Side": [SIDE_CHOICES[s] for s in dataset.group_sides.values()],
-        "Respondents": [int(counts.get(g, 0)) for g in dataset.group_sides],
+        "Respondents": [_people(int(counts.get(g, 0)), privacy_now.k_min)
+                        for g in dataset.group_sides],
     })
     key = f"sides-editor::{_version()}"
     edited = st.data_editor(
@@ -215,6 +218,27 @@ def sides(dataset: Dataset) -> None:
         state.set_settings(settings)
         _bump()
         st.rerun()
+
+
+def _people(n: int, k_min: int) -> str:
+    """A group's size, or 'fewer than k' so a small group's exact size is not on show."""
+    return f"fewer than {k_min}" if n < k_min else f"{n:,}"
+
+
+def feedback_summary(dataset: Dataset, priv: Privacy) -> pd.DataFrame:
+    """Per group: side, how many people (or 'fewer than k'), initiatives rated, ratings."""
+    fb = dataset.feedback
+    per = fb.groupby("group").agg(people=("respondent", "nunique"),
+                                  initiatives=("initiative_id", "nunique"),
+                                  ratings=("score", "size"))
+    return pd.DataFrame({
+        "Group": per.index,
+        "Side": [SIDE_CHOICES.get(dataset.group_sides.get(g, "unknown"), "Unassigned")
+                 for g in per.index],
+        "Respondents": [_people(int(n), priv.k_min) for n in per["people"]],
+        "Initiatives rated": per["initiatives"].to_numpy(),
+        "Ratings": per["ratings"].to_numpy(),
+    })
 
 
 def scales(dataset: Dataset) -> None:

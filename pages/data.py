@@ -79,10 +79,16 @@ tabs = [name for name in ("initiatives", "objectives", "feedback", "indicators",
 if tabs:
     for tab, name in zip(st.tabs([n.capitalize() for n in tabs]), tabs, strict=False):
         with tab:
-            frame = dataset.table(name)
             if name == "feedback":
-                st.caption("One row per rating. Respondents appear as codes (R00001…), never "
-                           "by name.")
+                # Individual ratings are never listed: a small group's answers would show.
+                st.caption(f"{len(dataset.feedback):,} ratings, summarised per group. Individual "
+                           "answers are not listed here, so a small group's ratings cannot be "
+                           "read off this page; the analysis pages show them only in cells "
+                           f"of at least {privacy.current().k_min} people.")
+                st.dataframe(report.feedback_summary(dataset, privacy.current()),
+                             hide_index=True, width="stretch")
+                continue
+            frame = dataset.table(name)
             st.dataframe(frame.head(500), hide_index=True, width="stretch")
             if len(frame) > 500:
                 st.caption(f"First 500 of {len(frame):,} rows.")

@@ -288,3 +288,20 @@ def test_no_output_exposes_or_lets_you_subtract_a_small_cell(data) -> None:
             masked_by_side = sum(dims[d] < k_min for d in both)
             if masked_by_side:
                 assert hidden_here != 1 or len(both) == 1
+
+
+def test_a_small_groups_comments_never_roll_up_into_a_large_side() -> None:
+    # Tech side: Eng has 6 people, Data 1. The side passes k_comments, but showing its comments
+    # beside Eng's would single out Data's one remark; so it is never shown.
+    rows = (one_cell([4, 4, 5, 3, 4, 4], group="Eng", side="tech")
+            + one_cell([1], group="Data", side="tech", start=50))
+    fb = ratings(rows)
+    comments = pd.DataFrame({"respondent": ["r0", "r50"], "group": ["Eng", "Data"],
+                             "side": ["tech", "tech"], "initiative_id": ["P-1", "P-1"],
+                             "comment": ["from eng", "from the lone data person"],
+                             "date": [pd.NaT] * 2})
+    sides = scoring._apply_mask(scoring.cell_stats(fb, ["initiative_id", "side"]), P3,
+                                [["initiative_id"]])
+    tech = scoring.drilldown(fb, comments, sides, "P-1", "side", "tech", P3)
+    assert tech.allowed
+    assert tech.comments == ("from eng",)

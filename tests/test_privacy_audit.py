@@ -1,0 +1,151 @@
+"""Privacy audit: walk every page and every export on data with small groups.
+
+The fixture plants secrets that must never surface: comments of groups below k_min (3) and of a
+group below k_comments (5), and groups whose scores must stay hidden. Every page of app.py is
+run with AppTest after the upload; every text, table and chart dataset it produces is searched.
+Exports (report, briefs, downloads) are searched the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment.cli import main as cli
+from tests.charts import charts
+from tests.helpers import xlsx_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETS = ("TINY-SECRET", "SOLO-SECRET", "MIDSIZE-SECRET", "REAL-NAME-Ada-Lovelace")
+SMALL_GROUPS = ("Legal", "Data Office")  # 2 and 1 respondents: every figure hidden
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FIGURES = ("score", "n", "rwg", "gap", "tech_mean", "business_mean", "mean", "score_text",
+           "n_text")
+
+
+def _fixture() -> bytes:
+    initiatives = [["Initiative ID", "Name", "Team", "Why", "Objective(s)", "Status"],
+                   ["P-1", "Ledger rewrite", "Payments", "Audit needs it", "G1", "At risk"],
+                   ["P-2", "Quick-pay", "Payments", "Carriers want cash fast", "G1", "Planned"],
+                   ["P-3", "Data portal", "Data", "", "", "In progress"]]
+    objectives = [["Objective ID", "Objective", "Weight"], ["G1", "Grow revenue", 60],
+                  ["G2", "Cut cost", 40]]
+    rows = [["Respondent", "Group", "Initiative", "Clarity of the why", "Business value",
+             "Priority", "Comment", "Date"]]
+    groups = {"Sales": 6, "Engineering": 6, "Finance": 4, "Legal": 2, "Data Office": 1}
+    comment = {"Sales": "fine by sales", "Engineering": "fine by engineering",
+               "Finance": "MIDSIZE-SECRET finance", "Legal": "TINY-SECRET legal",
+               "Data Office": "SOLO-SECRET data"}
+    rng = np.random.default_rng(5)
+    for group, size in groups.items():
+        for k in range(size):
+            name = "REAL-NAME-Ada-Lovelace" if group == "Legal" and k == 0 else f"{group}-{k}"
+            for initiative in ("P-1", "P-2", "P-3"):
+                rows.append([name, group, initiative, *rng.integers(1, 6, 3).tolist(),
+                             comment[group], f"2026-0{7 + k % 3}-15"])
+    return xlsx_bytes({"Initiatives": initiatives, "Objectives": objectives, "Feedback": rows})
+
+
+def _pages() -> list[str]:
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    return re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', app)
+
+
+def _texts(at: AppTest) -> list[str]:
+    """Every string the page shows: text elements, widget labels, tables, chart data."""
+    out: list[str] = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title",
+                 "header", "subheader", "text", "code", "latex"):
+        out.extend(str(e.value) for e in getattr(at, kind))
+    out.extend(f"{m.label} {m.value}" for m in at.metric)
+    for frame in at.dataframe:
+        out.append(frame.value.to_csv())
+    for _, frames in charts(at):
+        out.extend(f.to_csv() for f in frames)
+    for kind in ("expander", "tabs"):
+        out.extend(str(getattr(e, "label", "")) for e in getattr(at, kind, []))
+    return out
+
+
+def _small_group_figures(frames: list[pd.DataFrame]) -> list[str]:
+    """Figures shown for a small group in any table or chart (must be none)."""
+    leaks = []
+    for frame in frames:
+        group_cols = [c for c in frame.columns if c in ("group", "column", "Group")]
+        for gc in group_cols:
+            rows = frame[frame[gc].astype(str).isin(SMALL_GROUPS)]
+            for col in FIGURES:
+                if col in rows.columns:
+                    values = rows[col].replace({"–": np.nan, "": np.nan, "hidden": np.nan})
+                    if values.notna().any():
+                        leaks.append(f"{gc}/{col}: {values.dropna().tolist()[:3]}")
+    return leaks
+
+
+@pytest.fixture(scope="module")
+def uploaded() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader[0].set_value(("small-groups.xlsx", _fixture(), XLSX)).run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", _pages())
+def test_no_page_shows_a_secret_or_a_small_group_figure(uploaded: AppTest, page: str) -> None:
+    uploaded.switch_page(page).run()
+    assert not uploaded.exception, page
+    texts = "\n".join(_texts(uploaded))
+    for secret in SECRETS:
+        assert secret not in texts, f"{page} shows {secret}"
+    frames = [f.value for f in uploaded.dataframe] + [f for _, fs in charts(uploaded) for f in fs]
+    assert _small_group_figures(frames) == [], page
+
+
+def test_the_report_hides_small_groups_and_secrets(tmp_path: Path) -> None:
+    src = tmp_path / "small-groups.xlsx"
+    src.write_bytes(_fixture())
+    out = tmp_path / "report.xlsx"
+    assert cli(["report", str(src), "--out", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
+    blob = "\n".join(s.to_csv() for s in sheets.values())
+    for secret in SECRETS:
+        assert secret not in blob
+    groups = sheets["Alignment by group"]
+    small = groups[groups["group"].isin(SMALL_GROUPS)]
+    assert len(small) > 0
+    assert small[["n", "score", "rwg"]].isna().all().all()
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "pdf"])
+def test_briefs_never_quote_small_groups(tmp_path: Path, fmt: str) -> None:
+    src = tmp_path / "small-groups.xlsx"
+    src.write_bytes(_fixture())
+    out = tmp_path / "briefs"
+    assert cli(["briefs", str(src), "--out", str(out), "--format", fmt]) == 0
+    text = ""
+    for path in out.rglob("*"):
+        if path.suffix == ".md":
+            text += path.read_text(encoding="utf-8")
+        elif path.suffix == ".docx":
+            from docx import Document
+
+            text += "\n".join(p.text for p in Document(str(path)).paragraphs)
+        elif path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            text += "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
+                text += "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
+    assert text, "no brief was written"
+    for secret in SECRETS:
+        assert secret not in text
