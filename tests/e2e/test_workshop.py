@@ -9,6 +9,7 @@ server handles them concurrently.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,19 @@ def _no_navigation(page) -> None:
                    "stSidebarCollapsedControl"):
         found = page.locator(f'[data-testid="{testid}"]')
         assert found.count() == 0 or not found.first.is_visible(), testid
+
+
+def _total(store: Store, workshop_id: int) -> float:
+    return float(workshop.answers_frame(store, workshop_id)["value"].sum())
+
+
+def _wait_until(condition, timeout_s: float = 30) -> None:
+    """Poll the store: a click's effect lands on the server a moment after the click."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the change never reached the store")
+        time.sleep(0.2)
 
 
 def _metric(page, label: str) -> str:
@@ -112,21 +126,23 @@ def test_phones_vote_at_once_and_the_facilitator_sees_every_vote(browser, live_a
     _wait_metric(facilitator, "Answers", str(total))
     facilitator.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=30_000)
 
-    # A phone changes its mind: an update, not a new answer.
+    # A phone changes its mind (its first answer was 1): an update, not a new answer.
+    before = _total(store, ws.id)
     first = phones[0].locator('[data-testid="stButtonGroup"]').nth(0)
     first.get_by_role("radio", name="5", exact=True).click()
-    wait_idle(phones[0])
+    _wait_until(lambda: _total(store, ws.id) == before + 4)
     assert workshop.pulse(store, ws.id).answers == total
     _wait_metric(facilitator, "Answers", str(total))
 
     # Closing voting: a phone's next tap is refused with a clear message.
     facilitator.get_by_role("button", name="Close voting").click()
-    wait_idle(facilitator)
-    before = workshop.answers_frame(store, ws.id)["value"].sum()
+    facilitator.get_by_role("button", name="Reopen voting").wait_for(timeout=30_000)
+    assert workshop.status(store, ws.id)[0] == workshop.CLOSED
+    before = _total(store, ws.id)
     second = phones[1].locator('[data-testid="stButtonGroup"]').nth(1)
     second.get_by_role("radio", name="5", exact=True).click()
     phones[1].get_by_text("Voting is closed for this workshop").first.wait_for(timeout=30_000)
-    assert workshop.answers_frame(store, ws.id)["value"].sum() == before
+    assert _total(store, ws.id) == before
     assert not errors, errors
     for c in (*contexts, facilitator_ctx):
         c.close()
