@@ -28,7 +28,15 @@ from alignment.dataset import COMMENT_COLUMNS, FEEDBACK_COLUMNS, Dataset, empty_
 from alignment.problems import Note, Problem, UnreadableFile
 from alignment.readers import DEFAULT_LIMITS, Limits, RawSheet, col_letter, read_file
 from alignment.schema import Kind
-from alignment.values import WordRating, clean_text, coerce, guess_dayfirst, parser_for
+from alignment.values import (
+    WordRating,
+    clean_text,
+    coerce,
+    coerce_distinct,
+    distinct_cells,
+    guess_dayfirst,
+    parser_for,
+)
 
 Progress = Callable[[float, str], None]
 IGNORE = "ignore"
@@ -536,42 +544,88 @@ def _forced_plan(kind: str, headers: list[str]) -> _Plan:
 
 @dataclass
 class _Chunk:
-    """The rows of one sheet that belong to one table, before cross-sheet checks."""
+    """The rows of one sheet that belong to one table, before cross-sheet checks.
+
+    ``cols`` holds each used column once, as the original cells of the kept rows (plus ``_row``,
+    their Excel rows): the feedback path works on these arrays directly. ``frame`` and ``raw``
+    are the same cells as DataFrames, built on first use: every table but feedback reads
+    ``frame``, and ``raw`` is only needed when rows were set aside.
+    """
 
     report: SheetReport
-    frame: pd.DataFrame  # canonical columns, plus _row
-    raw: pd.DataFrame  # the original cells of every data row, headers as columns, plus _row
+    cols: dict[str, np.ndarray]  # canonical field or "__extra__<header>" -> cells; "_row" -> rows
+    index: pd.Index  # the kept rows' positions among the sheet's data rows
+    grid: np.ndarray  # kept rows x header columns: the original cells
+    longest: int  # the longest data row (the grid's columns beyond it are padding)
     header_of: dict[str, str]  # canonical field -> original header
 
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """Canonical columns, plus ``_row``."""
+        fields = [c for c in self.cols if c != "_row" and not c.startswith("__extra__")]
+        out = pd.DataFrame({f: self.cols[f] for f in fields}, index=self.index)
+        for c in self.cols:
+            if c.startswith("__extra__"):
+                out[c] = self.cols[c]
+        out["_row"] = self.cols["_row"]
+        return out
 
-def _sheet_frame(sheet: RawSheet, header_index: int, width: int) -> tuple[pd.DataFrame, np.ndarray]:
+    @cached_property
+    def raw(self) -> pd.DataFrame:
+        """The original cells of every kept row, headers as columns, plus ``_row``."""
+        raw = pd.DataFrame(
+            self.grid[:, : self.longest], columns=range(self.longest), dtype=object
+        ).reindex(columns=range(len(self.report.headers)))
+        raw.index = self.index
+        raw.columns = self.report.headers
+        raw.insert(0, "_row", self.cols["_row"])
+        return raw
+
+
+def _sheet_grid(
+    sheet: RawSheet, header_index: int, width: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The data rows below the header as one (rows x width) array of cells, each row's Excel row,
+    and the longest row's length. Short rows (ragged CSV records) are padded with "", columns
+    past the longest row with NaN."""
     data = sheet.rows[header_index + 1 :]
+    n = len(data)
     longest = max((len(r) for r in data), default=0)
-    if any(len(r) != longest for r in data):  # ragged CSV records: pad, pandas will not
+    if any(len(r) != longest for r in data):
         data = [r if len(r) == longest else [*r, *[""] * (longest - len(r))] for r in data]
-    frame = pd.DataFrame(data, columns=range(longest), dtype=object)
-    frame = frame.reindex(columns=range(width))
-    rows = np.array(
-        [sheet.excel_row(header_index + 1 + i) for i in range(len(data))], dtype=np.int64
-    )
-    return frame, rows
+    grid = np.empty((n, max(width, longest)), dtype=object)
+    grid[:, longest:] = np.nan
+    if n and longest:
+        try:
+            grid[:, :longest] = data
+        except (ValueError, TypeError):  # a cell numpy takes for a sequence: one by one
+            for i, r in enumerate(data):
+                for j, v in enumerate(r):
+                    grid[i, j] = v
+    grid = grid[:, :width]
+    start = header_index + 1
+    if sheet.line_numbers is None:
+        rows = np.arange(sheet.first_row + start, sheet.first_row + start + n, dtype=np.int64)
+    else:
+        rows = np.array(sheet.line_numbers[start : start + n], dtype=np.int64)
+        if len(rows) != n:
+            rows = np.array([sheet.excel_row(start + i) for i in range(n)], dtype=np.int64)
+    return grid, rows, longest
 
 
-def _blank_mask(frame: pd.DataFrame) -> np.ndarray:
-    if frame.empty:
-        return np.zeros(len(frame), dtype=bool)
-    arr = frame.to_numpy(dtype=object)
-    blank = pd.isna(arr) | (arr == "")
+def _blank_rows(grid: np.ndarray) -> np.ndarray:
+    if not grid.size:
+        return np.zeros(len(grid), dtype=bool)
+    blank = pd.isna(grid) | (grid == "")
     return blank.all(axis=1)
 
 
 def _trailers(
-    frame: pd.DataFrame, keep: np.ndarray, mapped_count: int, key_col: int | None
+    arr: np.ndarray, keep: np.ndarray, mapped_count: int, key_col: int | None
 ) -> list[int]:
     """Positions of trailing totals/notes rows (walking up from the last non-blank row)."""
     found: list[int] = []
     positions = np.flatnonzero(keep)[::-1][:5]
-    arr = frame.to_numpy(dtype=object)
     for pos in positions:
         cells = [(j, v) for j, v in enumerate(arr[pos]) if not _blank(v)]
         texts = [clean_text(v) for _, v in cells if isinstance(v, str)]
@@ -656,14 +710,14 @@ def _read_sheet(
         [headers[j] for j in plan.extra],
         [h_ for j, h_ in enumerate(headers) if j not in used and not h_.startswith("Column ")],
     )
-    frame, rows = _sheet_frame(sheet, h, len(headers))
-    blank = _blank_mask(frame)
+    grid, rows, longest = _sheet_grid(sheet, h, len(headers))
+    blank = _blank_rows(grid)
     key_col = plan.mapping.get(table.key) if table.key else None
-    trailer_pos = _trailers(frame, ~blank, len(plan.mapping) + len(plan.extra), key_col)
+    trailer_pos = _trailers(grid, ~blank, len(plan.mapping) + len(plan.extra), key_col)
     # A respondent's name must not be quoted back, even in a note about a skipped row.
     hidden = plan.mapping.get("respondent") if plan.kind == "feedback" else None
     for pos in trailer_pos:
-        j, text = next((j, clean_text(v)) for j, v in enumerate(frame.iloc[pos]) if not _blank(v))
+        j, text = next((j, clean_text(v)) for j, v in enumerate(grid[pos]) if not _blank(v))
         quoted = "a respondent's name, not shown" if j == hidden else f"'{text[:40]}'"
         notes.append(
             Note(
@@ -685,20 +739,20 @@ def _read_sheet(
                 sheet.sheet,
             )
         )
-    frame, rows = frame[keep], rows[keep]
-    raw = frame.copy()
-    raw.columns = headers
-    raw.insert(0, "_row", rows)
-    out = pd.DataFrame(
-        {f: frame.iloc[:, j].to_numpy() for f, j in plan.mapping.items()}, index=frame.index
-    )
+    if "_row" in headers:  # the rejected rows' table keeps the Excel row under that name
+        raise ValueError("cannot insert _row, already exists")
+    kept = np.flatnonzero(keep)
+    grid, rows = grid[kept], rows[kept]
+    cols = {f: grid[:, j].copy() for f, j in plan.mapping.items()}
     for j in plan.extra:
-        out[f"__extra__{headers[j]}"] = frame.iloc[:, j].to_numpy()
-    out["_row"] = rows
-    report.rows_read = len(out)
+        cols[f"__extra__{headers[j]}"] = grid[:, j].copy()
+    cols["_row"] = rows
+    report.rows_read = len(rows)
     if report.rows_read == 0:
         notes.append(Note(f"{label} has headers but no data rows.", sheet.file, sheet.sheet))
-    return report, _Chunk(report, out, raw, dict(report.mapping)), [], notes
+    index = pd.RangeIndex(len(blank))[keep]
+    chunk = _Chunk(report, cols, index, grid, longest, dict(report.mapping))
+    return report, chunk, [], notes
 
 
 # --- parsing a table's rows --------------------------------------------------------------------
@@ -984,29 +1038,33 @@ def _is_comment_question(text: str) -> bool:
 
 
 def _rating_values(
-    values: pd.Series,
+    codes: np.ndarray,
+    parsed: np.ndarray,
     scale: tuple[float, float],
     rows: np.ndarray,
     label: str,
     field_name: str,
-    raw: pd.Series,
+    raw: np.ndarray,
     col: _Collector,
-) -> pd.Series:
+) -> np.ndarray:
     """Words onto the scale, out-of-range numbers to missing with a warning naming the cell.
 
-    Words are told apart from numbers by type, cell by cell, not through a dict or ``pd.unique``:
-    a ``WordRating`` equals (and hashes like) the float of its 1..5 position, so "Agree" and a
-    typed 4 would otherwise share one entry and one of them would land on the wrong point of a
-    1..7 scale. The result is a fresh writable array (pandas' copy-on-write arrays are read-only).
+    ``parsed`` holds one parsed value per distinct cell and ``codes`` each row's distinct cell
+    (``values.coerce_distinct``). Words are told apart from numbers by type, per distinct cell,
+    never by value: a ``WordRating`` equals (and hashes like) the float of its 1..5 position, so
+    "Agree" and a typed 4 would otherwise share one entry and one of them would land on the
+    wrong point of a 1..7 scale. Returns a fresh float array, one rating per row.
     """
     lo, hi = scale
-    arr = values.to_numpy(dtype=object)
-    out = pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce").to_numpy(
+    numbers = pd.to_numeric(pd.Series(parsed, dtype=object), errors="coerce").to_numpy(
         dtype=float, copy=True
     )
-    is_word = np.fromiter((isinstance(v, WordRating) for v in arr), dtype=bool, count=len(arr))
+    is_word = np.fromiter(
+        (isinstance(v, WordRating) for v in parsed), dtype=bool, count=len(parsed)
+    )
     if is_word.any():
-        out[is_word] = lo + (out[is_word] - 1) * (hi - lo) / 4
+        numbers[is_word] = lo + (numbers[is_word] - 1) * (hi - lo) / 4
+    out = numbers[codes]
     bad = (out < lo) | (out > hi)
     if bad.any():
         lo_s, hi_s = f"{lo:g}", f"{hi:g}"
@@ -1020,7 +1078,7 @@ def _rating_values(
         col.warn_cells(
             rows[bad],
             field_name,
-            raw.to_numpy()[bad],
+            raw[bad],
             [
                 f"{label}: {v:g} is outside the {lo_s}–{hi_s} scale; the rating was left empty "
                 f"(the rest of the row is kept). {hint}"
@@ -1028,7 +1086,7 @@ def _rating_values(
             ],
         )
         out[bad] = np.nan
-    return pd.Series(out, index=values.index)
+    return out
 
 
 def _scale_for(dimension: str, header: str, settings: Settings) -> tuple[float, float]:
@@ -1041,126 +1099,218 @@ def _scale_for(dimension: str, header: str, settings: Settings) -> tuple[float, 
     return float(schema.DEFAULT_SCALE[0]), float(schema.DEFAULT_SCALE[1])
 
 
+# The columns of a response that every one of its ratings repeats.
+_BASE_COLS = ("respondent", "group", "side", "initiative", "comment", "date")
+_RATING_COLS = ("respondent", "group", "side", "initiative", "date", "_row", "_resp")
+
+
+@dataclass
+class _Piece:
+    """Ratings of one column (wide, survey) or of a whole long sheet: the response rows they
+    come from (positions in the sheet's kept rows) and, aligned with them or as one value for
+    all, what each rating says."""
+
+    pos: np.ndarray
+    dimension: object  # a name, or an array of names
+    rating: np.ndarray
+    scale_min: object  # a number, or an array
+    scale_max: object
+    initiative: object = None  # survey exports name the initiative in the column header
+
+
+def _spread(value: object, n: int, dtype: object) -> np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value
+    out = np.empty(n, dtype=dtype)
+    out[:] = value
+    return out
+
+
+def _ratings(pieces: list[_Piece], base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The pieces as one long table of rated answers (a dict of equal-length arrays), in piece
+    order, the ratings left empty dropped."""
+    if not pieces:
+        empty = np.empty(0, dtype=np.intp)
+        pieces = [_Piece(empty, np.empty(0, dtype=object), np.empty(0), np.nan, np.nan)]
+    pos = np.concatenate([p.pos for p in pieces])
+    out = {c: base[c][pos] for c in _RATING_COLS}
+    if any(p.initiative is not None for p in pieces):
+        out["initiative"] = np.concatenate(
+            [
+                base["initiative"][p.pos]
+                if p.initiative is None
+                else _spread(p.initiative, len(p.pos), object)
+                for p in pieces
+            ]
+        )
+    out["dimension"] = np.concatenate([_spread(p.dimension, len(p.pos), object) for p in pieces])
+    out["rating"] = np.concatenate([p.rating for p in pieces]).astype(float, copy=False)
+    out["scale_min"] = np.concatenate([_spread(p.scale_min, len(p.pos), float) for p in pieces])
+    out["scale_max"] = np.concatenate([_spread(p.scale_max, len(p.pos), float) for p in pieces])
+    rated = ~np.isnan(out["rating"])
+    if not rated.all():
+        out = {c: a[rated] for c, a in out.items()}
+    return out
+
+
+def _parse_columns(
+    chunk: _Chunk, table: schema.Table, col: _Collector, skip: Iterable[str] = ()
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``_parse_fields`` on a chunk's column arrays: each mapped field as (codes, parsed value
+    per distinct cell), unreadable values left missing with a warning naming the cell."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    rows = chunk.cols["_row"]
+    for f in table.fields:
+        if f.name not in chunk.cols or f.name in skip:
+            continue
+        cells = chunk.cols[f.name]
+        dayfirst = (
+            guess_dayfirst(pd.Series(cells, dtype=object))
+            if f.kind in (Kind.DATE, Kind.PERIOD)
+            else True
+        )
+        codes, values, problems = coerce_distinct(
+            cells, parser_for(f.kind, f.name, dayfirst=dayfirst)
+        )
+        bad_distinct = pd.notna(problems)
+        if bad_distinct.any():
+            bad = bad_distinct[codes]
+            suffix = "; the value was left empty (the rest of the row is kept)."
+            col.warn_cells(
+                rows[bad],
+                f.name,
+                cells[bad],
+                (f"{f.label}: {p}{suffix}" for p in problems[codes[bad]]),
+            )
+        out[f.name] = codes, values
+    return out
+
+
 def _feedback_chunk(
     chunk: _Chunk, settings: Settings
-) -> tuple[pd.DataFrame, pd.DataFrame, _Collector]:
-    """One feedback sheet -> long ratings (with `_row`) and its comments."""
+) -> tuple[dict[str, np.ndarray], np.ndarray | None, pd.DataFrame, _Collector]:
+    """One feedback sheet -> its rated answers, its distinct dates and its comments.
+
+    The rated answers are a dict of equal-length arrays (with `_row`); their "date" holds codes
+    into the distinct dates, which are None when the sheet has no date column.
+    """
     table = schema.FEEDBACK
     col = _Collector(chunk, "feedback")
-    frame = chunk.frame
-    rows = frame["_row"].to_numpy()
+    cols = chunk.cols
+    rows = cols["_row"]
+    n = len(rows)
     skip = (*schema.FEEDBACK_RATING_FIELDS, "score", "dimension")
-    parsed = _parse_fields(frame, table, col, skip=skip)
+    distinct = _parse_columns(chunk, table, col, skip=skip)
+    parsed = {c: values[codes] for c, (codes, values) in distinct.items()}
     form = chunk.report.form
-    base_cols = ["respondent", "group", "side", "initiative", "comment", "date"]
+    nothing = np.full(n, np.nan, dtype=object)
+    arrays = {c: parsed.get(c, nothing) for c in _BASE_COLS}
+    date_codes, dates = distinct.get("date", (np.zeros(n, dtype=np.intp), None))
+    arrays["date"] = date_codes
+    arrays["_row"] = rows
+    arrays["_resp"] = rows  # the row that starts each response; long form groups its rows below
     base = pd.DataFrame(
-        {c: parsed[c] if c in parsed.columns else np.nan for c in base_cols}, index=frame.index
+        {
+            c: pd.Series(parsed[c], index=chunk.index, dtype=object) if c in parsed else np.nan
+            for c in _BASE_COLS
+        },
+        index=chunk.index,
     )
     base["_row"] = rows
-    base["_resp"] = rows  # the row that starts each response; long form groups its rows below
-    pieces: list[pd.DataFrame] = []
+    base["_resp"] = rows
+    pieces: list[_Piece] = []
     comment_pieces: list[pd.DataFrame] = []
+    every = np.arange(n)
     if form == "survey":
-        extra_cols = [c for c in frame.columns if c.startswith("__extra__")]
-        for c in extra_cols:
+        for c in [c for c in cols if c.startswith("__extra__")]:
             header = c[len("__extra__") :]
             m = _SURVEY_HEADER.match(header)
             question, item = m.group("question"), m.group("item").strip()
             if _is_comment_question(question):
-                texts = coerce(frame[c], parser_for(Kind.TEXT))[0]
+                texts = coerce(
+                    pd.Series(cols[c], index=chunk.index, dtype=object), parser_for(Kind.TEXT)
+                )[0]
                 piece = base.assign(initiative=item, comment=texts)
                 comment_pieces.append(piece[piece["comment"].notna()])
                 continue
             dim = _dimension_of(question)
-            values, probs = coerce(frame[c], parser_for(Kind.RATING))
+            codes, values, probs = coerce_distinct(cols[c], parser_for(Kind.RATING))
             chunk.header_of[c] = header
-            _warn_rating_problems(col, c, frame, probs, header)
+            _warn_rating_problems(col, c, cols[c], codes, probs, header)
             scale = _scale_for(dim, header, settings)
-            rating = _rating_values(values, scale, rows, header, c, frame[c], col)
-            pieces.append(
-                base.assign(
-                    initiative=item,
-                    dimension=dim,
-                    rating=rating,
-                    scale_min=scale[0],
-                    scale_max=scale[1],
-                )
-            )
-        if "comment" in parsed.columns:
+            rating = _rating_values(codes, values, scale, rows, header, c, cols[c], col)
+            pieces.append(_Piece(every, dim, rating, scale[0], scale[1], initiative=item))
+        if "comment" in parsed:
             comment_pieces.append(base[base["comment"].notna()])
     elif form == "long":
-        keep = _require_initiative(base, col)
-        dims = _map_distinct(
-            frame["dimension"], lambda v: np.nan if _blank(v) else _dimension_of(v)
-        )
-        base["_resp"] = _long_form_responses(base, dims)
-        no_dim = dims.isna() & keep
+        keep = _require_initiative(arrays["initiative"], rows, col)
+        dim_codes, dim_cells = distinct_cells(cols["dimension"])
+        dims = np.array(
+            [np.nan if _blank(v) else _dimension_of(v) for v in dim_cells], dtype=object
+        )[dim_codes]
+        resp = _long_form_responses(base, pd.Series(dims, index=chunk.index, dtype=object))
+        base["_resp"] = resp
+        arrays["_resp"] = resp
+        no_dim = pd.isna(dims) & keep
         if no_dim.any():
             col.reject(
-                rows[no_dim.to_numpy()],
+                rows[no_dim],
                 "This row has no dimension, so its score cannot be placed; it was set aside.",
                 "dimension",
             )
         keep &= ~no_dim
-        values, probs = coerce(frame["score"], parser_for(Kind.RATING))
-        _warn_rating_problems(col, "score", frame, probs, chunk.header_of.get("score", "score"))
+        codes, values, probs = coerce_distinct(cols["score"], parser_for(Kind.RATING))
+        _warn_rating_problems(
+            col, "score", cols["score"], codes, probs, chunk.header_of.get("score", "score")
+        )
         score_header = chunk.header_of.get("score", "")
-        rating = pd.Series(np.nan, index=frame.index)
-        scale_min = pd.Series(np.nan, index=frame.index)
-        scale_max = pd.Series(np.nan, index=frame.index)
+        rating = np.full(n, np.nan)
+        scale_min = np.full(n, np.nan)
+        scale_max = np.full(n, np.nan)
         for dim in pd.unique(dims[keep]):
             sel = (dims == dim) & keep
             scale = _scale_for(dim, score_header, settings)
             rating[sel] = _rating_values(
-                values[sel],
+                codes[sel],
+                values,
                 scale,
-                rows[sel.to_numpy()],
+                rows[sel],
                 table.field("score").label,
                 "score",
-                frame.loc[sel, "score"],
+                cols["score"][sel],
                 col,
             )
             scale_min[sel], scale_max[sel] = scale
-        piece = base.assign(dimension=dims, rating=rating, scale_min=scale_min, scale_max=scale_max)
-        pieces.append(piece[keep])
+        pos = np.flatnonzero(keep)
+        pieces.append(_Piece(pos, dims[pos], rating[pos], scale_min[pos], scale_max[pos]))
         comment_pieces.append(
-            base[keep & base["comment"].notna()].drop_duplicates(
+            base[keep & base["comment"].notna().to_numpy()].drop_duplicates(
                 subset=["respondent", "_resp", "initiative", "comment"]
             )
         )
     else:
-        keep = _require_initiative(base, col)
+        keep = _require_initiative(arrays["initiative"], rows, col)
+        pos = np.flatnonzero(keep)
         for dim in schema.FEEDBACK_RATING_FIELDS:
-            if dim not in frame.columns:
+            if dim not in cols:
                 continue
             header = chunk.header_of.get(dim, dim)
-            values, probs = coerce(frame[dim], parser_for(Kind.RATING))
-            _warn_rating_problems(col, dim, frame, probs, header)
+            codes, values, probs = coerce_distinct(cols[dim], parser_for(Kind.RATING))
+            _warn_rating_problems(col, dim, cols[dim], codes, probs, header)
             scale = _scale_for(dim, header, settings)
-            rating = _rating_values(values, scale, rows, header, dim, frame[dim], col)
-            pieces.append(
-                base[keep].assign(
-                    dimension=dim, rating=rating[keep], scale_min=scale[0], scale_max=scale[1]
-                )
-            )
-        comment_pieces.append(base[keep & base["comment"].notna()])
-    long = (
-        pd.concat(pieces, ignore_index=True)
-        if pieces
-        else base.iloc[0:0].assign(
-            dimension=np.nan, rating=np.nan, scale_min=np.nan, scale_max=np.nan
-        )
-    )
-    rated = long[long["rating"].notna()]
+            rating = _rating_values(codes, values, scale, rows, header, dim, cols[dim], col)
+            pieces.append(_Piece(pos, dim, rating[pos], scale[0], scale[1]))
+        comment_pieces.append(base[keep & base["comment"].notna().to_numpy()])
+    rated = _ratings(pieces, arrays)
     if form == "survey":
-        answered = set(rated["_row"]) | set(
+        answered = set(rated["_row"].tolist()) | set(
             pd.concat(comment_pieces)["_row"] if comment_pieces else []
         )
         empty_rows = [r for r in rows if r not in answered]
         if empty_rows:
             col.reject(empty_rows, "This response has no rating at all; it was set aside.")
     comments = pd.concat(comment_pieces, ignore_index=True) if comment_pieces else base.iloc[0:0]
-    return rated, comments, col
+    return rated, dates, comments, col
 
 
 def _long_form_responses(base: pd.DataFrame, dims: pd.Series) -> np.ndarray:
@@ -1196,30 +1346,36 @@ def _long_form_responses(base: pd.DataFrame, dims: pd.Series) -> np.ndarray:
 
 
 def _warn_rating_problems(
-    col: _Collector, field_name: str, frame: pd.DataFrame, probs: pd.Series, header: str
+    col: _Collector,
+    field_name: str,
+    cells: np.ndarray,
+    codes: np.ndarray,
+    problems: np.ndarray,
+    header: str,
 ) -> None:
-    bad = probs.notna().to_numpy()
-    if bad.any():
+    bad_distinct = pd.notna(problems)
+    if bad_distinct.any():
+        bad = bad_distinct[codes]
         col.chunk.header_of.setdefault(field_name, header)
         col.warn_cells(
-            frame["_row"].to_numpy()[bad],
+            col.chunk.cols["_row"][bad],
             field_name,
-            frame[field_name].to_numpy()[bad],
+            cells[bad],
             (
                 f"{header}: {p}; the rating was left empty (the rest of the row is kept)."
-                for p in probs.to_numpy()[bad]
+                for p in problems[codes[bad]]
             ),
         )
 
 
-def _require_initiative(base: pd.DataFrame, col: _Collector) -> pd.Series:
+def _require_initiative(initiative: np.ndarray, rows: np.ndarray, col: _Collector) -> np.ndarray:
     """Rows that name no initiative are set aside; returns the keep mask."""
-    missing = base["initiative"].isna()
-    if "initiative" not in col.chunk.frame.columns:
-        col.reject_unmapped(base["_row"], schema.FEEDBACK.field("initiative").label)
+    missing = pd.isna(initiative)
+    if "initiative" not in col.chunk.cols:
+        col.reject_unmapped(rows, schema.FEEDBACK.field("initiative").label)
     elif missing.any():
         col.reject(
-            base.loc[missing, "_row"],
+            rows[missing],
             "This row does not say which initiative it rates; "
             "it was set aside. Fill in the initiative's ID or name.",
             "initiative",
@@ -1285,15 +1441,37 @@ def _map_distinct(series: pd.Series, func: Callable[[object], object]) -> pd.Ser
     return series.map(lookup)
 
 
-def _respondent_keys(frame: pd.DataFrame) -> np.ndarray:
+def _by_count(values: np.ndarray) -> np.ndarray:
+    """The distinct values, most frequent first, ties in order of first appearance, missing
+    values left out: the index of ``value_counts()``."""
+    codes, uniques = pd.factorize(values)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    return np.asarray(uniques, dtype=object)[np.argsort(-counts, kind="stable")]
+
+
+def _respondent_keys(
+    respondent: np.ndarray, src: np.ndarray, resp: np.ndarray
+) -> np.ndarray:
     """Who answered, as a key that counts each person once: the folded name, else the response.
 
     Without a respondent name each response counts as one respondent (the method's n rule): a
-    row of a wide sheet or survey export, a run of rows of a long sheet (``_resp``).
+    row of a wide sheet or survey export, a run of rows of a long sheet (``_resp``). Keys are
+    integers, equal exactly when the people are: folded names are numbered first, then the
+    distinct (sheet, response) pairs.
     """
-    named = _map_distinct(frame["respondent"], lambda v: "n:" + schema.fold_key(v))
-    by_row = "r:" + frame["_src"].astype(str) + ":" + frame["_resp"].astype(str)
-    return np.where(frame["respondent"].notna(), named, by_row)
+    keys = np.empty(len(respondent), dtype=np.int64)
+    named = pd.notna(respondent)
+    n_named = 0
+    if named.any():
+        codes, names = pd.factorize(respondent[named])
+        folded, _ = pd.factorize(np.array([schema.fold_key(v) for v in names], dtype=object))
+        keys[named] = folded[codes]
+        n_named = int(folded.max()) + 1
+    if not named.all():
+        width = int(resp.max()) + 1
+        pairs, _ = pd.factorize(src[~named].astype(np.int64) * width + resp[~named])
+        keys[~named] = n_named + pairs
+    return keys
 
 
 def _warn_repeated_answers(
@@ -1339,23 +1517,70 @@ def _warn_repeated_answers(
         )
 
 
+def _str_column(distinct: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``Series(distinct[codes]).astype(str)``, converting each distinct value once."""
+    return pd.Series(distinct, dtype=object).astype(str).array.take(codes)
+
+
+def _datetimes(
+    codes: np.ndarray, distinct: np.ndarray, dateless: np.ndarray
+) -> pd.api.extensions.ExtensionArray:
+    """``pd.to_datetime(pd.Series(distinct[codes], dtype=object), errors="coerce")``'s values,
+    converting each distinct date once instead of 100k Timestamp objects.
+
+    pandas picks the result's resolution (s, us, ...) from the objects it converts: every one,
+    or, when its cache applies, the first of each distinct value. The same choice is made here,
+    so the column keeps the unit it always had. ``dateless`` marks the NaN that stands for a
+    sheet without dates: there pandas met a new float object on every row.
+    """
+    n = len(codes)
+    present, first = np.unique(codes, return_index=True)
+    objects = distinct[present]
+    converted = pd.to_datetime(pd.Series(objects, dtype=object), errors="coerce", cache=False)
+    # pandas.core.tools.datetimes.should_cache: a sample of the first values, mostly repeats.
+    head = codes[: n // 10 if n <= 5000 else 500]
+    sample = {object() if dateless[c] else distinct[c] for c in head.tolist()}
+    if n > 50 and len(sample) <= len(head) * 0.7:
+        firsts = pd.unique(objects[np.argsort(first, kind="stable")])
+        if len(firsts) < n:
+            unit = pd.to_datetime(pd.Series(firsts, dtype=object), errors="coerce", cache=False)
+            converted = converted.astype(unit.dtype)
+    position = np.zeros(len(distinct), dtype=np.intp)
+    position[present] = np.arange(len(present))
+    return converted.array.take(position[codes])
+
+
 def _feedback_table(
     chunks: list[_Chunk], initiatives: pd.DataFrame, settings: Settings
 ) -> tuple[
     pd.DataFrame, pd.DataFrame, dict[str, str], dict[str, str], list[_Collector], list[Problem]
 ]:
+    """Every sheet's ratings as one table: initiatives resolved, respondents pseudonymised and
+    counted once, a person's repeated answer replaced by the later one, groups and sides.
+
+    The ratings (~100k rows) stay plain arrays throughout; each step works on the distinct
+    values (a few hundred initiatives, groups and dates) and expands them once by their codes.
+    Comments (a few thousand rows at most) go through pandas.
+    """
     longs, comments, collectors = [], [], []
+    dates, dateless = [], []  # every sheet's distinct dates; whether a sheet has none
     for i, chunk in enumerate(chunks):
-        rated, comm, col = _feedback_chunk(chunk, settings)
-        for frame in (rated, comm):
-            frame["_src"] = i
+        rated, sheet_dates, comm, col = _feedback_chunk(chunk, settings)
+        rated["_src"] = np.full(len(rated["_row"]), i, dtype=np.int64)
+        rated["date"] = rated["date"] + sum(len(d) for d in dates)
+        if sheet_dates is None:
+            sheet_dates = np.array([np.nan], dtype=object)
+            dateless.append(np.ones(1, dtype=bool))
+        else:
+            dateless.append(np.zeros(len(sheet_dates), dtype=bool))
+        dates.append(sheet_dates)
+        comm["_src"] = i
         longs.append(rated)
         comments.append(comm)
         collectors.append(col)
-    long = pd.concat(longs, ignore_index=True) if longs else pd.DataFrame()
     comm = pd.concat(comments, ignore_index=True) if comments else pd.DataFrame()
     extra: list[Problem] = []
-    if long.empty:
+    if not longs or not sum(len(r["_row"]) for r in longs):
         cols = list(FEEDBACK_COLUMNS)
         return (
             pd.DataFrame(columns=cols),
@@ -1365,6 +1590,9 @@ def _feedback_table(
             collectors,
             extra,
         )
+    long = {c: np.concatenate([r[c] for r in longs]) for c in longs[0]}
+    all_dates = np.concatenate(dates)
+    n = len(long["_row"])
     # Initiative references -> ids.
     lookup: dict[str, str] = {}
     for ident, name in zip(initiatives["id"], initiatives["name"], strict=False):
@@ -1377,67 +1605,132 @@ def _feedback_table(
     }
     # References to initiatives the table does not hold (or when there is no table) still
     # name one initiative however they are spelt: the most used spelling stands for the rest.
-    refs = long["initiative"] if comm.empty else pd.concat([long["initiative"], comm["initiative"]])
+    refs = long["initiative"]
+    if not comm.empty:
+        refs = np.concatenate([refs, comm["initiative"].to_numpy(dtype=object)])
     spelling: dict[str, str] = {}
-    counts = refs.value_counts(sort=False).sort_values(ascending=False, kind="stable")
-    for ref in counts.index:  # most used first; ties go to the spelling seen first
+    for ref in _by_count(refs):  # most used first; ties go to the spelling seen first
         spelling.setdefault(schema.fold_key(ref), ref)
-    long["initiative_id"], unknown = _resolve_refs(long["initiative"], lookup, spelling)
+    ref_codes, distinct_refs = pd.factorize(long["initiative"])  # none missing: set aside
+    canonical = np.empty(len(distinct_refs), dtype=object)
+    unknown_ref = np.zeros(len(distinct_refs), dtype=bool)
+    for k, ref in enumerate(distinct_refs):
+        key = schema.fold_key(ref)
+        if key in lookup:
+            canonical[k] = lookup[key]
+        else:
+            canonical[k], unknown_ref[k] = spelling.get(key, ref), True
+    item_of, items = pd.factorize(canonical)
+    item_codes = item_of[ref_codes]
+    items = np.asarray(items, dtype=object)
+    unknown = unknown_ref[ref_codes]
     if not comm.empty:
         comm["initiative_id"], _ = _resolve_refs(comm["initiative"], lookup, spelling)
     if len(initiatives) and unknown.any():
-        for (src, ref), rows in long[unknown].groupby(["_src", "initiative_id"])["_row"]:
-            col = collectors[src]
-            hint = _suggest(ref, names)
-            col.warn_cells(
-                sorted(set(rows))[:1],
+        where = np.flatnonzero(unknown)
+        found = pd.DataFrame(
+            {"src": long["_src"][where], "item": item_codes[where], "row": long["_row"][where]}
+        ).groupby(["src", "item"])["row"].agg(["min", "nunique"])
+        for (src, code), first, count in sorted(
+            zip(found.index, found["min"], found["nunique"], strict=True),
+            key=lambda g: (g[0][0], items[g[0][1]]),
+        ):
+            ref = items[code]
+            collectors[src].warn_cells(
+                [first],
                 "initiative",
                 [ref],
                 [
                     f"Initiative '{ref}' is not in the initiatives table "
-                    f"({len(set(rows))} row(s) refer "
-                    f"to it); the ratings are kept under that name.{hint}"
+                    f"({count} row(s) refer "
+                    f"to it); the ratings are kept under that name.{_suggest(ref, names)}"
                 ],
             )
     # Respondents: a stable pseudonym; names are never kept.
-    has_name = long["respondent"].notna()
-    long["_key"] = _respondent_keys(long)
+    respondents = long["respondent"]
+    srcs, resps = long["_src"], long["_resp"]
     if not comm.empty:
-        comm["_key"] = _respondent_keys(comm)
+        respondents = np.concatenate([respondents, comm["respondent"].to_numpy(dtype=object)])
+        srcs = np.concatenate([srcs, comm["_src"].to_numpy(dtype=np.int64)])
+        resps = np.concatenate([resps, comm["_resp"].to_numpy(dtype=np.int64)])
+    all_keys = _respondent_keys(respondents, srcs, resps)
+    key = all_keys[:n]
     # De-duplicate a named respondent's repeated answer: the latest one counts.
-    named = long[has_name]
-    if not named.empty:
-        order = named.sort_values(["date", "_src", "_row"], na_position="first", kind="stable")
-        dup = order.duplicated(subset=["_key", "initiative_id", "dimension"], keep="last")
+    named = np.flatnonzero(pd.notna(long["respondent"]))
+    dim_codes, dims = pd.factorize(long["dimension"])
+    if len(named):
+        # Dates ranked as sort_values ranks them; missing ones (-1) first.
+        date_rank = pd.Categorical(all_dates, ordered=True).codes[long["date"]]
+        order = named[np.lexsort((long["_row"][named], long["_src"][named], date_rank[named]))]
+        answer = (key[order] * len(items) + item_codes[order]) * max(len(dims), 1) + dim_codes[
+            order
+        ]
+        dup = pd.Index(answer).duplicated(keep="last")
         if dup.any():
-            _warn_repeated_answers(order, dup, collectors)
-            long = long.drop(index=order.index[dup])
-    codes, keys = pd.factorize(long["_key"])
-    labels = np.array([f"R{c + 1:05d}" for c in range(len(keys))], dtype=object)
-    pseudonyms = dict(zip(keys, labels, strict=True))
-    long["respondent"] = labels[codes]
+            involved = np.isin(answer, answer[dup])
+            at = order[involved]
+            _warn_repeated_answers(
+                pd.DataFrame(
+                    {
+                        "_key": key[at],
+                        "initiative_id": items[item_codes[at]],
+                        "dimension": long["dimension"][at],
+                        "_src": long["_src"][at],
+                        "_row": long["_row"][at],
+                    },
+                    index=at,
+                ),
+                pd.Series(dup[involved], index=at),
+                collectors,
+            )
+            kept = np.ones(n, dtype=bool)
+            kept[order[dup]] = False
+            long = {c: a[kept] for c, a in long.items()}
+            key, item_codes, dim_codes = key[kept], item_codes[kept], dim_codes[kept]
+            n = len(key)
+    codes, people = pd.factorize(key)
+    labels = np.array([f"R{c + 1:05d}" for c in range(len(people))], dtype=object)
     if not comm.empty:
+        pseudonyms = dict(zip(people, labels, strict=True))
+        comm["_key"] = all_keys[len(all_keys) - len(comm) :]
         comm["respondent"] = comm["_key"].map(pseudonyms).fillna("R-")
     # Groups: one spelling per folded name; sides from a column's majority, else the name.
-    for frame in (long, comm):
-        if frame.empty:
-            continue
-        frame["group"] = frame["group"].astype(object).where(frame["group"].notna(), "(no group)")
-    spelling: dict[str, str] = {}
-    for g in long["group"].value_counts().index:
+    groups = long["group"]
+    no_group = pd.isna(groups)
+    if no_group.any():
+        groups = groups.copy()
+        groups[no_group] = "(no group)"
+    spelling = {}
+    for g in _by_count(groups):
         spelling.setdefault(schema.fold_key(g), g)
-    long["group"] = _map_distinct(long["group"], lambda g: spelling[schema.fold_key(g)])
+    raw_codes, raw_groups = pd.factorize(groups)
+    # Canonical names in order of first appearance, as the rows' raw names are.
+    group_of, group_names = pd.factorize(
+        np.array([spelling[schema.fold_key(g)] for g in raw_groups], dtype=object)
+    )
+    group_codes = group_of[raw_codes]
+    group_names = np.asarray(group_names, dtype=object)
     if not comm.empty:
+        comm["group"] = comm["group"].astype(object).where(comm["group"].notna(), "(no group)")
         comm["group"] = _map_distinct(comm["group"], lambda g: spelling.get(schema.fold_key(g), g))
+    declared: dict[str, str] = {}
+    side_given = pd.notna(long["side"])
+    if side_given.any():
+        side_codes, side_names = pd.factorize(long["side"][side_given])
+        pair_codes, pairs = pd.factorize(
+            group_codes[side_given].astype(np.int64) * len(side_names) + side_codes
+        )
+        counts = np.bincount(pair_codes)
+        best: dict[int, tuple[int, int]] = {}
+        for k, pair in enumerate(pairs):  # first seen first, so ties go to the side seen first
+            g, s = divmod(int(pair), len(side_names))
+            if g not in best or counts[k] > best[g][0]:
+                best[g] = (int(counts[k]), s)
+        declared = {group_names[g]: side_names[s] for g, (_, s) in best.items()}
     sides: dict[str, str] = {}
     sources: dict[str, str] = {}
-    declared = (
-        long[long["side"].notna()].groupby("group")["side"].agg(lambda s: s.value_counts().index[0])
-        if long["side"].notna().any()
-        else pd.Series(dtype=str)
-    )
-    for g in pd.unique(long["group"]):
-        if g in declared.index:
+    for g in group_names:
+        if g in declared:
             sides[g], sources[g] = declared[g], "from the file"
         else:
             sides[g], sources[g] = (
@@ -1459,14 +1752,25 @@ def _feedback_table(
                 column="Group",
             )
         )
-    long["side"] = long["group"].map(sides)
-    long["score"] = (
-        100 * (long["rating"] - long["scale_min"]) / (long["scale_max"] - long["scale_min"])
+    rating, scale_min, scale_max = long["rating"], long["scale_min"], long["scale_max"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 100 * (rating - scale_min) / (scale_max - scale_min)
+    feedback = pd.DataFrame(
+        {
+            "respondent": _str_column(labels, codes),
+            "group": _str_column(group_names, group_codes),
+            "side": _str_column(
+                np.array([sides[g] for g in group_names], dtype=object), group_codes
+            ),
+            "initiative_id": _str_column(items, item_codes),
+            "dimension": _str_column(np.asarray(dims, dtype=object), dim_codes),
+            "rating": rating,
+            "scale_min": scale_min,
+            "scale_max": scale_max,
+            "score": score,
+            "date": _datetimes(long["date"], all_dates, np.concatenate(dateless)),
+        }
     )
-    long["date"] = pd.to_datetime(long["date"], errors="coerce")
-    feedback = long[list(FEEDBACK_COLUMNS)].reset_index(drop=True)
-    for c in ("respondent", "group", "side", "initiative_id", "dimension"):
-        feedback[c] = feedback[c].astype(str)
     if comm.empty:
         comments_out = pd.DataFrame(columns=list(COMMENT_COLUMNS))
     else:

@@ -268,3 +268,13 @@ def test_coerce_parses_each_distinct_cell_once_and_keeps_row_alignment():
     assert np.isnan(parsed.iloc[2]) and np.isnan(parsed.iloc[4])
     assert problems.iloc[2].startswith("expected a rating")
     assert problems.notna().sum() == 1000
+
+
+def test_coerce_keeps_a_missing_cell_missing_among_texts():
+    # pandas 3 looked a None up among all-text distinct cells as "not found" (-1), which took
+    # the last distinct cell's value: a blank respondent became the last name in the column.
+    column = pd.Series(["Ann", None, "Bob", np.nan, "ann", None], dtype=object)
+    parsed, problems = values.coerce(column, values.parse_text)
+    assert list(parsed.iloc[[0, 2, 4]]) == ["Ann", "Bob", "ann"]
+    assert parsed.iloc[[1, 3, 5]].isna().all()
+    assert problems.isna().all()
