@@ -10,69 +10,90 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components import loader, state
+from components import auth, loader, state
 from components.text import escape
 
 st.set_page_config(page_title="Alignment Workbench", page_icon=":material/join_inner:",
                    layout="wide")
 
-JOIN = st.Page("pages/join.py", title="Join a workshop", icon=":material/how_to_vote:",
+JOIN = st.Page("app_pages/join.py", title="Join a workshop", icon=":material/how_to_vote:",
                url_path="join", visibility="hidden")
+TEAM = st.Page("app_pages/team_round.py", title="Team round", icon=":material/groups:",
+               url_path="team", visibility="hidden")
 PAGES = {
     "": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:",
+                default=True),
     ],
     "Analyse": [
-        st.Page("pages/alignment.py", title="Alignment", icon=":material/grid_on:",
+        st.Page("app_pages/alignment.py", title="Alignment", icon=":material/grid_on:",
                 url_path="alignment"),
-        st.Page("pages/briefs.py", title="Briefs", icon=":material/translate:",
+        st.Page("app_pages/briefs.py", title="Briefs", icon=":material/translate:",
                 url_path="briefs"),
     ],
     "Keep aligned": [
-        st.Page("pages/indicators.py", title="Indicators", icon=":material/monitoring:",
+        st.Page("app_pages/indicators.py", title="Indicators", icon=":material/monitoring:",
                 url_path="indicators"),
-        st.Page("pages/dependencies.py", title="Dependencies", icon=":material/account_tree:",
-                url_path="dependencies"),
-        st.Page("pages/stakeholders.py", title="Stakeholders & rituals",
+        st.Page("app_pages/dependencies.py", title="Dependencies",
+                icon=":material/account_tree:", url_path="dependencies"),
+        st.Page("app_pages/stakeholders.py", title="Stakeholders & rituals",
                 icon=":material/event_repeat:", url_path="stakeholders"),
     ],
     "Your practice": [
-        st.Page("pages/assessment.py", title="Self-assessment", icon=":material/checklist:",
-                url_path="assessment"),
-        st.Page("pages/team_round.py", title="Team round", icon=":material/groups:",
-                url_path="team", visibility="hidden"),
+        st.Page("app_pages/assessment.py", title="Self-assessment",
+                icon=":material/checklist:", url_path="assessment"),
+        TEAM,
     ],
     "Workshops & history": [
-        st.Page("pages/workspaces.py", title="Workspaces", icon=":material/inventory_2:",
-                url_path="workspaces"),
-        st.Page("pages/workshop.py", title="Workshop", icon=":material/co_present:",
+        st.Page("app_pages/workspaces.py", title="Workspaces",
+                icon=":material/inventory_2:", url_path="workspaces"),
+        st.Page("app_pages/workshop.py", title="Workshop", icon=":material/co_present:",
                 url_path="workshop"),
         JOIN,
-        st.Page("pages/present.py", title="Presentation", icon=":material/present_to_all:",
-                url_path="present", visibility="hidden"),
+        st.Page("app_pages/present.py", title="Presentation",
+                icon=":material/present_to_all:", url_path="present", visibility="hidden"),
     ],
     "Your data": [
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
-        st.Page("pages/method.py", title="Method", icon=":material/functions:",
+        st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:",
+                url_path="data"),
+        st.Page("app_pages/method.py", title="Method", icon=":material/functions:",
                 url_path="method"),
+        st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:",
+                url_path="settings"),
     ],
 }
 
-# Workshop participants (the join link or QR code: /join, or ?code=…) get the join page and
-# nothing else: no navigation, no sidebar, no data loaded. The projector view hides navigation.
+# Participants — of a workshop (the join link or QR code: /join, or ?code=…) or of a team round
+# (/team?round=…) — get their page and nothing else: no navigation, no sidebar, no data, and no
+# password, since their code is their key. Everyone else passes the password gate first.
 _path = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
 _other_pages = {p.url_path for section in PAGES.values() for p in section} - {"", "join"}
-if _path == "join" or ("code" in st.query_params and _path not in _other_pages):
-    # The join page cannot be the default page (that one lives at "/", so a request for /join
-    # would be "not found"); the default only forwards to it, keeping the code.
-    def _to_join() -> None:
-        st.switch_page(JOIN, query_params=st.query_params.to_dict())
 
-    st.navigation([st.Page(_to_join, title="Join a workshop", url_path="start", default=True),
-                   JOIN], position="hidden").run()
+
+def _participant(target: st.Page) -> None:
+    """Run only ``target``. It cannot be the default page (that one lives at "/", so a request
+    for its own path would be "not found"); the default only forwards to it, keeping the code."""
+
+    def _forward() -> None:
+        st.switch_page(target, query_params=st.query_params.to_dict())
+
+    st.navigation([st.Page(_forward, title=target.title, url_path="start", default=True),
+                   target], position="hidden").run()
     st.stop()
-if _path == "present":
-    st.navigation(PAGES, position="hidden").run()
+
+
+if _path == "join" or ("code" in st.query_params and _path not in _other_pages):
+    _participant(JOIN)
+if _path == "team":
+    _participant(TEAM)
+
+# Resolve the page first, so a deep link survives the login; show the menu only once in.
+locked = auth.locked()
+page = st.navigation(PAGES, position="hidden" if locked or _path == "present" else "sidebar")
+if locked:
+    auth.require_password()
+if _path == "present":  # the projector view: the chart only
+    page.run()
     st.stop()
 
 result = loader.load(show_progress=True)
@@ -85,6 +106,6 @@ with st.sidebar:
     st.caption(f"**{source}** · {len(dataset.initiatives)} initiatives · "
                f"{dataset.feedback['respondent'].nunique() if dataset.has_feedback else 0} "
                "respondents")
+    auth.logout_button()
 
-page = st.navigation(PAGES)
 page.run()

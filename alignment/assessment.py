@@ -81,7 +81,7 @@ class Action(_Model):
     """A concrete next step, with the workbench page that helps take it."""
 
     text: str = Field(min_length=10)
-    page: str = Field(pattern=r"^pages/[a-z0-9_]+\.py$")
+    page: str = Field(pattern=r"^app_pages/[a-z0-9_]+\.py$")
     addresses: tuple[str, ...] = ()
 
 
@@ -273,7 +273,7 @@ def _message(error: dict[str, Any]) -> str:
         return "is not a field the workbench knows (a typo?)"
     last = str(error.get("loc", ("",))[-1]) if error.get("loc") else ""
     if kind == "string_pattern_mismatch" and last == "page":
-        return "must name a page file of the workbench, such as pages/briefs.py"
+        return "must name a page file of the workbench, such as app_pages/briefs.py"
     if kind == "string_pattern_mismatch" and last == "id":
         return "must be a short code of letters, digits, '-', '_' or '.', such as 'plan-together'"
     if kind in ("too_short", "too_long") and last in ("statements", "actions", "steps",

@@ -30,7 +30,7 @@ from alignment.dataset import Dataset
 from alignment.glossary import Glossary, for_dataset
 from alignment.privacy import Privacy
 
-DATA_PAGE = "pages/data.py"
+DATA_PAGE = "app_pages/data.py"
 
 
 @dataclass(frozen=True)

@@ -163,12 +163,12 @@ def rerun_figure(path: Path) -> dict:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     start = time.perf_counter()
     at.file_uploader[0].set_value((path.name, path.read_bytes(), mime)).run()
     upload = time.perf_counter() - start
-    at.switch_page("pages/alignment.py").run()
+    at.switch_page("app_pages/alignment.py").run()
     start = time.perf_counter()
     at.run()
     first = time.perf_counter() - start

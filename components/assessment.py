@@ -28,14 +28,14 @@ _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 # Titles of the workbench pages the actions point to, for the report when a page is not open.
 PAGE_TITLES = {
-    "pages/data.py": "Data",
-    "pages/alignment.py": "Alignment",
-    "pages/briefs.py": "Briefs",
-    "pages/indicators.py": "Indicators",
-    "pages/dependencies.py": "Dependencies",
-    "pages/stakeholders.py": "Stakeholders & rituals",
-    "pages/workshop.py": "Workshop",
-    "pages/assessment.py": "Self-assessment",
+    "app_pages/data.py": "Data",
+    "app_pages/alignment.py": "Alignment",
+    "app_pages/briefs.py": "Briefs",
+    "app_pages/indicators.py": "Indicators",
+    "app_pages/dependencies.py": "Dependencies",
+    "app_pages/stakeholders.py": "Stakeholders & rituals",
+    "app_pages/workshop.py": "Workshop",
+    "app_pages/assessment.py": "Self-assessment",
 }
 
 
@@ -228,7 +228,7 @@ def questionnaire(bank: Bank, draft_: dict[str, Any], db: AssessmentStore | None
 
 
 def registered_pages() -> dict[str, str]:
-    """Page file (``pages/x.py``) -> title, for the pages the app has registered.
+    """Page file (``app_pages/x.py``) -> title, for the pages the app has registered.
 
     Streamlit keeps the registry of ``st.navigation`` in the script's run context; reading it
     lets an action link to a page only when this installation has that page.

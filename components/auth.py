@@ -33,6 +33,11 @@ def password_configured() -> bool:
     return configured_hash(_secrets()) is not None
 
 
+def locked() -> bool:
+    """A password is configured and this session has not given it."""
+    return not st.session_state.get(AUTH_KEY) and configured_hash(_secrets()) is not None
+
+
 def _client_key() -> str:
     ip = getattr(st.context, "ip_address", None)
     return f"ip:{ip}" if ip else "ip:unknown"

@@ -8,7 +8,7 @@ from alignment import schema
 from alignment.ingest import ImportResult
 from components import loader
 
-DATA_PAGE = "pages/data.py"
+DATA_PAGE = "app_pages/data.py"
 
 
 def setup(title: str, *, needs: tuple[str, ...] = (), intro: str = "") -> ImportResult:

@@ -21,11 +21,11 @@ class Keys:
     UPLOAD_SIGNATURE = "aw_upload_signature"  # digests of the files last loaded from the widget
     UPLOADER_NONCE = "aw_uploader_nonce"  # bumped to clear the file uploader
     LOAD_SECONDS = "aw_load_seconds"  # how long the last import took, shown on the Data page
-    # Briefs (pages/briefs.py, components/briefs.py):
+    # Briefs (app_pages/briefs.py, components/briefs.py):
     BRIEF_EDITS = "aw_brief_edits"  # {fingerprint|tone: {brief key: the user's edited Markdown}}
     BRIEF_INITIATIVE = "aw_brief_initiative"  # the initiative picked on the Briefs page
     BRIEF_TONE = "aw_brief_tone"  # "concise" or "detailed"
-    # Indicators, dependencies, stakeholders & rituals (pages/indicators.py, dependencies.py,
+    # Indicators, dependencies, stakeholders & rituals (app_pages/indicators.py, dependencies.py,
     # stakeholders.py, components/as_of.py):
     THRESHOLDS = "aw_thresholds"  # metric -> {"direction", "value"}: the user's threshold changes
     DETECTION = "aw_detection"  # indicators.Rules: rising periods, baseline window, z
@@ -34,7 +34,7 @@ class Keys:
     RITUALS = "aw_rituals"  # list[cadence.Ritual]: the checklist with its last-held dates
     STEPS_EDITOR_VERSION = "aw_steps_editor_version"  # bumped so editors start from saved state
     STEPS_WIDGET = "aw_steps::"  # + a name: widget keys of these three pages
-    # Workspaces and workshops (components/workspace.py, pages/workspaces.py, workshop, join):
+    # Workspaces and workshops (components/workspace.py, app_pages/workspaces.py, workshop, join):
     STARTED = "aw_started"  # the session has looked for the last workspace to reopen
     OPEN_SNAPSHOT = "aw_open_snapshot"  # (id, name, content key) of the workspace opened
     WORKSHOP_ID = "aw_workshop_id"  # the workshop the facilitator manages
@@ -43,7 +43,7 @@ class Keys:
     JOIN_NEXT_TRY = "aw_join_next_try"  # monotonic time before which no code is checked
     JOINED_CODE = "aw_joined_code"  # the workshop code this session has proven it knows
     JOIN_MESSAGE = "aw_join_message"  # a refusal to show after an answer callback
-    # Self-assessment (components/assessment.py, pages/assessment.py, pages/team_round.py):
+    # Self-assessment (components/assessment.py, app_pages/assessment.py, app_pages/team_round.py):
     ASSESS_KEY = "aw_assess_key"  # the leader's private key, also in the address (?key=)
     ASSESS_DRAFT = "aw_assess_draft"  # dict: key, answers, step, completed_id, widget nonce
     ASSESS_STEP = "aw_assess_step"  # the step picker's value

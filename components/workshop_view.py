@@ -30,7 +30,7 @@ def hide_sidebar() -> None:
     """Hide the sidebar and its expand button on a page meant for phones or a projector.
 
     ``st.navigation(position="hidden")`` hides the navigation, but a new session's browser has
-    already drawn the page list Streamlit discovers in ``pages/`` and keeps it in a collapsed
+    already drawn the page list Streamlit discovers in ``app_pages/`` and keeps it in a collapsed
     sidebar; a fixed stylesheet (no user text) removes it from sight.
     """
     st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "

@@ -23,7 +23,7 @@ def app() -> AppTest:
 
 
 def _data_page(at: AppTest) -> AppTest:
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert not at.exception
     return at
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def alignment_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("pages/alignment.py").run()
+    at.switch_page("app_pages/alignment.py").run()
     assert not at.exception
     return at
 
@@ -71,7 +71,7 @@ def test_gap_sort_puts_clear_differences_first(alignment_page: AppTest) -> None:
 def test_a_team_filter_narrows_the_heatmaps() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("pages/alignment.py").run()
+    at.switch_page("app_pages/alignment.py").run()
     at.multiselect(key="align-team").set_value(["Payments"]).run()
     assert not at.exception
     cells = chart_with(at, "flag")
@@ -81,7 +81,7 @@ def test_a_team_filter_narrows_the_heatmaps() -> None:
 def test_sides_toggle_and_dimension_filter() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("pages/alignment.py").run()
+    at.switch_page("app_pages/alignment.py").run()
     at.button_group(key="align-by").set_value("Sides").run()
     cells = chart_with(at, "flag")
     assert set(cells["column"]) == {"Tech", "Business"}
@@ -94,7 +94,7 @@ def test_sides_toggle_and_dimension_filter() -> None:
 def test_method_page_shows_the_worked_example() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("pages/method.py").run()
+    at.switch_page("app_pages/method.py").run()
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "k_min = 3" in text

@@ -17,8 +17,8 @@ from alignment.store import Store, sqlite_url
 from components.state import Keys
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = "pages/assessment.py"
-TEAM = "pages/team_round.py"
+PAGE = "app_pages/assessment.py"
+TEAM = "app_pages/team_round.py"
 # A leader who agrees with the positive statements of steps 1, 5, 6 and 7 and is unsure of the
 # rest: steps 2, 3 and 4 come out weakest.
 PATTERN = {1: 4, 2: 2, 3: 2, 4: 1, 5: 4, 6: 5, 7: 4}

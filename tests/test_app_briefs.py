@@ -28,7 +28,7 @@ def downloaded(button) -> bytes:
 def page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page("pages/briefs.py").run()
+    at.switch_page("app_pages/briefs.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -76,8 +76,8 @@ def test_edit_persists_and_every_download_uses_it(page: AppTest) -> None:
     assert "Agreed with the CFO on Monday." in md
     # The edit survives a trip to another initiative and back, and another page.
     page.selectbox(key="brief-initiative").set_value("P-03").run()
-    page.switch_page("pages/overview.py").run()
-    page.switch_page("pages/briefs.py").run()
+    page.switch_page("app_pages/overview.py").run()
+    page.switch_page("app_pages/briefs.py").run()
     page.selectbox(key="brief-initiative").set_value("P-01").run()
     assert any("Agreed with the CFO on Monday." in m.value for m in page.markdown)
     store = page.session_state[Keys.BRIEF_EDITS]

@@ -47,7 +47,7 @@ def _vega_specs(at: AppTest) -> list[dict]:
 
 
 def test_indicators_page_names_payments_escalations_first(app: AppTest) -> None:
-    at = _open(app, "pages/indicators.py")
+    at = _open(app, "app_pages/indicators.py")
     warnings = at.dataframe[0].value
     first = warnings.iloc[0]
     assert (first["Scope"], first["Metric"], first["Severity"]) == ("Payments", "escalations",
@@ -63,7 +63,7 @@ def test_indicators_page_names_payments_escalations_first(app: AppTest) -> None:
 
 
 def test_changing_a_threshold_changes_the_warnings(app: AppTest) -> None:
-    at = _open(app, "pages/indicators.py")
+    at = _open(app, "app_pages/indicators.py")
     at.session_state[Keys.THRESHOLDS] = {"escalations": {"value": 50.0}}
     at.run()
     assert not at.exception
@@ -73,7 +73,7 @@ def test_changing_a_threshold_changes_the_warnings(app: AppTest) -> None:
 
 
 def test_detection_rules_can_be_changed(app: AppTest) -> None:
-    at = _open(app, "pages/indicators.py")
+    at = _open(app, "app_pages/indicators.py")
     at.number_input(key=f"{W}rising").set_value(6).run()
     assert not at.exception
     assert at.session_state[Keys.DETECTION].rising_periods == 6
@@ -82,7 +82,7 @@ def test_detection_rules_can_be_changed(app: AppTest) -> None:
 
 
 def test_risk_index_shows_n_and_no_masked_figure(app: AppTest) -> None:
-    at = _open(app, "pages/indicators.py")
+    at = _open(app, "app_pages/indicators.py")
     frames = [d.value for d in at.dataframe]
     per_initiative = next(f for f in frames if "Up to" in f.columns and "ID" in f.columns)
     assert per_initiative["n"].notna().all()  # the demo has enough respondents everywhere
@@ -98,7 +98,7 @@ def test_risk_index_shows_n_and_no_masked_figure(app: AppTest) -> None:
 
 def test_masked_alignment_stays_out_of_the_risk_index(app: AppTest, monkeypatch) -> None:
     monkeypatch.setenv("ALIGNMENT_K_MIN", "10")  # P-18 has 7 respondents: now hidden
-    at = _open(app, "pages/indicators.py")
+    at = _open(app, "app_pages/indicators.py")
     frames = [d.value for d in at.dataframe]
     per_initiative = next(f for f in frames if "Up to" in f.columns and "ID" in f.columns)
     p18 = per_initiative.set_index("ID").loc["P-18"]
@@ -108,11 +108,11 @@ def test_masked_alignment_stays_out_of_the_risk_index(app: AppTest, monkeypatch)
 
 
 def test_indicators_page_without_indicators_explains_kindly(app: AppTest) -> None:
-    at = _open(app, "pages/data.py")
+    at = _open(app, "app_pages/data.py")
     roadmap = MESSY / "Haulwise roadmap FINAL v3.xlsx"
     at.file_uploader[0].set_value([(roadmap.name, roadmap.read_bytes(),
                                     "application/octet-stream")]).run()
-    at = _open(at, "pages/indicators.py")
+    at = _open(at, "app_pages/indicators.py")
     assert any("needs indicators" in i.value for i in at.info)
 
 
@@ -120,7 +120,7 @@ def test_indicators_page_without_indicators_explains_kindly(app: AppTest) -> Non
 
 
 def test_dependencies_page_draws_the_map_and_lists_findings(app: AppTest) -> None:
-    at = _open(app, "pages/dependencies.py")
+    at = _open(app, "app_pages/dependencies.py")
     dot = at.get("graphviz_chart")[1].proto.spec  # [0] is the legend
     assert dot.startswith("digraph") and "cluster_" in dot and "rankdir=LR" in dot
     legend = at.get("graphviz_chart")[0].proto.spec
@@ -134,7 +134,7 @@ def test_dependencies_page_draws_the_map_and_lists_findings(app: AppTest) -> Non
 
 
 def test_dependencies_focus_and_alignment_colours(app: AppTest) -> None:
-    at = _open(app, "pages/dependencies.py")
+    at = _open(app, "app_pages/dependencies.py")
     at.selectbox(key=f"{W}dep-focus").set_value("P-14").run()
     at.selectbox(key=f"{W}dep-colour").set_value("Alignment").run()
     assert not at.exception
@@ -149,22 +149,22 @@ def test_dependencies_focus_and_alignment_colours(app: AppTest) -> None:
 
 
 def test_a_roadmap_without_dependencies_says_how_to_add_them(app: AppTest) -> None:
-    at = _open(app, "pages/data.py")
+    at = _open(app, "app_pages/data.py")
     data = b"ID,Name,Team\nA-1,Ledger,Payments\nA-2,Portal,Apps\n"
     at.file_uploader[0].set_value([("roadmap.csv", data, "text/csv")]).run()
-    at = _open(at, "pages/dependencies.py")
+    at = _open(at, "app_pages/dependencies.py")
     assert any("'Depends on' column" in i.value for i in at.info)
     assert not at.get("graphviz_chart")
 
 
 def test_a_large_roadmap_opens_on_the_team_overview(app: AppTest) -> None:
-    at = _open(app, "pages/data.py")
+    at = _open(app, "app_pages/data.py")
     rows = [["ID", "Name", "Team", "Status", "Depends on"]]
     rows += [[f"X-{i:03d}", f"Initiative {i}", f"Team {i % 6}", "Planned",
               f"X-{i - 6:03d}" if i >= 6 else ""] for i in range(60)]
     data = "\n".join(",".join(r) for r in rows).encode()
     at.file_uploader[0].set_value([("roadmap.csv", data, "text/csv")]).run()
-    at = _open(at, "pages/dependencies.py")
+    at = _open(at, "app_pages/dependencies.py")
     charts = at.get("graphviz_chart")
     assert charts[0].proto.spec.startswith("digraph teams")
     assert any("too many to read in one drawing" in i.value for i in at.info)
@@ -175,7 +175,7 @@ def test_a_large_roadmap_opens_on_the_team_overview(app: AppTest) -> None:
 
 
 def test_stakeholders_page_lists_overdue_key_stakeholders(app: AppTest) -> None:
-    at = _open(app, "pages/stakeholders.py")
+    at = _open(app, "app_pages/stakeholders.py")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Key stakeholders"] == "9"
     overdue = at.dataframe[0].value
@@ -186,12 +186,12 @@ def test_stakeholders_page_lists_overdue_key_stakeholders(app: AppTest) -> None:
 
 
 def test_rituals_last_held_is_kept_in_the_session(app: AppTest) -> None:
-    at = _open(app, "pages/stakeholders.py")
+    at = _open(app, "app_pages/stakeholders.py")
     rituals = list(cadence.DEFAULT_RITUALS)
     rituals[0] = cadence.Ritual(rituals[0].name, "monthly", rituals[0].why, dt.date(2026, 11, 2))
     at.session_state[Keys.RITUALS] = rituals
-    at = _open(at, "pages/indicators.py")
-    at = _open(at, "pages/stakeholders.py")
+    at = _open(at, "app_pages/indicators.py")
+    at = _open(at, "app_pages/stakeholders.py")
     assert at.session_state[Keys.RITUALS][0].last_held == dt.date(2026, 11, 2)
     editor = next(d for d in at.dataframe if d.proto.editing_mode
                   and "ritual" in d.value.columns)
@@ -204,7 +204,7 @@ def test_rituals_last_held_is_kept_in_the_session(app: AppTest) -> None:
 
 
 def test_calendar_is_offered_with_its_count(app: AppTest) -> None:
-    at = _open(app, "pages/stakeholders.py")
+    at = _open(app, "app_pages/stakeholders.py")
     assert [b.proto.label for b in at.get("download_button")
             if "Calendar" in b.proto.label] == ["Calendar (.ics)"]
     occ = cadence.schedule(cadence.DEFAULT_RITUALS, dt.date(2026, 11, 25))
@@ -215,10 +215,10 @@ def test_calendar_is_offered_with_its_count(app: AppTest) -> None:
 
 
 def test_stakeholder_page_without_stakeholders_still_offers_rituals(app: AppTest) -> None:
-    at = _open(app, "pages/data.py")
+    at = _open(app, "app_pages/data.py")
     roadmap = MESSY / "Haulwise roadmap FINAL v3.xlsx"
     at.file_uploader[0].set_value([(roadmap.name, roadmap.read_bytes(),
                                     "application/octet-stream")]).run()
-    at = _open(at, "pages/stakeholders.py")
+    at = _open(at, "app_pages/stakeholders.py")
     assert any("need a stakeholders table" in i.value for i in at.info)
     assert any(b.proto.label == "Calendar (.ics)" for b in at.get("download_button"))

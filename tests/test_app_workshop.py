@@ -67,7 +67,7 @@ def _texts(at: AppTest) -> str:
 
 def test_facilitator_creates_a_workshop_and_gets_code_link_and_qr(store: Store) -> None:
     at = _app()
-    at.switch_page("pages/workshop.py").run()
+    at.switch_page("app_pages/workshop.py").run()
     assert "No workshop yet" in _texts(at)
     at.text_input(key="ws-new-title").input("Board offsite").run()
     at.button(key="ws-create").click().run()
@@ -87,7 +87,7 @@ def test_facilitator_creates_a_workshop_and_gets_code_link_and_qr(store: Store) 
 
 def test_a_set_up_problem_is_said_not_raised(store: Store) -> None:
     at = _app()
-    at.switch_page("pages/workshop.py").run()
+    at.switch_page("app_pages/workshop.py").run()
     at.button(key="ws-create").click().run()  # no title
     assert not at.exception
     assert any("title" in e.value for e in at.error)
@@ -98,7 +98,7 @@ def test_facilitator_sees_every_answer_and_the_masked_heatmap(store: Store) -> N
     ws = _workshop(store)
     _room(store, ws, ["Platform Engineering", "Data & Analytics", "Sales", "Finance", "Sales"])
     at = _app()
-    at.switch_page("pages/workshop.py").run()
+    at.switch_page("app_pages/workshop.py").run()
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Participants"], metrics["Answers"]) == ("5", "30")
     cells = chart_with(at, "score_text")
@@ -112,7 +112,7 @@ def test_facilitator_sees_every_answer_and_the_masked_heatmap(store: Store) -> N
 def test_close_reveal_and_reopen_buttons(store: Store) -> None:
     ws = _workshop(store)
     at = _app()
-    at.switch_page("pages/workshop.py").run()
+    at.switch_page("app_pages/workshop.py").run()
     at.button(key="ws-close").click().run()
     assert workshop.get(store, ws.id).status == workshop.CLOSED
     assert "Voting is closed" in _texts(at)
@@ -131,7 +131,7 @@ def test_results_download_and_join_the_current_data(store: Store) -> None:
                       "Sales", "Finance", "Sales"])
     at = _app()
     before = at.session_state[Keys.RESULT].dataset.feedback
-    at.switch_page("pages/workshop.py").run()
+    at.switch_page("app_pages/workshop.py").run()
     assert at.get("download_button"), "the xlsx download is offered"
     at.button(key="ws-add").click().run()
     assert not at.exception
@@ -141,7 +141,7 @@ def test_results_download_and_join_the_current_data(store: Store) -> None:
     assert len(after) == len(before) + 36
     assert after["respondent"].nunique() == before["respondent"].nunique() + 6
     assert "now part of the current data" in _texts(at)
-    at.switch_page("pages/alignment.py").run()
+    at.switch_page("app_pages/alignment.py").run()
     assert not at.exception
 
 
@@ -150,7 +150,7 @@ def test_presentation_shows_the_chart_in_large_type(store: Store) -> None:
     _room(store, ws, ["Sales", "Finance", "Sales"])
     at = _app()
     at.query_params["workshop"] = str(ws.id)
-    at.switch_page("pages/present.py").run()
+    at.switch_page("app_pages/present.py").run()
     assert not at.exception
     assert at.title[0].value == "Q3 review"
     spec, _ = charts(at)[0]
@@ -161,7 +161,7 @@ def test_presentation_shows_the_chart_in_large_type(store: Store) -> None:
 
 def test_presentation_without_a_workshop_explains(store: Store) -> None:
     at = _app()
-    at.switch_page("pages/present.py").run()
+    at.switch_page("app_pages/present.py").run()
     assert "needs a workshop" in _texts(at)
 
 
@@ -259,7 +259,7 @@ def test_typing_the_code_joins(store: Store) -> None:
     ws = _workshop(store)
     at = _app()
     at.query_params["code"] = ""
-    at.switch_page("pages/join.py").run()
+    at.switch_page("app_pages/join.py").run()
     at.text_input[0].input(joincodes.pretty(ws.code).lower())
     at.button[0].click().run()
     assert not at.exception
@@ -284,7 +284,7 @@ def test_dot_voting_on_a_phone(store: Store) -> None:
 
 def test_save_list_rename_and_delete_a_workspace(store: Store) -> None:
     at = _app()
-    at.switch_page("pages/workspaces.py").run()
+    at.switch_page("app_pages/workspaces.py").run()
     assert "No saved workspace yet" in _texts(at)
     at.text_input(key="snap-name").input("September review")
     at.form_submit_button[0].click().run()
@@ -321,7 +321,7 @@ def test_opening_a_workspace_restores_its_files_and_corrections(store: Store) ->
     first = store.save_snapshot("With corrections", [template], settings)
     store.save_snapshot("Later", [template], Settings())
     at = _app()  # reopens "Later", the last one saved
-    at.switch_page("pages/workspaces.py").run()
+    at.switch_page("app_pages/workspaces.py").run()
     at.selectbox(key="snap-pick").select(first.id).run()
     at.button(key="snap-open").click().run()
     assert not at.exception
@@ -336,7 +336,7 @@ def test_comparing_two_workspaces(store: Store) -> None:
     store.save_snapshot("As the groups said", [demo], Settings())
     store.save_snapshot("Sales counted as tech", [demo], Settings(sides={"Sales": "tech"}))
     at = _app()
-    at.switch_page("pages/workspaces.py").run()
+    at.switch_page("app_pages/workspaces.py").run()
     assert not at.exception
     metrics = {m.label: int(m.value) for m in at.metric}
     assert set(metrics) >= {"Improved", "Worsened", "Steady", "New", "Gone", "Not comparable"}

@@ -229,7 +229,7 @@ def test_actions_come_for_the_three_weakest_steps_weakest_first() -> None:
     assert [sa.step.number for sa in got] == [4, 2, 6]  # a tie goes to the earlier step
     for sa in got:
         assert 1 <= len(sa.actions) <= 3
-        assert all(act.page.startswith("pages/") for act in sa.actions)
+        assert all(act.page.startswith("app_pages/") for act in sa.actions)
 
 
 def test_unscored_steps_get_no_actions() -> None:

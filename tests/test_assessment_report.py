@@ -59,7 +59,7 @@ def data() -> report.ReportData:
         actions=a.next_actions(BANK, answers, result), previous=previous,
         previous_at=dt.datetime(2026, 8, 1, tzinfo=dt.UTC), evidence=ev, team=team,
         team_title="Data *team* <b>", data_name="roadmap.xlsx",
-        page_titles={"pages/indicators.py": "Indicators"})
+        page_titles={"app_pages/indicators.py": "Indicators"})
 
 
 # --- charts -------------------------------------------------------------------------------------

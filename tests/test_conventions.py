@@ -13,7 +13,8 @@ from alignment.templates import template_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = sorted((ROOT / "alignment").rglob("*.py"))
-UI = sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"])
+UI = sorted([*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").glob("*.py"),
+             ROOT / "app.py"])
 
 
 def _tree(path: Path) -> ast.AST:
@@ -31,8 +32,8 @@ def test_the_core_never_imports_streamlit(path: Path) -> None:
 
 def test_every_page_file_is_registered_in_app_py() -> None:
     app = (ROOT / "app.py").read_text(encoding="utf-8")
-    registered = set(re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', app))
-    files = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    registered = set(re.findall(r'st\.Page\(\s*"(app_pages/[a-z_]+\.py)"', app))
+    files = {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py")}
     assert files == registered
 
 
@@ -61,8 +62,8 @@ def test_spreadsheet_files_are_written_only_by_the_formula_safe_exporter(path: P
 
 @pytest.mark.parametrize("path", UI + CORE, ids=lambda p: str(p.relative_to(ROOT)))
 def test_layers_point_one_way(path: Path) -> None:
-    """pages -> components -> alignment; never the reverse."""
-    forbidden = {"alignment": ("components", "pages"), "components": ("pages",)}
+    """app_pages -> components -> alignment; never the reverse."""
+    forbidden = {"alignment": ("components", "app_pages"), "components": ("app_pages",)}
     layer = path.relative_to(ROOT).parts[0]
     for node in ast.walk(_tree(path)):
         if isinstance(node, ast.ImportFrom) and node.module:
@@ -89,3 +90,9 @@ def _matches(header: str):
     from alignment.ingest import match_header
 
     return match_header(header)
+
+
+def test_no_streamlit_pages_folder() -> None:
+    """A folder named pages/ beside app.py makes Streamlit run a page file directly on the first
+    request after a start, skipping app.py (its navigation and its password gate)."""
+    assert not (ROOT / "pages").exists()

@@ -55,7 +55,7 @@ def _fixture() -> bytes:
 
 def _pages() -> list[str]:
     app = (ROOT / "app.py").read_text(encoding="utf-8")
-    return re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', app)
+    return re.findall(r'st\.Page\(\s*"(app_pages/[a-z_]+\.py)"', app)
 
 
 def _texts(at: AppTest) -> list[str]:
@@ -93,7 +93,7 @@ def _small_group_figures(frames: list[pd.DataFrame]) -> list[str]:
 def uploaded() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.file_uploader[0].set_value(("small-groups.xlsx", _fixture(), XLSX)).run()
     assert not at.exception
     return at

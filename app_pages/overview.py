@@ -18,7 +18,7 @@ priv = privacy.current()
 if state.is_demo():
     st.info("You are looking at the demo workbook of Haulwise, a fictional freight-software "
             "company. Load your own spreadsheets on the Data page.", icon=":material/science:")
-    st.page_link("pages/data.py", label="Load your data", icon=":material/upload_file:")
+    st.page_link("app_pages/data.py", label="Load your data", icon=":material/upload_file:")
 
 if not dataset.has_feedback:
     st.warning("There is no stakeholder feedback in the data yet, so there is nothing to compare "
@@ -94,10 +94,10 @@ if split:
 
 st.subheader("Go deeper")
 links = st.columns(3)
-links[0].page_link("pages/alignment.py", label="Heatmaps by group and side",
+links[0].page_link("app_pages/alignment.py", label="Heatmaps by group and side",
                    icon=":material/grid_on:")
-links[1].page_link("pages/alignment.py", label="Perception gaps with intervals",
+links[1].page_link("app_pages/alignment.py", label="Perception gaps with intervals",
                    icon=":material/compare_arrows:")
-links[2].page_link("pages/data.py", label="Check or replace the data",
+links[2].page_link("app_pages/data.py", label="Check or replace the data",
                    icon=":material/upload_file:")
 privacy.notice(priv)

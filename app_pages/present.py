@@ -30,7 +30,7 @@ if ws is None:
     st.title("Presentation")
     st.info("Open the presentation from the Workshop page: it needs a workshop to show.",
             icon=":material/present_to_all:")
-    st.page_link("pages/workshop.py", label="Go to the Workshop page", icon=":material/groups:")
+    st.page_link("app_pages/workshop.py", label="Go to the Workshop page", icon=":material/groups:")
     st.stop()
 
 
