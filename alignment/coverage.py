@@ -59,7 +59,8 @@ def coverage(dataset: Dataset) -> Coverage:
     links = pd.DataFrame(rows, columns=["objective_id", "objective", "initiative_id", "initiative",
                                         "effort_part"])
     names = dict(zip(objectives["id"], objectives["name"], strict=False))
-    links["objective"] = links["objective_id"].map(names).fillna(links["objective"])
+    named = links["objective_id"].map(names).astype(object)
+    links["objective"] = named.where(named.notna(), links["objective"].astype(object))
     total_effort = links["effort_part"].sum(min_count=1)
     weights = pd.to_numeric(objectives["weight"], errors="coerce")
     if weights.notna().any() and weights.fillna(0).sum() > 0:
