@@ -24,7 +24,13 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from alignment import schema, validation
-from alignment.dataset import COMMENT_COLUMNS, FEEDBACK_COLUMNS, Dataset, empty_table
+from alignment.dataset import (
+    COMMENT_COLUMNS,
+    FEEDBACK_COLUMNS,
+    Dataset,
+    empty_table,
+    table_columns,
+)
 from alignment.problems import Note, Problem, UnreadableFile
 from alignment.readers import DEFAULT_LIMITS, Limits, RawSheet, col_letter, read_file
 from alignment.schema import Kind
@@ -309,7 +315,7 @@ def find_header(sheet: RawSheet, forced: bool = False) -> tuple[int, list[str]] 
         best += 1
     row = zone[best]
     above = zone[best - 1] if best > 0 else []
-    width = max(len(r) for r in sheet.rows) if sheet.rows else 0
+    width = max(map(len, sheet.rows)) if sheet.rows else 0
     headers: list[str] = []
     seen: dict[str, int] = {}
     for j in range(width):
@@ -343,6 +349,7 @@ def _metric_aliases() -> frozenset[str]:
                      for s in names)
 
 
+@lru_cache(maxsize=20_000)
 def _is_metric_header(text: str) -> bool:
     return schema.normalise_header(text) in _metric_aliases()
 
@@ -590,8 +597,8 @@ def _sheet_grid(
     past the longest row with NaN."""
     data = sheet.rows[header_index + 1 :]
     n = len(data)
-    longest = max((len(r) for r in data), default=0)
-    if any(len(r) != longest for r in data):
+    longest = max(map(len, data), default=0)
+    if data and min(map(len, data)) != longest:
         data = [r if len(r) == longest else [*r, *[""] * (longest - len(r))] for r in data]
     grid = np.empty((n, max(width, longest)), dtype=object)
     grid[:, longest:] = np.nan
@@ -614,10 +621,17 @@ def _sheet_grid(
 
 
 def _blank_rows(grid: np.ndarray) -> np.ndarray:
+    """Rows whose every cell is empty (NaN, None or "")."""
+    out = np.zeros(len(grid), dtype=bool)
     if not grid.size:
-        return np.zeros(len(grid), dtype=bool)
-    blank = pd.isna(grid) | (grid == "")
-    return blank.all(axis=1)
+        return out
+    # Most rows hold something in their first cell; only the others are checked cell by cell.
+    first = grid[:, 0]
+    maybe = np.flatnonzero(pd.isna(first) | (first == ""))
+    if len(maybe):
+        rest = grid[maybe]
+        out[maybe] = (pd.isna(rest) | (rest == "")).all(axis=1)
+    return out
 
 
 def _trailers(
@@ -855,27 +869,19 @@ class _Collector:
 
 
 def _parse_fields(
-    frame: pd.DataFrame, table: schema.Table, col: _Collector, skip: Iterable[str] = ()
+    chunk: _Chunk, table: schema.Table, col: _Collector, skip: Iterable[str] = ()
 ) -> pd.DataFrame:
     """Parse every mapped field of a chunk; unreadable values become missing with a warning."""
-    out = pd.DataFrame(index=frame.index)
-    for f in table.fields:
-        if f.name not in frame.columns or f.name in skip:
-            continue
-        series = frame[f.name]
-        dayfirst = guess_dayfirst(series) if f.kind in (Kind.DATE, Kind.PERIOD) else True
-        values, problems = coerce(series, parser_for(f.kind, f.name, dayfirst=dayfirst))
-        bad = problems.notna().to_numpy()
-        if bad.any():
-            suffix = "; the value was left empty (the rest of the row is kept)."
-            col.warn_cells(
-                frame["_row"].to_numpy()[bad],
-                f.name,
-                series.to_numpy()[bad],
-                (f"{f.label}: {p}{suffix}" for p in problems.to_numpy()[bad]),
-            )
-        out[f.name] = values
-    return out
+    distinct = _parse_columns(chunk, table, col, skip)
+    if not distinct:
+        return pd.DataFrame(index=chunk.index)
+    return pd.DataFrame(
+        {
+            name: pd.Series(values[codes], index=chunk.index, dtype=object)
+            for name, (codes, values) in distinct.items()
+        },
+        index=chunk.index,
+    )
 
 
 def _reject_missing_key(
@@ -950,7 +956,7 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
     parts: list[tuple[_Chunk, pd.DataFrame, _Collector]] = []
     for chunk in chunks:
         col = _Collector(chunk, name)
-        parsed = _parse_fields(chunk.frame, table, col)
+        parsed = _parse_fields(chunk, table, col)
         keep = _reject_missing_key(chunk.frame, parsed, table, col)
         parsed = parsed[keep]
         if name in ("initiatives", "objectives") and "name" not in parsed.columns:
@@ -1005,7 +1011,8 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
     for chunk, parsed, col in parts:
         frames.append(_drop_rejected(parsed, chunk, col))
     result = _concat(frames, name)
-    for c in empty_table(name).columns:
+    columns = list(table_columns(name))
+    for c in columns:
         if c not in result.columns:
             result[c] = (
                 [() for _ in range(len(result))]
@@ -1013,7 +1020,7 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
                 and c in {f.name for f in table.fields if f.kind is Kind.IDS}
                 else np.nan
             )
-    return result[list(empty_table(name).columns)], [c for _, _, c in parts]
+    return result[columns], [c for _, _, c in parts]
 
 
 def _dimension_of(text: object) -> str:
@@ -1786,7 +1793,7 @@ def _indicator_table(chunks: list[_Chunk]) -> tuple[pd.DataFrame, list[_Collecto
     for chunk in chunks:
         col = _Collector(chunk, "indicators")
         frame = chunk.frame
-        parsed = _parse_fields(frame, table, col, skip=("value",))
+        parsed = _parse_fields(chunk, table, col, skip=("value",))
         rows = frame["_row"]
         if "period" not in parsed.columns:
             col.reject_unmapped(rows, table.field("period").label)
