@@ -157,11 +157,16 @@ def problems(result: ImportResult) -> None:
                                     key="problem-filter")
     wanted = {"Errors": "error", "Warnings": "warning"}
     shown = frame[frame["severity"].isin([wanted[s] for s in severity or []])]
-    st.dataframe(shown.drop(columns=["table"]), hide_index=True, width="stretch",
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_order=["severity", "message", "file", "sheet", "row", "column", "value"],
                  column_config={
                      "severity": st.column_config.TextColumn("Severity", width="small"),
-                     "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
                      "message": st.column_config.TextColumn("What to do", width="large"),
+                     "file": st.column_config.TextColumn("File"),
+                     "sheet": st.column_config.TextColumn("Sheet", width="small"),
+                     "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
+                     "column": st.column_config.TextColumn("Column"),
+                     "value": st.column_config.TextColumn("Value", width="small"),
                  })
     frame_downloads(frame, "problems", key="dl-problems", sheet="Problems",
                     label="Download the problems")

@@ -24,7 +24,7 @@ from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app, wait_idl
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("pages", nargs="+")
-    parser.add_argument("--upload")
+    parser.add_argument("--upload", action="append", help="a file to upload (repeatable)")
     parser.add_argument("--out", default="tests/artifacts")
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=1000)
