@@ -80,7 +80,7 @@ with st.expander("The alignment chart in the Word and PDF files", icon=":materia
     else:
         st.altair_chart(chart, width="content")
 privacy_ui.notice(privacy)
-st.caption(f"Comments are quoted only where at least {privacy.k_comments} people on a side "
+st.caption(f"Comments are quoted only from groups where at least {privacy.k_comments} people "
            "answered, and never with names.")
 
 # --- the portfolio ------------------------------------------------------------------------------
