@@ -12,6 +12,7 @@ import time
 import streamlit as st
 
 from alignment.access import BadHash, Throttle, check_password, configured_hash
+from components import config
 
 AUTH_KEY = "aw_authenticated"
 
@@ -22,20 +23,15 @@ def throttle() -> Throttle:
     return Throttle()
 
 
-def _secrets() -> dict:
-    try:
-        return dict(st.secrets)
-    except Exception:  # noqa: BLE001 - no secrets file is the normal laptop case
-        return {}
 
 
 def password_configured() -> bool:
-    return configured_hash(_secrets()) is not None
+    return configured_hash(config.secrets()) is not None
 
 
 def locked() -> bool:
     """A password is configured and this session has not given it."""
-    return not st.session_state.get(AUTH_KEY) and configured_hash(_secrets()) is not None
+    return not st.session_state.get(AUTH_KEY) and configured_hash(config.secrets()) is not None
 
 
 def _client_key() -> str:
@@ -45,7 +41,7 @@ def _client_key() -> str:
 
 def require_password() -> None:
     """Stop the run with a login form unless no password is set or this session logged in."""
-    stored = configured_hash(_secrets())
+    stored = configured_hash(config.secrets())
     if stored is None or st.session_state.get(AUTH_KEY):
         return
     st.title("Alignment Workbench")

@@ -5,18 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment.privacy import Privacy, from_config
-
-
-def _secrets() -> dict:
-    try:
-        return dict(st.secrets)
-    except Exception:  # noqa: BLE001 - no secrets file is the normal laptop case
-        return {}
+from components import config
 
 
 def current() -> Privacy:
     """Read once per session run; cheap, and a changed secrets file takes effect on reload."""
-    return from_config(_secrets())
+    return from_config(config.secrets())
 
 
 def notice(privacy: Privacy) -> None:

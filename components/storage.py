@@ -14,21 +14,14 @@ import streamlit as st
 
 from alignment import workshop
 from alignment.store import SchemaPart, Store, StoreError, database_url, describe_url
+from components import config
 
 # Every feature's schema part, migrated when the store opens. Add a feature's part here.
 PARTS: tuple[SchemaPart, ...] = (workshop.SCHEMA,)
 
 
-def secrets() -> dict:
-    """The Streamlit secrets as a plain dict; empty when there is no secrets file."""
-    try:
-        return dict(st.secrets)
-    except Exception:  # noqa: BLE001 - no secrets file is the normal laptop case
-        return {}
-
-
 def url() -> str:
-    return database_url(secrets(), os.environ)
+    return database_url(config.secrets(), os.environ)
 
 
 @st.cache_resource(show_spinner=False)

@@ -19,7 +19,7 @@ import streamlit as st
 from alignment import workshop
 from alignment.charts import workshop as charts
 from alignment.workshop import Workshop
-from components import storage
+from components import config, storage
 
 ENV_PUBLIC_URL = "ALIGNMENT_PUBLIC_URL"
 LIVE_SECONDS = 3
@@ -40,7 +40,7 @@ def hide_sidebar() -> None:
 def public_base() -> str:
     """The address phones use to reach the app: ``ALIGNMENT_PUBLIC_URL`` (or ``public_url`` in
     the secrets file) when set, else the address this browser used, without the page."""
-    configured = os.environ.get(ENV_PUBLIC_URL) or str(storage.secrets().get("public_url", ""))
+    configured = os.environ.get(ENV_PUBLIC_URL) or str(config.secrets().get("public_url", ""))
     if configured:
         return configured.rstrip("/")
     seen = st.context.url or "http://localhost:8501"
