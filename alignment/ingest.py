@@ -1482,39 +1482,34 @@ def _respondent_keys(
 
 
 def _warn_repeated_answers(
-    order: pd.DataFrame, dup: pd.Series, collectors: list[_Collector]
+    dup: np.ndarray,
+    kept: np.ndarray,
+    item: np.ndarray,
+    src: np.ndarray,
+    row: np.ndarray,
+    collectors: list[_Collector],
 ) -> None:
     """One warning per response row whose ratings a later answer of the same person replaced.
 
-    A whole survey submitted twice repeats every initiative and dimension: one message per
-    rating would bury the report, so each superseded row gets one, naming the row that counts.
+    ``dup``: the replaced ratings (positions, in the order the answers were sorted); ``kept``:
+    for each, the rating that replaced it; ``item``: for each, its initiative. A whole survey
+    submitted twice repeats every initiative and dimension: one message per rating would bury
+    the report, so each superseded row gets one, naming the row that counts.
     """
-    keys = ["_key", "initiative_id", "dimension"]
-    kept = order.loc[~dup, [*keys, "_src", "_row"]].rename(
-        columns={"_src": "_kept_src", "_row": "_kept_row"}
-    )
-    repeated = (
-        order.loc[dup, [*keys, "_src", "_row"]]
-        .merge(kept, on=keys, how="left")
-        .sort_values(["_src", "_row"], kind="stable")
-    )
-    # Walk the groups over plain arrays: a pandas groupby yields a DataFrame per group, which is
-    # far too slow when thousands of people resubmitted a form.
-    src = repeated["_src"].to_numpy()
-    row = repeated["_row"].to_numpy()
-    kept_src = repeated["_kept_src"].to_numpy()
-    kept_row = repeated["_kept_row"].to_numpy()
-    item = repeated["initiative_id"].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, (src[1:] != src[:-1]) | (row[1:] != row[:-1])])
-    for a, b in zip(starts, [*starts[1:], len(src)], strict=True):
+    by_row = np.lexsort((row[dup], src[dup]))  # stable: the sorted order within a row
+    dup, kept, item = dup[by_row], kept[by_row], item[by_row]
+    src_, row_ = src[dup], row[dup]
+    kept_src, kept_row = src[kept], row[kept]
+    starts = np.flatnonzero(np.r_[True, (src_[1:] != src_[:-1]) | (row_[1:] != row_[:-1])])
+    for a, b in zip(starts, [*starts[1:], len(src_)], strict=True):
         later = []
         for k_src, k_row in sorted(set(zip(kept_src[a:b], kept_row[a:b], strict=True))):
-            where = "" if k_src == src[a] else f" of {collectors[k_src].chunk.report.where}"
+            where = "" if k_src == src_[a] else f" of {collectors[k_src].chunk.report.where}"
             later.append(f"row {k_row}{where}")
         items = sorted(set(item[a:b]))
         shown = ", ".join(f"'{i}'" for i in items[:5]) + (" …" if len(items) > 5 else "")
-        collectors[src[a]].warn_cells(
-            [row[a]],
+        collectors[src_[a]].warn_cells(
+            [row_[a]],
             "respondent",
             [""],
             [
@@ -1541,14 +1536,14 @@ def _datetimes(
     sheet without dates: there pandas met a new float object on every row.
     """
     n = len(codes)
-    present, first = np.unique(codes, return_index=True)
+    present = pd.unique(codes)  # in order of first appearance
     objects = distinct[present]
     converted = pd.to_datetime(pd.Series(objects, dtype=object), errors="coerce", cache=False)
     # pandas.core.tools.datetimes.should_cache: a sample of the first values, mostly repeats.
     head = codes[: n // 10 if n <= 5000 else 500]
     sample = {object() if dateless[c] else distinct[c] for c in head.tolist()}
     if n > 50 and len(sample) <= len(head) * 0.7:
-        firsts = pd.unique(objects[np.argsort(first, kind="stable")])
+        firsts = pd.unique(objects)
         if len(firsts) < n:
             unit = pd.to_datetime(pd.Series(firsts, dtype=object), errors="coerce", cache=False)
             converted = converted.astype(unit.dtype)
@@ -1672,26 +1667,24 @@ def _feedback_table(
         answer = (key[order] * len(items) + item_codes[order]) * max(len(dims), 1) + dim_codes[
             order
         ]
-        dup = pd.Index(answer).duplicated(keep="last")
-        if dup.any():
-            involved = np.isin(answer, answer[dup])
-            at = order[involved]
+        answer_codes, _ = pd.factorize(answer)
+        repeated = np.bincount(answer_codes)[answer_codes] > 1
+        if repeated.any():
+            # Among the answers given more than once, all but the last (in date order) go.
+            at, again = order[repeated], answer_codes[repeated]
+            dup = pd.Index(again).duplicated(keep="last")
+            last = dict(zip(again[~dup].tolist(), at[~dup].tolist(), strict=True))
+            replaced_by = np.array([last[a] for a in again[dup].tolist()], dtype=np.intp)
             _warn_repeated_answers(
-                pd.DataFrame(
-                    {
-                        "_key": key[at],
-                        "initiative_id": items[item_codes[at]],
-                        "dimension": long["dimension"][at],
-                        "_src": long["_src"][at],
-                        "_row": long["_row"][at],
-                    },
-                    index=at,
-                ),
-                pd.Series(dup[involved], index=at),
+                at[dup],
+                replaced_by,
+                items[item_codes[at[dup]]],
+                long["_src"],
+                long["_row"],
                 collectors,
             )
             kept = np.ones(n, dtype=bool)
-            kept[order[dup]] = False
+            kept[at[dup]] = False
             long = {c: a[kept] for c, a in long.items()}
             key, item_codes, dim_codes = key[kept], item_codes[kept], dim_codes[kept]
             n = len(key)

@@ -406,15 +406,12 @@ def distinct_cells(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarr
         raw = values.to_numpy(dtype=object, na_value=None)
     else:
         raw = np.asarray(values, dtype=object)
-        missing = pd.isna(raw)
-        if missing.any():
-            raw = raw.copy()
-            raw[missing] = None
-    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    codes, uniques = pd.factorize(raw)  # a missing cell (what pd.isna calls missing) is -1
     uniques = np.asarray(uniques, dtype=object)
-    blank = pd.isna(uniques)
-    if blank.any():
-        uniques[blank] = None
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(uniques)
+        uniques = np.append(uniques, None)
     return codes, uniques
 
 
