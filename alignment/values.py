@@ -67,6 +67,14 @@ def is_blank(value: object) -> bool:
 
 def clean_text(value: object) -> str:
     """Text as the user meant it: numbers without '.0', dates as ISO, control characters gone."""
+    if (
+        type(value) is str
+        and value.isprintable()  # no control characters, no whitespace but ' '
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+    ):
+        return value  # already clean: the regular expressions below would return it as is
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
