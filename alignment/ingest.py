@@ -1133,31 +1133,62 @@ def _spread(value: object, n: int, dtype: object) -> np.ndarray:
     return out
 
 
-def _ratings(pieces: list[_Piece], base: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The pieces as one long table of rated answers (a dict of equal-length arrays), in piece
-    order, the ratings left empty dropped."""
+# The text columns of a rating: each row holds a code into its sheet's table of distinct values.
+_CODED = ("respondent", "group", "side", "initiative", "dimension", "date")
+
+
+@dataclass
+class _Rated:
+    """One sheet's rated answers: equal-length arrays (``_row``, ``_resp``, ``rating``,
+    ``scale_min``, ``scale_max`` and the codes of the ``_CODED`` columns) and, per coded column,
+    the table of distinct values its codes point into (a missing value is a NaN entry)."""
+
+    cols: dict[str, np.ndarray]
+    tables: dict[str, np.ndarray]
+    dateless: bool  # the sheet has no date column
+
+
+def _ratings(
+    pieces: list[_Piece], codes: dict[str, np.ndarray], tables: dict[str, np.ndarray]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The pieces as one long table of rated answers, in piece order, the ratings left empty
+    dropped; survey items and dimension names join their columns' tables."""
+    tables = dict(tables)
     if not pieces:
         empty = np.empty(0, dtype=np.intp)
         pieces = [_Piece(empty, np.empty(0, dtype=object), np.empty(0), np.nan, np.nan)]
     pos = np.concatenate([p.pos for p in pieces])
-    out = {c: base[c][pos] for c in _RATING_COLS}
-    if any(p.initiative is not None for p in pieces):
-        out["initiative"] = np.concatenate(
-            [
-                base["initiative"][p.pos]
-                if p.initiative is None
-                else _spread(p.initiative, len(p.pos), object)
-                for p in pieces
-            ]
-        )
-    out["dimension"] = np.concatenate([_spread(p.dimension, len(p.pos), object) for p in pieces])
+    out = {c: codes[c][pos] for c in ("respondent", "group", "side", "date", "_row", "_resp")}
+    items: list[object] = []
+    parts = []
+    for p in pieces:
+        if p.initiative is None:
+            parts.append(codes["initiative"][p.pos])
+        else:
+            parts.append(np.full(len(p.pos), len(tables["initiative"]) + len(items)))
+            items.append(p.initiative)
+    out["initiative"] = np.concatenate(parts)
+    if items:
+        tables["initiative"] = np.concatenate([tables["initiative"], np.array(items, dtype=object)])
+    names: list[object] = []
+    parts = []
+    for p in pieces:
+        if isinstance(p.dimension, np.ndarray):  # long sheets: a dimension per row
+            found, distinct = pd.factorize(p.dimension)
+            parts.append(found + len(names))
+            names.extend(distinct)
+        else:
+            parts.append(np.full(len(p.pos), len(names)))
+            names.append(p.dimension)
+    out["dimension"] = np.concatenate(parts).astype(np.intp, copy=False)
+    tables["dimension"] = np.array(names, dtype=object)
     out["rating"] = np.concatenate([p.rating for p in pieces]).astype(float, copy=False)
     out["scale_min"] = np.concatenate([_spread(p.scale_min, len(p.pos), float) for p in pieces])
     out["scale_max"] = np.concatenate([_spread(p.scale_max, len(p.pos), float) for p in pieces])
     rated = ~np.isnan(out["rating"])
     if not rated.all():
         out = {c: a[rated] for c, a in out.items()}
-    return out
+    return out, tables
 
 
 def _parse_columns(
@@ -1195,12 +1226,8 @@ def _parse_columns(
 
 def _feedback_chunk(
     chunk: _Chunk, settings: Settings
-) -> tuple[dict[str, np.ndarray], np.ndarray | None, pd.DataFrame, _Collector]:
-    """One feedback sheet -> its rated answers, its distinct dates and its comments.
-
-    The rated answers are a dict of equal-length arrays (with `_row`); their "date" holds codes
-    into the distinct dates, which are None when the sheet has no date column.
-    """
+) -> tuple[_Rated, pd.DataFrame, _Collector]:
+    """One feedback sheet -> its rated answers and its comments."""
     table = schema.FEEDBACK
     col = _Collector(chunk, "feedback")
     cols = chunk.cols
@@ -1210,10 +1237,10 @@ def _feedback_chunk(
     distinct = _parse_columns(chunk, table, col, skip=skip)
     parsed = {c: values[codes] for c, (codes, values) in distinct.items()}
     form = chunk.report.form
-    nothing = np.full(n, np.nan, dtype=object)
-    arrays = {c: parsed.get(c, nothing) for c in _BASE_COLS}
-    date_codes, dates = distinct.get("date", (np.zeros(n, dtype=np.intp), None))
-    arrays["date"] = date_codes
+    absent = (np.zeros(n, dtype=np.intp), np.array([np.nan], dtype=object))
+    arrays = {c: distinct.get(c, absent)[0] for c in _CODED if c != "dimension"}
+    tables = {c: distinct.get(c, absent)[1] for c in _CODED if c != "dimension"}
+    no_initiative = pd.isna(tables["initiative"])[arrays["initiative"]]
     arrays["_row"] = rows
     arrays["_resp"] = rows  # the row that starts each response; long form groups its rows below
     base = pd.DataFrame(
@@ -1250,7 +1277,7 @@ def _feedback_chunk(
         if "comment" in parsed:
             comment_pieces.append(base[base["comment"].notna()])
     elif form == "long":
-        keep = _require_initiative(arrays["initiative"], rows, col)
+        keep = _require_initiative(no_initiative, rows, col)
         dim_codes, dim_cells = distinct_cells(cols["dimension"])
         dims = np.array(
             [np.nan if _blank(v) else _dimension_of(v) for v in dim_cells], dtype=object
@@ -1296,7 +1323,7 @@ def _feedback_chunk(
             )
         )
     else:
-        keep = _require_initiative(arrays["initiative"], rows, col)
+        keep = _require_initiative(no_initiative, rows, col)
         pos = np.flatnonzero(keep)
         for dim in schema.FEEDBACK_RATING_FIELDS:
             if dim not in cols:
@@ -1308,7 +1335,7 @@ def _feedback_chunk(
             rating = _rating_values(codes, values, scale, rows, header, dim, cols[dim], col)
             pieces.append(_Piece(pos, dim, rating[pos], scale[0], scale[1]))
         comment_pieces.append(base[keep & base["comment"].notna().to_numpy()])
-    rated = _ratings(pieces, arrays)
+    rated, tables = _ratings(pieces, arrays, tables)
     if form == "survey":
         answered = set(rated["_row"].tolist()) | set(
             pd.concat(comment_pieces)["_row"] if comment_pieces else []
@@ -1317,7 +1344,7 @@ def _feedback_chunk(
         if empty_rows:
             col.reject(empty_rows, "This response has no rating at all; it was set aside.")
     comments = pd.concat(comment_pieces, ignore_index=True) if comment_pieces else base.iloc[0:0]
-    return rated, dates, comments, col
+    return _Rated(rated, tables, "date" not in distinct), comments, col
 
 
 def _long_form_responses(base: pd.DataFrame, dims: pd.Series) -> np.ndarray:
@@ -1375,9 +1402,8 @@ def _warn_rating_problems(
         )
 
 
-def _require_initiative(initiative: np.ndarray, rows: np.ndarray, col: _Collector) -> np.ndarray:
-    """Rows that name no initiative are set aside; returns the keep mask."""
-    missing = pd.isna(initiative)
+def _require_initiative(missing: np.ndarray, rows: np.ndarray, col: _Collector) -> np.ndarray:
+    """Rows that name no initiative (``missing``) are set aside; returns the keep mask."""
     if "initiative" not in col.chunk.cols:
         col.reject_unmapped(rows, schema.FEEDBACK.field("initiative").label)
     elif missing.any():
@@ -1448,36 +1474,44 @@ def _map_distinct(series: pd.Series, func: Callable[[object], object]) -> pd.Ser
     return series.map(lookup)
 
 
-def _by_count(values: np.ndarray) -> np.ndarray:
-    """The distinct values, most frequent first, ties in order of first appearance, missing
-    values left out: the index of ``value_counts()``."""
-    codes, uniques = pd.factorize(values)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    return np.asarray(uniques, dtype=object)[np.argsort(-counts, kind="stable")]
+def _by_value(
+    table: np.ndarray, more: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Equal values as one: (for each entry of ``table`` its value's number, the values, for
+    each of ``more`` its value's number); a missing value is -1. Sheets' tables repeat values
+    (two cells that read the same, two sheets naming the same group)."""
+    more = np.empty(0, dtype=object) if more is None else more
+    codes, values = pd.factorize(np.concatenate([table, more]))
+    return codes[: len(table)], np.asarray(values, dtype=object), codes[len(table) :]
+
+
+def _by_count(codes: np.ndarray, size: int) -> np.ndarray:
+    """The values' numbers (``codes``, -1 for missing, below ``size``) most frequent first,
+    ties in order of first appearance, missing left out: ``value_counts()`` on numbers."""
+    codes = codes[codes >= 0]
+    seen = pd.unique(codes)  # in order of first appearance
+    counts = np.bincount(codes, minlength=size)
+    return seen[np.argsort(-counts[seen], kind="stable")]
 
 
 def _respondent_keys(
-    respondent: np.ndarray, src: np.ndarray, resp: np.ndarray
+    people: np.ndarray, names: np.ndarray, src: np.ndarray, resp: np.ndarray
 ) -> np.ndarray:
     """Who answered, as a key that counts each person once: the folded name, else the response.
 
-    Without a respondent name each response counts as one respondent (the method's n rule): a
-    row of a wide sheet or survey export, a run of rows of a long sheet (``_resp``). Keys are
-    integers, equal exactly when the people are: folded names are numbered first, then the
-    distinct (sheet, response) pairs.
+    ``people``: each rating's number into the distinct ``names`` (-1 when it has none). Without
+    a respondent name each response counts as one respondent (the method's n rule): a row of a
+    wide sheet or survey export, a run of rows of a long sheet (``_resp``). Keys are integers,
+    equal exactly when the people are: folded names first, then (sheet, response) pairs.
     """
-    keys = np.empty(len(respondent), dtype=np.int64)
-    named = pd.notna(respondent)
-    n_named = 0
-    if named.any():
-        codes, names = pd.factorize(respondent[named])
-        folded, _ = pd.factorize(np.array([schema.fold_key(v) for v in names], dtype=object))
-        keys[named] = folded[codes]
-        n_named = int(folded.max()) + 1
+    keys = np.empty(len(people), dtype=np.int64)
+    named = people >= 0
+    folded, _ = pd.factorize(np.array([schema.fold_key(v) for v in names], dtype=object))
+    keys[named] = folded[people[named]]
     if not named.all():
         width = int(resp.max()) + 1
         pairs, _ = pd.factorize(src[~named].astype(np.int64) * width + resp[~named])
-        keys[~named] = n_named + pairs
+        keys[~named] = len(names) + pairs
     return keys
 
 
@@ -1560,29 +1594,23 @@ def _feedback_table(
     """Every sheet's ratings as one table: initiatives resolved, respondents pseudonymised and
     counted once, a person's repeated answer replaced by the later one, groups and sides.
 
-    The ratings (~100k rows) stay plain arrays throughout; each step works on the distinct
-    values (a few hundred initiatives, groups and dates) and expands them once by their codes.
-    Comments (a few thousand rows at most) go through pandas.
+    The ratings (~100k rows) stay plain arrays of codes throughout: each sheet's text columns
+    point into its tables of distinct values, which are joined and grouped by value here (a few
+    hundred initiatives, groups and dates), so every step works on the distinct values and
+    expands them once by the codes. Comments (a few thousand rows at most) go through pandas.
     """
-    longs, comments, collectors = [], [], []
-    dates, dateless = [], []  # every sheet's distinct dates; whether a sheet has none
+    rateds: list[_Rated] = []
+    comments, collectors = [], []
     for i, chunk in enumerate(chunks):
-        rated, sheet_dates, comm, col = _feedback_chunk(chunk, settings)
-        rated["_src"] = np.full(len(rated["_row"]), i, dtype=np.int64)
-        rated["date"] = rated["date"] + sum(len(d) for d in dates)
-        if sheet_dates is None:
-            sheet_dates = np.array([np.nan], dtype=object)
-            dateless.append(np.ones(1, dtype=bool))
-        else:
-            dateless.append(np.zeros(len(sheet_dates), dtype=bool))
-        dates.append(sheet_dates)
+        rated, comm, col = _feedback_chunk(chunk, settings)
+        rated.cols["_src"] = np.full(len(rated.cols["_row"]), i, dtype=np.int64)
         comm["_src"] = i
-        longs.append(rated)
+        rateds.append(rated)
         comments.append(comm)
         collectors.append(col)
     comm = pd.concat(comments, ignore_index=True) if comments else pd.DataFrame()
     extra: list[Problem] = []
-    if not longs or not sum(len(r["_row"]) for r in longs):
+    if not sum(len(r.cols["_row"]) for r in rateds):
         cols = list(FEEDBACK_COLUMNS)
         return (
             pd.DataFrame(columns=cols),
@@ -1592,9 +1620,19 @@ def _feedback_table(
             collectors,
             extra,
         )
-    long = {c: np.concatenate([r[c] for r in longs]) for c in longs[0]}
-    all_dates = np.concatenate(dates)
+    long = {c: np.concatenate([r.cols[c] for r in rateds]) for c in rateds[0].cols}
+    tables: dict[str, np.ndarray] = {}
+    for c in _CODED:  # the sheets' codes, made to point into the sheets' tables joined
+        offsets = np.cumsum([0, *[len(r.tables[c]) for r in rateds[:-1]]])
+        long[c] = np.concatenate([r.cols[c] + o for r, o in zip(rateds, offsets, strict=True)])
+        tables[c] = np.concatenate([r.tables[c] for r in rateds])
+    dateless = np.concatenate([np.full(len(r.tables["date"]), r.dateless) for r in rateds])
     n = len(long["_row"])
+    comm_column = (
+        (lambda c: comm[c].to_numpy(dtype=object))
+        if not comm.empty
+        else (lambda c: np.empty(0, dtype=object))
+    )
     # Initiative references -> ids.
     lookup: dict[str, str] = {}
     for ident, name in zip(initiatives["id"], initiatives["name"], strict=False):
@@ -1607,16 +1645,15 @@ def _feedback_table(
     }
     # References to initiatives the table does not hold (or when there is no table) still
     # name one initiative however they are spelt: the most used spelling stands for the rest.
-    refs = long["initiative"]
-    if not comm.empty:
-        refs = np.concatenate([refs, comm["initiative"].to_numpy(dtype=object)])
+    ref_of, refs, comm_refs = _by_value(tables["initiative"], comm_column("initiative"))
+    ref_codes = ref_of[long["initiative"]]  # none missing: such rows were set aside
     spelling: dict[str, str] = {}
-    for ref in _by_count(refs):  # most used first; ties go to the spelling seen first
-        spelling.setdefault(schema.fold_key(ref), ref)
-    ref_codes, distinct_refs = pd.factorize(long["initiative"])  # none missing: set aside
-    canonical = np.empty(len(distinct_refs), dtype=object)
-    unknown_ref = np.zeros(len(distinct_refs), dtype=bool)
-    for k, ref in enumerate(distinct_refs):
+    for k in _by_count(np.concatenate([ref_codes, comm_refs]), len(refs)):
+        # most used first; ties go to the spelling seen first
+        spelling.setdefault(schema.fold_key(refs[k]), refs[k])
+    canonical = np.empty(len(refs), dtype=object)
+    unknown_ref = np.zeros(len(refs), dtype=bool)
+    for k, ref in enumerate(refs):
         key = schema.fold_key(ref)
         if key in lookup:
             canonical[k] = lookup[key]
@@ -1649,20 +1686,25 @@ def _feedback_table(
                 ],
             )
     # Respondents: a stable pseudonym; names are never kept.
-    respondents = long["respondent"]
+    person_of, people_named, comm_people = _by_value(
+        tables["respondent"], comm_column("respondent")
+    )
+    person_codes = person_of[long["respondent"]]
     srcs, resps = long["_src"], long["_resp"]
     if not comm.empty:
-        respondents = np.concatenate([respondents, comm["respondent"].to_numpy(dtype=object)])
         srcs = np.concatenate([srcs, comm["_src"].to_numpy(dtype=np.int64)])
         resps = np.concatenate([resps, comm["_resp"].to_numpy(dtype=np.int64)])
-    all_keys = _respondent_keys(respondents, srcs, resps)
+    all_keys = _respondent_keys(
+        np.concatenate([person_codes, comm_people]), people_named, srcs, resps
+    )
     key = all_keys[:n]
     # De-duplicate a named respondent's repeated answer: the latest one counts.
-    named = np.flatnonzero(pd.notna(long["respondent"]))
-    dim_codes, dims = pd.factorize(long["dimension"])
+    named = np.flatnonzero(person_codes >= 0)
+    dim_of, dims, _ = _by_value(tables["dimension"])
+    dim_codes = dim_of[long["dimension"]]
     if len(named):
         # Dates ranked as sort_values ranks them; missing ones (-1) first.
-        date_rank = pd.Categorical(all_dates, ordered=True).codes[long["date"]]
+        date_rank = pd.Categorical(tables["date"], ordered=True).codes[long["date"]]
         order = named[np.lexsort((long["_row"][named], long["_src"][named], date_rank[named]))]
         answer = (key[order] * len(items) + item_codes[order]) * max(len(dims), 1) + dim_codes[
             order
@@ -1695,30 +1737,32 @@ def _feedback_table(
         comm["_key"] = all_keys[len(all_keys) - len(comm) :]
         comm["respondent"] = comm["_key"].map(pseudonyms).fillna("R-")
     # Groups: one spelling per folded name; sides from a column's majority, else the name.
-    groups = long["group"]
-    no_group = pd.isna(groups)
-    if no_group.any():
-        groups = groups.copy()
-        groups[no_group] = "(no group)"
+    group_table = tables["group"].copy()
+    group_table[pd.isna(group_table)] = "(no group)"
+    raw_of, raw_groups, _ = _by_value(group_table)
+    raw_codes = raw_of[long["group"]]
     spelling = {}
-    for g in _by_count(groups):
-        spelling.setdefault(schema.fold_key(g), g)
-    raw_codes, raw_groups = pd.factorize(groups)
+    for k in _by_count(raw_codes, len(raw_groups)):
+        spelling.setdefault(schema.fold_key(raw_groups[k]), raw_groups[k])
+    seen = pd.unique(raw_codes)  # in order of first appearance
     # Canonical names in order of first appearance, as the rows' raw names are.
-    group_of, group_names = pd.factorize(
-        np.array([spelling[schema.fold_key(g)] for g in raw_groups], dtype=object)
+    canonical_of, group_names = pd.factorize(
+        np.array([spelling[schema.fold_key(g)] for g in raw_groups[seen]], dtype=object)
     )
+    group_of = np.zeros(len(raw_groups), dtype=np.intp)
+    group_of[seen] = canonical_of
     group_codes = group_of[raw_codes]
     group_names = np.asarray(group_names, dtype=object)
     if not comm.empty:
         comm["group"] = comm["group"].astype(object).where(comm["group"].notna(), "(no group)")
         comm["group"] = _map_distinct(comm["group"], lambda g: spelling.get(schema.fold_key(g), g))
     declared: dict[str, str] = {}
-    side_given = pd.notna(long["side"])
+    side_of, side_names, _ = _by_value(tables["side"])
+    side_codes = side_of[long["side"]]
+    side_given = side_codes >= 0
     if side_given.any():
-        side_codes, side_names = pd.factorize(long["side"][side_given])
         pair_codes, pairs = pd.factorize(
-            group_codes[side_given].astype(np.int64) * len(side_names) + side_codes
+            group_codes[side_given].astype(np.int64) * len(side_names) + side_codes[side_given]
         )
         counts = np.bincount(pair_codes)
         best: dict[int, tuple[int, int]] = {}
@@ -1763,12 +1807,12 @@ def _feedback_table(
                 np.array([sides[g] for g in group_names], dtype=object), group_codes
             ),
             "initiative_id": _str_column(items, item_codes),
-            "dimension": _str_column(np.asarray(dims, dtype=object), dim_codes),
+            "dimension": _str_column(dims, dim_codes),
             "rating": rating,
             "scale_min": scale_min,
             "scale_max": scale_max,
             "score": score,
-            "date": _datetimes(long["date"], all_dates, np.concatenate(dateless)),
+            "date": _datetimes(long["date"], tables["date"], dateless),
         }
     )
     if comm.empty:
