@@ -1464,16 +1464,6 @@ def infer_side(
     return "unknown"
 
 
-def _map_distinct(series: pd.Series, func: Callable[[object], object]) -> pd.Series:
-    """``series.map(func)`` calling ``func`` once per distinct value, not once per row.
-
-    Feedback has ~100k rows but a few hundred distinct names and groups: a dict lookup per row
-    is vectorised, a Python call per row is not.
-    """
-    lookup = {v: func(v) for v in pd.unique(series.dropna())}
-    return series.map(lookup)
-
-
 def _by_value(
     table: np.ndarray, more: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1663,8 +1653,6 @@ def _feedback_table(
     item_codes = item_of[ref_codes]
     items = np.asarray(items, dtype=object)
     unknown = unknown_ref[ref_codes]
-    if not comm.empty:
-        comm["initiative_id"], _ = _resolve_refs(comm["initiative"], lookup, spelling)
     if len(initiatives) and unknown.any():
         where = np.flatnonzero(unknown)
         found = pd.DataFrame(
@@ -1697,7 +1685,7 @@ def _feedback_table(
     all_keys = _respondent_keys(
         np.concatenate([person_codes, comm_people]), people_named, srcs, resps
     )
-    key = all_keys[:n]
+    key, n_keys = all_keys[:n], n
     # De-duplicate a named respondent's repeated answer: the latest one counts.
     named = np.flatnonzero(person_codes >= 0)
     dim_of, dims, _ = _by_value(tables["dimension"])
@@ -1732,10 +1720,6 @@ def _feedback_table(
             n = len(key)
     codes, people = pd.factorize(key)
     labels = np.array([f"R{c + 1:05d}" for c in range(len(people))], dtype=object)
-    if not comm.empty:
-        pseudonyms = dict(zip(people, labels, strict=True))
-        comm["_key"] = all_keys[len(all_keys) - len(comm) :]
-        comm["respondent"] = comm["_key"].map(pseudonyms).fillna("R-")
     # Groups: one spelling per folded name; sides from a column's majority, else the name.
     group_table = tables["group"].copy()
     group_table[pd.isna(group_table)] = "(no group)"
@@ -1753,9 +1737,6 @@ def _feedback_table(
     group_of[seen] = canonical_of
     group_codes = group_of[raw_codes]
     group_names = np.asarray(group_names, dtype=object)
-    if not comm.empty:
-        comm["group"] = comm["group"].astype(object).where(comm["group"].notna(), "(no group)")
-        comm["group"] = _map_distinct(comm["group"], lambda g: spelling.get(schema.fold_key(g), g))
     declared: dict[str, str] = {}
     side_of, side_names, _ = _by_value(tables["side"])
     side_codes = side_of[long["side"]]
@@ -1818,9 +1799,34 @@ def _feedback_table(
     if comm.empty:
         comments_out = pd.DataFrame(columns=list(COMMENT_COLUMNS))
     else:
-        comm["side"] = comm["group"].map(sides).fillna("unknown")
-        comm["date"] = pd.to_datetime(comm["date"], errors="coerce")
-        comments_out = comm[list(COMMENT_COLUMNS)].reset_index(drop=True)
+        # Each comment's initiative, pseudonym, group and side, looked up per distinct value.
+        at_item = np.append(canonical, np.nan)[comm_refs]  # -1 (no initiative): NaN
+        person = pd.Index(people).get_indexer(all_keys[n_keys:])
+        group_codes, raw_groups = pd.factorize(
+            comm["group"].astype(object).where(comm["group"].notna(), "(no group)").to_numpy()
+        )
+        comm_groups = np.array(
+            [spelling.get(schema.fold_key(g), g) for g in raw_groups], dtype=object
+        )
+        comments_out = pd.DataFrame(
+            {
+                "respondent": pd.array(np.append(labels, "R-")[person], dtype="str"),
+                "group": pd.array(comm_groups[group_codes], dtype="str"),
+                "side": pd.array(
+                    np.array([sides.get(g, "unknown") for g in comm_groups], dtype=object)[
+                        group_codes
+                    ],
+                    dtype="str",
+                ),
+                "initiative_id": (
+                    pd.array(at_item, dtype="str")
+                    if (comm_refs >= 0).any()
+                    else _resolve_refs(comm["initiative"], lookup, spelling)[0].array
+                ),  # general comments only (no initiative): the all-NaN column pandas made
+                "comment": comm["comment"].reset_index(drop=True),  # keeps its dtype
+                "date": pd.to_datetime(comm["date"], errors="coerce").reset_index(drop=True),
+            }
+        )
     return feedback, comments_out, sides, sources, collectors, extra
 
 
