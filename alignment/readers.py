@@ -475,6 +475,25 @@ _FORMULA_NO_VALUE = re.compile(
     rb"\s*</c>"
 )
 _HAS_FORMULA = re.compile(rb"<f")  # a compiled search skips ahead faster than bytes' "in"
+# What every _FORMULA_NO_VALUE match holds after its formula: the end of the formula (a closing
+# tag, or a self-closing one), then no value, then the end of the cell. Each starts with a
+# literal, which the regex engine skips to; a sheet whose formulas all have saved results
+# (what Excel writes) is ruled out by two quick scans instead of a full cell-by-cell one.
+_FORMULA_END_NO_VALUE = (
+    re.compile(rb"</f>\s*(?:</c>|<v\s*/>|<v>\s*</v>)"),
+    re.compile(rb"/>\s*(?:</c>|<v\s*/>|<v>\s*</v>)"),
+)
+
+
+def _formulas_without_value(chunk: bytes) -> list[bytes]:
+    """The cells of this chunk whose formula carries no saved result."""
+    if not _HAS_FORMULA.search(chunk):
+        return []
+    if not any(p.search(chunk) for p in _FORMULA_END_NO_VALUE):
+        return []
+    return _FORMULA_NO_VALUE.findall(chunk)
+
+
 _NOT_SHEETS = ("sharedstrings.xml", "styles.xml", ".rels", "[content_types].xml")
 
 
@@ -502,12 +521,7 @@ def _xlsx_precheck(data: bytes, file: str, limits: Limits) -> tuple[zipfile.ZipF
             ext = _xlsx_extent(lambda n=info.filename: _read_part(zf, n), limits)
             chunks = []
         _check_size(file, sheet, ext.rows, ext.cols, limits, where=where, more=ext.more)
-        cells = [
-            c.decode()
-            for chunk in chunks
-            if _HAS_FORMULA.search(chunk)
-            for c in _FORMULA_NO_VALUE.findall(chunk)
-        ]
+        cells = [c.decode() for chunk in chunks for c in _formulas_without_value(chunk)]
         if cells:
             formulas[sheet or info.filename] = cells
     check_ratios(zf, limits)
