@@ -27,8 +27,9 @@ def test_time_from_upload_to_heatmap(page, app_url: str, record_property) -> Non
     page.get_by_text("You are looking at your files").wait_for(timeout=120_000)
     imported = time.perf_counter() - start
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Alignment").first.click()
-    page.locator('[data-testid="stVegaLiteChart"] .vega-embed canvas, '
-                 '[data-testid="stVegaLiteChart"] .vega-embed svg').first.wait_for(timeout=120_000)
+    # Drawn = Vega has painted the heatmap's marks.
+    page.locator('[data-testid="stVegaLiteChart"] svg.marks, '
+                 '[data-testid="stVegaLiteChart"] canvas').first.wait_for(timeout=120_000)
     drawn = time.perf_counter() - start
     wait_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -51,7 +51,7 @@ def test_hostile_text_is_shown_not_run(page, app_url: str, tmp_path: Path) -> No
         page.locator(f'[data-testid="stSidebarNav"] a[href="{title}"]').first.click()
         wait_idle(page)
         # Hover the charts so tooltips render the hostile names too.
-        for chart in page.locator(".vega-embed").all()[:3]:
+        for chart in page.locator('[data-testid="stVegaLiteChart"]').all()[:3]:
             box = chart.bounding_box()
             if box:
                 page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
