@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -20,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from alignment.values import is_missing
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\x00", "\n")
 _ILLEGAL_XML = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
@@ -52,14 +53,10 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _cell_value(value: object) -> object:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if is_missing(value):
         return None
     if isinstance(value, np.generic):
         value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime().replace(tzinfo=None)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:

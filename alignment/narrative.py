@@ -16,11 +16,12 @@ import pandas as pd
 from alignment import coverage as coverage_mod
 from alignment.dataset import Dataset
 from alignment.privacy import Privacy
-from alignment.scoring import SIDES_SHOWN, Views, welch_interval
+from alignment.scoring import SIDES_SHOWN, Views, split_anywhere, welch_interval
+from alignment.values import is_missing
 
 
 def _present(v: object) -> bool:
-    return v is not None and v is not pd.NA and not (isinstance(v, float) and np.isnan(v))
+    return not is_missing(v)
 
 
 def reason(row: Mapping[str, object], dim_labels: Mapping[str, str]) -> str:
@@ -106,15 +107,10 @@ def headline(dataset: Dataset, views: Views, fb: pd.DataFrame, privacy: Privacy)
     n_init = len(dataset.initiatives)
     why = None if n_init == 0 else 100 * float(coverage_mod.has_why(dataset.initiatives).mean())
     summary = views.summary
-    polar = _polarised(summary)
+    polar = split_anywhere(summary)
     return Headline(sides, gap, low, high, why, n_init, len(cov.orphans), len(cov.uncovered),
                     int((summary["groups_disagree"] > 0).sum()), int(polar.sum()),
                     int(fb["respondent"].nunique()))
-
-
-def _polarised(summary: pd.DataFrame) -> pd.Series:
-    return summary[["polarised", "polarised_tech", "polarised_business"]].fillna(False).any(
-        axis=1) | (summary["polarised_groups"] != "")
 
 
 def most_misaligned(views: Views, names: Mapping[str, str], dim_labels: Mapping[str, str],
@@ -131,7 +127,7 @@ def split_rooms(views: Views, names: Mapping[str, str], dim_labels: Mapping[str,
     """Polarised initiatives not already listed: a split room deserves a mention of its own,
     even when its average gap is small (two camps average out to a calm-looking score)."""
     summary = views.summary
-    rows = summary[_polarised(summary) & ~summary["initiative_id"].isin(exclude)]
+    rows = summary[split_anywhere(summary) & ~summary["initiative_id"].isin(exclude)]
     rows = rows.sort_values("misalignment", ascending=False).head(limit)
     return [(r["initiative_id"], names.get(r["initiative_id"], r["initiative_id"]),
              reason(r, dim_labels)) for r in rows.to_dict("records")]

@@ -351,6 +351,12 @@ def summary(fb: pd.DataFrame, privacy: Privacy, *, group: pd.DataFrame | None = 
     return out
 
 
+def split_anywhere(summary: pd.DataFrame) -> pd.Series:
+    """Per initiative: is the room split overall, on a side, or in any shown group?"""
+    return summary[["polarised", "polarised_tech", "polarised_business"]].fillna(False).any(
+        axis=1) | (summary["polarised_groups"] != "")
+
+
 def misalignment(rows: pd.DataFrame) -> pd.Series:
     """How much an initiative needs a conversation, for ranking only (shown with its reasons).
 
@@ -360,9 +366,8 @@ def misalignment(rows: pd.DataFrame) -> pd.Series:
     gap = rows["gap"].abs().fillna(0.0)
     clear = rows["clear"].fillna(False).astype(bool)
     score = np.where(clear, gap, gap / 2)
-    polar = rows[["polarised", "polarised_tech", "polarised_business"]].fillna(False).any(axis=1) \
-        | (rows["polarised_groups"] != "")
-    score = score + np.where(polar, 20.0, 0.0) + np.minimum(rows["groups_disagree"] * 5, 15)
+    split = np.where(split_anywhere(rows), 20.0, 0.0)
+    score = score + split + np.minimum(rows["groups_disagree"] * 5, 15)
     return pd.Series(score, index=rows.index)
 
 

@@ -55,6 +55,13 @@ _MONTH_YEAR = re.compile(r"^([a-z]{3,9})\.?\s*[-/ ,]?\s*'?(\d{2}|\d{4})$")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
+def is_missing(value: object) -> bool:
+    """None, NaN, NA or NaT: the one test for "no figure" that pandas leaves in object cells."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True

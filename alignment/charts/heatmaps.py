@@ -19,6 +19,7 @@ import pandas as pd
 
 from alignment.coverage import ORPHAN
 from alignment.scoring import AGREEMENT_THRESHOLD, MASK_SMALL
+from alignment.values import is_missing
 
 HIDDEN_COLOUR = "#d9d9d9"
 ROW_HEIGHT = 22
@@ -38,7 +39,7 @@ def initiative_label(ids: pd.Series, names: Mapping[str, str], width: int = 34) 
 
 
 def _fmt(value: object, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+    if is_missing(value):
         return "–"
     return f"{float(value):.{digits}f}"
 
@@ -50,17 +51,13 @@ def _mask_text(reason: str, k_min: int) -> str:
 
 
 def _truthy(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return False
-    if isinstance(value, float) and np.isnan(value):
-        return False
-    return bool(value)
+    return not is_missing(value) and bool(value)
 
 
 def _agreement_words(rwg: object, polarised: object) -> str:
     if _truthy(polarised):
         return "Split room: two camps (polarised)"
-    if rwg is None or rwg is pd.NA or (isinstance(rwg, float) and np.isnan(rwg)):
+    if is_missing(rwg):
         return "Agreement undefined (fewer than 2 respondents)"
     return "The group agrees" if float(rwg) >= AGREEMENT_THRESHOLD else "The group disagrees"
 
@@ -73,7 +70,7 @@ def alignment_frame(cells: pd.DataFrame, column: str, names: Mapping[str, str], 
     frame["label"] = initiative_label(frame["initiative_id"], names)
     frame["column"] = frame[column].astype(str)
     frame["score_text"] = frame["score"].map(_fmt)
-    frame["n_text"] = frame["n"].map(lambda v: "–" if v is pd.NA or v is None else str(int(v)))
+    frame["n_text"] = frame["n"].map(_n)
     frame["rwg_text"] = frame["rwg"].map(lambda v: _fmt(v, 2))
     frame["agreement"] = [
         _mask_text(r, k_min) if m else _agreement_words(w, p)
@@ -202,7 +199,7 @@ def gap_frame(gaps: pd.DataFrame, names: Mapping[str, str], dim_labels: Mapping[
 
 
 def _n(v: object) -> str:
-    return "–" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(int(v))
+    return "–" if is_missing(v) else str(int(v))
 
 
 def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
