@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -45,6 +46,7 @@ from alignment.values import (
 )
 
 Progress = Callable[[float, str], None]
+log = logging.getLogger(__name__)
 IGNORE = "ignore"
 HEADER_SCAN_ROWS = 30
 FUZZY_CUTOFF = 86
@@ -2068,14 +2070,14 @@ def read_sources(
                     src.name,
                 )
             )
-        except Exception as exc:  # noqa: BLE001 - a reader bug must not become a traceback
+        except Exception:  # noqa: BLE001 - a reader bug must not become a traceback
+            # The details go to the server log for whoever maintains it; the user gets words.
+            log.exception("reading %s failed", src.name)
             problems.append(
                 Problem(
                     "error",
-                    "The file could not be read "
-                    f"({type(exc).__name__}: {str(exc)[:120]}). Open it in your "
-                    "spreadsheet program, save it as .xlsx or .csv, and upload "
-                    "again.",
+                    "The file could not be read. Open it in your spreadsheet program, save it "
+                    "as .xlsx or .csv, and upload again.",
                     src.name,
                 )
             )
@@ -2104,12 +2106,13 @@ def build(
             )
         try:
             report, chunk, probs, sheet_notes = _read_sheet(sheet, settings)
-        except Exception as exc:  # noqa: BLE001 - report, never crash
+        except Exception:  # noqa: BLE001 - report, never crash
+            log.exception("interpreting %s › %s failed", sheet.file, sheet.sheet)
             problems.append(
                 Problem(
                     "error",
-                    f"This sheet could not be interpreted ({type(exc).__name__}"
-                    f": {str(exc)[:120]}).",
+                    "This sheet could not be interpreted; it was skipped. Check that it holds "
+                    "one table with a header row, or choose its table on the Data page.",
                     sheet.file,
                     sheet.sheet,
                 )

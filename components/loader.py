@@ -15,9 +15,9 @@ from pathlib import Path
 import sqlalchemy as sa
 import streamlit as st
 
-from alignment.ingest import ImportResult, SourceFile, build
-from alignment.problems import Problem, UnreadableFile
-from alignment.readers import Limits, RawSheet, read_file
+from alignment.ingest import ImportResult, SourceFile, build, read_sources
+from alignment.problems import Problem
+from alignment.readers import Limits, RawSheet
 from alignment.store import Snapshot, StoreError
 from components import state, storage
 from components.state import Keys
@@ -44,18 +44,9 @@ def demo_source() -> SourceFile:
 @st.cache_resource(show_spinner=False, max_entries=6, ttl=3600)
 def _raw_sheets(sha: str, _source: SourceFile, _limits: Limits) -> tuple[list[RawSheet],
                                                                         list[Problem]]:
-    """Parse one file; keyed by its digest only (the underscored arguments are not hashed)."""
-    try:
-        return read_file(_source.data, _source.name, _limits), []
-    except UnreadableFile as exc:
-        return [], [Problem("error", str(exc), _source.name)]
-    except MemoryError:
-        return [], [Problem("error", "The file is too large to read in the memory available. "
-                            "Split it into smaller files.", _source.name)]
-    except Exception as exc:  # noqa: BLE001 - never a traceback on a page
-        return [], [Problem("error", f"The file could not be read ({type(exc).__name__}). Open "
-                            "it in your spreadsheet program, save it as .xlsx or .csv and upload "
-                            "it again.", _source.name)]
+    """Parse one file; keyed by its digest only (the underscored arguments are not hashed).
+    Unreadable files come back as one problem each, never as an exception."""
+    return read_sources([_source], _limits)
 
 
 def current_sources() -> tuple[SourceFile, ...]:
