@@ -110,6 +110,12 @@ def _axes(x_field: str, x_title: str | None, angle: int) -> dict[str, alt.X | al
     }
 
 
+def _colour_legend() -> alt.Legend:
+    """Above the grid, horizontal: a right-hand gradient was cut off on short heatmaps."""
+    return alt.Legend(orient="top", direction="horizontal", gradientLength=200,
+                      titleLimit=300)
+
+
 def _base(frame: pd.DataFrame | None) -> alt.Chart:
     return alt.Chart(frame) if frame is not None else alt.Chart()
 
@@ -143,7 +149,7 @@ def alignment_heatmap(frame: pd.DataFrame | None = None, column_title: str = "Gr
             "datum.hidden", alt.value(HIDDEN_COLOUR),
             alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
                       scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
-                      legend=alt.Legend(orient="right", gradientLength=160))),
+                      legend=_colour_legend())),
         tooltip=tooltip,
     )
     if select:
@@ -164,7 +170,7 @@ def alignment_heatmap(frame: pd.DataFrame | None = None, column_title: str = "Gr
         shape=alt.Shape("flag:N", title="Marks",
                         scale=alt.Scale(domain=[MARK_DISAGREE, MARK_POLARISED],
                                         range=["triangle-down", "diamond"]),
-                        legend=alt.Legend(orient="right", labelLimit=260)),
+                        legend=alt.Legend(orient="top", labelLimit=260)),
         tooltip=tooltip)
     layers.append(flags)
     return _size(alt.layer(*layers))
@@ -227,7 +233,7 @@ def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
                                       "orange: tech higher"],
                       scale=alt.Scale(scheme="blueorange", domain=[-60, 60], domainMid=0,
                                       clamp=True),
-                      legend=alt.Legend(orient="right", gradientLength=160))),
+                      legend=_colour_legend())),
         opacity=alt.condition("datum.certainty == 'Clear difference' || datum.hidden",
                               alt.value(1.0), alt.value(0.35)),
         tooltip=tooltip,
@@ -241,7 +247,7 @@ def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
         filled=True, size=38, xOffset=-16, color="#333").encode(
         shape=alt.Shape("certainty:N", title="Marks",
                         scale=alt.Scale(domain=[MARK_UNCLEAR], range=["circle"]),
-                        legend=alt.Legend(orient="right", labelLimit=300)),
+                        legend=alt.Legend(orient="top", labelLimit=300)),
         tooltip=tooltip)
     hidden = base.transform_filter("datum.hidden").mark_text(fontSize=10, color="#666").encode(
         text=alt.value("hidden"), tooltip=tooltip)
@@ -315,7 +321,8 @@ def trend_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
         color=alt.condition(
             "datum.hidden", alt.value(HIDDEN_COLOUR),
             alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
-                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50))),
+                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                      legend=_colour_legend())),
         tooltip=tooltip)
     text = base.mark_text(fontSize=10).encode(text="score_text:N", tooltip=tooltip)
     return _size(alt.layer(rect, text))
