@@ -44,31 +44,42 @@ def _parse(stored: str) -> tuple[int, int, int, bytes, bytes]:
         scheme, n, r, p, salt, digest = stored.strip().split("$")
         if scheme != SCHEME:
             raise ValueError(scheme)
-        return (int(n), int(r), int(p), base64.b64decode(salt, validate=True),
-                base64.b64decode(digest, validate=True))
+        return (
+            int(n),
+            int(r),
+            int(p),
+            base64.b64decode(salt, validate=True),
+            base64.b64decode(digest, validate=True),
+        )
     except (ValueError, TypeError) as exc:
-        raise BadHash("The configured password hash is not valid. Make one with "
-                      "'python -m alignment hash-password'.") from exc
+        raise BadHash(
+            "The configured password hash is not valid. Make one with "
+            "'python -m alignment hash-password'."
+        ) from exc
 
 
 def check_password(password: str, stored: str) -> bool:
     n, r, p, salt, digest = _parse(stored)
     if n > 2**20 or r > 32 or p > 16:
         raise BadHash("The configured password hash asks for an unreasonable scrypt cost.")
-    candidate = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=len(digest),
-                               maxmem=256 * 1024 * 1024)
+    candidate = hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=r, p=p, dklen=len(digest), maxmem=256 * 1024 * 1024
+    )
     return hmac.compare_digest(candidate, digest)
 
 
-def configured_hash(secrets_map: Mapping[str, object] | None = None,
-                    environ: Mapping[str, str] | None = None) -> str | None:
+def configured_hash(
+    secrets_map: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
+) -> str | None:
     """The hash in force: the environment wins over the secrets file; None means no password."""
     environ = os.environ if environ is None else environ
     if environ.get(ENV_HASH, "").strip():
         return environ[ENV_HASH].strip()
     secrets_map = secrets_map or {}
-    for source in (secrets_map, secrets_map.get("auth") if isinstance(
-            secrets_map.get("auth"), Mapping) else {}):
+    for source in (
+        secrets_map,
+        secrets_map.get("auth") if isinstance(secrets_map.get("auth"), Mapping) else {},
+    ):
         value = source.get("password_hash") if isinstance(source, Mapping) else None
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -108,8 +119,11 @@ class Throttle:
             n, _, _ = self._state.get(key, (0, 0.0, 0.0))
             n += 1
             now = self.clock()
-            delay = 0.0 if n <= self.free else min(self.max_seconds,
-                                                   self.base_seconds * 2 ** (n - self.free - 1))
+            delay = (
+                0.0
+                if n <= self.free
+                else min(self.max_seconds, self.base_seconds * 2 ** (n - self.free - 1))
+            )
             self._state[key] = (n, now + delay, now)
             return delay
 

@@ -90,8 +90,7 @@ class Step(_Model):
     title: str = Field(min_length=1)
     short: str = Field(min_length=1, max_length=16)
     practice: str = Field(min_length=1)
-    statements: tuple[Statement, ...] = Field(min_length=MIN_STATEMENTS,
-                                              max_length=MAX_STATEMENTS)
+    statements: tuple[Statement, ...] = Field(min_length=MIN_STATEMENTS, max_length=MAX_STATEMENTS)
     team_scale: TeamScale | None = None
     actions: tuple[Action, ...] = Field(min_length=MIN_ACTIONS)
 
@@ -105,9 +104,11 @@ class Step(_Model):
         for i, action in enumerate(self.actions, start=1):
             unknown = [a for a in action.addresses if a not in own]
             if unknown:
-                raise ValueError(f"action {i} addresses {', '.join(map(repr, unknown))}, which "
-                                 f"{'is' if len(unknown) == 1 else 'are'} not a statement of "
-                                 "this step")
+                raise ValueError(
+                    f"action {i} addresses {', '.join(map(repr, unknown))}, which "
+                    f"{'is' if len(unknown) == 1 else 'are'} not a statement of "
+                    "this step"
+                )
         return self
 
 
@@ -159,8 +160,10 @@ class Bank(_Model):
     def _consistent(self) -> Bank:
         numbers = [s.number for s in self.steps]
         if sorted(numbers) != list(range(1, STEP_COUNT + 1)):
-            raise ValueError(f"the steps must be numbered 1 to {STEP_COUNT} once each; found "
-                             f"{', '.join(map(str, numbers))}")
+            raise ValueError(
+                f"the steps must be numbered 1 to {STEP_COUNT} once each; found "
+                f"{', '.join(map(str, numbers))}"
+            )
         seen: dict[str, int] = {}
         for step in self.steps:
             ids = [s.id for s in step.statements]
@@ -169,17 +172,22 @@ class Bank(_Model):
             for ident in ids:
                 if ident in seen:
                     where = "this step" if seen[ident] == step.number else f"step {seen[ident]}"
-                    raise ValueError(f"step {step.number}: statement id {ident!r} is already "
-                                     f"used in {where}; every id must be unique")
+                    raise ValueError(
+                        f"step {step.number}: statement id {ident!r} is already "
+                        f"used in {where}; every id must be unique"
+                    )
                 seen[ident] = step.number
         starts = [lv.start for lv in self.levels]
         if starts[0] != 0:
-            raise ValueError(f"the first level ({self.levels[0].name!r}) must start at 0, not "
-                             f"{starts[0]:g}")
+            raise ValueError(
+                f"the first level ({self.levels[0].name!r}) must start at 0, not {starts[0]:g}"
+            )
         if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
             found = ", ".join(f"{s:g}" for s in starts)
-            raise ValueError("the levels must be listed from the lowest score up, each starting "
-                             f"higher than the one before; found {found}")
+            raise ValueError(
+                "the levels must be listed from the lowest score up, each starting "
+                f"higher than the one before; found {found}"
+            )
         return self
 
     def step(self, number: int) -> Step:
@@ -192,8 +200,9 @@ class Bank(_Model):
 
     def team_statements(self) -> tuple[Statement | TeamStatement, ...]:
         """What a team member answers: every statement, then the team scales."""
-        extra = tuple(t for step in self.steps if step.team_scale
-                      for t in step.team_scale.statements)
+        extra = tuple(
+            t for step in self.steps if step.team_scale for t in step.team_scale.statements
+        )
         return (*self.statements, *extra)
 
     @property
@@ -235,8 +244,11 @@ def _where(raw: Any, loc: Sequence[Any]) -> str:
             parts.append(f"{label} ({title})" if title else label)
             node, i = step, i + 2
             continue
-        if key in ("statements", "actions", "levels") and i + 1 < len(loc) \
-                and isinstance(loc[i + 1], int):
+        if (
+            key in ("statements", "actions", "levels")
+            and i + 1 < len(loc)
+            and isinstance(loc[i + 1], int)
+        ):
             item = _get(node, key, loc[i + 1])
             noun = {"statements": "statement", "actions": "action", "levels": "level"}[key]
             ident = item.get("id") or item.get("name") if isinstance(item, dict) else None
@@ -276,12 +288,14 @@ def _message(error: dict[str, Any]) -> str:
         return "must name a page file of the workbench, such as app_pages/briefs.py"
     if kind == "string_pattern_mismatch" and last == "id":
         return "must be a short code of letters, digits, '-', '_' or '.', such as 'plan-together'"
-    if kind in ("too_short", "too_long") and last in ("statements", "actions", "steps",
-                                                      "levels"):
+    if kind in ("too_short", "too_long") and last in ("statements", "actions", "steps", "levels"):
         actual = (error.get("ctx") or {}).get("actual_length")
-        need = {"statements": f"{MIN_STATEMENTS} to {MAX_STATEMENTS}",
-                "actions": f"at least {MIN_ACTIONS}", "steps": f"exactly {STEP_COUNT}",
-                "levels": f"exactly {LEVEL_COUNT}"}[last]
+        need = {
+            "statements": f"{MIN_STATEMENTS} to {MAX_STATEMENTS}",
+            "actions": f"at least {MIN_ACTIONS}",
+            "steps": f"exactly {STEP_COUNT}",
+            "levels": f"exactly {LEVEL_COUNT}",
+        }[last]
         return f"has {actual} {last.rstrip('s') if actual == 1 else last}; {need} are needed"
     return msg[:1].lower() + msg[1:]
 
@@ -296,8 +310,7 @@ def parse_bank(text: str, source: str = "assessment.yaml") -> Bank:
         problem = getattr(exc, "problem", None) or str(exc)
         raise BankError(source, [f"{where}the file is not valid YAML ({problem})"]) from None
     if not isinstance(raw, dict):
-        raise BankError(source, ["the file must hold a mapping with 'scale', 'levels' and "
-                                 "'steps'"])
+        raise BankError(source, ["the file must hold a mapping with 'scale', 'levels' and 'steps'"])
     try:
         return Bank.model_validate(raw)
     except ValidationError as exc:
@@ -307,7 +320,8 @@ def parse_bank(text: str, source: str = "assessment.yaml") -> Bank:
         for err, loc in zip(errors, locs, strict=True):
             # A list with a broken item is also reported as one item short: say it once.
             if err["type"] in ("too_short", "too_long") and any(
-                    len(o) > len(loc) and o[:len(loc)] == loc for o in locs):
+                len(o) > len(loc) and o[: len(loc)] == loc for o in locs
+            ):
                 continue
             where = _where(raw, [p for p in loc if not (isinstance(p, str) and "[" in p)])
             problems.append(f"{where}: {_message(err)}" if where else _message(err))
@@ -330,8 +344,9 @@ def _default_bank() -> Bank:
 # --- answers and scores -----------------------------------------------------------------------
 
 
-def clean_answers(bank: Bank, answers: Mapping[str, Any], *, team: bool = False) -> dict[
-        str, int | None]:
+def clean_answers(
+    bank: Bank, answers: Mapping[str, Any], *, team: bool = False
+) -> dict[str, int | None]:
     """Only answers the bank can score: known statements, values on the scale or None.
 
     Answers saved against an older version of the bank (a removed statement, a shrunk scale)
@@ -345,8 +360,12 @@ def clean_answers(bank: Bank, answers: Mapping[str, Any], *, team: bool = False)
             continue
         if value is None:
             out[key] = None
-        elif isinstance(value, int | float) and not isinstance(value, bool) \
-                and float(value).is_integer() and int(value) in points:
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and float(value).is_integer()
+            and int(value) in points
+        ):
             out[key] = int(value)
     return out
 
@@ -415,8 +434,9 @@ def level_for(bank: Bank, score: float | None) -> Level | None:
     return found
 
 
-def _step_values(bank: Bank, statements: Iterable[Statement | TeamStatement],
-                 answers: Answers) -> tuple[list[float], int, int]:
+def _step_values(
+    bank: Bank, statements: Iterable[Statement | TeamStatement], answers: Answers
+) -> tuple[list[float], int, int]:
     values, dont_know, unanswered = [], 0, 0
     for s in statements:
         if s.id not in answers:
@@ -435,8 +455,18 @@ def score(bank: Bank, answers: Answers) -> Result:
     for step in bank.steps:
         values, dk, missing = _step_values(bank, step.statements, answers)
         value = sum(values) / len(values) if values else None
-        steps.append(StepScore(step.number, step.title, step.short, value, len(values), dk,
-                               missing, level_for(bank, value)))
+        steps.append(
+            StepScore(
+                step.number,
+                step.title,
+                step.short,
+                value,
+                len(values),
+                dk,
+                missing,
+                level_for(bank, value),
+            )
+        )
     scored = [s.score for s in steps if s.score is not None]
     overall = sum(scored) / len(scored) if scored else None
     return Result(tuple(steps), overall, level_for(bank, overall))
@@ -461,12 +491,19 @@ def answers_frame(bank: Bank, answers: Answers) -> pd.DataFrame:
                 label, counted = "", None
             else:
                 label = bank.scale.label(value)  # type: ignore[arg-type]
-                counted = None if value is None else bank.scale.normalise(float(value),
-                                                                          s.reverse)
-            rows.append({"step": step.number, "step_title": step.title, "statement_id": s.id,
-                         "statement": s.self_text, "reverse_coded": s.reverse,
-                         "answer": None if value in (None, "missing") else value,
-                         "answer_label": label, "counts_as": counted})
+                counted = None if value is None else bank.scale.normalise(float(value), s.reverse)
+            rows.append(
+                {
+                    "step": step.number,
+                    "step_title": step.title,
+                    "statement_id": s.id,
+                    "statement": s.self_text,
+                    "reverse_coded": s.reverse,
+                    "answer": None if value in (None, "missing") else value,
+                    "answer_label": label,
+                    "counts_as": counted,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["answer"] = frame["answer"].astype("Int64")
     return frame
@@ -477,11 +514,19 @@ def scores_frame(result: Result, previous: Result | None = None) -> pd.DataFrame
     rows = []
     for s in result.steps:
         prev = previous.step(s.number).score if previous is not None else None
-        rows.append({"step": s.number, "label": s.label, "title": s.title, "score": s.score,
-                     "level": s.level.name if s.level else None, "counted": s.counted,
-                     "dont_know": s.dont_know, "previous": prev,
-                     "change": (s.score - prev) if s.score is not None and prev is not None
-                     else None})
+        rows.append(
+            {
+                "step": s.number,
+                "label": s.label,
+                "title": s.title,
+                "score": s.score,
+                "level": s.level.name if s.level else None,
+                "counted": s.counted,
+                "dont_know": s.dont_know,
+                "previous": prev,
+                "change": (s.score - prev) if s.score is not None and prev is not None else None,
+            }
+        )
     frame = pd.DataFrame(rows)
     for col in ("score", "previous", "change"):
         frame[col] = frame[col].astype(float)
@@ -500,8 +545,14 @@ class StepActions:
     lowest: tuple[Statement, ...]  # the statements answered least favourably
 
 
-def next_actions(bank: Bank, answers: Answers, result: Result | None = None, *,
-                 steps: int = WEAKEST, per_step: int = 3) -> list[StepActions]:
+def next_actions(
+    bank: Bank,
+    answers: Answers,
+    result: Result | None = None,
+    *,
+    steps: int = WEAKEST,
+    per_step: int = 3,
+) -> list[StepActions]:
     """Actions for the ``steps`` weakest scored steps (ties: the earlier step first).
 
     Within a step, an action comes earlier when the statements it addresses were answered less
@@ -510,21 +561,27 @@ def next_actions(bank: Bank, answers: Answers, result: Result | None = None, *,
     """
     answers = clean_answers(bank, answers)
     result = result or score(bank, answers)
-    scored = sorted((s for s in result.steps if s.score is not None),
-                    key=lambda s: (s.score, s.number))
+    scored = sorted(
+        (s for s in result.steps if s.score is not None), key=lambda s: (s.score, s.number)
+    )
     out = []
     for step_score in scored[:steps]:
         step = bank.step(step_score.number)
-        item = {s.id: bank.scale.normalise(float(answers[s.id]), s.reverse)
-                for s in step.statements if answers.get(s.id) is not None}
+        item = {
+            s.id: bank.scale.normalise(float(answers[s.id]), s.reverse)
+            for s in step.statements
+            if answers.get(s.id) is not None
+        }
 
         def urgency(action: Action, item: dict[str, float] = item) -> float:
             values = [item[a] for a in action.addresses if a in item]
             return min(values) if values else 50.0
 
         ranked = sorted(enumerate(step.actions), key=lambda p: (urgency(p[1]), p[0]))
-        lowest = sorted((s for s in step.statements if s.id in item),
-                        key=lambda s: (item[s.id], step.statements.index(s)))
+        lowest = sorted(
+            (s for s in step.statements if s.id in item),
+            key=lambda s: (item[s.id], step.statements.index(s)),
+        )
         worst = [s for s in lowest if item[s.id] <= 50][:2]
         out.append(StepActions(step_score, tuple(a for _, a in ranked[:per_step]), tuple(worst)))
     return out
@@ -551,19 +608,27 @@ class Difference:
     def sentence(self) -> str:
         you, other = round(self.self_score), round(self.other)
         if self.kind.startswith("evidence"):
-            tail = ("the practice may be weaker than it feels" if self.gap > 0 else
-                    "you may be underrating yourself")
+            tail = (
+                "the practice may be weaker than it feels"
+                if self.gap > 0
+                else "you may be underrating yourself"
+            )
             return f"Step {self.label}: you say {you}, the data says {other}; {tail}."
         n = f" (n = {self.n})" if self.n is not None else ""
         if self.kind == "blind spot":
-            return (f"Step {self.label}: you rate yourself {you}, your team rates you "
-                    f"{other}{n}. A blind spot: ask the team what they see.")
-        return (f"Step {self.label}: your team rates you {other}{n}, higher than your own "
-                f"{you}. A hidden strength: keep doing it, and say so.")
+            return (
+                f"Step {self.label}: you rate yourself {you}, your team rates you "
+                f"{other}{n}. A blind spot: ask the team what they see."
+            )
+        return (
+            f"Step {self.label}: your team rates you {other}{n}, higher than your own "
+            f"{you}. A hidden strength: keep doing it, and say so."
+        )
 
 
-def evidence_differences(result: Result, evidence: Mapping[int, float | None],
-                         threshold: float = EVIDENCE_GAP) -> list[Difference]:
+def evidence_differences(
+    result: Result, evidence: Mapping[int, float | None], threshold: float = EVIDENCE_GAP
+) -> list[Difference]:
     """Steps where the self-rating and the data's figure differ by ``threshold`` or more."""
     out = []
     for s in result.steps:
@@ -640,8 +705,9 @@ def team_view(bank: Bank, responses: Iterable[Answers], privacy: Privacy) -> Tea
     return TeamView(participants, steps, safety, privacy.k_min)
 
 
-def team_differences(result: Result, team: TeamView,
-                     threshold: float = TEAM_GAP) -> list[Difference]:
+def team_differences(
+    result: Result, team: TeamView, threshold: float = TEAM_GAP
+) -> list[Difference]:
     """Blind spots (self above team by ``threshold`` or more) and hidden strengths (below)."""
     out = []
     for s in result.steps:
@@ -658,10 +724,19 @@ def team_frame(result: Result, team: TeamView) -> pd.DataFrame:
     rows = []
     for s in result.steps:
         t = team.step(s.number)
-        rows.append({"step": s.number, "label": s.label, "self": s.score, "team": t.score,
-                     "n": t.n, "masked": t.masked,
-                     "difference": (s.score - t.score) if s.score is not None
-                     and t.score is not None else None})
+        rows.append(
+            {
+                "step": s.number,
+                "label": s.label,
+                "self": s.score,
+                "team": t.score,
+                "n": t.n,
+                "masked": t.masked,
+                "difference": (s.score - t.score)
+                if s.score is not None and t.score is not None
+                else None,
+            }
+        )
     frame = pd.DataFrame(rows)
     for col in ("self", "team", "difference"):
         frame[col] = frame[col].astype(float)
@@ -692,10 +767,14 @@ def as_result(bank: Bank, completed: Completed) -> Result:
     steps = []
     for step in bank.steps:
         value = completed.scores.get(step.number)
-        value = None if value is None or (isinstance(value, float) and math.isnan(value)) \
+        value = (
+            None
+            if value is None or (isinstance(value, float) and math.isnan(value))
             else float(value)
-        steps.append(StepScore(step.number, step.title, step.short, value, 0, 0, 0,
-                               level_for(bank, value)))
+        )
+        steps.append(
+            StepScore(step.number, step.title, step.short, value, 0, 0, 0, level_for(bank, value))
+        )
     return Result(tuple(steps), completed.overall, level_for(bank, completed.overall))
 
 
@@ -709,8 +788,14 @@ def previous_of(history: Sequence[Completed], current_id: int | None) -> Complet
     ordered = sorted(history, key=lambda c: (c.completed_at, c.id))
     if current_id is None:
         return ordered[-1] if ordered else None
-    earlier = [c for c in ordered if (c.completed_at, c.id) < next(
-        ((x.completed_at, x.id) for x in ordered if x.id == current_id), (dt.datetime.max, 0))]
+    earlier = [
+        c
+        for c in ordered
+        if (c.completed_at, c.id)
+        < next(
+            ((x.completed_at, x.id) for x in ordered if x.id == current_id), (dt.datetime.max, 0)
+        )
+    ]
     return earlier[-1] if earlier else None
 
 
@@ -720,9 +805,15 @@ def trend_frame(bank: Bank, history: Sequence[Completed]) -> pd.DataFrame:
     for c in sorted(history, key=lambda c: (c.completed_at, c.id)):
         for step in bank.steps:
             value = c.scores.get(step.number)
-            rows.append({"id": c.id, "completed_at": pd.Timestamp(c.completed_at),
-                         "step": step.number, "label": step.label,
-                         "score": None if value is None else float(value)})
+            rows.append(
+                {
+                    "id": c.id,
+                    "completed_at": pd.Timestamp(c.completed_at),
+                    "step": step.number,
+                    "label": step.label,
+                    "score": None if value is None else float(value),
+                }
+            )
     frame = pd.DataFrame(rows, columns=["id", "completed_at", "step", "label", "score"])
     frame["score"] = frame["score"].astype(float)
     return frame

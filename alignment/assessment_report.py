@@ -114,15 +114,19 @@ def markdown(data: ReportData) -> str:
     level = f" ({r.overall_level.name})" if r.overall_level else ""
     change = _change(r.overall, data.previous.overall if data.previous else None)
     since = f", {change} since {data.previous_at:%d %b %Y}" if change and data.previous_at else ""
-    lines += [f"**Overall: {overall} / 100{level}{since}.** {r.answered} of {r.total} "
-              f"statements answered, {r.dont_know} with \"Don't know\" (left out of the "
-              "scores).", ""]
+    lines += [
+        f"**Overall: {overall} / 100{level}{since}.** {r.answered} of {r.total} "
+        f'statements answered, {r.dont_know} with "Don\'t know" (left out of the '
+        "scores).",
+        "",
+    ]
     lines += ["```"]
     for s in r.steps:
         prev = data.previous.step(s.number).score if data.previous else None
         ch = _change(s.score, prev)
-        lines.append(f"{s.label:<17} {_bar(s.score)} {_num(s.score):>3}"
-                     + (f"  ({ch})" if ch else ""))
+        lines.append(
+            f"{s.label:<17} {_bar(s.score)} {_num(s.score):>3}" + (f"  ({ch})" if ch else "")
+        )
     lines += ["```", ""]
     head = ["Step", "Score", "Change", "Level", "What it means"]
     if data.team is not None:
@@ -132,8 +136,13 @@ def markdown(data: ReportData) -> str:
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for s in r.steps:
         prev = data.previous.step(s.number).score if data.previous else None
-        row = [s.label, _num(s.score), _change(s.score, prev), s.level.name if s.level else "–",
-               s.level.description if s.level else "Not scored: every answer was \"Don't know\"."]
+        row = [
+            s.label,
+            _num(s.score),
+            _change(s.score, prev),
+            s.level.name if s.level else "–",
+            s.level.description if s.level else 'Not scored: every answer was "Don\'t know".',
+        ]
         if data.team is not None:
             row.append(_team_cell(data.team, s.number))
         if data.evidence is not None:
@@ -142,13 +151,18 @@ def markdown(data: ReportData) -> str:
     lines.append("")
     if data.team is not None:
         title = f" ({_md(data.team_title)})" if data.team_title else ""
-        lines += [f"Team figures{title}: {data.team.participants} people answered; a step "
-                  f"rests on at least {data.team.k_min} of them or stays hidden.", ""]
+        lines += [
+            f"Team figures{title}: {data.team.participants} people answered; a step "
+            f"rests on at least {data.team.k_min} of them or stays hidden.",
+            "",
+        ]
     diffs = data.differences
     lines += ["## Where the readings differ", ""]
-    lines += [f"- {d.sentence()}" for d in diffs] or ["- No step differs by the margins that "
-                                                       "call for a conversation (25 points from "
-                                                       "the data, 15 from the team)."]
+    lines += [f"- {d.sentence()}" for d in diffs] or [
+        "- No step differs by the margins that "
+        "call for a conversation (25 points from "
+        "the data, 15 from the team)."
+    ]
     lines.append("")
     if data.evidence is not None:
         lines += ["## Evidence from the data", ""]
@@ -156,32 +170,57 @@ def markdown(data: ReportData) -> str:
             ev = data.evidence.step(s.number)
             for f in ev.figures:
                 if f.available:
-                    lines.append(f"- **{s.label}: {f.label}: {_num(f.value)}** (n = {f.n} "
-                                 f"{f.basis}). {_md(f.explanation)}")
+                    lines.append(
+                        f"- **{s.label}: {f.label}: {_num(f.value)}** (n = {f.n} "
+                        f"{f.basis}). {_md(f.explanation)}"
+                    )
                 else:
                     lines.append(f"- {s.label}: {f.label}: no data. {_md(f.unlock)}")
         lines.append("")
     lines += ["## Next actions", ""]
     for sa in data.actions:
-        lines.append(f"**{sa.step.label}** ({_num(sa.step.score)}, "
-                     f"{sa.step.level.name if sa.step.level else 'not scored'})")
+        lines.append(
+            f"**{sa.step.label}** ({_num(sa.step.score)}, "
+            f"{sa.step.level.name if sa.step.level else 'not scored'})"
+        )
         lines.append("")
         for a in sa.actions:
             page = data.page_name(a.page)
             lines.append(f"1. {a.text}" + (f" *Workbench: {page}.*" if page else ""))
         lines.append("")
-    lines += ["---", "Scores: each answer counts 0 (strongly disagree) to 100 (strongly agree), "
-              "reversed for statements where agreeing is bad; \"Don't know\" is left out. A "
-              "step's score is the mean of its statements, the overall score the mean of the "
-              "steps.", ""]
+    lines += [
+        "---",
+        "Scores: each answer counts 0 (strongly disagree) to 100 (strongly agree), "
+        'reversed for statements where agreeing is bad; "Don\'t know" is left out. A '
+        "step's score is the mean of its statements, the overall score the mean of the "
+        "steps.",
+        "",
+    ]
     return "\n".join(lines)
 
 
 # --- PDF -------------------------------------------------------------------------------------
 
-_PLAIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
-                        "…": "...", "≥": ">=", "≤": "<=", "→": "->", "▲": "+", "▼": "-",
-                        "·": "-", "×": "x", "•": "-", "\u00a0": " "})
+_PLAIN = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "≥": ">=",
+        "≤": "<=",
+        "→": "->",
+        "▲": "+",
+        "▼": "-",
+        "·": "-",
+        "×": "x",
+        "•": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 def _plain(text: object) -> str:
@@ -205,9 +244,16 @@ class _Page(FPDF):
         self.set_y(-10)
         self.set_font(self.family, size=6.5)
         self.set_text_color(110)
-        self.cell(0, 4, self.text("Alignment Workbench · each answer counts 0–100, reversed where "
-                                  "agreeing is bad; \"Don't know\" left out; team figures hidden "
-                                  "below the anonymity threshold."), align="C")
+        self.cell(
+            0,
+            4,
+            self.text(
+                "Alignment Workbench · each answer counts 0–100, reversed where "
+                'agreeing is bad; "Don\'t know" left out; team figures hidden '
+                "below the anonymity threshold."
+            ),
+            align="C",
+        )
 
 
 def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
@@ -221,8 +267,13 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     width = doc.w - doc.l_margin - doc.r_margin
     doc.set_font(font, "B", 15)
     doc.set_text_color(20)
-    doc.cell(0, 8, doc.text("Alignment practice: the 7-step self-assessment"),
-             new_x="LMARGIN", new_y="NEXT")
+    doc.cell(
+        0,
+        8,
+        doc.text("Alignment practice: the 7-step self-assessment"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     doc.set_font(font, size=8.5)
     doc.set_text_color(80)
     meta = f"Completed {data.when:%d %B %Y}"
@@ -234,8 +285,13 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     level = f" ({r.overall_level.name})" if r.overall_level else ""
     change = _change(r.overall, data.previous.overall if data.previous else None)
     since = f", {change} since {data.previous_at:%d %b %Y}" if change and data.previous_at else ""
-    doc.cell(0, 7, doc.text(f"Overall {_num(r.overall)} / 100{level}{since}"),
-             new_x="LMARGIN", new_y="NEXT")
+    doc.cell(
+        0,
+        7,
+        doc.text(f"Overall {_num(r.overall)} / 100{level}{since}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     top = doc.get_y() + 1
     chart_w = 90.0
     chart_h = 0.0
@@ -260,8 +316,11 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
         doc.set_x(x0)
         prev = data.previous.step(s.number).score if data.previous else None
         change = _change(s.score, prev)
-        values = [s.label, _num(s.score) + (f"  ({change})" if change else ""),
-                  s.level.name if s.level else "-"]
+        values = [
+            s.label,
+            _num(s.score) + (f"  ({change})" if change else ""),
+            s.level.name if s.level else "-",
+        ]
         if data.team is not None:
             t = data.team.step(s.number)
             values.append("hidden" if t.masked else f"{_num(t.score)} ({t.n})")
@@ -274,12 +333,26 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     doc.set_font(font, "I", 7)
     doc.set_text_color(90)
     table_w = sum(w for _, w in cols)
-    doc.multi_cell(table_w, 3.6, doc.text(
-        f"{r.answered} of {r.total} statements answered, {r.dont_know} \"Don't know\". "
-        + (f"Team: {data.team.participants} people; steps under {data.team.k_min} answers "
-           "hidden. " if data.team is not None else "")
-        + ("Data: the mean of the step's evidence figures." if data.evidence is not None
-           else "")), new_x="LMARGIN", new_y="NEXT")
+    doc.multi_cell(
+        table_w,
+        3.6,
+        doc.text(
+            f'{r.answered} of {r.total} statements answered, {r.dont_know} "Don\'t know". '
+            + (
+                f"Team: {data.team.participants} people; steps under {data.team.k_min} answers "
+                "hidden. "
+                if data.team is not None
+                else ""
+            )
+            + (
+                "Data: the mean of the step's evidence figures."
+                if data.evidence is not None
+                else ""
+            )
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     doc.set_text_color(20)
     doc.set_y(max(doc.get_y(), top + chart_h) + 3)
 
@@ -299,20 +372,24 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
         doc.set_font(font, size=8.2)
 
     def bullet(text: str, indent: float = 0.0) -> None:
-        lines = doc.multi_cell(width - indent, 3.9, doc.text(f"- {text}"), dry_run=True,
-                               output="LINES")
+        lines = doc.multi_cell(
+            width - indent, 3.9, doc.text(f"- {text}"), dry_run=True, output="LINES"
+        )
         if room(3.9 * len(lines)):
             doc.set_x(doc.l_margin + indent)
-            doc.multi_cell(width - indent, 3.9, doc.text(f"- {text}"), align="L",
-                           new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(
+                width - indent, 3.9, doc.text(f"- {text}"), align="L", new_x="LMARGIN", new_y="NEXT"
+            )
 
     heading("Where the readings differ")
     diffs = data.differences
     for d in diffs[:8]:
         bullet(d.sentence())
     if not diffs:
-        bullet("No step differs by the margins that call for a conversation (25 points from the "
-               "data, 15 from the team).")
+        bullet(
+            "No step differs by the margins that call for a conversation (25 points from the "
+            "data, 15 from the team)."
+        )
     if data.evidence is not None:
         doc.ln(1)
         heading("Evidence from the data")
@@ -327,9 +404,16 @@ def pdf(data: ReportData, chart_png: bytes | None = None) -> bytes:
     for sa in data.actions:
         doc.set_font(font, "B", 8.5)
         if room(4.6):
-            doc.cell(0, 4.6, doc.text(f"{sa.step.label} ({_num(sa.step.score)}, "
-                                      f"{sa.step.level.name if sa.step.level else 'not scored'})"),
-                     new_x="LMARGIN", new_y="NEXT")
+            doc.cell(
+                0,
+                4.6,
+                doc.text(
+                    f"{sa.step.label} ({_num(sa.step.score)}, "
+                    f"{sa.step.level.name if sa.step.level else 'not scored'})"
+                ),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         doc.set_font(font, size=8.2)
         for a in sa.actions[:3]:
             page = data.page_name(a.page)

@@ -38,7 +38,8 @@ def _v1(conn: Connection) -> None:
     """Drafts, completed assessments, team rounds and their anonymous answers."""
     md = sa.MetaData()
     sa.Table(
-        "assessment_drafts", md,
+        "assessment_drafts",
+        md,
         sa.Column("owner", sa.String(64), primary_key=True),
         sa.Column("answers_json", sa.Text, nullable=False),
         sa.Column("step", sa.Integer, nullable=False),
@@ -46,7 +47,8 @@ def _v1(conn: Connection) -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
     sa.Table(
-        "assessment_results", md,
+        "assessment_results",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("owner", sa.String(64), nullable=False, index=True),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=False),
@@ -56,7 +58,8 @@ def _v1(conn: Connection) -> None:
         sa.Column("bank_version", sa.Integer, nullable=False),
     )
     sa.Table(
-        "team_rounds", md,
+        "team_rounds",
+        md,
         sa.Column("code", sa.String(16), primary_key=True),
         sa.Column("owner", sa.String(64), nullable=False, index=True),
         sa.Column("title", sa.String(TITLE_MAX), nullable=False),
@@ -64,9 +67,14 @@ def _v1(conn: Connection) -> None:
         sa.Column("closed_at", sa.DateTime(timezone=True)),
     )
     sa.Table(
-        "team_answers", md,
-        sa.Column("round_code", sa.String(16),
-                  sa.ForeignKey("team_rounds.code", ondelete="CASCADE"), primary_key=True),
+        "team_answers",
+        md,
+        sa.Column(
+            "round_code",
+            sa.String(16),
+            sa.ForeignKey("team_rounds.code", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("participant", sa.String(64), primary_key=True),
         sa.Column("answers_json", sa.Text, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -74,13 +82,14 @@ def _v1(conn: Connection) -> None:
     md.create_all(conn)
 
 
-ASSESSMENT = SchemaPart("assessment", (
-    Migration(1, "self-assessment: drafts, history, team rounds and answers", _v1),
-))
+ASSESSMENT = SchemaPart(
+    "assessment", (Migration(1, "self-assessment: drafts, history, team rounds and answers", _v1),)
+)
 
 _md = sa.MetaData()
 drafts = sa.Table(
-    "assessment_drafts", _md,
+    "assessment_drafts",
+    _md,
     sa.Column("owner", sa.String(64), primary_key=True),
     sa.Column("answers_json", sa.Text, nullable=False),
     sa.Column("step", sa.Integer, nullable=False),
@@ -88,7 +97,8 @@ drafts = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 results = sa.Table(
-    "assessment_results", _md,
+    "assessment_results",
+    _md,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("owner", sa.String(64), nullable=False),
     sa.Column("completed_at", sa.DateTime(timezone=True), nullable=False),
@@ -98,7 +108,8 @@ results = sa.Table(
     sa.Column("bank_version", sa.Integer, nullable=False),
 )
 rounds = sa.Table(
-    "team_rounds", _md,
+    "team_rounds",
+    _md,
     sa.Column("code", sa.String(16), primary_key=True),
     sa.Column("owner", sa.String(64), nullable=False),
     sa.Column("title", sa.String(TITLE_MAX), nullable=False),
@@ -106,7 +117,8 @@ rounds = sa.Table(
     sa.Column("closed_at", sa.DateTime(timezone=True)),
 )
 team_answers = sa.Table(
-    "team_answers", _md,
+    "team_answers",
+    _md,
     sa.Column("round_code", sa.String(16), sa.ForeignKey("team_rounds.code"), primary_key=True),
     sa.Column("participant", sa.String(64), primary_key=True),
     sa.Column("answers_json", sa.Text, nullable=False),
@@ -189,51 +201,107 @@ class AssessmentStore:
             row = conn.execute(sa.select(drafts).where(drafts.c.owner == digest(key))).first()
         if row is None:
             return None
-        return Draft(_load_answers(row.answers_json), int(row.step), row.completed_id,
-                     as_utc(row.updated_at))
+        return Draft(
+            _load_answers(row.answers_json), int(row.step), row.completed_id, as_utc(row.updated_at)
+        )
 
-    def save_draft(self, key: str, answers: Mapping[str, int | None], step: int,
-                   completed_id: int | None = None) -> None:
+    def save_draft(
+        self,
+        key: str,
+        answers: Mapping[str, int | None],
+        step: int,
+        completed_id: int | None = None,
+    ) -> None:
         """Keep the answers so far; called after every change, so a reload loses nothing."""
         with self.store.write() as conn:
-            self.store.upsert(conn, drafts, [{
-                "owner": digest(key), "answers_json": _dump(answers), "step": int(step),
-                "completed_id": completed_id, "updated_at": now()}],
-                keys=("owner",), update=("answers_json", "step", "completed_id", "updated_at"))
+            self.store.upsert(
+                conn,
+                drafts,
+                [
+                    {
+                        "owner": digest(key),
+                        "answers_json": _dump(answers),
+                        "step": int(step),
+                        "completed_id": completed_id,
+                        "updated_at": now(),
+                    }
+                ],
+                keys=("owner",),
+                update=("answers_json", "step", "completed_id", "updated_at"),
+            )
 
     # -- completed assessments --
 
-    def complete(self, key: str, answers: Mapping[str, int | None],
-                 scores: Mapping[int, float | None], overall: float | None, step: int,
-                 bank_version: int = 1, at: dt.datetime | None = None) -> Completed:
+    def complete(
+        self,
+        key: str,
+        answers: Mapping[str, int | None],
+        scores: Mapping[int, float | None],
+        overall: float | None,
+        step: int,
+        bank_version: int = 1,
+        at: dt.datetime | None = None,
+    ) -> Completed:
         """Save a completed assessment with its date and mark the draft as matching it."""
         at = at or now()
         owner = digest(key)
         with self.store.write() as conn:
-            new_id = conn.execute(results.insert().values(
-                owner=owner, completed_at=at, answers_json=_dump(answers),
-                scores_json=json.dumps({str(k): v for k, v in scores.items()}),
-                overall=overall, bank_version=bank_version).returning(results.c.id)).scalar_one()
-            self.store.upsert(conn, drafts, [{
-                "owner": owner, "answers_json": _dump(answers), "step": int(step),
-                "completed_id": new_id, "updated_at": at}],
-                keys=("owner",), update=("answers_json", "step", "completed_id", "updated_at"))
+            new_id = conn.execute(
+                results.insert()
+                .values(
+                    owner=owner,
+                    completed_at=at,
+                    answers_json=_dump(answers),
+                    scores_json=json.dumps({str(k): v for k, v in scores.items()}),
+                    overall=overall,
+                    bank_version=bank_version,
+                )
+                .returning(results.c.id)
+            ).scalar_one()
+            self.store.upsert(
+                conn,
+                drafts,
+                [
+                    {
+                        "owner": owner,
+                        "answers_json": _dump(answers),
+                        "step": int(step),
+                        "completed_id": new_id,
+                        "updated_at": at,
+                    }
+                ],
+                keys=("owner",),
+                update=("answers_json", "step", "completed_id", "updated_at"),
+            )
         return Completed(new_id, at, dict(answers), dict(scores), overall)
 
     def history(self, key: str) -> list[Completed]:
         """The leader's completed assessments, oldest first."""
         with self.store.read() as conn:
-            rows = conn.execute(sa.select(results).where(results.c.owner == digest(key))
-                                .order_by(results.c.completed_at, results.c.id)).all()
-        return [Completed(r.id, as_utc(r.completed_at), _load_answers(r.answers_json),
-                          _load_scores(r.scores_json), r.overall) for r in rows]
+            rows = conn.execute(
+                sa.select(results)
+                .where(results.c.owner == digest(key))
+                .order_by(results.c.completed_at, results.c.id)
+            ).all()
+        return [
+            Completed(
+                r.id,
+                as_utc(r.completed_at),
+                _load_answers(r.answers_json),
+                _load_scores(r.scores_json),
+                r.overall,
+            )
+            for r in rows
+        ]
 
     def forget(self, key: str) -> bool:
         """Delete everything the key owns: draft, history, rounds and their answers."""
         owner = digest(key)
         with self.store.write() as conn:
-            codes = [r.code for r in conn.execute(
-                sa.select(rounds.c.code).where(rounds.c.owner == owner)).all()]
+            codes = [
+                r.code
+                for r in conn.execute(sa.select(rounds.c.code).where(rounds.c.owner == owner)).all()
+            ]
             if codes:
                 conn.execute(team_answers.delete().where(team_answers.c.round_code.in_(codes)))
                 conn.execute(rounds.delete().where(rounds.c.code.in_(codes)))
@@ -251,26 +319,34 @@ class AssessmentStore:
         with self.store.write() as conn:
             for _ in range(_CODE_ATTEMPTS):
                 code = joincodes.new_code()
-                taken = conn.execute(sa.select(rounds.c.code).where(rounds.c.code == code)) \
-                    .first()
+                taken = conn.execute(sa.select(rounds.c.code).where(rounds.c.code == code)).first()
                 if taken is None:
-                    conn.execute(rounds.insert().values(code=code, owner=digest(key),
-                                                        title=title, created_at=created))
+                    conn.execute(
+                        rounds.insert().values(
+                            code=code, owner=digest(key), title=title, created_at=created
+                        )
+                    )
                     return TeamRound(code, title, created, None, 0)
         raise RuntimeError("no free round code was found; try again")
 
     def rounds(self, key: str) -> list[TeamRound]:
         """The leader's rounds, newest first, with how many people answered each."""
-        count = (sa.select(team_answers.c.round_code, sa.func.count().label("n"))
-                 .group_by(team_answers.c.round_code).subquery())
+        count = (
+            sa.select(team_answers.c.round_code, sa.func.count().label("n"))
+            .group_by(team_answers.c.round_code)
+            .subquery()
+        )
         with self.store.read() as conn:
             rows = conn.execute(
                 sa.select(rounds, sa.func.coalesce(count.c.n, 0).label("n"))
                 .select_from(rounds.outerjoin(count, count.c.round_code == rounds.c.code))
                 .where(rounds.c.owner == digest(key))
-                .order_by(rounds.c.created_at.desc(), rounds.c.code)).all()
-        return [TeamRound(r.code, r.title, as_utc(r.created_at), as_utc(r.closed_at), int(r.n))
-                for r in rows]
+                .order_by(rounds.c.created_at.desc(), rounds.c.code)
+            ).all()
+        return [
+            TeamRound(r.code, r.title, as_utc(r.created_at), as_utc(r.closed_at), int(r.n))
+            for r in rows
+        ]
 
     def round(self, code: str) -> TeamRound | None:
         """A round by its code (what a participant's link carries), or None."""
@@ -278,17 +354,27 @@ class AssessmentStore:
             row = conn.execute(sa.select(rounds).where(rounds.c.code == code)).first()
             if row is None:
                 return None
-            n = conn.execute(sa.select(sa.func.count()).select_from(team_answers)
-                             .where(team_answers.c.round_code == code)).scalar()
-        return TeamRound(row.code, row.title, as_utc(row.created_at), as_utc(row.closed_at),
-                         int(n or 0))
+            n = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(team_answers)
+                .where(team_answers.c.round_code == code)
+            ).scalar()
+        return TeamRound(
+            row.code, row.title, as_utc(row.created_at), as_utc(row.closed_at), int(n or 0)
+        )
 
     def close_round(self, key: str, code: str) -> bool:
         """Close a round for good (only its owner can); True when it was open."""
         with self.store.write() as conn:
-            done = conn.execute(rounds.update().where(
-                rounds.c.code == code, rounds.c.owner == digest(key),
-                rounds.c.closed_at.is_(None)).values(closed_at=now())).rowcount
+            done = conn.execute(
+                rounds.update()
+                .where(
+                    rounds.c.code == code,
+                    rounds.c.owner == digest(key),
+                    rounds.c.closed_at.is_(None),
+                )
+                .values(closed_at=now())
+            ).rowcount
         return bool(done)
 
     def submit(self, code: str, token: str, answers: Mapping[str, int | None]) -> None:
@@ -299,17 +385,29 @@ class AssessmentStore:
                 raise RoundClosed("This round does not exist (any more).")
             if row.closed_at is not None:
                 raise RoundClosed("This round is closed: it no longer takes answers.")
-            self.store.upsert(conn, team_answers, [{
-                "round_code": code, "participant": digest(token),
-                "answers_json": _dump(answers), "updated_at": now()}],
-                keys=("round_code", "participant"), update=("answers_json", "updated_at"))
+            self.store.upsert(
+                conn,
+                team_answers,
+                [
+                    {
+                        "round_code": code,
+                        "participant": digest(token),
+                        "answers_json": _dump(answers),
+                        "updated_at": now(),
+                    }
+                ],
+                keys=("round_code", "participant"),
+                update=("answers_json", "updated_at"),
+            )
 
     def my_answers(self, code: str, token: str) -> dict[str, int | None] | None:
         """A participant's own earlier answers (to prefill their form), or None."""
         with self.store.read() as conn:
-            text = conn.execute(sa.select(team_answers.c.answers_json).where(
-                team_answers.c.round_code == code,
-                team_answers.c.participant == digest(token))).scalar()
+            text = conn.execute(
+                sa.select(team_answers.c.answers_json).where(
+                    team_answers.c.round_code == code, team_answers.c.participant == digest(token)
+                )
+            ).scalar()
         return None if text is None else _load_answers(text)
 
     def round_answers(self, key: str, code: str) -> list[dict[str, int | None]] | None:
@@ -319,13 +417,22 @@ class AssessmentStore:
         open round are never handed out (see the module's note on differencing).
         """
         with self.store.read() as conn:
-            row = conn.execute(sa.select(rounds.c.closed_at).where(
-                rounds.c.code == code, rounds.c.owner == digest(key))).first()
+            row = conn.execute(
+                sa.select(rounds.c.closed_at).where(
+                    rounds.c.code == code, rounds.c.owner == digest(key)
+                )
+            ).first()
             if row is None or row.closed_at is None:
                 return None
-            texts = conn.execute(sa.select(team_answers.c.answers_json)
-                                 .where(team_answers.c.round_code == code)
-                                 .order_by(team_answers.c.participant)).scalars().all()
+            texts = (
+                conn.execute(
+                    sa.select(team_answers.c.answers_json)
+                    .where(team_answers.c.round_code == code)
+                    .order_by(team_answers.c.participant)
+                )
+                .scalars()
+                .all()
+            )
         return [_load_answers(t) for t in texts]
 
 

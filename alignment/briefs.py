@@ -45,16 +45,20 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_briefs"
 Tone = Literal["concise", "detailed"]
 TONES: tuple[Tone, ...] = ("concise", "detailed")
 KINDS = ("business", "engineering", "portfolio")
-KIND_LABELS = {"business": "Business brief", "engineering": "Engineering brief",
-               "portfolio": "Portfolio brief"}
+KIND_LABELS = {
+    "business": "Business brief",
+    "engineering": "Engineering brief",
+    "portfolio": "Portfolio brief",
+}
 SIDE_LABELS = {"tech": "Tech", "business": "Business"}
 CLEAR_GAP = 15.0  # points: a clear gap this large is worth a conversation
 # scoring.misalignment from which the portfolio lists an initiative as "where they do not agree":
 # a clear 10-point gap, an unclear 20-point one, or a split room.
 MISALIGNED = 10.0
-LIMITS = {"concise": {"comments": 1, "gaps": 2, "groups": 4, "people": 4, "list": 3, "asks": 3},
-          "detailed": {"comments": 3, "gaps": 5, "groups": 12, "people": 8, "list": 6,
-                       "asks": 8}}
+LIMITS = {
+    "concise": {"comments": 1, "gaps": 2, "groups": 4, "people": 4, "list": 3, "asks": 3},
+    "detailed": {"comments": 3, "gaps": 5, "groups": 12, "people": 8, "list": 6, "asks": 8},
+}
 
 
 # --- facts -------------------------------------------------------------------------------------
@@ -317,10 +321,13 @@ class BriefData:
         return len(self.priority)
 
 
-def prepare(dataset: Dataset, privacy: Privacy | None = None,
-            glossary: glossary_mod.Glossary | None = None,
-            dimensions: Iterable[str] | None = None,
-            indicator_limits: Mapping[str, indicators.Threshold] | None = None) -> BriefData:
+def prepare(
+    dataset: Dataset,
+    privacy: Privacy | None = None,
+    glossary: glossary_mod.Glossary | None = None,
+    dimensions: Iterable[str] | None = None,
+    indicator_limits: Mapping[str, indicators.Threshold] | None = None,
+) -> BriefData:
     """Compute the masked views, coverage, priorities and lookups the briefs share.
 
     ``glossary`` defaults to the built-in glossary extended by the dataset's own glossary table.
@@ -343,21 +350,31 @@ def prepare(dataset: Dataset, privacy: Privacy | None = None,
     for (_, row), w, r in zip(objectives.iterrows(), weights, order, strict=False):
         w = None if (w is None or math.isnan(w)) else float(w)
         refs[str(row["id"])] = ObjectiveRef(
-            str(row["id"]), _text(row["name"]) or str(row["id"]), w,
+            str(row["id"]),
+            _text(row["name"]) or str(row["id"]),
+            w,
             (100 * w / total) if (has_weights and w is not None) else None,
-            int(r) if (has_weights and w is not None) else None)
+            int(r) if (has_weights and w is not None) else None,
+        )
     equal = 100 / len(refs) if refs else 0.0
 
     rows = {str(r["id"]): r for r in ini.to_dict("records")}
-    open_rows = {i: r for i, r in rows.items()
-                 if _text(r.get("status")) in schema.OPEN_STATUSES or not _text(r.get("status"))}
+    open_rows = {
+        i: r
+        for i, r in rows.items()
+        if _text(r.get("status")) in schema.OPEN_STATUSES or not _text(r.get("status"))
+    }
     scored = []
     for i, r in open_rows.items():
         served = [refs[o] for o in _ids(r.get("objective_ids")) if o in refs]
         weight = sum((o.share if o.share is not None else equal) for o in served)
-        scored.append((-(_level(r.get("business_value")) or 0) * weight,
-                       _num(r.get("effort")) if _num(r.get("effort")) is not None else math.inf,
-                       i))
+        scored.append(
+            (
+                -(_level(r.get("business_value")) or 0) * weight,
+                _num(r.get("effort")) if _num(r.get("effort")) is not None else math.inf,
+                i,
+            )
+        )
     priority = {i: k + 1 for k, (_, _, i) in enumerate(sorted(scored))}
 
     active = {i: r for i, r in rows.items() if _text(r.get("status")) != "Cancelled"}
@@ -366,17 +383,39 @@ def prepare(dataset: Dataset, privacy: Privacy | None = None,
     total_effort = sum(known.values())
     share = {i: 100 * e / total_effort for i, e in known.items()} if total_effort > 0 else {}
     values = np.array(sorted(known.values()))
-    larger = {i: 100 * float(np.searchsorted(values, e, side="left")) / len(values)
-              for i, e in known.items()} if len(values) else {}
+    larger = (
+        {
+            i: 100 * float(np.searchsorted(values, e, side="left")) / len(values)
+            for i, e in known.items()
+        }
+        if len(values)
+        else {}
+    )
 
     waited: dict[str, list[str]] = {}
     for i, r in rows.items():
         for d in _ids(r.get("depends_on")):
             waited.setdefault(d, []).append(i)
-    warnings = (None if dataset.indicators.empty
-                else indicators.detect(dataset.indicators, indicator_limits).warnings)
-    return BriefData(dataset, privacy, gl, fb, views, cov, refs, priority, share, larger,
-                     {k: tuple(v) for k, v in waited.items()}, rows, warnings)
+    warnings = (
+        None
+        if dataset.indicators.empty
+        else indicators.detect(dataset.indicators, indicator_limits).warnings
+    )
+    return BriefData(
+        dataset,
+        privacy,
+        gl,
+        fb,
+        views,
+        cov,
+        refs,
+        priority,
+        share,
+        larger,
+        {k: tuple(v) for k, v in waited.items()},
+        rows,
+        warnings,
+    )
 
 
 # --- facts for one initiative -------------------------------------------------------------------
@@ -388,12 +427,22 @@ def _dependency(data: BriefData, ident: str, waiting_target: pd.Timestamp | None
         return DependencyRef(ident, ident, "", "", False, False, False)
     status = _text(row.get("status"))
     target = row.get("target")
-    later = bool(isinstance(target, pd.Timestamp) and isinstance(waiting_target, pd.Timestamp)
-                 and target > waiting_target)
-    objs = tuple(data.objectives[o] for o in _ids(row.get("objective_ids"))
-                 if o in data.objectives)
-    return DependencyRef(ident, _text(row.get("name")) or ident, status, _target(row), True,
-                         status in schema.AT_RISK_STATUSES, later, objs)
+    later = bool(
+        isinstance(target, pd.Timestamp)
+        and isinstance(waiting_target, pd.Timestamp)
+        and target > waiting_target
+    )
+    objs = tuple(data.objectives[o] for o in _ids(row.get("objective_ids")) if o in data.objectives)
+    return DependencyRef(
+        ident,
+        _text(row.get("name")) or ident,
+        status,
+        _target(row),
+        True,
+        status in schema.AT_RISK_STATUSES,
+        later,
+        objs,
+    )
 
 
 def _side_views(data: BriefData, ident: str, limit: int) -> tuple[SideView, SideView]:
@@ -405,23 +454,40 @@ def _side_views(data: BriefData, ident: str, limit: int) -> tuple[SideView, Side
         row = cells[cells["side"] == s]
         label = SIDE_LABELS[s]
         if row.empty:
-            out.append(SideView(s, label, False,
-                                hidden=f"nobody on the {s} side rated it"))
+            out.append(SideView(s, label, False, hidden=f"nobody on the {s} side rated it"))
             continue
         r = row.iloc[0]
         if bool(r["masked"]):
-            why = (f"fewer than {k} respondents" if r["mask_reason"] == scoring.MASK_SMALL
-                   else "hidden so that a smaller group cannot be worked out by subtraction")
+            why = (
+                f"fewer than {k} respondents"
+                if r["mask_reason"] == scoring.MASK_SMALL
+                else "hidden so that a smaller group cannot be worked out by subtraction"
+            )
             out.append(SideView(s, label, False, hidden=why))
             continue
-        drill = scoring.drilldown(data.feedback, data.dataset.comments, side, ident, "side", s,
-                                  data.privacy)
-        comments = tuple(sorted(drill.comments, key=lambda c: (len(c), c))[:limit]) \
-            if drill.allowed else ()
+        drill = scoring.drilldown(
+            data.feedback, data.dataset.comments, side, ident, "side", s, data.privacy
+        )
+        comments = (
+            tuple(sorted(drill.comments, key=lambda c: (len(c), c))[:limit])
+            if drill.allowed
+            else ()
+        )
         note = "" if comments else (drill.comments_message or "No comments were left.")
-        out.append(SideView(s, label, True, int(r["n"]), float(r["score"]),
-                            _opt_float(r["rwg"]), bool(_opt_bool(r["polarised"])), "",
-                            comments, note))
+        out.append(
+            SideView(
+                s,
+                label,
+                True,
+                int(r["n"]),
+                float(r["score"]),
+                _opt_float(r["rwg"]),
+                bool(_opt_bool(r["polarised"])),
+                "",
+                comments,
+                note,
+            )
+        )
     return out[0], out[1]
 
 
@@ -431,11 +497,21 @@ def _gap_views(data: BriefData, ident: str) -> tuple[list[GapView], int]:
     hidden = int(cells["masked"].astype(bool).sum())
     shown = cells[~cells["masked"].astype(bool) & cells["gap"].notna()]
     labels = data.dataset.dimensions
-    views = [GapView(str(r["dimension"]), labels.get(r["dimension"], str(r["dimension"])),
-                     float(r["tech_mean"]), float(r["business_mean"]), float(r["gap"]),
-                     _clip(_opt_float(r["gap_low"])), _clip(_opt_float(r["gap_high"])),
-                     _opt_bool(r["clear"]), int(r["n_tech"]), int(r["n_business"]))
-             for r in shown.to_dict("records")]
+    views = [
+        GapView(
+            str(r["dimension"]),
+            labels.get(r["dimension"], str(r["dimension"])),
+            float(r["tech_mean"]),
+            float(r["business_mean"]),
+            float(r["gap"]),
+            _clip(_opt_float(r["gap_low"])),
+            _clip(_opt_float(r["gap_high"])),
+            _opt_bool(r["clear"]),
+            int(r["n_tech"]),
+            int(r["n_business"]),
+        )
+        for r in shown.to_dict("records")
+    ]
     views.sort(key=lambda g: (not bool(g.clear), -abs(g.gap), g.dimension))
     return views, hidden
 
@@ -444,9 +520,17 @@ def _groups(data: BriefData, ident: str) -> tuple[list[GroupView], int]:
     cells = data.views.group[data.views.group["initiative_id"] == ident]
     hidden = int(cells["masked"].astype(bool).sum())
     shown = cells[~cells["masked"].astype(bool)]
-    groups = [GroupView(str(r["group"]), str(r["side"]), int(r["n"]), float(r["score"]),
-                        _opt_float(r["rwg"]), bool(_opt_bool(r["polarised"])))
-              for r in shown.to_dict("records")]
+    groups = [
+        GroupView(
+            str(r["group"]),
+            str(r["side"]),
+            int(r["n"]),
+            float(r["score"]),
+            _opt_float(r["rwg"]),
+            bool(_opt_bool(r["polarised"])),
+        )
+        for r in shown.to_dict("records")
+    ]
     groups.sort(key=lambda g: (g.side != "business", g.score, g.group))
     return groups, hidden
 
@@ -459,10 +543,14 @@ def _people(data: BriefData, groups: Sequence[str], limit: int) -> list[Person]:
     wanted = {g.lower() for g in groups}
     rows = st[st["group"].astype(object).map(lambda g: _text(g).lower() in wanted)]
     influence = rows["influence"].map(lambda v: _level(v) or 0)
-    rows = rows.assign(_inf=influence.to_numpy()).sort_values(["_inf", "name"],
-                                                            ascending=[False, True])
-    return [Person(_text(r["name"]), _text(r["role"]), _text(r["group"]))
-            for r in rows.head(limit).to_dict("records") if _text(r["name"])]
+    rows = rows.assign(_inf=influence.to_numpy()).sort_values(
+        ["_inf", "name"], ascending=[False, True]
+    )
+    return [
+        Person(_text(r["name"]), _text(r["role"]), _text(r["group"]))
+        for r in rows.head(limit).to_dict("records")
+        if _text(r["name"])
+    ]
 
 
 def _asks(f: dict[str, Any], limit: int) -> list[Item]:
@@ -529,8 +617,12 @@ def facts(data: BriefData, initiative_id: str, tone: Tone = "concise") -> Initia
         raise KeyError(f"No initiative with ID {initiative_id!r}")
     lim = LIMITS[tone]
     objective_ids = _ids(row.get("objective_ids"))
-    objectives = tuple(sorted((data.objectives[o] for o in objective_ids if o in data.objectives),
-                              key=lambda o: (o.rank or 99, o.id)))
+    objectives = tuple(
+        sorted(
+            (data.objectives[o] for o in objective_ids if o in data.objectives),
+            key=lambda o: (o.rank or 99, o.id),
+        )
+    )
     target = row.get("target")
     target = target if isinstance(target, pd.Timestamp) else None
     depends = tuple(_dependency(data, d, target) for d in _ids(row.get("depends_on")))
@@ -546,39 +638,61 @@ def facts(data: BriefData, initiative_id: str, tone: Tone = "concise") -> Initia
     if s is not None and isinstance(s["top_gap_dimension"], str):
         top = next((g for g in gaps if g.dimension == s["top_gap_dimension"]), None)
     groups, hidden_groups = _groups(data, initiative_id)
-    rated_by = sorted(set(data.feedback.loc[data.feedback["initiative_id"] == initiative_id,
-                                            "group"].astype(str)))
+    rated_by = sorted(
+        set(data.feedback.loc[data.feedback["initiative_id"] == initiative_id, "group"].astype(str))
+    )
     people = _people(data, rated_by, lim["people"])
     why = _text(row.get("why"))
     has_why = bool(coverage_mod.has_why(pd.DataFrame({"why": [row.get("why")]})).iloc[0])
     f: dict[str, Any] = {
-        "id": initiative_id, "name": _text(row.get("name")) or initiative_id,
-        "description": _text(row.get("description")), "why": why, "has_why": has_why,
-        "owner": _text(row.get("owner")), "team": _text(row.get("team")),
-        "kpi": _text(row.get("kpi")), "status": _text(row.get("status")), "target": _target(row),
+        "id": initiative_id,
+        "name": _text(row.get("name")) or initiative_id,
+        "description": _text(row.get("description")),
+        "why": why,
+        "has_why": has_why,
+        "owner": _text(row.get("owner")),
+        "team": _text(row.get("team")),
+        "kpi": _text(row.get("kpi")),
+        "status": _text(row.get("status")),
+        "target": _target(row),
         "value": _text(row.get("business_value")),
         "value_level": _level(row.get("business_value")),
-        "risk": _text(row.get("risk")), "risk_level": _level(row.get("risk")),
-        "effort": _num(row.get("effort")), "effort_share": data.effort_share.get(initiative_id),
+        "risk": _text(row.get("risk")),
+        "risk_level": _level(row.get("risk")),
+        "effort": _num(row.get("effort")),
+        "effort_share": data.effort_share.get(initiative_id),
         "effort_larger_than": data.effort_larger_than.get(initiative_id),
         "objectives": objectives,
         "unknown_objectives": tuple(o for o in objective_ids if o not in data.objectives),
-        "depends_on": depends, "waited_on_by": waited,
-        "priority_rank": data.priority.get(initiative_id), "priority_of": data.open_count,
-        "sides": sides, "n_total": n_total, "overall_masked": overall_masked,
+        "depends_on": depends,
+        "waited_on_by": waited,
+        "priority_rank": data.priority.get(initiative_id),
+        "priority_of": data.open_count,
+        "sides": sides,
+        "n_total": n_total,
+        "overall_masked": overall_masked,
         "gap": _opt_float(s["gap"]) if s is not None else None,
         "gap_low": _clip(_opt_float(s["gap_low"])) if s is not None else None,
         "gap_high": _clip(_opt_float(s["gap_high"])) if s is not None else None,
         "gap_clear": _opt_bool(s["clear"]) if s is not None else None,
-        "gaps": tuple(gaps), "hidden_dimensions": hidden_dims, "top_gap": top,
-        "groups": tuple(groups[:lim["groups"]]), "hidden_groups": hidden_groups,
+        "gaps": tuple(gaps),
+        "hidden_dimensions": hidden_dims,
+        "top_gap": top,
+        "groups": tuple(groups[: lim["groups"]]),
+        "hidden_groups": hidden_groups,
         "people": tuple(people),
     }
     # Every piece of the user's text the business brief may show, so no term goes unexplained.
-    shown_text = [f["name"], f["description"], why, f["kpi"],
-                  *(d.name for d in (*depends, *waited)),
-                  *(o.name for o in objectives), *(o.name for d in waited for o in d.objectives),
-                  *(c for side in sides for c in side.comments)]
+    shown_text = [
+        f["name"],
+        f["description"],
+        why,
+        f["kpi"],
+        *(d.name for d in (*depends, *waited)),
+        *(o.name for o in objectives),
+        *(o.name for d in waited for o in d.objectives),
+        *(c for side in sides for c in side.comments),
+    ]
     f["jargon"] = tuple(data.glossary.terms_in(*shown_text))
     f["asks"] = tuple(_asks(f, lim["asks"]))
     f["talking_points"] = tuple(_talking_points(f, lim["asks"]))
@@ -616,8 +730,7 @@ def _f_signed(value: float | None) -> Md:
     if value is None:
         return Md("–")
     rounded = round(value)
-    return Md(f"+{rounded:.0f}" if rounded > 0 else f"−{abs(rounded):.0f}" if rounded < 0
-              else "0")
+    return Md(f"+{rounded:.0f}" if rounded > 0 else f"−{abs(rounded):.0f}" if rounded < 0 else "0")
 
 
 def _f_sentence(text: object) -> Md:
@@ -656,12 +769,24 @@ def _f_plural(n: int, one: str, many: str | None = None) -> Md:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=False, finalize=_finalize,
-        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=False)
-    env.filters.update(num=_f_num, signed=_f_signed, points=_f_points, and_list=_f_and,
-                       ordinal=_f_ordinal, plural=_f_plural, trusted=Md,
-                       sentence=_f_sentence)
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        num=_f_num,
+        signed=_f_signed,
+        points=_f_points,
+        and_list=_f_and,
+        ordinal=_f_ordinal,
+        plural=_f_plural,
+        trusted=Md,
+        sentence=_f_sentence,
+    )
     env.globals.update(CLEAR_GAP=CLEAR_GAP, AGREEMENT=scoring.AGREEMENT_THRESHOLD)
     return env
 
@@ -680,8 +805,13 @@ def _render(template: str, **context: Any) -> str:
 
 
 def _common(data: BriefData, tone: Tone) -> dict[str, Any]:
-    return {"tone": tone, "detailed": tone == "detailed", "k_min": data.privacy.k_min,
-            "k_comments": data.privacy.k_comments, "n_objectives": len(data.objectives)}
+    return {
+        "tone": tone,
+        "detailed": tone == "detailed",
+        "k_min": data.privacy.k_min,
+        "k_comments": data.privacy.k_comments,
+        "n_objectives": len(data.objectives),
+    }
 
 
 def title(kind: str, f: InitiativeFacts | None = None) -> str:
@@ -733,23 +863,39 @@ def _aligned(data: BriefData) -> tuple[list[AlignedRow], list[AlignedRow], int]:
     labels = data.dataset.dimensions
 
     def row(r: Mapping[str, Any]) -> AlignedRow:
-        polar = bool(_opt_bool(r["polarised"])) or bool(_opt_bool(r["polarised_tech"])) \
-            or bool(_opt_bool(r["polarised_business"])) or bool(r["polarised_groups"])
+        polar = (
+            bool(_opt_bool(r["polarised"]))
+            or bool(_opt_bool(r["polarised_tech"]))
+            or bool(_opt_bool(r["polarised_business"]))
+            or bool(r["polarised_groups"])
+        )
         dim = r["top_gap_dimension"]
-        return AlignedRow(str(r["initiative_id"]), names.get(r["initiative_id"], ""),
-                          float(r["score_tech"]), float(r["score_business"]),
-                          int(r["n_tech"]), int(r["n_business"]), float(r["gap"]),
-                          _opt_bool(r["clear"]),
-                          labels.get(dim, "") if isinstance(dim, str) else "", polar)
+        return AlignedRow(
+            str(r["initiative_id"]),
+            names.get(r["initiative_id"], ""),
+            float(r["score_tech"]),
+            float(r["score_business"]),
+            int(r["n_tech"]),
+            int(r["n_business"]),
+            float(r["gap"]),
+            _opt_bool(r["clear"]),
+            labels.get(dim, "") if isinstance(dim, str) else "",
+            polar,
+        )
 
     both["_score"] = (both["score_tech"] + both["score_business"]) / 2
     apart = both["misalignment"] >= MISALIGNED
-    most = both[~apart].sort_values(["misalignment", "_score", "initiative_id"],
-                                    ascending=[True, False, True], kind="stable")
-    least = both[apart].sort_values(["misalignment", "initiative_id"],
-                                    ascending=[False, True], kind="stable")
-    return ([row(r) for r in most.to_dict("records")],
-            [row(r) for r in least.to_dict("records")], hidden)
+    most = both[~apart].sort_values(
+        ["misalignment", "_score", "initiative_id"], ascending=[True, False, True], kind="stable"
+    )
+    least = both[apart].sort_values(
+        ["misalignment", "initiative_id"], ascending=[False, True], kind="stable"
+    )
+    return (
+        [row(r) for r in most.to_dict("records")],
+        [row(r) for r in least.to_dict("records")],
+        hidden,
+    )
 
 
 def portfolio(data: BriefData, tone: Tone = "concise") -> Brief:
@@ -761,31 +907,46 @@ def portfolio(data: BriefData, tone: Tone = "concise") -> Brief:
     cov = data.coverage
     rows = data.rows
     ids = data.initiative_ids
-    at_risk = [facts_light(data, i) for i in ids
-               if _text(rows[i].get("status")) in schema.AT_RISK_STATUSES]
+    at_risk = [
+        facts_light(data, i) for i in ids if _text(rows[i].get("status")) in schema.AT_RISK_STATUSES
+    ]
     at_risk.sort(key=lambda d: (-len(data.waited_on_by.get(d.id, ())), d.id))
     orphans = [facts_light(data, str(i)) for i in cov.orphans["id"]]
     without_why = [facts_light(data, str(i)) for i in cov.without_why["id"]]
-    uncovered = [data.objectives[str(o)] for o in cov.uncovered["id"]
-                 if str(o) in data.objectives]
+    uncovered = [data.objectives[str(o)] for o in cov.uncovered["id"] if str(o) in data.objectives]
     orphan_effort = sum(data.effort_share.get(d.id, 0.0) for d in orphans)
     fb = data.dataset.feedback
     dates = fb["date"].dropna() if "date" in fb.columns else pd.Series(dtype="datetime64[ns]")
     t = KIND_LABELS["portfolio"]
     md = _render(
-        "portfolio.md.j2", title=t, most=most[:lim["list"]], least=least[:lim["list"]],
-        hidden=hidden, at_risk=at_risk, orphans=orphans, orphan_effort=orphan_effort,
-        without_why=without_why, uncovered=uncovered,
-        warnings=None if warnings is None else [
+        "portfolio.md.j2",
+        title=t,
+        most=most[: lim["list"]],
+        least=least[: lim["list"]],
+        hidden=hidden,
+        at_risk=at_risk,
+        orphans=orphans,
+        orphan_effort=orphan_effort,
+        without_why=without_why,
+        uncovered=uncovered,
+        warnings=None
+        if warnings is None
+        else [
             {"level": _text(r.get("level")), "reason": _text(r.get("reason"))}
-            for r in warnings.head(lim["list"]).to_dict("records")],
+            for r in warnings.head(lim["list"]).to_dict("records")
+        ],
         n_warnings=0 if warnings is None else len(warnings),
-        warning_scopes=[] if warnings is None else
-        list(dict.fromkeys(_text(x) for x in warnings["scope"] if _text(x)))[:3],
-        n_initiatives=len(ids), n_open=data.open_count,
+        warning_scopes=[]
+        if warnings is None
+        else list(dict.fromkeys(_text(x) for x in warnings["scope"] if _text(x)))[:3],
+        n_initiatives=len(ids),
+        n_open=data.open_count,
         n_respondents=int(fb["respondent"].nunique()) if not fb.empty else 0,
         last_date=dates.max().strftime("%d %B %Y").lstrip("0") if len(dates) else "",
-        limit=lim["list"], waited=data.waited_on_by, **_common(data, tone))
+        limit=lim["list"],
+        waited=data.waited_on_by,
+        **_common(data, tone),
+    )
     return Brief("portfolio", None, t, md)
 
 
@@ -804,27 +965,46 @@ class Light:
 
 def facts_light(data: BriefData, initiative_id: str) -> Light:
     r = data.rows[initiative_id]
-    return Light(initiative_id, _text(r.get("name")) or initiative_id, _text(r.get("owner")),
-                 _text(r.get("status")), _target(r),
-                 data.effort_share.get(initiative_id),
-                 data.waited_on_by.get(initiative_id, ()))
+    return Light(
+        initiative_id,
+        _text(r.get("name")) or initiative_id,
+        _text(r.get("owner")),
+        _text(r.get("status")),
+        _target(r),
+        data.effort_share.get(initiative_id),
+        data.waited_on_by.get(initiative_id, ()),
+    )
 
 
-def initiative_briefs(data: BriefData, initiative_id: str,
-                      tone: Tone = "concise") -> tuple[Brief, Brief]:
+def initiative_briefs(
+    data: BriefData, initiative_id: str, tone: Tone = "concise"
+) -> tuple[Brief, Brief]:
     """The business and engineering briefs of one initiative, from one set of facts."""
     f = facts(data, initiative_id, tone)
     common = _common(data, tone)
     b_title, e_title = title("business", f), title("engineering", f)
-    return (Brief("business", initiative_id, b_title,
-                  _render("business.md.j2", f=f, title=b_title, **common)),
-            Brief("engineering", initiative_id, e_title,
-                  _render("engineering.md.j2", f=f, title=e_title, **common)))
+    return (
+        Brief(
+            "business",
+            initiative_id,
+            b_title,
+            _render("business.md.j2", f=f, title=b_title, **common),
+        ),
+        Brief(
+            "engineering",
+            initiative_id,
+            e_title,
+            _render("engineering.md.j2", f=f, title=e_title, **common),
+        ),
+    )
 
 
-def all_briefs(data: BriefData, tone: Tone = "concise",
-               initiative_ids: Sequence[str] | None = None,
-               with_portfolio: bool = True) -> list[Brief]:
+def all_briefs(
+    data: BriefData,
+    tone: Tone = "concise",
+    initiative_ids: Sequence[str] | None = None,
+    with_portfolio: bool = True,
+) -> list[Brief]:
     """The portfolio brief, then each initiative's business and engineering briefs."""
     out = [portfolio(data, tone)] if with_portfolio else []
     for i in initiative_ids if initiative_ids is not None else data.initiative_ids:
@@ -844,16 +1024,31 @@ def chart_frame(data: BriefData, initiative_id: str) -> pd.DataFrame:
     """
     rows: list[dict[str, Any]] = []
     side = data.views.side
-    for r in side[(side["initiative_id"] == initiative_id) & ~side["masked"].astype(bool)] \
-            .to_dict("records"):
-        rows.append({"dimension": "Overall", "order": 0, "side": SIDE_LABELS[r["side"]],
-                     "score": float(r["score"]), "n": int(r["n"])})
+    for r in side[(side["initiative_id"] == initiative_id) & ~side["masked"].astype(bool)].to_dict(
+        "records"
+    ):
+        rows.append(
+            {
+                "dimension": "Overall",
+                "order": 0,
+                "side": SIDE_LABELS[r["side"]],
+                "score": float(r["score"]),
+                "n": int(r["n"]),
+            }
+        )
     gaps, _ = _gap_views(data, initiative_id)
     order = {d: k + 1 for k, d in enumerate(data.dataset.dimensions)}
     for g in gaps:
         for s, score, n in (("tech", g.tech, g.n_tech), ("business", g.business, g.n_business)):
-            rows.append({"dimension": g.label, "order": order.get(g.dimension, 99),
-                         "side": SIDE_LABELS[s], "score": score, "n": n})
+            rows.append(
+                {
+                    "dimension": g.label,
+                    "order": order.get(g.dimension, 99),
+                    "side": SIDE_LABELS[s],
+                    "score": score,
+                    "n": n,
+                }
+            )
     frame = pd.DataFrame(rows, columns=["dimension", "order", "side", "score", "n"])
     return frame.sort_values(["order", "side"], kind="stable").reset_index(drop=True)
 
@@ -861,13 +1056,19 @@ def chart_frame(data: BriefData, initiative_id: str) -> pd.DataFrame:
 def chart_png(data: BriefData, initiative_id: str) -> bytes | None:
     """The initiative's alignment chart as PNG, or None when no side can be shown."""
     name = _text(data.rows.get(initiative_id, {}).get("name"))
-    chart = brief_charts.alignment_by_side(chart_frame(data, initiative_id),
-                                           f"{initiative_id} {name}: how each side rates it")
+    chart = brief_charts.alignment_by_side(
+        chart_frame(data, initiative_id), f"{initiative_id} {name}: how each side rates it"
+    )
     return None if chart is None else render.to_png(chart)
 
 
-def to_documents(data: BriefData, items: Sequence[Brief], *, charts: bool = True,
-                 edits: Mapping[str, str] | None = None) -> list[Document_]:
+def to_documents(
+    data: BriefData,
+    items: Sequence[Brief],
+    *,
+    charts: bool = True,
+    edits: Mapping[str, str] | None = None,
+) -> list[Document_]:
     """Briefs ready for ``alignment.documents``: the user's edit where there is one (keyed by
     ``Brief.key``), and each initiative's chart, rendered once per initiative."""
     edits = edits or {}

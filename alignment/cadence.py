@@ -47,7 +47,11 @@ UNPLACED = "Not placed"
 STACK = 5  # people stacked in one grid cell before a second column starts
 DUE_SOON_DAYS = 7
 STATUS_OVERDUE, STATUS_SOON, STATUS_OK, STATUS_NONE = (
-    "Overdue", "Due within a week", "On track", "No 1:1 recorded")
+    "Overdue",
+    "Due within a week",
+    "On track",
+    "No 1:1 recorded",
+)
 PRODID = "-//Alignment Workbench//Rituals calendar//EN"
 UID_DOMAIN = "alignment-workbench.local"
 
@@ -94,8 +98,11 @@ class Cadence:
 def parse_cadence(value: object, default: str = schema.DEFAULT_CADENCE) -> Cadence:
     """The importer's cadence words ("monthly", "quarterly", "fortnightly", "weekly",
     "N days") as a ``Cadence``; blank or unreadable falls back to ``default`` (monthly)."""
-    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+    text = (
+        ""
+        if value is None or (isinstance(value, float) and math.isnan(value))
         else str(value).strip().lower()
+    )
     text = schema.CADENCE_WORDS.get(text, text).removeprefix("every ").strip()
     if text == "monthly":
         return Cadence(months=1)
@@ -142,8 +149,9 @@ def grid(stakeholders: pd.DataFrame) -> pd.DataFrame:
     frame = stakeholders.copy()
     frame["influence_level"] = frame["influence"].map(LEVEL_NUMBER)
     frame["interest_level"] = frame["interest"].map(LEVEL_NUMBER)
-    frame["quadrant"] = [quadrant(a, b) for a, b in zip(frame["influence"], frame["interest"],
-                                                        strict=False)]
+    frame["quadrant"] = [
+        quadrant(a, b) for a, b in zip(frame["influence"], frame["interest"], strict=False)
+    ]
     frame["key"] = frame["influence"].isin(HIGH_LEVELS)
     placed = frame[frame["quadrant"] != UNPLACED].copy()
     placed = placed.sort_values(["influence_level", "interest_level", "name"], kind="stable")
@@ -183,22 +191,44 @@ def tracker(stakeholders: pd.DataFrame, today: dt.date) -> pd.DataFrame:
         else:
             status = STATUS_OK
         influence = getattr(row, "influence", None)
-        rows.append({
-            "name": row.name, "role": getattr(row, "role", None),
-            "group": getattr(row, "group", None), "influence": influence,
-            "interest": getattr(row, "interest", None),
-            "key": influence in HIGH_LEVELS, "cadence": cadence.describe(),
-            "last_1on1": last, "next_due": due, "days_overdue": overdue, "status": status,
-        })
-    cols = ["name", "role", "group", "influence", "interest", "key", "cadence", "last_1on1",
-            "next_due", "days_overdue", "status"]
+        rows.append(
+            {
+                "name": row.name,
+                "role": getattr(row, "role", None),
+                "group": getattr(row, "group", None),
+                "influence": influence,
+                "interest": getattr(row, "interest", None),
+                "key": influence in HIGH_LEVELS,
+                "cadence": cadence.describe(),
+                "last_1on1": last,
+                "next_due": due,
+                "days_overdue": overdue,
+                "status": status,
+            }
+        )
+    cols = [
+        "name",
+        "role",
+        "group",
+        "influence",
+        "interest",
+        "key",
+        "cadence",
+        "last_1on1",
+        "next_due",
+        "days_overdue",
+        "status",
+    ]
     frame = pd.DataFrame(rows, columns=cols)
     if frame.empty:
         return frame
-    order = frame["status"].map({STATUS_OVERDUE: 0, STATUS_NONE: 1, STATUS_SOON: 2,
-                                 STATUS_OK: 3})
-    frame = frame.assign(_o=order, _d=-frame["days_overdue"], _k=~frame["key"],
-                         _due=pd.to_datetime(frame["next_due"]))
+    order = frame["status"].map({STATUS_OVERDUE: 0, STATUS_NONE: 1, STATUS_SOON: 2, STATUS_OK: 3})
+    frame = frame.assign(
+        _o=order,
+        _d=-frame["days_overdue"],
+        _k=~frame["key"],
+        _due=pd.to_datetime(frame["next_due"]),
+    )
     frame = frame.sort_values(["_o", "_d", "_k", "_due", "name"], kind="stable")
     return frame.drop(columns=["_o", "_d", "_k", "_due"]).reset_index(drop=True)
 
@@ -232,14 +262,26 @@ class Ritual:
 
 
 DEFAULT_RITUALS: tuple[Ritual, ...] = (
-    Ritual("Monthly roadmap review", "monthly",
-           "Walk both sides through the roadmap: what moved, what is at risk and why."),
-    Ritual("Quarterly prioritisation session", "quarterly",
-           "Tech and business agree together what matters most next quarter."),
-    Ritual("Open Q&A channel", "weekly",
-           "Answer what was asked in the open channel this week, so questions never pile up."),
-    Ritual("Monthly stakeholder 1:1s", "monthly",
-           "A 1:1 with every key stakeholder and decision maker, to keep the lines open."),
+    Ritual(
+        "Monthly roadmap review",
+        "monthly",
+        "Walk both sides through the roadmap: what moved, what is at risk and why.",
+    ),
+    Ritual(
+        "Quarterly prioritisation session",
+        "quarterly",
+        "Tech and business agree together what matters most next quarter.",
+    ),
+    Ritual(
+        "Open Q&A channel",
+        "weekly",
+        "Answer what was asked in the open channel this week, so questions never pile up.",
+    ),
+    Ritual(
+        "Monthly stakeholder 1:1s",
+        "monthly",
+        "A 1:1 with every key stakeholder and decision maker, to keep the lines open.",
+    ),
 )
 
 
@@ -260,16 +302,36 @@ def rituals_frame(rituals: Sequence[Ritual], today: dt.date) -> pd.DataFrame:
             status = STATUS_SOON
         else:
             status = STATUS_OK
-        rows.append({"ritual": r.name, "active": r.active, "cadence": cadence.describe(),
-                     "last_held": r.last_held, "next_due": due,
-                     "days_overdue": max((today - due).days, 0) if due and r.active else 0,
-                     "status": status, "why": r.why})
-    return pd.DataFrame(rows, columns=["ritual", "active", "cadence", "last_held", "next_due",
-                                       "days_overdue", "status", "why"])
+        rows.append(
+            {
+                "ritual": r.name,
+                "active": r.active,
+                "cadence": cadence.describe(),
+                "last_held": r.last_held,
+                "next_due": due,
+                "days_overdue": max((today - due).days, 0) if due and r.active else 0,
+                "status": status,
+                "why": r.why,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "ritual",
+            "active",
+            "cadence",
+            "last_held",
+            "next_due",
+            "days_overdue",
+            "status",
+            "why",
+        ],
+    )
 
 
-def rituals_from_frame(frame: pd.DataFrame, base: Sequence[Ritual] = DEFAULT_RITUALS
-                       ) -> list[Ritual]:
+def rituals_from_frame(
+    frame: pd.DataFrame, base: Sequence[Ritual] = DEFAULT_RITUALS
+) -> list[Ritual]:
     """The page's edited checklist back as rituals (by name; unknown rows are new rituals)."""
     known = {r.name: r for r in base}
     out = []
@@ -279,14 +341,20 @@ def rituals_from_frame(frame: pd.DataFrame, base: Sequence[Ritual] = DEFAULT_RIT
             continue
         old = known.get(name, Ritual(name, "monthly", ""))
         cadence = str(row.cadence) if getattr(row, "cadence", None) else old.cadence
-        out.append(replace(old, cadence=cadence, last_held=_day(row.last_held),
-                           active=bool(row.active) if getattr(row, "active", None) is not None
-                           else old.active))
+        out.append(
+            replace(
+                old,
+                cadence=cadence,
+                last_held=_day(row.last_held),
+                active=bool(row.active) if getattr(row, "active", None) is not None else old.active,
+            )
+        )
     return out
 
 
-def schedule(rituals: Iterable[Ritual], today: dt.date, months: int = 12,
-             *, weekdays_only: bool = True) -> pd.DataFrame:
+def schedule(
+    rituals: Iterable[Ritual], today: dt.date, months: int = 12, *, weekdays_only: bool = True
+) -> pd.DataFrame:
     """The occurrences of each active ritual from ``today`` for ``months`` months.
 
     The first occurrence is the next due date (one cadence after the last held), or today when
@@ -309,8 +377,9 @@ def schedule(rituals: Iterable[Ritual], today: dt.date, months: int = 12,
             if day >= end:
                 break
             shown = _weekday(day) if weekdays_only else day
-            rows.append({"ritual": r.name, "date": shown, "cadence": cadence.describe(),
-                         "why": r.why})
+            rows.append(
+                {"ritual": r.name, "date": shown, "cadence": cadence.describe(), "why": r.why}
+            )
             i += 1
     frame = pd.DataFrame(rows, columns=["ritual", "date", "cadence", "why"])
     # A short cadence moved off a weekend can land on a day it already has.
@@ -318,8 +387,13 @@ def schedule(rituals: Iterable[Ritual], today: dt.date, months: int = 12,
     return frame.sort_values(["date", "ritual"], kind="stable").reset_index(drop=True)
 
 
-def to_ics(occurrences: pd.DataFrame, *, calendar_name: str = "Alignment rituals",
-           stamp: dt.datetime | None = None, notes: dict[str, str] | None = None) -> bytes:
+def to_ics(
+    occurrences: pd.DataFrame,
+    *,
+    calendar_name: str = "Alignment rituals",
+    stamp: dt.datetime | None = None,
+    notes: dict[str, str] | None = None,
+) -> bytes:
     """An iCalendar file with one all-day event per occurrence.
 
     Chosen for what imports reliably into Google Calendar and Outlook: expanded events rather

@@ -114,10 +114,16 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     tables = report_tables(result.dataset, privacy)
     write_atomically(Path(args.out), report_xlsx(result.dataset, privacy))
     hidden = sum(int(t["hidden"].sum()) for t in tables.values() if "hidden" in t.columns)
-    problems = f"; {len(result.errors)} error(s) and {len(result.warnings)} warning(s) in the " \
-               "files (run validate for details)" if result.problems else ""
-    print(f"Wrote {args.out}: {len(tables)} sheets, {hidden} cells hidden for anonymity "
-          f"(k_min = {privacy.k_min}){problems}.")
+    problems = (
+        f"; {len(result.errors)} error(s) and {len(result.warnings)} warning(s) in the "
+        "files (run validate for details)"
+        if result.problems
+        else ""
+    )
+    print(
+        f"Wrote {args.out}: {len(tables)} sheets, {hidden} cells hidden for anonymity "
+        f"(k_min = {privacy.k_min}){problems}."
+    )
     return EXIT_OK
 
 
@@ -136,18 +142,23 @@ def _cmd_briefs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         wanted = {i.casefold(): i for i in data.initiative_ids}.get(args.initiative.casefold())
         if wanted is None:
             known = ", ".join(data.initiative_ids[:12])
-            parser.error(f"--initiative {args.initiative}: no such initiative (known: {known}"
-                         f"{', …' if len(data.initiative_ids) > 12 else ''})")
+            parser.error(
+                f"--initiative {args.initiative}: no such initiative (known: {known}"
+                f"{', …' if len(data.initiative_ids) > 12 else ''})"
+            )
         items = list(briefs.initiative_briefs(data, wanted, args.tone))
     else:
         items = briefs.all_briefs(data, args.tone)
     out = Path(args.out)
     docs = briefs.to_documents(data, items, charts=args.format != "md")
     for doc in docs:
-        write_atomically(out / documents.filename(doc, args.format),
-                         documents.render(doc, args.format))
-    print(f"Wrote {len(docs)} brief(s) to {out} as {documents.FORMATS[args.format][0]} "
-          f"(k_min = {privacy.k_min}, comments from {privacy.k_comments} respondents).")
+        write_atomically(
+            out / documents.filename(doc, args.format), documents.render(doc, args.format)
+        )
+    print(
+        f"Wrote {len(docs)} brief(s) to {out} as {documents.FORMATS[args.format][0]} "
+        f"(k_min = {privacy.k_min}, comments from {privacy.k_comments} respondents)."
+    )
     return EXIT_OK
 
 
@@ -193,8 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("files", nargs="+", metavar="FILE", help="the data files")
     report.add_argument("--out", required=True, metavar="REPORT.xlsx", help="where to write")
-    report.add_argument("--k-min", type=int, default=None, metavar="N",
-                        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)")
+    report.add_argument(
+        "--k-min",
+        type=int,
+        default=None,
+        metavar="N",
+        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)",
+    )
     report.set_defaults(func=_cmd_report)
     brief = sub.add_parser(
         "briefs",
@@ -204,13 +220,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("files", nargs="+", metavar="FILE", help="the data files")
     brief.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
-    brief.add_argument("--format", choices=("md", "docx", "pdf"), default="md",
-                       help="file format (default md; docx and pdf include the chart)")
+    brief.add_argument(
+        "--format",
+        choices=("md", "docx", "pdf"),
+        default="md",
+        help="file format (default md; docx and pdf include the chart)",
+    )
     brief.add_argument("--initiative", metavar="ID", help="only this initiative's two briefs")
-    brief.add_argument("--tone", choices=("concise", "detailed"), default="concise",
-                       help="how much detail (default concise)")
-    brief.add_argument("--k-min", type=int, default=None, metavar="N",
-                       help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)")
+    brief.add_argument(
+        "--tone",
+        choices=("concise", "detailed"),
+        default="concise",
+        help="how much detail (default concise)",
+    )
+    brief.add_argument(
+        "--k-min",
+        type=int,
+        default=None,
+        metavar="N",
+        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)",
+    )
     brief.set_defaults(func=_cmd_briefs)
     hashing = sub.add_parser(
         "hash-password",

@@ -24,7 +24,12 @@ IMPROVED, WORSENED, STEADY = "improved", "worsened", "steady"
 NEW, GONE, HIDDEN = "new", "gone", "not comparable"
 STATUSES = (IMPROVED, WORSENED, STEADY, NEW, GONE, HIDDEN)
 GAP_NEW, GAP_RESOLVED, GAP_OPEN, GAP_HIDDEN, GAP_GONE = (
-    "new gap", "resolved", "still open", "not comparable", "no longer rated")
+    "new gap",
+    "resolved",
+    "still open",
+    "not comparable",
+    "no longer rated",
+)
 SIDE_LABELS = {"tech": "Tech", "business": "Business"}
 
 
@@ -45,8 +50,9 @@ def _names(before: Dataset, after: Dataset) -> dict[str, str]:
     return {**before.initiative_names(), **after.initiative_names()}
 
 
-def _side_cells(dataset: Dataset, privacy: Privacy,
-                dimensions: Iterable[str] | None) -> pd.DataFrame:
+def _side_cells(
+    dataset: Dataset, privacy: Privacy, dimensions: Iterable[str] | None
+) -> pd.DataFrame:
     cols = ["initiative_id", "side", "score", "n", "masked"]
     if not dataset.has_feedback:
         return pd.DataFrame(columns=cols)
@@ -54,35 +60,42 @@ def _side_cells(dataset: Dataset, privacy: Privacy,
     return scoring.by_side(fb, privacy)[cols]
 
 
-def compare(before: Dataset, after: Dataset, privacy: Privacy,
-            dimensions: Iterable[str] | None = None) -> Comparison:
+def compare(
+    before: Dataset, after: Dataset, privacy: Privacy, dimensions: Iterable[str] | None = None
+) -> Comparison:
     """Alignment change per initiative and side, and new or resolved clear gaps."""
     dims = list(dimensions) if dimensions is not None else None
     names = _names(before, after)
     a = _side_cells(before, privacy, dims)
     b = _side_cells(after, privacy, dims)
-    cells = a.merge(b, on=["initiative_id", "side"], how="outer", suffixes=("_before", "_after"),
-                    indicator=True)
+    cells = a.merge(
+        b, on=["initiative_id", "side"], how="outer", suffixes=("_before", "_after"), indicator=True
+    )
     in_a = cells["_merge"].isin(["both", "left_only"])
     in_b = cells["_merge"].isin(["both", "right_only"])
     hidden = (in_a & cells["masked_before"].fillna(False).astype(bool)) | (
-        in_b & cells["masked_after"].fillna(False).astype(bool))
+        in_b & cells["masked_after"].fillna(False).astype(bool)
+    )
     change = cells["score_after"].astype(float) - cells["score_before"].astype(float)
     status = np.select(
         [hidden & in_a & in_b, ~in_a, ~in_b, change >= STEADY_POINTS, change <= -STEADY_POINTS],
-        [HIDDEN, NEW, GONE, IMPROVED, WORSENED], default=STEADY)
-    out = pd.DataFrame({
-        "initiative_id": cells["initiative_id"],
-        "initiative": cells["initiative_id"].map(lambda i: names.get(i, i)),
-        "side": cells["side"],
-        "side_label": cells["side"].map(SIDE_LABELS),
-        "score_before": cells["score_before"].astype(float),
-        "score_after": cells["score_after"].astype(float),
-        "n_before": cells["n_before"].astype("Int64"),
-        "n_after": cells["n_after"].astype("Int64"),
-        "change": change.where(~hidden),
-        "status": status,
-    })
+        [HIDDEN, NEW, GONE, IMPROVED, WORSENED],
+        default=STEADY,
+    )
+    out = pd.DataFrame(
+        {
+            "initiative_id": cells["initiative_id"],
+            "initiative": cells["initiative_id"].map(lambda i: names.get(i, i)),
+            "side": cells["side"],
+            "side_label": cells["side"].map(SIDE_LABELS),
+            "score_before": cells["score_before"].astype(float),
+            "score_after": cells["score_after"].astype(float),
+            "n_before": cells["n_before"].astype("Int64"),
+            "n_after": cells["n_after"].astype("Int64"),
+            "change": change.where(~hidden),
+            "status": status,
+        }
+    )
     out["reading"] = [_reading(s, c) for s, c in zip(out["status"], out["change"], strict=True)]
     out = out.sort_values(["initiative_id", "side"], kind="stable").reset_index(drop=True)
     counts = {s: int((out["status"] == s).sum()) for s in STATUSES}
@@ -106,34 +119,51 @@ def _gap_cells(dataset: Dataset, privacy: Privacy, dims: list[str] | None) -> pd
     return scoring.gaps(scoring.prepare(dataset.feedback, dims), privacy)[cols]
 
 
-def _gap_changes(before: Dataset, after: Dataset, privacy: Privacy, dims: list[str] | None,
-                 names: dict[str, str]) -> pd.DataFrame:
+def _gap_changes(
+    before: Dataset, after: Dataset, privacy: Privacy, dims: list[str] | None, names: dict[str, str]
+) -> pd.DataFrame:
     """Clear gaps (95 % interval excludes 0) that appeared, closed, or stayed open."""
     a = _gap_cells(before, privacy, dims)
     b = _gap_cells(after, privacy, dims)
-    g = a.merge(b, on=["initiative_id", "dimension"], how="outer",
-                suffixes=("_before", "_after"), indicator=True)
+    g = a.merge(
+        b,
+        on=["initiative_id", "dimension"],
+        how="outer",
+        suffixes=("_before", "_after"),
+        indicator=True,
+    )
     clear_a = g["clear_before"].fillna(False).astype(bool) & ~g["masked_before"].fillna(
-        False).astype(bool)
-    clear_b = g["clear_after"].fillna(False).astype(bool) & ~g["masked_after"].fillna(
-        False).astype(bool)
+        False
+    ).astype(bool)
+    clear_b = g["clear_after"].fillna(False).astype(bool) & ~g["masked_after"].fillna(False).astype(
+        bool
+    )
     masked_a = g["masked_before"].fillna(False).astype(bool)
     masked_b = g["masked_after"].fillna(False).astype(bool)
     in_a = g["_merge"].isin(["both", "left_only"])
     in_b = g["_merge"].isin(["both", "right_only"])
     status = np.select(
-        [clear_a & clear_b,
-         clear_b & in_a & masked_a, clear_b,
-         clear_a & ~in_b, clear_a & masked_b, clear_a],
-        [GAP_OPEN, GAP_HIDDEN, GAP_NEW, GAP_GONE, GAP_HIDDEN, GAP_RESOLVED], default="")
-    out = pd.DataFrame({
-        "initiative_id": g["initiative_id"],
-        "initiative": g["initiative_id"].map(lambda i: names.get(i, i)),
-        "dimension": g["dimension"],
-        "gap_before": g["gap_before"].astype(float).where(~masked_a),
-        "gap_after": g["gap_after"].astype(float).where(~masked_b),
-        "status": status,
-    })
+        [
+            clear_a & clear_b,
+            clear_b & in_a & masked_a,
+            clear_b,
+            clear_a & ~in_b,
+            clear_a & masked_b,
+            clear_a,
+        ],
+        [GAP_OPEN, GAP_HIDDEN, GAP_NEW, GAP_GONE, GAP_HIDDEN, GAP_RESOLVED],
+        default="",
+    )
+    out = pd.DataFrame(
+        {
+            "initiative_id": g["initiative_id"],
+            "initiative": g["initiative_id"].map(lambda i: names.get(i, i)),
+            "dimension": g["dimension"],
+            "gap_before": g["gap_before"].astype(float).where(~masked_a),
+            "gap_after": g["gap_after"].astype(float).where(~masked_b),
+            "status": status,
+        }
+    )
     out = out[out["status"] != ""]
     order = {GAP_NEW: 0, GAP_RESOLVED: 1, GAP_OPEN: 2, GAP_GONE: 3, GAP_HIDDEN: 4}
     out = out.assign(_o=out["status"].map(order), _g=out["gap_after"].abs().fillna(0))
@@ -145,5 +175,6 @@ def chart_frame(cells: pd.DataFrame) -> pd.DataFrame:
     """The rows a slope/dumbbell chart can draw: every cell with at least one shown score."""
     shown = cells[cells["status"] != HIDDEN].copy()
     shown["label"] = (shown["initiative_id"] + " " + shown["initiative"].astype(str)).map(
-        lambda s: s if len(s) <= 38 else s[:37].rstrip() + "…")
+        lambda s: s if len(s) <= 38 else s[:37].rstrip() + "…"
+    )
     return shown.reset_index(drop=True)

@@ -86,11 +86,15 @@ def build(initiatives: pd.DataFrame) -> DependencyGraph:
     by_key: dict[str, str] = {}
     for row in initiatives.itertuples(index=False):
         ident = str(row.id)
-        g.add_node(ident, name=_text(row.name) or ident, team=_text(getattr(row, "team", "")),
-                   status=_text(getattr(row, "status", "")),
-                   target=_date(getattr(row, "target", None)),
-                   target_label=_text(getattr(row, "target_label", "")),
-                   objectives=tuple(getattr(row, "objective_ids", ()) or ()))
+        g.add_node(
+            ident,
+            name=_text(row.name) or ident,
+            team=_text(getattr(row, "team", "")),
+            status=_text(getattr(row, "status", "")),
+            target=_date(getattr(row, "target", None)),
+            target_label=_text(getattr(row, "target_label", "")),
+            objectives=tuple(getattr(row, "objective_ids", ()) or ()),
+        )
         by_key.setdefault(schema.fold_key(ident), ident)
     for row in initiatives.itertuples(index=False):
         name = _text(row.name)
@@ -143,8 +147,10 @@ def trouble(dg: DependencyGraph, today: pd.Timestamp) -> dict[str, str]:
             out[node] = f"is {status.lower()}"
         elif is_late(status, target, today):
             days = (today.normalize() - target).days
-            out[node] = (f"was due {target.date().isoformat()} and is not done "
-                         f"({days} day{'s' if days != 1 else ''} late)")
+            out[node] = (
+                f"was due {target.date().isoformat()} and is not done "
+                f"({days} day{'s' if days != 1 else ''} late)"
+            )
     return out
 
 
@@ -153,8 +159,18 @@ def blocked(dg: DependencyGraph, today: pd.Timestamp) -> pd.DataFrame:
     other initiatives. One row per (initiative, troubled upstream), nearest first; ``via`` names
     the chain when it is indirect. Closed initiatives are not "blocked": they no longer wait.
     """
-    cols = ["initiative_id", "name", "team", "status", "blocked_by", "blocked_by_name",
-            "blocked_by_team", "hops", "via", "reason"]
+    cols = [
+        "initiative_id",
+        "name",
+        "team",
+        "status",
+        "blocked_by",
+        "blocked_by_name",
+        "blocked_by_team",
+        "hops",
+        "via",
+        "reason",
+    ]
     g = dg.graph
     bad = trouble(dg, today)
     rows = []
@@ -163,26 +179,37 @@ def blocked(dg: DependencyGraph, today: pd.Timestamp) -> pd.DataFrame:
         for down, path in paths.items():
             if down == up or g.nodes[down]["status"] in CLOSED:
                 continue
-            rows.append({
-                "initiative_id": down, "name": g.nodes[down]["name"],
-                "team": g.nodes[down]["team"], "status": g.nodes[down]["status"],
-                "blocked_by": up, "blocked_by_name": g.nodes[up]["name"],
-                "blocked_by_team": g.nodes[up]["team"], "hops": len(path) - 1,
-                "via": " → ".join(path[1:-1]),
-                "reason": f"{up} {g.nodes[up]['name']} {reason}",
-            })
+            rows.append(
+                {
+                    "initiative_id": down,
+                    "name": g.nodes[down]["name"],
+                    "team": g.nodes[down]["team"],
+                    "status": g.nodes[down]["status"],
+                    "blocked_by": up,
+                    "blocked_by_name": g.nodes[up]["name"],
+                    "blocked_by_team": g.nodes[up]["team"],
+                    "hops": len(path) - 1,
+                    "via": " → ".join(path[1:-1]),
+                    "reason": f"{up} {g.nodes[up]['name']} {reason}",
+                }
+            )
     frame = pd.DataFrame(rows, columns=cols)
-    return frame.sort_values(["hops", "initiative_id", "blocked_by"],
-                             kind="stable").reset_index(drop=True)
+    return frame.sort_values(["hops", "initiative_id", "blocked_by"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def cross_team_edges(dg: DependencyGraph) -> pd.DataFrame:
     """Edges whose two ends belong to different (known) teams."""
     cols = ["upstream", "upstream_team", "downstream", "downstream_team"]
     g = dg.graph
-    rows = [(u, g.nodes[u]["team"], v, g.nodes[v]["team"]) for u, v in g.edges
-            if g.nodes[u]["team"] and g.nodes[v]["team"]
-            and schema.fold_key(g.nodes[u]["team"]) != schema.fold_key(g.nodes[v]["team"])]
+    rows = [
+        (u, g.nodes[u]["team"], v, g.nodes[v]["team"])
+        for u, v in g.edges
+        if g.nodes[u]["team"]
+        and g.nodes[v]["team"]
+        and schema.fold_key(g.nodes[u]["team"]) != schema.fold_key(g.nodes[v]["team"])
+    ]
     return pd.DataFrame(sorted(rows), columns=cols)
 
 
@@ -224,8 +251,10 @@ def critical_path(dg: DependencyGraph) -> CriticalPath:
     """
     g = dg.graph.copy()
     g.remove_nodes_from([n for n, d in dg.graph.nodes(data=True) if d["status"] == "Cancelled"])
-    on_cycle = sorted({n for comp in nx.strongly_connected_components(g)
-                       if len(comp) > 1 for n in comp} | set(nx.nodes_with_selfloops(g)))
+    on_cycle = sorted(
+        {n for comp in nx.strongly_connected_components(g) if len(comp) > 1 for n in comp}
+        | set(nx.nodes_with_selfloops(g))
+    )
     g.remove_nodes_from(on_cycle)
     best: dict[str, tuple] = {}
     for node in nx.topological_sort(g):
@@ -236,8 +265,9 @@ def critical_path(dg: DependencyGraph) -> CriticalPath:
             links, _, _, _, path, start = best[up]
             first = start if start is not None else target
             span = (target - first).days if target is not None and first is not None else 0
-            candidates.append((links + 1, _ord(target), span, _neg_ids([*path, node]),
-                               [*path, node], first))
+            candidates.append(
+                (links + 1, _ord(target), span, _neg_ids([*path, node]), [*path, node], first)
+            )
         best[node] = max(candidates, key=lambda c: c[:4])
     if not best:
         return CriticalPath([], _path_table(dg, []), None, on_cycle)
@@ -259,22 +289,25 @@ def _neg_ids(ids: list[str]) -> tuple:
 
 def _path_table(dg: DependencyGraph, nodes: list[str]) -> pd.DataFrame:
     g = dg.graph
-    return pd.DataFrame({
-        "step": range(1, len(nodes) + 1),
-        "initiative_id": nodes,
-        "name": [g.nodes[n]["name"] for n in nodes],
-        "team": [g.nodes[n]["team"] for n in nodes],
-        "status": [g.nodes[n]["status"] for n in nodes],
-        "target": [g.nodes[n]["target"] for n in nodes],
-        "target_label": [g.nodes[n]["target_label"] for n in nodes],
-    })
+    return pd.DataFrame(
+        {
+            "step": range(1, len(nodes) + 1),
+            "initiative_id": nodes,
+            "name": [g.nodes[n]["name"] for n in nodes],
+            "team": [g.nodes[n]["team"] for n in nodes],
+            "status": [g.nodes[n]["status"] for n in nodes],
+            "target": [g.nodes[n]["target"] for n in nodes],
+            "target_label": [g.nodes[n]["target_label"] for n in nodes],
+        }
+    )
 
 
 # --- views ---------------------------------------------------------------------------------------
 
 
-def focus(dg: DependencyGraph, node: str, *, upstream: bool = True,
-          downstream: bool = True) -> DependencyGraph:
+def focus(
+    dg: DependencyGraph, node: str, *, upstream: bool = True, downstream: bool = True
+) -> DependencyGraph:
     """One initiative with everything it waits for (upstream) and everything waiting for it
     (downstream), transitively; edges among those only."""
     if node not in dg.graph:
@@ -287,8 +320,13 @@ def focus(dg: DependencyGraph, node: str, *, upstream: bool = True,
     return DependencyGraph(dg.graph.subgraph(keep).copy(), dg.unknown_refs)
 
 
-def filtered(dg: DependencyGraph, *, teams: Iterable[str] = (), objectives: Iterable[str] = (),
-             neighbours: bool = True) -> DependencyGraph:
+def filtered(
+    dg: DependencyGraph,
+    *,
+    teams: Iterable[str] = (),
+    objectives: Iterable[str] = (),
+    neighbours: bool = True,
+) -> DependencyGraph:
     """The initiatives of the chosen teams that serve the chosen objectives (an empty choice
     means all). With ``neighbours``, their direct upstreams and downstreams elsewhere stay in,
     marked ``context`` so the drawing can fade them: a filter must not hide a dependency that
@@ -296,9 +334,12 @@ def filtered(dg: DependencyGraph, *, teams: Iterable[str] = (), objectives: Iter
     teams_k = {schema.fold_key(t) for t in teams}
     objs_k = {schema.fold_key(o) for o in objectives}
     g = dg.graph
-    core = {n for n, d in g.nodes(data=True)
-            if (not teams_k or schema.fold_key(d["team"]) in teams_k)
-            and (not objs_k or any(schema.fold_key(o) in objs_k for o in d["objectives"]))}
+    core = {
+        n
+        for n, d in g.nodes(data=True)
+        if (not teams_k or schema.fold_key(d["team"]) in teams_k)
+        and (not objs_k or any(schema.fold_key(o) in objs_k for o in d["objectives"]))
+    }
     keep = set(core)
     if neighbours:
         for n in core:
@@ -309,8 +350,9 @@ def filtered(dg: DependencyGraph, *, teams: Iterable[str] = (), objectives: Iter
     if neighbours:
         # Only edges that touch the chosen initiatives: context nodes are not linked to each
         # other, or the filter would grow back into the whole map.
-        sub.remove_edges_from([(u, v) for u, v in list(sub.edges) if u not in core
-                               and v not in core])
+        sub.remove_edges_from(
+            [(u, v) for u, v in list(sub.edges) if u not in core and v not in core]
+        )
     return DependencyGraph(sub, dg.unknown_refs)
 
 
@@ -354,9 +396,14 @@ def score_colour(score: float) -> tuple[str, str]:
 SCORE_BANDS = ("0–19", "20–39", "40–59", "60–79", "80–100")
 
 
-def to_dot(dg: DependencyGraph, *, colour_by: str = "status",
-           scores: Mapping[str, tuple[float | None, int | None]] | None = None,
-           today: pd.Timestamp | None = None, highlight: str | None = None) -> str:
+def to_dot(
+    dg: DependencyGraph,
+    *,
+    colour_by: str = "status",
+    scores: Mapping[str, tuple[float | None, int | None]] | None = None,
+    today: pd.Timestamp | None = None,
+    highlight: str | None = None,
+) -> str:
     """Graphviz DOT of the graph, readable at 100+ initiatives.
 
     Left-to-right ranks (upstream on the left), one cluster per team, labels "ID" + truncated
@@ -386,32 +433,51 @@ def to_dot(dg: DependencyGraph, *, colour_by: str = "status",
         indent = "  "
         if team:
             lines.append(f"  subgraph cluster_{c} {{")
-            lines.append(f'    label="{dot_escape(truncate(team, 40))}"; labeljust=l; '
-                         'style="rounded"; color="#BBBBBB"; fontcolor="#333333";')
+            lines.append(
+                f'    label="{dot_escape(truncate(team, 40))}"; labeljust=l; '
+                'style="rounded"; color="#BBBBBB"; fontcolor="#333333";'
+            )
             indent = "    "
         for n in by_team[team]:
-            lines.append(indent + _node(n, g.nodes[n], ids[n], colour_by, scores, bad,
-                                        highlight == n))
+            lines.append(
+                indent + _node(n, g.nodes[n], ids[n], colour_by, scores, bad, highlight == n)
+            )
         if team:
             lines.append("  }")
     for u, v in sorted(g.edges):
-        cross = (g.nodes[u]["team"] and g.nodes[v]["team"]
-                 and schema.fold_key(g.nodes[u]["team"]) != schema.fold_key(g.nodes[v]["team"]))
+        cross = (
+            g.nodes[u]["team"]
+            and g.nodes[v]["team"]
+            and schema.fold_key(g.nodes[u]["team"]) != schema.fold_key(g.nodes[v]["team"])
+        )
         tip = dot_escape(f"{v} waits for {u}" + (" (across teams)" if cross else ""))
-        attrs = (f'color="{CROSS_TEAM_COLOUR}", penwidth=2.4, tooltip="{tip}"' if cross
-                 else f'tooltip="{tip}"')
+        attrs = (
+            f'color="{CROSS_TEAM_COLOUR}", penwidth=2.4, tooltip="{tip}"'
+            if cross
+            else f'tooltip="{tip}"'
+        )
         lines.append(f"  {ids[u]} -> {ids[v]} [{attrs}];")
     lines.append("}")
     return "\n".join(lines)
 
 
-def _node(n: str, d: Mapping, node_id: str, colour_by: str,
-          scores: Mapping[str, tuple[float | None, int | None]], bad: Mapping[str, str],
-          highlighted: bool) -> str:
+def _node(
+    n: str,
+    d: Mapping,
+    node_id: str,
+    colour_by: str,
+    scores: Mapping[str, tuple[float | None, int | None]],
+    bad: Mapping[str, str],
+    highlighted: bool,
+) -> str:
     label = f"{dot_escape(truncate(n, 14))}\\n{dot_escape(truncate(d['name']))}"
     target = d["target_label"] or (d["target"].date().isoformat() if d["target"] else "—")
-    tip = [f"{n}: {d['name']}", f"Team: {d['team'] or '—'}", f"Status: {d['status'] or '—'}",
-           f"Target: {target}"]
+    tip = [
+        f"{n}: {d['name']}",
+        f"Team: {d['team'] or '—'}",
+        f"Status: {d['status'] or '—'}",
+        f"Target: {target}",
+    ]
     font = "#000000"
     if colour_by == "alignment":
         score, n_resp = scores.get(n, (None, None))
@@ -458,30 +524,35 @@ def team_dot(dg: DependencyGraph, today: pd.Timestamp | None = None) -> str:
         tu, tv = g.nodes[u]["team"] or "(no team)", g.nodes[v]["team"] or "(no team)"
         if schema.fold_key(tu) != schema.fold_key(tv):
             links[(tu, tv)] = links.get((tu, tv), 0) + 1
-    lines = ["digraph teams {",
-             '  graph [rankdir=LR, nodesep=0.4, ranksep=0.9, fontname="Helvetica", '
-             'tooltip=" "];',
-             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=16, '
-             'fillcolor="#EEF3F8", color="#4D4D4D", margin="0.25,0.12"];',
-             f'  edge [color="{CROSS_TEAM_COLOUR}", fontname="Helvetica", fontsize=14, '
-             f'fontcolor="{CROSS_TEAM_COLOUR}", arrowsize=0.8];']
+    lines = [
+        "digraph teams {",
+        '  graph [rankdir=LR, nodesep=0.4, ranksep=0.9, fontname="Helvetica", tooltip=" "];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=16, '
+        'fillcolor="#EEF3F8", color="#4D4D4D", margin="0.25,0.12"];',
+        f'  edge [color="{CROSS_TEAM_COLOUR}", fontname="Helvetica", fontsize=14, '
+        f'fontcolor="{CROSS_TEAM_COLOUR}", arrowsize=0.8];',
+    ]
     for team in sorted(teams, key=str.casefold):
         members = teams[team]
         n_bad = sum(1 for m in members if m in bad)
-        label = f"{dot_escape(truncate(team, 30))}\\n{len(members)} initiative" + \
-            ("s" if len(members) != 1 else "")
+        label = f"{dot_escape(truncate(team, 30))}\\n{len(members)} initiative" + (
+            "s" if len(members) != 1 else ""
+        )
         attrs = []
         if n_bad:
             label += f"\\n{n_bad} late or in trouble"
             attrs = [f'color="{TROUBLE_BORDER}"', "penwidth=2.4"]
-        attrs.append(f'tooltip="{dot_escape(team)}: ' + dot_escape(", ".join(sorted(members)))
-                     + '"')
+        attrs.append(
+            f'tooltip="{dot_escape(team)}: ' + dot_escape(", ".join(sorted(members))) + '"'
+        )
         lines.append(f'  {ids[team]} [label="{label}", {", ".join(attrs)}];')
     for (tu, tv), count in sorted(links.items()):
         width = min(1 + count / 2, 6)
-        lines.append(f'  {ids[tu]} -> {ids[tv]} [label="{count}", penwidth={width:.1f}, '
-                     f'tooltip="{count} dependencies: {dot_escape(tv)} waits for '
-                     f'{dot_escape(tu)}"];')
+        lines.append(
+            f'  {ids[tu]} -> {ids[tv]} [label="{count}", penwidth={width:.1f}, '
+            f'tooltip="{count} dependencies: {dot_escape(tv)} waits for '
+            f'{dot_escape(tu)}"];'
+        )
     lines.append("}")
     return "\n".join(lines)
 
@@ -492,13 +563,14 @@ def legend_dot(colour_by: str = "status", any_trouble: bool = True) -> str:
     Kept out of the map itself: inside it, the legend's width would set the scale at which a
     wide page shrinks the whole drawing, and a long legend row would make every box tiny.
     """
-    lines = ["digraph legend {",
-             '  graph [rankdir=LR, nodesep=0.15, ranksep=0.15, margin=0, tooltip=" "];',
-             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
-             'height=0.3, margin="0.08,0.04", penwidth=1, color="#4D4D4D"];']
+    lines = [
+        "digraph legend {",
+        '  graph [rankdir=LR, nodesep=0.15, ranksep=0.15, margin=0, tooltip=" "];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, '
+        'height=0.3, margin="0.08,0.04", penwidth=1, color="#4D4D4D"];',
+    ]
     if colour_by == "alignment":
-        items = [(f"score {band}", *score_colour(20 * i + 1)) for i, band in
-                 enumerate(SCORE_BANDS)]
+        items = [(f"score {band}", *score_colour(20 * i + 1)) for i, band in enumerate(SCORE_BANDS)]
         items.append(("hidden or no feedback", HIDDEN_FILL, "#000000"))
     else:
         items = [(s, f, "#000000") for s, f in STATUS_FILLS.items()]
@@ -506,12 +578,16 @@ def legend_dot(colour_by: str = "status", any_trouble: bool = True) -> str:
     for i, (text, fill, font) in enumerate(items):
         names.append(f"lg{i}")
         lines.append(f'  lg{i} [label="{text}", fillcolor="{fill}", fontcolor="{font}"];')
-    lines.append(f'  lgx [label="cross-team link →", shape=plaintext, style="", '
-                 f'fontcolor="{CROSS_TEAM_COLOUR}"];')
+    lines.append(
+        f'  lgx [label="cross-team link →", shape=plaintext, style="", '
+        f'fontcolor="{CROSS_TEAM_COLOUR}"];'
+    )
     names.append("lgx")
     if any_trouble:
-        lines.append(f'  lgt [label="late or in trouble", color="{TROUBLE_BORDER}", '
-                     'penwidth=2.6, fillcolor="#FFFFFF"];')
+        lines.append(
+            f'  lgt [label="late or in trouble", color="{TROUBLE_BORDER}", '
+            'penwidth=2.6, fillcolor="#FFFFFF"];'
+        )
         names.append("lgt")
     lines.append("  " + " -> ".join(names) + " [style=invis];")
     lines.append("}")
@@ -525,8 +601,9 @@ def scores_from_summary(summary: pd.DataFrame) -> dict[str, tuple[float | None, 
     """Initiative → (score, n) from ``scoring``'s masked summary; masked rows give (None, None),
     so a hidden score can never reach the drawing."""
     out: dict[str, tuple[float | None, int | None]] = {}
-    for ident, score, n, masked in zip(summary["initiative_id"], summary["score"],
-                                       summary["n"], summary["masked"], strict=False):
+    for ident, score, n, masked in zip(
+        summary["initiative_id"], summary["score"], summary["n"], summary["masked"], strict=False
+    ):
         if bool(masked) or score is None or pd.isna(score):
             out[str(ident)] = (None, None)
         else:

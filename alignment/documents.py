@@ -37,15 +37,21 @@ from alignment.markup import Block, parse
 FORMATS: dict[str, tuple[str, str, str]] = {
     # key: (label, MIME type, extension)
     "md": ("Markdown", "text/markdown", ".md"),
-    "docx": ("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             ".docx"),
+    "docx": (
+        "Word",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
     "pdf": ("PDF", "application/pdf", ".pdf"),
 }
 CHART_SECTIONS = ("how stakeholders see it", "who the stakeholders are and how each side rates it")
 AUTHOR = "Alignment Workbench"
 ENV_FONT = "ALIGNMENT_PDF_FONT"
-DEJAVU_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
-               Path("/usr/local/share/fonts/dejavu"))
+DEJAVU_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts/dejavu"),
+)
 
 
 @dataclass(frozen=True)
@@ -137,9 +143,24 @@ def _docx_block(doc: Document, block: Block) -> None:
 
 # --- PDF ---------------------------------------------------------------------------------------
 
-_FALLBACK_CHARS = str.maketrans({"−": "-", "—": "-", "–": "-", "·": "-", "→": "->", "“": '"',
-                                 "”": '"', "‘": "'", "’": "'", "…": "...", "•": "-", "×": "x",
-                                 "≥": ">=", "≤": "<="})
+_FALLBACK_CHARS = str.maketrans(
+    {
+        "−": "-",
+        "—": "-",
+        "–": "-",
+        "·": "-",
+        "→": "->",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "…": "...",
+        "•": "-",
+        "×": "x",
+        "≥": ">=",
+        "≤": "<=",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -156,8 +177,9 @@ def unicode_font() -> dict[str, str] | None:
     candidates += [d / "DejaVuSans.ttf" for d in DEJAVU_DIRS]
     spec = importlib_util.find_spec("matplotlib")
     if spec and spec.origin:
-        candidates.append(Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-                          / "DejaVuSans.ttf")
+        candidates.append(
+            Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        )
     for regular in candidates:
         if regular.is_file():
             stem, folder = regular.stem, regular.parent
@@ -202,8 +224,9 @@ class _PDF(FPDF):
         self.set_y(-13)
         self.set_font(self.family, "", 8)
         self.set_text_color(120, 120, 120)
-        self.cell(0, 6, self.text(f"{self.doc_title}  ·  page {self.page_no()} of {{nb}}"),
-                  align="C")
+        self.cell(
+            0, 6, self.text(f"{self.doc_title}  ·  page {self.page_no()} of {{nb}}"), align="C"
+        )
         self.set_text_color(0, 0, 0)
 
 
@@ -236,8 +259,7 @@ _SIZES = {1: 17.0, 2: 13.0, 3: 11.5}
 BODY, LINE = 10.5, 5.4
 
 
-def _write_runs(pdf: _PDF, block: Block, size: float, height: float,
-                force_style: str = "") -> None:
+def _write_runs(pdf: _PDF, block: Block, size: float, height: float, force_style: str = "") -> None:
     for r in block.runs:
         style = force_style or (("B" if r.bold else "") + ("I" if r.italic else ""))
         pdf.set_font(pdf.family, style, size)
@@ -245,8 +267,11 @@ def _write_runs(pdf: _PDF, block: Block, size: float, height: float,
         # fpdf2 splits a run's first word when it starts mid-line and does not fit: move it to
         # the next line first, as a word processor would.
         first = text.split(" ", 1)[0]
-        if (first and pdf.get_x() > pdf.l_margin + 0.1
-                and pdf.get_x() + pdf.get_string_width(first) > pdf.w - pdf.r_margin):
+        if (
+            first
+            and pdf.get_x() > pdf.l_margin + 0.1
+            and pdf.get_x() + pdf.get_string_width(first) > pdf.w - pdf.r_margin
+        ):
             pdf.ln(height)
         pdf.write(height, text)
 

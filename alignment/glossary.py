@@ -113,8 +113,11 @@ class Glossary:
         # Longest first, so a phrase wins over a term it contains.
         forms.sort(key=lambda ft: (-len(ft[0]), ft[0].lower()))
         alternatives = [f"({_form_pattern(form)})" for form, _ in forms]
-        pattern = (re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-                   if alternatives else None)
+        pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+            if alternatives
+            else None
+        )
         object.__setattr__(self, "_by_key", by_key)
         object.__setattr__(self, "_pattern", pattern)
         object.__setattr__(self, "_group_term", tuple(t for _, t in forms))
@@ -130,8 +133,11 @@ class Glossary:
         """Every occurrence, left to right, longest term first where two overlap."""
         if not text or self._pattern is None:
             return []
-        return [Match(self._group_term[m.lastindex - 1], m.start(), m.end(), m.group(0))
-                for m in self._pattern.finditer(text) if m.lastindex]
+        return [
+            Match(self._group_term[m.lastindex - 1], m.start(), m.end(), m.group(0))
+            for m in self._pattern.finditer(text)
+            if m.lastindex
+        ]
 
     def terms_in(self, *texts: str) -> list[Term]:
         """The distinct terms found, in order of first appearance across the texts."""
@@ -159,7 +165,7 @@ class Glossary:
             if m.term.term in done:
                 continue
             done.add(m.term.term)
-            out.append(text[pos:m.end])
+            out.append(text[pos : m.end])
             out.append(f" ({m.term.plain})")
             pos = m.end
         out.append(text[pos:])
@@ -201,13 +207,16 @@ def parse_csv(text: str, name: str = "glossary.csv", source: str = BUILTIN) -> G
     try:
         header = next(reader)
     except StopIteration:
-        raise GlossaryError(f"{name} is empty: it needs a header row 'term,plain,aliases'.") \
-            from None
+        raise GlossaryError(
+            f"{name} is empty: it needs a header row 'term,plain,aliases'."
+        ) from None
     cols = [h.strip().lower() for h in header]
     missing = [c for c in ("term", "plain") if c not in cols]
     if missing:
-        raise GlossaryError(f"{name}, line 1: the header needs the column(s) "
-                            f"{', '.join(missing)}; found {', '.join(header) or 'nothing'}.")
+        raise GlossaryError(
+            f"{name}, line 1: the header needs the column(s) "
+            f"{', '.join(missing)}; found {', '.join(header) or 'nothing'}."
+        )
     i_term, i_plain = cols.index("term"), cols.index("plain")
     i_alias = cols.index("aliases") if "aliases" in cols else None
     terms: list[Term] = []
@@ -220,8 +229,10 @@ def parse_csv(text: str, name: str = "glossary.csv", source: str = BUILTIN) -> G
         if not term:
             raise GlossaryError(f"{name}, line {line}: the term is empty.")
         if len(term) > MAX_TERM_LENGTH:
-            raise GlossaryError(f"{name}, line {line}: the term '{term[:30]}…' is longer than "
-                                f"{MAX_TERM_LENGTH} characters.")
+            raise GlossaryError(
+                f"{name}, line {line}: the term '{term[:30]}…' is longer than "
+                f"{MAX_TERM_LENGTH} characters."
+            )
         if not plain:
             raise GlossaryError(f"{name}, line {line}: '{term}' has no plain meaning.")
         if not re.search(r"\w", term):
@@ -230,8 +241,10 @@ def parse_csv(text: str, name: str = "glossary.csv", source: str = BUILTIN) -> G
         for form in (term, *aliases):
             k = _key(form)
             if seen.get(k, line) != line:
-                raise GlossaryError(f"{name}, line {line}: '{form}' is already defined on line "
-                                    f"{seen[k]}; keep one of them.")
+                raise GlossaryError(
+                    f"{name}, line {line}: '{form}' is already defined on line "
+                    f"{seen[k]}; keep one of them."
+                )
             seen[k] = line
         terms.append(Term(term, plain, aliases, source))
     if not terms:

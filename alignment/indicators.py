@@ -37,19 +37,66 @@ DIRECTION_LABELS = {HIGHER_IS_WORSE: "Higher is worse", LOWER_IS_WORSE: "Lower i
 
 # The seed's three indicators; quality_delta is "this month's output quality minus last
 # month's", so a negative delta is the bad news.
-KNOWN_DIRECTIONS = {"escalations": HIGHER_IS_WORSE, "risk": HIGHER_IS_WORSE,
-                    "quality_delta": LOWER_IS_WORSE}
+KNOWN_DIRECTIONS = {
+    "escalations": HIGHER_IS_WORSE,
+    "risk": HIGHER_IS_WORSE,
+    "quality_delta": LOWER_IS_WORSE,
+}
 METRIC_LABELS = {"escalations": "escalations", "risk": "risk", "quality_delta": "quality delta"}
 # Words in a metric's name that say which way is bad, for metrics the schema does not know.
 # Checked in this order: a "risk score" is a risk before it is a score.
-_WORSE_WHEN_HIGH = ("escalat", "incident", "defect", "bug", "risk", "churn", "attrition",
-                    "turnover", "complaint", "ticket", "outage", "downtime", "error", "fail",
-                    "latency", "lead time", "cycle time", "overdue", "late", "delay", "block",
-                    "cost", "backlog", "debt", "rollback", "sick", "absence")
-_WORSE_WHEN_LOW = ("quality", "satisfaction", "nps", "csat", "uptime", "availability",
-                   "coverage", "retention", "engagement", "velocity", "throughput", "morale",
-                   "trust", "alignment", "adoption", "revenue", "margin", "conversion",
-                   "on time", "score", "delta")
+_WORSE_WHEN_HIGH = (
+    "escalat",
+    "incident",
+    "defect",
+    "bug",
+    "risk",
+    "churn",
+    "attrition",
+    "turnover",
+    "complaint",
+    "ticket",
+    "outage",
+    "downtime",
+    "error",
+    "fail",
+    "latency",
+    "lead time",
+    "cycle time",
+    "overdue",
+    "late",
+    "delay",
+    "block",
+    "cost",
+    "backlog",
+    "debt",
+    "rollback",
+    "sick",
+    "absence",
+)
+_WORSE_WHEN_LOW = (
+    "quality",
+    "satisfaction",
+    "nps",
+    "csat",
+    "uptime",
+    "availability",
+    "coverage",
+    "retention",
+    "engagement",
+    "velocity",
+    "throughput",
+    "morale",
+    "trust",
+    "alignment",
+    "adoption",
+    "revenue",
+    "margin",
+    "conversion",
+    "on time",
+    "score",
+    "delta",
+)
 
 # Robust default threshold: median ± 3 scaled MADs of all the metric's values (every scope and
 # period). The median and MAD are barely moved by the outliers they are meant to catch, unlike
@@ -117,8 +164,9 @@ def default_direction(metric: str) -> str:
     return HIGHER_IS_WORSE
 
 
-def robust_threshold(values: Iterable[float], direction: str,
-                     mads: float = DEFAULT_MADS) -> float | None:
+def robust_threshold(
+    values: Iterable[float], direction: str, mads: float = DEFAULT_MADS
+) -> float | None:
     """median + mads × 1.4826 × MAD (or minus, when lower is worse), rounded to 2 significant
     figures so it reads as a number a person would have chosen.
 
@@ -156,9 +204,9 @@ def _clean(values: Iterable[float]) -> np.ndarray:
     return arr[np.isfinite(arr)]
 
 
-def thresholds(indicators: pd.DataFrame,
-               overrides: Mapping[str, Mapping[str, object]] | None = None
-               ) -> dict[str, Threshold]:
+def thresholds(
+    indicators: pd.DataFrame, overrides: Mapping[str, Mapping[str, object]] | None = None
+) -> dict[str, Threshold]:
     """One threshold per metric in the data: the robust default, then the user's overrides.
 
     ``overrides`` maps a metric to ``{"direction": ..., "value": ...}`` (either key optional; a
@@ -181,9 +229,11 @@ def thresholds(indicators: pd.DataFrame,
     return out
 
 
-def edit_overrides(overrides: Mapping[str, Mapping[str, object]],
-                   limits: Mapping[str, Threshold],
-                   edits: Iterable[tuple[str, str, float | None]]) -> dict[str, dict]:
+def edit_overrides(
+    overrides: Mapping[str, Mapping[str, object]],
+    limits: Mapping[str, Threshold],
+    edits: Iterable[tuple[str, str, float | None]],
+) -> dict[str, dict]:
     """The user's overrides after editing the thresholds table.
 
     ``edits`` are ``(metric, direction, threshold)`` rows as the editor returns them. A changed
@@ -198,8 +248,11 @@ def edit_overrides(overrides: Mapping[str, Mapping[str, object]],
             continue
         if direction != old.direction:
             out[metric] = {"direction": direction}
-        elif value is not None and not _isnan(value) and (
-                old.value is None or abs(float(value) - old.value) > 1e-12):
+        elif (
+            value is not None
+            and not _isnan(value)
+            and (old.value is None or abs(float(value) - old.value) > 1e-12)
+        ):
             out[metric] = {**out.get(metric, {}), "value": float(value)}
     return out
 
@@ -208,7 +261,7 @@ def edit_overrides(overrides: Mapping[str, Mapping[str, object]],
 
 
 def infer_frequency(periods: pd.Series) -> str:
-    """"M", "Q", "W" or "D": the step between the periods a table reports.
+    """ "M", "Q", "W" or "D": the step between the periods a table reports.
 
     Month starts whose distinct months are all quarter starts and at least three months apart
     are quarters; other month starts are months. Arbitrary dates go by the median gap between
@@ -220,8 +273,12 @@ def infer_frequency(periods: pd.Series) -> str:
     if (dates.dt.day == 1).all():
         months = dates.dt.year * 12 + dates.dt.month
         steps = months.diff().dropna()
-        if dates.dt.month.isin([1, 4, 7, 10]).all() and len(steps) and (steps >= 3).all() \
-                and (steps % 3 == 0).all():
+        if (
+            dates.dt.month.isin([1, 4, 7, 10]).all()
+            and len(steps)
+            and (steps >= 3).all()
+            and (steps % 3 == 0).all()
+        ):
             return "Q"
         return "M"
     if len(dates) < 2:
@@ -272,10 +329,17 @@ def series(indicators: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
         grid = pd.period_range(values.index.min(), values.index.max(), freq=freq)
         values = values.reindex(grid)
         starts = grid.to_timestamp(how="start")
-        pieces.append(pd.DataFrame({
-            "metric": metric, "scope": scope, "period": starts,
-            "label": [period_label(s, freq) for s in starts], "value": values.to_numpy(float),
-        }))
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "metric": metric,
+                    "scope": scope,
+                    "period": starts,
+                    "label": [period_label(s, freq) for s in starts],
+                    "value": values.to_numpy(float),
+                }
+            )
+        )
     out = pd.concat(pieces, ignore_index=True)
     out["_order"] = out["metric"].map(_metric_order)
     out = out.sort_values(["_order", "scope", "period"], kind="stable").drop(columns="_order")
@@ -285,8 +349,9 @@ def series(indicators: pd.DataFrame, freq: str | None = None) -> pd.DataFrame:
 # --- the three rules, on one series ------------------------------------------------------------
 
 
-def over_threshold(values: Iterable[float], threshold: float | None,
-                   direction: str = HIGHER_IS_WORSE) -> np.ndarray:
+def over_threshold(
+    values: Iterable[float], threshold: float | None, direction: str = HIGHER_IS_WORSE
+) -> np.ndarray:
     """Rule 1: the value is past the threshold on the bad side (strictly); missing → False."""
     arr = np.asarray(list(values), dtype=float)
     if threshold is None or _isnan(threshold):
@@ -314,8 +379,9 @@ def worsening_run(values: Iterable[float], direction: str = HIGHER_IS_WORSE) -> 
     return run
 
 
-def rolling_z(values: Iterable[float], window: int = 6, min_periods: int = 3,
-              flat_sd: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def rolling_z(
+    values: Iterable[float], window: int = 6, min_periods: int = 3, flat_sd: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rule 3's score: z of each value against the ``window`` periods before it.
 
     Returns ``(z, baseline_mean, baseline_sd)``. The baseline is the mean and sample standard
@@ -360,8 +426,9 @@ class Rules:
         if self.rising_periods < 1 or self.baseline_periods < 2 or self.z_min <= 0:
             raise ValueError("rising_periods ≥ 1, baseline_periods ≥ 2 and z_min > 0 are needed")
         if not 2 <= self.min_baseline <= self.baseline_periods:
-            object.__setattr__(self, "min_baseline",
-                               max(2, min(self.min_baseline, self.baseline_periods)))
+            object.__setattr__(
+                self, "min_baseline", max(2, min(self.min_baseline, self.baseline_periods))
+            )
 
 
 # --- detection over the whole table ------------------------------------------------------------
@@ -382,15 +449,44 @@ class Detection:
         return sorted(pd.unique(self.points["scope"])) if not self.points.empty else []
 
 
-POINT_COLUMNS = ["metric", "scope", "period", "label", "value", "threshold", "direction", "over",
-                 "run", "rising", "z", "baseline_mean", "baseline_sd", "unusual", "alert",
-                 "rules"]
-WARNING_COLUMNS = ["severity", "level", "scope", "metric", "metric_label", "period", "label",
-                   "value", "threshold", "rules", "reason"]
+POINT_COLUMNS = [
+    "metric",
+    "scope",
+    "period",
+    "label",
+    "value",
+    "threshold",
+    "direction",
+    "over",
+    "run",
+    "rising",
+    "z",
+    "baseline_mean",
+    "baseline_sd",
+    "unusual",
+    "alert",
+    "rules",
+]
+WARNING_COLUMNS = [
+    "severity",
+    "level",
+    "scope",
+    "metric",
+    "metric_label",
+    "period",
+    "label",
+    "value",
+    "threshold",
+    "rules",
+    "reason",
+]
 
 
-def detect(indicators: pd.DataFrame, limits: Mapping[str, Threshold] | None = None,
-           rules: Rules | None = None) -> Detection:
+def detect(
+    indicators: pd.DataFrame,
+    limits: Mapping[str, Threshold] | None = None,
+    rules: Rules | None = None,
+) -> Detection:
     """Run the three rules on every series; the warnings are the series whose latest observed
     period trips at least one rule (an alert that has since cleared is history, not a warning).
     """
@@ -400,8 +496,13 @@ def detect(indicators: pd.DataFrame, limits: Mapping[str, Threshold] | None = No
     freq = infer_frequency(data["period"]) if not data.empty else "M"
     grid = series(indicators, freq)
     if grid.empty:
-        return Detection(pd.DataFrame(columns=POINT_COLUMNS),
-                         pd.DataFrame(columns=WARNING_COLUMNS), limits, rules, freq)
+        return Detection(
+            pd.DataFrame(columns=POINT_COLUMNS),
+            pd.DataFrame(columns=WARNING_COLUMNS),
+            limits,
+            rules,
+            freq,
+        )
     spreads = {m: robust_spread(g["value"]) for m, g in grid.groupby("metric", sort=False)}
     parts = []
     for (metric, _scope), g in grid.groupby(["metric", "scope"], sort=False):
@@ -409,8 +510,9 @@ def detect(indicators: pd.DataFrame, limits: Mapping[str, Threshold] | None = No
         v = g["value"].to_numpy(float)
         over = over_threshold(v, limit.value, limit.direction)
         run = worsening_run(v, limit.direction)
-        z, mean, sd = rolling_z(v, rules.baseline_periods, rules.min_baseline,
-                                flat_sd=spreads.get(metric))
+        z, mean, sd = rolling_z(
+            v, rules.baseline_periods, rules.min_baseline, flat_sd=spreads.get(metric)
+        )
         sign = 1.0 if limit.higher_is_worse else -1.0
         with np.errstate(invalid="ignore"):
             unusual = np.abs(z) >= rules.z_min
@@ -418,9 +520,19 @@ def detect(indicators: pd.DataFrame, limits: Mapping[str, Threshold] | None = No
                 unusual &= sign * z > 0
         unusual &= ~np.isnan(z)
         rising = run >= rules.rising_periods
-        parts.append(g.assign(threshold=limit.value, direction=limit.direction, over=over,
-                              run=run, rising=rising, z=z, baseline_mean=mean, baseline_sd=sd,
-                              unusual=unusual))
+        parts.append(
+            g.assign(
+                threshold=limit.value,
+                direction=limit.direction,
+                over=over,
+                run=run,
+                rising=rising,
+                z=z,
+                baseline_mean=mean,
+                baseline_sd=sd,
+                unusual=unusual,
+            )
+        )
     points = pd.concat(parts, ignore_index=True)
     points["alert"] = points["over"] | points["rising"] | points["unusual"]
     points["rules"] = _rule_names(points)
@@ -431,8 +543,11 @@ def detect(indicators: pd.DataFrame, limits: Mapping[str, Threshold] | None = No
 def _rule_names(points: pd.DataFrame) -> pd.Series:
     words = (("over", "over threshold"), ("rising", "worsening"), ("unusual", "unusual"))
     flags = zip(*(points[c].to_numpy(bool) for c, _ in words), strict=True)
-    return pd.Series([", ".join(w for (_, w), on in zip(words, f, strict=True) if on)
-                      for f in flags], index=points.index, dtype=object)
+    return pd.Series(
+        [", ".join(w for (_, w), on in zip(words, f, strict=True) if on) for f in flags],
+        index=points.index,
+        dtype=object,
+    )
 
 
 def _warnings(points: pd.DataFrame, rules: Rules, freq: str) -> pd.DataFrame:
@@ -449,52 +564,75 @@ def _warnings(points: pd.DataFrame, rules: Rules, freq: str) -> pd.DataFrame:
             run = int(last["run"])
             severity += SEVERITY_RISING + (1 if run >= rules.rising_periods + 2 else 0)
             pos = g.index.get_loc(last.name)
-            values = g["value"].to_numpy(float)[pos - run: pos + 1]
-            labels = g["label"].to_numpy()[pos - run: pos + 1]
+            values = g["value"].to_numpy(float)[pos - run : pos + 1]
+            labels = g["label"].to_numpy()[pos - run : pos + 1]
             verb = "rose" if last["direction"] == HIGHER_IS_WORSE else "fell"
             steps = " → ".join(fmt(x) for x in values[1:][-SHOWN_STEPS:])
             if run > SHOWN_STEPS:  # a long creep: the start, then the latest steps
                 steps = f"… {steps}"
             sentences.append(
                 f"{metric_label(metric)} {verb} {run} {unit(freq, run)} running, {steps} "
-                f"(from {fmt(values[0])} in {labels[0]})")
+                f"(from {fmt(values[0])} in {labels[0]})"
+            )
         if last["over"]:
             severity += SEVERITY_OVER
             side = "above" if last["direction"] == HIGHER_IS_WORSE else "below"
             lead = "" if sentences else f"{metric_label(metric)} "
-            sentences.append(f"{lead}{fmt(last['value'])} in {last['label']} is {side} the "
-                             f"threshold of {fmt(last['threshold'])}")
+            sentences.append(
+                f"{lead}{fmt(last['value'])} in {last['label']} is {side} the "
+                f"threshold of {fmt(last['threshold'])}"
+            )
         if last["unusual"]:
             z = float(last["z"])
             severity += SEVERITY_UNUSUAL + (1 if abs(z) >= 3 else 0)
             lead = "" if sentences else f"{metric_label(metric)} "
-            n_base = int(g["value"].iloc[max(0, g.index.get_loc(last.name)
-                                              - rules.baseline_periods):
-                                          g.index.get_loc(last.name)].notna().sum())
+            n_base = int(
+                g["value"]
+                .iloc[
+                    max(0, g.index.get_loc(last.name) - rules.baseline_periods) : g.index.get_loc(
+                        last.name
+                    )
+                ]
+                .notna()
+                .sum()
+            )
             span = f"the previous {n_base} {unit(freq, n_base)}"
             if math.isinf(z):
-                sentences.append(f"{lead}{fmt(last['value'])} breaks a flat run at "
-                                 f"{fmt(last['baseline_mean'])} over {span}")
+                sentences.append(
+                    f"{lead}{fmt(last['value'])} breaks a flat run at "
+                    f"{fmt(last['baseline_mean'])} over {span}"
+                )
             else:
                 way = "above" if z > 0 else "below"
-                sentences.append(f"{lead}{fmt(last['value'])} is {abs(z):.1f} standard "
-                                 f"deviations {way} its usual level ({fmt(last['baseline_mean'])}"
-                                 f" on average over {span})")
-        rows.append({
-            "severity": severity, "scope": scope, "metric": metric,
-            "metric_label": metric_label(metric), "period": last["period"],
-            "label": last["label"], "value": float(last["value"]),
-            "threshold": last["threshold"], "rules": last["rules"],
-            "reason": f"{scope}: " + "; ".join(sentences) + ".",
-            "_z": abs(float(last["z"])) if not _isnan(last["z"]) else 0.0,
-        })
+                sentences.append(
+                    f"{lead}{fmt(last['value'])} is {abs(z):.1f} standard "
+                    f"deviations {way} its usual level ({fmt(last['baseline_mean'])}"
+                    f" on average over {span})"
+                )
+        rows.append(
+            {
+                "severity": severity,
+                "scope": scope,
+                "metric": metric,
+                "metric_label": metric_label(metric),
+                "period": last["period"],
+                "label": last["label"],
+                "value": float(last["value"]),
+                "threshold": last["threshold"],
+                "rules": last["rules"],
+                "reason": f"{scope}: " + "; ".join(sentences) + ".",
+                "_z": abs(float(last["z"])) if not _isnan(last["z"]) else 0.0,
+            }
+        )
     if not rows:
         return pd.DataFrame(columns=WARNING_COLUMNS)
     out = pd.DataFrame(rows)
-    out["level"] = np.select([out["severity"] >= LEVEL_HIGH, out["severity"] >= LEVEL_MEDIUM],
-                             ["High", "Medium"], "Low")
-    out = out.sort_values(["severity", "_z", "scope", "metric"],
-                          ascending=[False, False, True, True], kind="stable")
+    out["level"] = np.select(
+        [out["severity"] >= LEVEL_HIGH, out["severity"] >= LEVEL_MEDIUM], ["High", "Medium"], "Low"
+    )
+    out = out.sort_values(
+        ["severity", "_z", "scope", "metric"], ascending=[False, False, True, True], kind="stable"
+    )
     return out[WARNING_COLUMNS].reset_index(drop=True)
 
 
@@ -542,8 +680,14 @@ def agreement_part(rwg: pd.Series, polarised: pd.Series) -> pd.Series:
     return short.where(~polar, 1.0)
 
 
-def risk_index(detection: Detection, summary: pd.DataFrame, initiatives: pd.DataFrame,
-               weights: Weights | None = None, *, k_min: int | None = None) -> RiskIndex:
+def risk_index(
+    detection: Detection,
+    summary: pd.DataFrame,
+    initiatives: pd.DataFrame,
+    weights: Weights | None = None,
+    *,
+    k_min: int | None = None,
+) -> RiskIndex:
     """Combine indicator alerts with the alignment gap and low agreement, per initiative and team.
 
     Parts, each 0–1 then shown 0–100:
@@ -568,8 +712,11 @@ def risk_index(detection: Detection, summary: pd.DataFrame, initiatives: pd.Data
         notes.append("All weights are zero, so there is no index to compute.")
     by_key = _severity_by_scope(detection)
     known_scopes = {schema.fold_key(s) for s in detection.scopes}
-    init = initiatives[["id", "name", "team"]].copy() if not initiatives.empty else \
-        pd.DataFrame(columns=["id", "name", "team"])
+    init = (
+        initiatives[["id", "name", "team"]].copy()
+        if not initiatives.empty
+        else pd.DataFrame(columns=["id", "name", "team"])
+    )
     init["team"] = init["team"].astype(object).where(init["team"].notna(), "")
     summ = summary.set_index("initiative_id") if not summary.empty else pd.DataFrame()
     rows = []
@@ -591,30 +738,58 @@ def risk_index(detection: Detection, summary: pd.DataFrame, initiatives: pd.Data
             n = s["n"]
             polar = _polar(s)
             gap_v = float(gap_part(pd.Series([s["gap"]]), pd.Series([s["clear"]]))[0])
-            agr_v = float(agreement_part(pd.Series([s["rwg"]]),
-                                         pd.Series([polar], dtype="boolean"))[0])
+            agr_v = float(
+                agreement_part(pd.Series([s["rwg"]]), pd.Series([polar], dtype="boolean"))[0]
+            )
             if bool(s.get("masked", False)):
-                unknown.append(f"alignment: hidden (fewer than {k_min or 'k_min'} respondents)"
-                               if k_min else "alignment: hidden (too few respondents)")
+                unknown.append(
+                    f"alignment: hidden (fewer than {k_min or 'k_min'} respondents)"
+                    if k_min
+                    else "alignment: hidden (too few respondents)"
+                )
                 gap_v = agr_v = np.nan
             else:
                 if _isnan(gap_v):
                     unknown.append("gap: a side has too few respondents to show")
                 if _isnan(agr_v):
                     unknown.append("agreement: needs at least 2 respondents")
-        rows.append({"initiative_id": ident, "name": name, "team": team, "n": n,
-                     "indicator_part": ind, "gap_part": gap_v, "agreement_part": agr_v,
-                     "alerts": "; ".join(alerts), "unknown": "; ".join(unknown)})
-    per_init = pd.DataFrame(rows, columns=["initiative_id", "name", "team", "n", "indicator_part",
-                                           "gap_part", "agreement_part", "alerts", "unknown"])
+        rows.append(
+            {
+                "initiative_id": ident,
+                "name": name,
+                "team": team,
+                "n": n,
+                "indicator_part": ind,
+                "gap_part": gap_v,
+                "agreement_part": agr_v,
+                "alerts": "; ".join(alerts),
+                "unknown": "; ".join(unknown),
+            }
+        )
+    per_init = pd.DataFrame(
+        rows,
+        columns=[
+            "initiative_id",
+            "name",
+            "team",
+            "n",
+            "indicator_part",
+            "gap_part",
+            "agreement_part",
+            "alerts",
+            "unknown",
+        ],
+    )
     per_init["n"] = per_init["n"].astype("Int64")
     per_init = _score(per_init, weights)
     per_team = _teams(per_init, detection, by_key, init, weights)
     matched = {schema.fold_key(x) for x in [*init["id"], *init["name"], *init["team"]] if x}
     loose = [s for s in detection.scopes if schema.fold_key(s) not in matched]
     if loose and not init.empty:
-        notes.append("Indicator scopes that name no initiative or team in your initiatives "
-                     f"table are shown as teams of their own: {', '.join(loose)}.")
+        notes.append(
+            "Indicator scopes that name no initiative or team in your initiatives "
+            f"table are shown as teams of their own: {', '.join(loose)}."
+        )
     return RiskIndex(per_init, per_team, weights, tuple(notes))
 
 
@@ -633,8 +808,9 @@ def _severity_by_scope(detection: Detection) -> dict[str, tuple[int, list[str]]]
     out: dict[str, tuple[int, list[str]]] = {}
     for scope, g in detection.warnings.groupby("scope"):
         key = schema.fold_key(scope)
-        words = [f"{scope} {m} ({lvl})" for m, lvl in zip(g["metric_label"], g["level"],
-                                                          strict=False)]
+        words = [
+            f"{scope} {m} ({lvl})" for m, lvl in zip(g["metric_label"], g["level"], strict=False)
+        ]
         prev = out.get(key, (0, []))
         out[key] = (max(prev[0], int(g["severity"].max())), prev[1] + words)
     return out
@@ -642,8 +818,11 @@ def _severity_by_scope(detection: Detection) -> dict[str, tuple[int, list[str]]]
 
 def _score(frame: pd.DataFrame, weights: Weights) -> pd.DataFrame:
     total = weights.total
-    parts = {"indicator_part": weights.indicators, "gap_part": weights.gap,
-             "agreement_part": weights.agreement}
+    parts = {
+        "indicator_part": weights.indicators,
+        "gap_part": weights.gap,
+        "agreement_part": weights.agreement,
+    }
     known = sum(frame[c].fillna(0.0) * w for c, w in parts.items())
     unknown = sum(frame[c].isna().astype(float) * w for c, w in parts.items())
     if total > 0:
@@ -653,39 +832,65 @@ def _score(frame: pd.DataFrame, weights: Weights) -> pd.DataFrame:
         frame["index"] = frame["index_max"] = np.nan
     for c in parts:
         frame[c] = 100.0 * frame[c]
-    return frame.sort_values(["index", "index_max"], ascending=False,
-                             kind="stable").reset_index(drop=True)
+    return frame.sort_values(["index", "index_max"], ascending=False, kind="stable").reset_index(
+        drop=True
+    )
 
 
-def _teams(per_init: pd.DataFrame, detection: Detection,
-           by_key: Mapping[str, tuple[int, list[str]]], init: pd.DataFrame,
-           weights: Weights) -> pd.DataFrame:
-    cols = ["team", "initiatives", "n_range", "alignment_known", "indicator_part", "gap_part",
-            "agreement_part", "alerts", "unknown"]
+def _teams(
+    per_init: pd.DataFrame,
+    detection: Detection,
+    by_key: Mapping[str, tuple[int, list[str]]],
+    init: pd.DataFrame,
+    weights: Weights,
+) -> pd.DataFrame:
+    cols = [
+        "team",
+        "initiatives",
+        "n_range",
+        "alignment_known",
+        "indicator_part",
+        "gap_part",
+        "agreement_part",
+        "alerts",
+        "unknown",
+    ]
     init_keys = {schema.fold_key(x) for x in [*init["id"], *init["name"]] if x}
     teams = [t for t in pd.unique(init["team"]) if t]
     team_keys = {schema.fold_key(t) for t in teams}
-    teams += [s for s in detection.scopes
-              if schema.fold_key(s) not in init_keys and schema.fold_key(s) not in team_keys]
+    teams += [
+        s
+        for s in detection.scopes
+        if schema.fold_key(s) not in init_keys and schema.fold_key(s) not in team_keys
+    ]
     known_scopes = {schema.fold_key(s) for s in detection.scopes}
     rows = []
     for team in teams:
         key = schema.fold_key(team)
-        members = per_init[per_init["team"].map(schema.fold_key) == key] if len(per_init) \
-            else per_init
+        members = (
+            per_init[per_init["team"].map(schema.fold_key) == key] if len(per_init) else per_init
+        )
         member_keys = [schema.fold_key(x) for x in [*members["initiative_id"], *members["name"]]]
         severities = [by_key[k][0] for k in [key, *member_keys] if k in by_key]
         alerts = sorted({a for k in [key, *member_keys] if k in by_key for a in by_key[k][1]})
         has_series = key in known_scopes or any(k in known_scopes for k in member_keys)
         ind = max(severities, default=0) / SEVERITY_MAX if has_series else np.nan
-        gap_v = members["gap_part"].mean() / 100.0 if members["gap_part"].notna().any() \
+        gap_v = members["gap_part"].mean() / 100.0 if members["gap_part"].notna().any() else np.nan
+        agr_v = (
+            members["agreement_part"].mean() / 100.0
+            if members["agreement_part"].notna().any()
             else np.nan
-        agr_v = members["agreement_part"].mean() / 100.0 \
-            if members["agreement_part"].notna().any() else np.nan
+        )
         known_n = members["n"].dropna()
-        n_range = "" if known_n.empty else (
-            f"{int(known_n.min())}" if known_n.min() == known_n.max()
-            else f"{int(known_n.min())}–{int(known_n.max())}")
+        n_range = (
+            ""
+            if known_n.empty
+            else (
+                f"{int(known_n.min())}"
+                if known_n.min() == known_n.max()
+                else f"{int(known_n.min())}–{int(known_n.max())}"
+            )
+        )
         k_align = int((members["gap_part"].notna() | members["agreement_part"].notna()).sum())
         unknown = []
         if not has_series:
@@ -693,12 +898,22 @@ def _teams(per_init: pd.DataFrame, detection: Detection,
         if members.empty:
             unknown.append("alignment: no initiatives of this team in the initiatives table")
         elif k_align < len(members):
-            unknown.append(f"alignment: unknown for {len(members) - k_align} of "
-                           f"{len(members)} initiatives")
-        rows.append({"team": team, "initiatives": len(members), "n_range": n_range,
-                     "alignment_known": f"{k_align} of {len(members)}",
-                     "indicator_part": ind, "gap_part": gap_v, "agreement_part": agr_v,
-                     "alerts": "; ".join(alerts), "unknown": "; ".join(unknown)})
+            unknown.append(
+                f"alignment: unknown for {len(members) - k_align} of {len(members)} initiatives"
+            )
+        rows.append(
+            {
+                "team": team,
+                "initiatives": len(members),
+                "n_range": n_range,
+                "alignment_known": f"{k_align} of {len(members)}",
+                "indicator_part": ind,
+                "gap_part": gap_v,
+                "agreement_part": agr_v,
+                "alerts": "; ".join(alerts),
+                "unknown": "; ".join(unknown),
+            }
+        )
     frame = pd.DataFrame(rows, columns=cols)
     return _score(frame, weights)
 
@@ -709,8 +924,12 @@ def contributions(frame: pd.DataFrame, weights: Weights, item: pd.Series) -> pd.
     ``frame`` is ``RiskIndex.initiatives`` or ``.teams``; ``item`` names each row. The
     "unknown" part is ``index_max − index``: what unknown parts could add at their worst.
     """
-    names = ("Indicator alerts", "Tech–business gap", "Low agreement or split room",
-             "Unknown (could add up to)")
+    names = (
+        "Indicator alerts",
+        "Tech–business gap",
+        "Low agreement or split room",
+        "Unknown (could add up to)",
+    )
     total = weights.total
     rows = []
     if total <= 0:
@@ -786,8 +1005,11 @@ def fmt(value: object) -> str:
 
 def _isnan(value: object) -> bool:
     try:
-        return value is pd.NA or value is pd.NaT or (isinstance(value, float | np.floating)
-                                                     and math.isnan(value))
+        return (
+            value is pd.NA
+            or value is pd.NaT
+            or (isinstance(value, float | np.floating) and math.isnan(value))
+        )
     except TypeError:
         return False
 

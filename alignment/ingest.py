@@ -347,8 +347,9 @@ def _header_hits(cells: Sequence[str]) -> int:
 
 @lru_cache(maxsize=1)
 def _metric_aliases() -> frozenset[str]:
-    return frozenset(schema.normalise_header(s) for names in schema.INDICATOR_METRICS.values()
-                     for s in names)
+    return frozenset(
+        schema.normalise_header(s) for names in schema.INDICATOR_METRICS.values() for s in names
+    )
 
 
 @lru_cache(maxsize=20_000)
@@ -822,8 +823,11 @@ class _Collector:
         if header and fresh:
             # A rejected row's unreadable key was already warned about as "left empty, row
             # kept"; that warning now says the opposite of what happened, so it goes.
-            self.problems = [p for p in self.problems if not (
-                p.severity == "warning" and p.row in fresh and p.column == header)]
+            self.problems = [
+                p
+                for p in self.problems
+                if not (p.severity == "warning" and p.row in fresh and p.column == header)
+            ]
         for row, msg, value in zip(rows, msgs, vals, strict=False):
             if int(row) in self.rejected:
                 continue
@@ -1226,9 +1230,7 @@ def _parse_columns(
     return out
 
 
-def _feedback_chunk(
-    chunk: _Chunk, settings: Settings
-) -> tuple[_Rated, pd.DataFrame, _Collector]:
+def _feedback_chunk(chunk: _Chunk, settings: Settings) -> tuple[_Rated, pd.DataFrame, _Collector]:
     """One feedback sheet -> its rated answers and its comments."""
     table = schema.FEEDBACK
     col = _Collector(chunk, "feedback")
@@ -1657,9 +1659,13 @@ def _feedback_table(
     unknown = unknown_ref[ref_codes]
     if len(initiatives) and unknown.any():
         where = np.flatnonzero(unknown)
-        found = pd.DataFrame(
-            {"src": long["_src"][where], "item": item_codes[where], "row": long["_row"][where]}
-        ).groupby(["src", "item"])["row"].agg(["min", "nunique"])
+        found = (
+            pd.DataFrame(
+                {"src": long["_src"][where], "item": item_codes[where], "row": long["_row"][where]}
+            )
+            .groupby(["src", "item"])["row"]
+            .agg(["min", "nunique"])
+        )
         for (src, code), first, count in sorted(
             zip(found.index, found["min"], found["nunique"], strict=True),
             key=lambda g: (g[0][0], items[g[0][1]]),

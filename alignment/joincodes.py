@@ -78,9 +78,12 @@ def server_busy(recent_failures: int, limit: int = SERVER_LIMIT) -> bool:
     return recent_failures >= limit
 
 
-def expected_years_to_guess(open_codes: int = 100, limit: int = SERVER_LIMIT,
-                            window: dt.timedelta = SERVER_WINDOW,
-                            length: int = CODE_LENGTH) -> float:
+def expected_years_to_guess(
+    open_codes: int = 100,
+    limit: int = SERVER_LIMIT,
+    window: dt.timedelta = SERVER_WINDOW,
+    length: int = CODE_LENGTH,
+) -> float:
     """Expected years of guessing at the server's full rate before any open code is hit."""
     space = len(ALPHABET) ** length
     per_year = limit * (dt.timedelta(days=365) / window)

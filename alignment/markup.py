@@ -141,8 +141,14 @@ def parse(markdown: str) -> list[Block]:
             elif item_open and not item_open[-1]:
                 item_open[-1] = True
                 counters[-1] += 1
-                blocks.append(Block(lists[-1], runs, len(lists),  # type: ignore[arg-type]
-                                    counters[-1] if lists[-1] == "number" else 0))
+                blocks.append(
+                    Block(
+                        lists[-1],
+                        runs,
+                        len(lists),  # type: ignore[arg-type]
+                        counters[-1] if lists[-1] == "number" else 0,
+                    )
+                )
             elif quote:
                 blocks.append(Block("quote", runs))
             elif lists:
@@ -158,5 +164,6 @@ def to_text(markdown: str, *, headings: bool = False) -> str:
     Headings are left out unless asked for: a brief's section titles are signposts, not prose,
     and counting them as sentences would flatter its reading ease.
     """
-    return "\n".join(b.text for b in parse(markdown)
-                     if b.kind != "rule" and (headings or b.kind != "heading"))
+    return "\n".join(
+        b.text for b in parse(markdown) if b.kind != "rule" and (headings or b.kind != "heading")
+    )

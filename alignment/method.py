@@ -55,11 +55,16 @@ def scales_in_use(feedback: pd.DataFrame, labels: dict[str, str]) -> pd.DataFram
     """Dimension, scale and how many ratings used it."""
     if feedback.empty:
         return pd.DataFrame(columns=["Dimension", "Scale", "Ratings"])
-    frame = feedback.groupby(["dimension", "scale_min", "scale_max"]).size().rename(
-        "Ratings").reset_index()
+    frame = (
+        feedback.groupby(["dimension", "scale_min", "scale_max"])
+        .size()
+        .rename("Ratings")
+        .reset_index()
+    )
     frame["Dimension"] = frame["dimension"].map(lambda d: labels.get(d, d))
-    frame["Scale"] = [f"{lo:g} to {hi:g}" for lo, hi in zip(frame["scale_min"],
-                                                             frame["scale_max"], strict=False)]
+    frame["Scale"] = [
+        f"{lo:g} to {hi:g}" for lo, hi in zip(frame["scale_min"], frame["scale_max"], strict=False)
+    ]
     return frame[["Dimension", "Scale", "Ratings"]]
 
 
@@ -82,9 +87,20 @@ def cell_example(fb: pd.DataFrame, views: Views, privacy: Privacy) -> CellExampl
         variance = float(raw.var()) if len(raw) > 1 else float("nan")
         norm = 100 * (raw - lo) / (hi - lo)
         return CellExample(
-            initiative, str(cell["group"]), int(cell["n"]), int(len(sel)), float(cell["score"]),
-            points, variance, sigma, 1 - variance / sigma, float(cell["rwg"]),
-            float((norm <= 25).mean()), float((norm >= 75).mean()), bool(cell["polarised"]))
+            initiative,
+            str(cell["group"]),
+            int(cell["n"]),
+            int(len(sel)),
+            float(cell["score"]),
+            points,
+            variance,
+            sigma,
+            1 - variance / sigma,
+            float(cell["rwg"]),
+            float((norm <= 25).mean()),
+            float((norm >= 75).mean()),
+            bool(cell["polarised"]),
+        )
     return None
 
 
@@ -99,13 +115,29 @@ def gap_example(fb: pd.DataFrame, views: Views) -> GapExample | None:
     b = sel.loc[sel["side"] == SIDES_SHOWN[1], "score"].to_numpy()
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     se = float(np.sqrt(va + vb))
-    df = float((va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))) if se else float(
-        "inf")
+    df = (
+        float((va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)))
+        if se
+        else float("inf")
+    )
     t = float(stats.t.ppf(0.975, df)) if se else 0.0
     gap = float(a.mean() - b.mean())
-    return GapExample(str(row["initiative_id"]), str(row["dimension"]), float(a.mean()),
-                      float(a.std(ddof=1)), len(a), float(b.mean()), float(b.std(ddof=1)), len(b),
-                      gap, se, df, t, gap - t * se, gap + t * se)
+    return GapExample(
+        str(row["initiative_id"]),
+        str(row["dimension"]),
+        float(a.mean()),
+        float(a.std(ddof=1)),
+        len(a),
+        float(b.mean()),
+        float(b.std(ddof=1)),
+        len(b),
+        gap,
+        se,
+        df,
+        t,
+        gap - t * se,
+        gap + t * se,
+    )
 
 
 def agreement_words(rwg: float) -> str:

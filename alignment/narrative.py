@@ -43,21 +43,28 @@ def reason(row: Mapping[str, object], dim_labels: Mapping[str, str]) -> str:
         dim = row.get("top_gap_dimension")
         on = f", most on {dim_labels.get(dim, dim).lower()}" if isinstance(dim, str) else ""
         if _present(low) and (low > 0 or high < 0):
-            parts.append(f"tech rates it {tech:.0f} and business {business:.0f}: a clear "
-                         f"{abs(gap):.0f}-point gap ({higher} higher, 95% interval "
-                         f"{low:+.0f} to {high:+.0f}){on}")
+            parts.append(
+                f"tech rates it {tech:.0f} and business {business:.0f}: a clear "
+                f"{abs(gap):.0f}-point gap ({higher} higher, 95% interval "
+                f"{low:+.0f} to {high:+.0f}){on}"
+            )
         elif _present(low):
-            parts.append(f"tech {tech:.0f} vs business {business:.0f}, but the interval "
-                         f"({low:+.0f} to {high:+.0f}) contains 0: no clear difference yet")
+            parts.append(
+                f"tech {tech:.0f} vs business {business:.0f}, but the interval "
+                f"({low:+.0f} to {high:+.0f}) contains 0: no clear difference yet"
+            )
         else:
-            parts.append(f"tech {tech:.0f} vs business {business:.0f} (too few respondents on a "
-                         "side for an interval)")
+            parts.append(
+                f"tech {tech:.0f} vs business {business:.0f} (too few respondents on a "
+                "side for an interval)"
+            )
     elif not _present(tech) or not _present(business):
         parts.append("one side's view is hidden (too few respondents) or missing")
     k = int(row.get("groups_disagree") or 0)
     if k:
-        parts.append(f"{k} group{'s' if k > 1 else ''} disagree{'' if k > 1 else 's'} among "
-                     "themselves")
+        parts.append(
+            f"{k} group{'s' if k > 1 else ''} disagree{'' if k > 1 else 's'} among themselves"
+        )
     if not parts:
         return "No sign of misalignment in the feedback."
     text = "; ".join(parts)
@@ -82,8 +89,11 @@ class Headline:
 def headline(dataset: Dataset, views: Views, fb: pd.DataFrame, privacy: Privacy) -> Headline:
     """The overview's figures. Side scores use every rating; a side under k_min is hidden."""
     sides: dict[str, tuple[float | None, int | None]] = {}
-    per_resp = fb[fb["side"].isin(SIDES_SHOWN)].groupby(["side", "respondent"],
-                                                         observed=True)["score"].mean()
+    per_resp = (
+        fb[fb["side"].isin(SIDES_SHOWN)]
+        .groupby(["side", "respondent"], observed=True)["score"]
+        .mean()
+    )
     stats: dict[str, tuple[float, float, int]] = {}
     for side in SIDES_SHOWN:
         sel = fb[fb["side"] == side]
@@ -99,35 +109,71 @@ def headline(dataset: Dataset, views: Views, fb: pd.DataFrame, privacy: Privacy)
     if all(sides[s][0] is not None for s in SIDES_SHOWN):
         gap = sides["tech"][0] - sides["business"][0]
         if all(s in stats for s in SIDES_SHOWN):
-            lo, hi = welch_interval([stats["tech"][0]], [stats["tech"][1]], [stats["tech"][2]],
-                                    [stats["business"][0]], [stats["business"][1]],
-                                    [stats["business"][2]])
+            lo, hi = welch_interval(
+                [stats["tech"][0]],
+                [stats["tech"][1]],
+                [stats["tech"][2]],
+                [stats["business"][0]],
+                [stats["business"][1]],
+                [stats["business"][2]],
+            )
             low, high = (float(lo[0]), float(hi[0])) if not np.isnan(lo[0]) else (None, None)
     cov = coverage_mod.coverage(dataset)
     n_init = len(dataset.initiatives)
     why = None if n_init == 0 else 100 * float(coverage_mod.has_why(dataset.initiatives).mean())
     summary = views.summary
     polar = split_anywhere(summary)
-    return Headline(sides, gap, low, high, why, n_init, len(cov.orphans), len(cov.uncovered),
-                    int((summary["groups_disagree"] > 0).sum()), int(polar.sum()),
-                    int(fb["respondent"].nunique()))
+    return Headline(
+        sides,
+        gap,
+        low,
+        high,
+        why,
+        n_init,
+        len(cov.orphans),
+        len(cov.uncovered),
+        int((summary["groups_disagree"] > 0).sum()),
+        int(polar.sum()),
+        int(fb["respondent"].nunique()),
+    )
 
 
-def most_misaligned(views: Views, names: Mapping[str, str], dim_labels: Mapping[str, str],
-                    limit: int = 3) -> list[tuple[str, str, str]]:
+def most_misaligned(
+    views: Views, names: Mapping[str, str], dim_labels: Mapping[str, str], limit: int = 3
+) -> list[tuple[str, str, str]]:
     """(initiative id, name, reason) of the initiatives that most need a conversation."""
-    top = views.summary[views.summary["misalignment"] > 0].sort_values(
-        "misalignment", ascending=False).head(limit)
-    return [(r["initiative_id"], names.get(r["initiative_id"], r["initiative_id"]),
-             reason(r, dim_labels)) for r in top.to_dict("records")]
+    top = (
+        views.summary[views.summary["misalignment"] > 0]
+        .sort_values("misalignment", ascending=False)
+        .head(limit)
+    )
+    return [
+        (
+            r["initiative_id"],
+            names.get(r["initiative_id"], r["initiative_id"]),
+            reason(r, dim_labels),
+        )
+        for r in top.to_dict("records")
+    ]
 
 
-def split_rooms(views: Views, names: Mapping[str, str], dim_labels: Mapping[str, str],
-                exclude: set[str] = frozenset(), limit: int = 3) -> list[tuple[str, str, str]]:
+def split_rooms(
+    views: Views,
+    names: Mapping[str, str],
+    dim_labels: Mapping[str, str],
+    exclude: set[str] = frozenset(),
+    limit: int = 3,
+) -> list[tuple[str, str, str]]:
     """Polarised initiatives not already listed: a split room deserves a mention of its own,
     even when its average gap is small (two camps average out to a calm-looking score)."""
     summary = views.summary
     rows = summary[split_anywhere(summary) & ~summary["initiative_id"].isin(exclude)]
     rows = rows.sort_values("misalignment", ascending=False).head(limit)
-    return [(r["initiative_id"], names.get(r["initiative_id"], r["initiative_id"]),
-             reason(r, dim_labels)) for r in rows.to_dict("records")]
+    return [
+        (
+            r["initiative_id"],
+            names.get(r["initiative_id"], r["initiative_id"]),
+            reason(r, dim_labels),
+        )
+        for r in rows.to_dict("records")
+    ]

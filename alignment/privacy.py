@@ -33,8 +33,10 @@ class Privacy:
             object.__setattr__(self, "k_comments", self.k_min)
 
     def describe(self) -> str:
-        return (f"Scores rest on at least {self.k_min} respondents; comments are shown only for "
-                f"cells with at least {self.k_comments}.")
+        return (
+            f"Scores rest on at least {self.k_min} respondents; comments are shown only for "
+            f"cells with at least {self.k_comments}."
+        )
 
 
 def _parse(raw: object, name: str, default: int, notes: list[str]) -> int:
@@ -46,14 +48,17 @@ def _parse(raw: object, name: str, default: int, notes: list[str]) -> int:
         notes.append(f"{name}={raw!r} is not a whole number; the default {default} is used.")
         return default
     if value < 1:
-        notes.append(f"{name}={value} would show single answers; the threshold cannot go below "
-                     f"1, so the default {default} is used.")
+        notes.append(
+            f"{name}={value} would show single answers; the threshold cannot go below "
+            f"1, so the default {default} is used."
+        )
         return default
     return value
 
 
-def from_config(secrets: Mapping[str, object] | None = None,
-                environ: Mapping[str, str] | None = None) -> Privacy:
+def from_config(
+    secrets: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
+) -> Privacy:
     """Thresholds from the environment (``ALIGNMENT_K_MIN``, ``ALIGNMENT_K_COMMENTS``), else the
     secrets file (``k_min``, ``k_comments`` at top level or under ``[privacy]``), else defaults."""
     environ = os.environ if environ is None else environ
@@ -67,8 +72,9 @@ def from_config(secrets: Mapping[str, object] | None = None,
         return section.get(key, secrets.get(key))
 
     k_min = _parse(pick(ENV_K_MIN, "k_min"), "k_min", DEFAULT_K_MIN, notes)
-    k_comments = _parse(pick(ENV_K_COMMENTS, "k_comments"), "k_comments",
-                        max(DEFAULT_K_COMMENTS, k_min), notes)
+    k_comments = _parse(
+        pick(ENV_K_COMMENTS, "k_comments"), "k_comments", max(DEFAULT_K_COMMENTS, k_min), notes
+    )
     if k_comments < k_min:
         notes.append(f"k_comments={k_comments} is below k_min={k_min}; comments follow k_min.")
     return Privacy(k_min, k_comments, tuple(notes))

@@ -976,12 +976,33 @@ def read_workbook(
     return sheets
 
 
-_LATIN_LIKE = frozenset({
-    "utf_8", "ascii", "cp1250", "cp1252", "cp1254", "cp1257", "cp775", "cp850", "cp437",
-    "cp858", "mac_latin2", "mac_roman", "latin_1", "iso8859_1", "iso8859_2", "iso8859_3",
-    "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15",
-    "iso8859_16",
-})
+_LATIN_LIKE = frozenset(
+    {
+        "utf_8",
+        "ascii",
+        "cp1250",
+        "cp1252",
+        "cp1254",
+        "cp1257",
+        "cp775",
+        "cp850",
+        "cp437",
+        "cp858",
+        "mac_latin2",
+        "mac_roman",
+        "latin_1",
+        "iso8859_1",
+        "iso8859_2",
+        "iso8859_3",
+        "iso8859_4",
+        "iso8859_9",
+        "iso8859_10",
+        "iso8859_13",
+        "iso8859_14",
+        "iso8859_15",
+        "iso8859_16",
+    }
+)
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:

@@ -51,28 +51,41 @@ def prepare(feedback: pd.DataFrame, dimensions: Iterable[str] | None = None) -> 
         fb = fb[fb["dimension"].isin(dims)]
     fb = fb[fb["score"].notna()]
     # Categorical keys make every groupby below several times faster on 100k ratings.
-    keys = {c: fb[c].astype("category") for c in ("respondent", "group", "side",
-                                                  "initiative_id", "dimension")
-            if c in fb.columns and not isinstance(fb[c].dtype, pd.CategoricalDtype)}
+    keys = {
+        c: fb[c].astype("category")
+        for c in ("respondent", "group", "side", "initiative_id", "dimension")
+        if c in fb.columns and not isinstance(fb[c].dtype, pd.CategoricalDtype)
+    }
     return fb.assign(sigma_eu=_sigma_eu(fb), **keys)
 
 
 def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     """Unmasked statistics of every cell; internal: callers get ``masked_cells`` output."""
     by = list(by)
-    cols = [*by, "n", "n_ratings", "score", "rwg", "rwg_raw", "polarised", "share_low",
-            "share_high"]
+    cols = [
+        *by,
+        "n",
+        "n_ratings",
+        "score",
+        "rwg",
+        "rwg_raw",
+        "polarised",
+        "share_low",
+        "share_high",
+    ]
     if fb.empty:
         return pd.DataFrame(columns=cols)
     grouped = fb.groupby(by, observed=True, sort=True)
-    cells = grouped.agg(score=("score", "mean"), n_ratings=("score", "size"),
-                        sigma_eu=("sigma_eu", "mean"))
+    cells = grouped.agg(
+        score=("score", "mean"), n_ratings=("score", "size"), sigma_eu=("sigma_eu", "mean")
+    )
     resp = fb.groupby([*by, "respondent"], observed=True, sort=False)["score"].mean()
     resp = resp.rename("m").reset_index()
     resp["low"] = resp["m"] <= POLAR_LOW
     resp["high"] = resp["m"] >= POLAR_HIGH
     per = resp.groupby(by, observed=True, sort=True).agg(
-        n=("m", "size"), var=("m", "var"), share_low=("low", "mean"), share_high=("high", "mean"))
+        n=("m", "size"), var=("m", "var"), share_low=("low", "mean"), share_high=("high", "mean")
+    )
     cells = cells.join(per)
     rwg_raw = 1.0 - cells["var"] / cells["sigma_eu"]
     rwg_raw = rwg_raw.where(cells["n"] >= 2)
@@ -80,7 +93,8 @@ def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     cells["rwg"] = rwg_raw.clip(0.0, 1.0)
     cells["polarised"] = (cells["n"] >= 2) & (
         ((cells["share_low"] >= POLAR_SHARE) & (cells["share_high"] >= POLAR_SHARE))
-        | (rwg_raw < 0).fillna(False))
+        | (rwg_raw < 0).fillna(False)
+    )
     cells = cells.reset_index()
     cells["n"] = cells["n"].astype(int)
     return _plain_keys(cells, by)[cols]
@@ -95,8 +109,14 @@ def _plain_keys(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def complementary_mask(cells: pd.DataFrame, parent: Sequence[str], *, n_col: str = "n",
-                       masked_col: str = "masked", reason_col: str = "mask_reason") -> pd.Series:
+def complementary_mask(
+    cells: pd.DataFrame,
+    parent: Sequence[str],
+    *,
+    n_col: str = "n",
+    masked_col: str = "masked",
+    reason_col: str = "mask_reason",
+) -> pd.Series:
     """Cells to hide so that no masked part of a shown total can be recovered by subtraction.
 
     Within each total (the rows sharing ``parent``), when exactly one part is masked, the
@@ -109,9 +129,13 @@ def complementary_mask(cells: pd.DataFrame, parent: Sequence[str], *, n_col: str
         return masked
     keys = list(parent)
     while True:
-        count = masked.groupby([cells[k] for k in keys], observed=True, sort=False,
-                               dropna=False).transform("sum") if keys else \
-            pd.Series(masked.sum(), index=cells.index)
+        count = (
+            masked.groupby(
+                [cells[k] for k in keys], observed=True, sort=False, dropna=False
+            ).transform("sum")
+            if keys
+            else pd.Series(masked.sum(), index=cells.index)
+        )
         lonely = count == 1
         if not lonely.any():
             return masked
@@ -119,16 +143,20 @@ def complementary_mask(cells: pd.DataFrame, parent: Sequence[str], *, n_col: str
         if candidates.empty:
             return masked
         order = candidates.sort_values([*keys, n_col], kind="stable")
-        pick = order.groupby(keys, observed=True, sort=False, dropna=False).head(1).index \
-            if keys else order.head(1).index
+        pick = (
+            order.groupby(keys, observed=True, sort=False, dropna=False).head(1).index
+            if keys
+            else order.head(1).index
+        )
         if len(pick) == 0:
             return masked
         masked.loc[pick] = True
         cells.loc[pick, reason_col] = MASK_COMPLEMENT
 
 
-def _apply_mask(cells: pd.DataFrame, privacy: Privacy,
-                hierarchies: Sequence[Sequence[str]] = ()) -> pd.DataFrame:
+def _apply_mask(
+    cells: pd.DataFrame, privacy: Privacy, hierarchies: Sequence[Sequence[str]] = ()
+) -> pd.DataFrame:
     """Mask small cells, then complementary cells for each total the view shows beside them."""
     cells = cells.copy()
     cells["masked"] = cells["n"] < privacy.k_min
@@ -146,8 +174,20 @@ def hide(cells: pd.DataFrame) -> pd.DataFrame:
     """Blank every figure of masked cells: nothing downstream can show what is not there."""
     cells = cells.copy()
     m = cells["masked"].to_numpy(dtype=bool)
-    for col in ("score", "rwg", "rwg_raw", "share_low", "share_high", "mean", "var",
-                "tech_mean", "business_mean", "gap", "gap_low", "gap_high"):
+    for col in (
+        "score",
+        "rwg",
+        "rwg_raw",
+        "share_low",
+        "share_high",
+        "mean",
+        "var",
+        "tech_mean",
+        "business_mean",
+        "gap",
+        "gap_low",
+        "gap_high",
+    ):
         if col in cells.columns:
             cells[col] = cells[col].astype(float).where(~m)
     for col in ("n", "n_ratings", "n_tech", "n_business"):
@@ -157,8 +197,9 @@ def hide(cells: pd.DataFrame) -> pd.DataFrame:
         if col in cells.columns:
             cells[col] = cells[col].astype("boolean").where(~m)
     if "rwg" in cells.columns:
-        cells["low_agreement"] = (cells["rwg"] < AGREEMENT_THRESHOLD).astype("boolean").where(
-            cells["rwg"].notna())
+        cells["low_agreement"] = (
+            (cells["rwg"] < AGREEMENT_THRESHOLD).astype("boolean").where(cells["rwg"].notna())
+        )
     return cells
 
 
@@ -208,16 +249,31 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     initiative and side, a single masked dimension takes the next-smallest with it (the side's
     score over all dimensions could otherwise give it away).
     """
-    cols = ["initiative_id", "dimension", "tech_mean", "business_mean", "gap", "gap_low",
-            "gap_high", "clear", "n_tech", "n_business", "masked", "mask_reason"]
+    cols = [
+        "initiative_id",
+        "dimension",
+        "tech_mean",
+        "business_mean",
+        "gap",
+        "gap_low",
+        "gap_high",
+        "clear",
+        "n_tech",
+        "n_business",
+        "masked",
+        "mask_reason",
+    ]
     two = fb[fb["side"].isin(SIDES_SHOWN)]
     if two.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
         empty["masked"] = empty["masked"].astype(bool)
         return empty.astype({"initiative_id": object, "dimension": object, "mask_reason": object})
     per = two.groupby(["initiative_id", "dimension", "side"], observed=True).agg(
-        mean=("score", "mean"), var=("score", "var"), n=("respondent", "nunique"),
-        k=("score", "size"))
+        mean=("score", "mean"),
+        var=("score", "var"),
+        n=("respondent", "nunique"),
+        k=("score", "size"),
+    )
     wide = per.unstack("side")
     wide.columns = [f"{a}_{b}" for a, b in wide.columns]
     for side in SIDES_SHOWN:
@@ -227,21 +283,43 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     wide = _plain_keys(wide.reset_index(), ["initiative_id", "dimension"])
     n_t = wide["n_tech"].fillna(0).astype(int)
     n_b = wide["n_business"].fillna(0).astype(int)
-    out = pd.DataFrame({
-        "initiative_id": wide["initiative_id"], "dimension": wide["dimension"],
-        "tech_mean": wide["mean_tech"], "business_mean": wide["mean_business"],
-        "n_tech": n_t, "n_business": n_b,
-    })
+    out = pd.DataFrame(
+        {
+            "initiative_id": wide["initiative_id"],
+            "dimension": wide["dimension"],
+            "tech_mean": wide["mean_tech"],
+            "business_mean": wide["mean_business"],
+            "n_tech": n_t,
+            "n_business": n_b,
+        }
+    )
     out["gap"] = out["tech_mean"] - out["business_mean"]
-    low, high = welch_interval(wide["mean_tech"], wide["var_tech"], wide["k_tech"],
-                               wide["mean_business"], wide["var_business"], wide["k_business"])
+    low, high = welch_interval(
+        wide["mean_tech"],
+        wide["var_tech"],
+        wide["k_tech"],
+        wide["mean_business"],
+        wide["var_business"],
+        wide["k_business"],
+    )
     out["gap_low"], out["gap_high"] = low, high
     out["clear"] = pd.Series((low > 0) | (high < 0), dtype="boolean").where(~np.isnan(low))
     # Masking, side by side: a dimension is masked for a side under k_min, then complementary
     # masking across dimensions within (initiative, side); the gap goes if either side goes.
-    long = pd.concat([
-        pd.DataFrame({"initiative_id": out["initiative_id"], "dimension": out["dimension"],
-                      "side": s, "n": out[f"n_{s}"]}) for s in SIDES_SHOWN], ignore_index=True)
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "initiative_id": out["initiative_id"],
+                    "dimension": out["dimension"],
+                    "side": s,
+                    "n": out[f"n_{s}"],
+                }
+            )
+            for s in SIDES_SHOWN
+        ],
+        ignore_index=True,
+    )
     # A side that gave no rating on a dimension contributes nothing to its total: not a part.
     present = long[long["n"] > 0].copy()
     present["masked"] = present["n"] < privacy.k_min
@@ -250,18 +328,29 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     long["masked"] = True
     long["mask_reason"] = MASK_SMALL
     long.loc[present.index, ["masked", "mask_reason"]] = present[["masked", "mask_reason"]]
-    flags = long.pivot_table(index=["initiative_id", "dimension"], columns="side",
-                             values="masked", aggfunc="any")
-    reasons = long[long["masked"]].groupby(["initiative_id", "dimension"])["mask_reason"].agg(
-        lambda r: MASK_SMALL if MASK_SMALL in set(r) else MASK_COMPLEMENT)
+    flags = long.pivot_table(
+        index=["initiative_id", "dimension"], columns="side", values="masked", aggfunc="any"
+    )
+    reasons = (
+        long[long["masked"]]
+        .groupby(["initiative_id", "dimension"])["mask_reason"]
+        .agg(lambda r: MASK_SMALL if MASK_SMALL in set(r) else MASK_COMPLEMENT)
+    )
     key = pd.MultiIndex.from_frame(out[["initiative_id", "dimension"]])
     out["masked"] = flags.reindex(key).any(axis=1).to_numpy()
     out["mask_reason"] = reasons.reindex(key).fillna("").to_numpy()
     return hide(out)[cols]
 
 
-def welch_interval(m1: pd.Series, v1: pd.Series, n1: pd.Series, m2: pd.Series, v2: pd.Series,
-                   n2: pd.Series, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def welch_interval(
+    m1: pd.Series,
+    v1: pd.Series,
+    n1: pd.Series,
+    m2: pd.Series,
+    v2: pd.Series,
+    n2: pd.Series,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
     """Welch's two-sample t interval for m1 - m2, vectorised; NaN where a side has n < 2.
 
     Matches ``scipy.stats.ttest_ind(a, b, equal_var=False).confidence_interval()``; when both
@@ -294,9 +383,15 @@ class Views:
     summary: pd.DataFrame
 
 
-def summary(fb: pd.DataFrame, privacy: Privacy, *, group: pd.DataFrame | None = None,
-            side: pd.DataFrame | None = None, overall_cells: pd.DataFrame | None = None,
-            gap_cells: pd.DataFrame | None = None) -> pd.DataFrame:
+def summary(
+    fb: pd.DataFrame,
+    privacy: Privacy,
+    *,
+    group: pd.DataFrame | None = None,
+    side: pd.DataFrame | None = None,
+    overall_cells: pd.DataFrame | None = None,
+    gap_cells: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per initiative: overall and side scores, the overall gap with its interval,
     agreement, polarisation and the dimension with the largest clear gap.
 
@@ -315,35 +410,54 @@ def summary(fb: pd.DataFrame, privacy: Privacy, *, group: pd.DataFrame | None = 
         out[f"rwg_{s}"] = out["initiative_id"].map(part["rwg"])
         out[f"polarised_{s}"] = out["initiative_id"].map(part["polarised"]).astype("boolean")
     # Overall gap from respondent means; shown only when both sides are shown.
-    resp = fb[fb["side"].isin(SIDES_SHOWN)].groupby(
-        ["initiative_id", "side", "respondent"], observed=True)["score"].mean().reset_index()
-    agg = resp.groupby(["initiative_id", "side"], observed=True)["score"].agg(
-        ["mean", "var", "size"]).unstack("side")
+    resp = (
+        fb[fb["side"].isin(SIDES_SHOWN)]
+        .groupby(["initiative_id", "side", "respondent"], observed=True)["score"]
+        .mean()
+        .reset_index()
+    )
+    agg = (
+        resp.groupby(["initiative_id", "side"], observed=True)["score"]
+        .agg(["mean", "var", "size"])
+        .unstack("side")
+    )
     both = out["score_tech"].notna() & out["score_business"].notna()
     if not agg.empty and {("mean", "tech"), ("mean", "business")} <= set(agg.columns):
         agg = agg.reindex(out["initiative_id"])
-        low, high = welch_interval(agg[("mean", "tech")], agg[("var", "tech")],
-                                   agg[("size", "tech")], agg[("mean", "business")],
-                                   agg[("var", "business")], agg[("size", "business")])
+        low, high = welch_interval(
+            agg[("mean", "tech")],
+            agg[("var", "tech")],
+            agg[("size", "tech")],
+            agg[("mean", "business")],
+            agg[("var", "business")],
+            agg[("size", "business")],
+        )
         out["gap"] = (out["score_tech"] - out["score_business"]).where(both)
         out["gap_low"] = pd.Series(low, index=out.index).where(both)
         out["gap_high"] = pd.Series(high, index=out.index).where(both)
     else:
         out["gap"] = out["gap_low"] = out["gap_high"] = np.nan
-    out["clear"] = pd.Series((out["gap_low"] > 0) | (out["gap_high"] < 0),
-                             dtype="boolean").where(out["gap_low"].notna())
+    out["clear"] = pd.Series((out["gap_low"] > 0) | (out["gap_high"] < 0), dtype="boolean").where(
+        out["gap_low"].notna()
+    )
     shown = group.loc[~group["masked"].astype(bool)]
-    out["groups_disagree"] = out["initiative_id"].map(
-        shown[shown["rwg"] < AGREEMENT_THRESHOLD].groupby("initiative_id").size()).fillna(0) \
+    out["groups_disagree"] = (
+        out["initiative_id"]
+        .map(shown[shown["rwg"] < AGREEMENT_THRESHOLD].groupby("initiative_id").size())
+        .fillna(0)
         .astype(int)
+    )
     polar = shown[shown["polarised"].fillna(False).astype(bool)]
     polar_groups = polar.groupby("initiative_id")["group"].agg(lambda g: ", ".join(sorted(g)))
     out["polarised_groups"] = out["initiative_id"].map(polar_groups).astype(object).fillna("")
     visible = gap_cells.loc[~gap_cells["masked"].astype(bool)].copy()
     visible["abs_gap"] = visible["gap"].abs()
     visible["clear_rank"] = visible["clear"].fillna(False).astype(int)
-    top = visible.sort_values(["clear_rank", "abs_gap"], ascending=False).drop_duplicates(
-        "initiative_id").set_index("initiative_id")
+    top = (
+        visible.sort_values(["clear_rank", "abs_gap"], ascending=False)
+        .drop_duplicates("initiative_id")
+        .set_index("initiative_id")
+    )
     out["top_gap_dimension"] = out["initiative_id"].map(top["dimension"])
     out["top_gap"] = out["initiative_id"].map(top["gap"])
     out["top_gap_clear"] = out["initiative_id"].map(top["clear"]).astype("boolean")
@@ -354,7 +468,8 @@ def summary(fb: pd.DataFrame, privacy: Privacy, *, group: pd.DataFrame | None = 
 def split_anywhere(summary: pd.DataFrame) -> pd.Series:
     """Per initiative: is the room split overall, on a side, or in any shown group?"""
     return summary[["polarised", "polarised_tech", "polarised_business"]].fillna(False).any(
-        axis=1) | (summary["polarised_groups"] != "")
+        axis=1
+    ) | (summary["polarised_groups"] != "")
 
 
 def misalignment(rows: pd.DataFrame) -> pd.Series:
@@ -376,9 +491,13 @@ def views(fb: pd.DataFrame, privacy: Privacy) -> Views:
     side = by_side(fb, privacy)
     all_cells = overall(fb, privacy)
     gap_cells = gaps(fb, privacy)
-    return Views(group, side, all_cells, gap_cells,
-                 summary(fb, privacy, group=group, side=side, overall_cells=all_cells,
-                         gap_cells=gap_cells))
+    return Views(
+        group,
+        side,
+        all_cells,
+        gap_cells,
+        summary(fb, privacy, group=group, side=side, overall_cells=all_cells, gap_cells=gap_cells),
+    )
 
 
 # --- drill-down --------------------------------------------------------------------------------
@@ -396,8 +515,15 @@ class Drilldown:
     comments_message: str = ""
 
 
-def drilldown(fb: pd.DataFrame, comments: pd.DataFrame, cells: pd.DataFrame,
-              initiative_id: str, column: str, value: str, privacy: Privacy) -> Drilldown:
+def drilldown(
+    fb: pd.DataFrame,
+    comments: pd.DataFrame,
+    cells: pd.DataFrame,
+    initiative_id: str,
+    column: str,
+    value: str,
+    privacy: Privacy,
+) -> Drilldown:
     """Open one shown cell of a heatmap (``column`` is "group", "side" or "period").
 
     The decision rests on the masked view the user saw (``cells``), so a cell hidden there,
@@ -408,25 +534,36 @@ def drilldown(fb: pd.DataFrame, comments: pd.DataFrame, cells: pd.DataFrame,
         return Drilldown(False, "There is no feedback for this cell.")
     if bool(row["masked"].iloc[0]):
         reason = row["mask_reason"].iloc[0]
-        why = (f"fewer than {privacy.k_min} respondents" if reason == MASK_SMALL else
-               "hiding it keeps a smaller group from being worked out by subtraction")
+        why = (
+            f"fewer than {privacy.k_min} respondents"
+            if reason == MASK_SMALL
+            else "hiding it keeps a smaller group from being worked out by subtraction"
+        )
         return Drilldown(False, f"This cell is hidden: {why}.")
     sel = fb[(fb["initiative_id"] == initiative_id) & (_cell_column(fb, column) == value)]
     n = int(sel["respondent"].nunique())
     dist = _distribution(sel)
     if n < privacy.k_comments:
-        return Drilldown(True, "", n, dist, (), f"Comments are shown only for cells with at "
-                         f"least {privacy.k_comments} respondents; this one has fewer.")
-    csel = comments[(comments["initiative_id"] == initiative_id)
-                    & (_cell_column(comments, column) == value)]
+        return Drilldown(
+            True,
+            "",
+            n,
+            dist,
+            (),
+            f"Comments are shown only for cells with at "
+            f"least {privacy.k_comments} respondents; this one has fewer.",
+        )
+    csel = comments[
+        (comments["initiative_id"] == initiative_id) & (_cell_column(comments, column) == value)
+    ]
     csel = shareable_comments(csel, fb[fb["initiative_id"] == initiative_id], privacy)
     texts = tuple(sorted({str(c) for c in csel["comment"].dropna() if str(c).strip()}))
-    return Drilldown(True, "", n, dist, texts,
-                     "" if texts else "No comments were left for this cell.")
+    return Drilldown(
+        True, "", n, dist, texts, "" if texts else "No comments were left for this cell."
+    )
 
 
-def shareable_comments(comments: pd.DataFrame, fb: pd.DataFrame, privacy: Privacy
-                       ) -> pd.DataFrame:
+def shareable_comments(comments: pd.DataFrame, fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     """Only comments whose own group, for that initiative, has at least ``k_comments`` people.
 
     A side-level cell can pass the threshold while one of its groups does not; showing the
@@ -436,8 +573,9 @@ def shareable_comments(comments: pd.DataFrame, fb: pd.DataFrame, privacy: Privac
     if comments.empty:
         return comments
     sizes = fb.groupby(["initiative_id", "group"], observed=True)["respondent"].nunique()
-    key = pd.MultiIndex.from_arrays([comments["initiative_id"].astype(object),
-                                     comments["group"].astype(object)])
+    key = pd.MultiIndex.from_arrays(
+        [comments["initiative_id"].astype(object), comments["group"].astype(object)]
+    )
     ok = sizes.reindex(key).fillna(0).to_numpy() >= privacy.k_comments
     return comments[ok]
 
@@ -457,6 +595,9 @@ def _distribution(sel: pd.DataFrame) -> pd.DataFrame:
 
 def _cell_column(frame: pd.DataFrame, column: str) -> pd.Series:
     if column == "period" and "period" not in frame.columns:
-        return pd.Series(frame["date"].dt.to_period("M").astype(str), index=frame.index) \
-            if "date" in frame.columns else pd.Series("", index=frame.index)
+        return (
+            pd.Series(frame["date"].dt.to_period("M").astype(str), index=frame.index)
+            if "date" in frame.columns
+            else pd.Series("", index=frame.index)
+        )
     return frame[column]

@@ -31,8 +31,9 @@ class Filters:
     extra: dict = field(default_factory=dict, compare=False)
 
 
-def initiatives_matching(initiatives: pd.DataFrame, feedback_ids: list[str],
-                         filters: Filters) -> list[str]:
+def initiatives_matching(
+    initiatives: pd.DataFrame, feedback_ids: list[str], filters: Filters
+) -> list[str]:
     """Ids of initiatives passing the team, objective and status filters.
 
     Initiatives known only from feedback (no initiatives table row) pass when no such filter is
@@ -53,8 +54,9 @@ def initiatives_matching(initiatives: pd.DataFrame, feedback_ids: list[str],
     return ids
 
 
-def order_initiatives(summary: pd.DataFrame, ids: list[str], names: dict[str, str],
-                      sort: str) -> list[str]:
+def order_initiatives(
+    summary: pd.DataFrame, ids: list[str], names: dict[str, str], sort: str
+) -> list[str]:
     """Initiative ids in display order. "gap" puts clear differences first, then by size."""
     frame = summary.set_index("initiative_id").reindex(ids)
     frame["name"] = [names.get(i, i) for i in frame.index]
@@ -67,11 +69,12 @@ def order_initiatives(summary: pd.DataFrame, ids: list[str], names: dict[str, st
     else:
         frame["clear_rank"] = frame["clear"].fillna(False).astype(int)
         frame["abs_gap"] = frame["gap"].abs()
-        frame = frame.sort_values(["clear_rank", "abs_gap", "name"],
-                                  ascending=[False, False, True], na_position="last")
+        frame = frame.sort_values(
+            ["clear_rank", "abs_gap", "name"], ascending=[False, False, True], na_position="last"
+        )
     return list(frame.index)
 
 
 def page_of(items: list[str], page: int, size: int) -> list[str]:
     start = max(page - 1, 0) * size
-    return items[start:start + size]
+    return items[start : start + size]

@@ -104,8 +104,9 @@ def default_path(root: Path | None = None, environ: Mapping[str, str] | None = N
     return folder / DB_FILE_NAME
 
 
-def database_url(secrets: Mapping[str, Any] | None = None,
-                 environ: Mapping[str, str] | None = None) -> str:
+def database_url(
+    secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> str:
     """The database to use: ``ALIGNMENT_DB_URL``, else ``ALIGNMENT_DB_PATH`` (a SQLite file),
     else the secrets file (``[storage] url`` or ``path``, or top-level ``db_url``/``db_path``),
     else the default SQLite file. The environment wins so a test or a container can override a
@@ -162,8 +163,9 @@ class SchemaPart:
     def __post_init__(self) -> None:
         versions = [m.version for m in self.migrations]
         if versions != list(range(1, len(versions) + 1)):
-            raise ValueError(f"schema part {self.name!r}: versions must be 1..n in order, "
-                             f"got {versions}")
+            raise ValueError(
+                f"schema part {self.name!r}: versions must be 1..n in order, got {versions}"
+            )
 
     @property
     def latest(self) -> int:
@@ -172,7 +174,8 @@ class SchemaPart:
 
 _meta = sa.MetaData()
 schema_versions = sa.Table(
-    "schema_migrations", _meta,
+    "schema_migrations",
+    _meta,
     sa.Column("part", sa.String(64), primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("description", sa.String(200), nullable=False),
@@ -181,7 +184,8 @@ schema_versions = sa.Table(
 
 # The core tables as they are now (queries use these; migrations below build them).
 snapshots = sa.Table(
-    "snapshots", _meta,
+    "snapshots",
+    _meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(NAME_MAX), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -191,10 +195,16 @@ snapshots = sa.Table(
     sa.Column("summary_json", sa.Text, nullable=False),
 )
 snapshot_files = sa.Table(
-    "snapshot_files", _meta,
+    "snapshot_files",
+    _meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("snapshot_id", sa.Integer,
-              sa.ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column(
+        "snapshot_id",
+        sa.Integer,
+        sa.ForeignKey("snapshots.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("name", sa.String(255), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
@@ -202,13 +212,15 @@ snapshot_files = sa.Table(
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 preferences = sa.Table(
-    "preferences", _meta,
+    "preferences",
+    _meta,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 join_failures = sa.Table(
-    "join_failures", _meta,
+    "join_failures",
+    _meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("scope", sa.String(32), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
@@ -219,7 +231,8 @@ def _core_v1(conn: Connection) -> None:
     """Workspaces: named snapshots of the uploaded files and settings; preferences."""
     md = sa.MetaData()
     sa.Table(
-        "snapshots", md,
+        "snapshots",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("name", sa.String(NAME_MAX), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -229,11 +242,16 @@ def _core_v1(conn: Connection) -> None:
         sa.Column("summary_json", sa.Text, nullable=False),
     )
     sa.Table(
-        "snapshot_files", md,
+        "snapshot_files",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("snapshot_id", sa.Integer,
-                  sa.ForeignKey("snapshots.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        sa.Column(
+            "snapshot_id",
+            sa.Integer,
+            sa.ForeignKey("snapshots.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("name", sa.String(255), nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
@@ -241,7 +259,8 @@ def _core_v1(conn: Connection) -> None:
         sa.Column("data", sa.LargeBinary, nullable=False),
     )
     sa.Table(
-        "preferences", md,
+        "preferences",
+        md,
         sa.Column("key", sa.String(64), primary_key=True),
         sa.Column("value", sa.Text, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -253,7 +272,8 @@ def _core_v2(conn: Connection) -> None:
     """Failed join-code attempts, counted across every session to throttle code guessing."""
     md = sa.MetaData()
     sa.Table(
-        "join_failures", md,
+        "join_failures",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("scope", sa.String(32), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
@@ -261,10 +281,13 @@ def _core_v2(conn: Connection) -> None:
     md.create_all(conn)
 
 
-CORE = SchemaPart("core", (
-    Migration(1, "workspaces: snapshots, their files, preferences", _core_v1),
-    Migration(2, "join throttling: failed code attempts", _core_v2),
-))
+CORE = SchemaPart(
+    "core",
+    (
+        Migration(1, "workspaces: snapshots, their files, preferences", _core_v1),
+        Migration(2, "join throttling: failed code attempts", _core_v2),
+    ),
+)
 
 
 # --- snapshots ---------------------------------------------------------------------------------
@@ -322,13 +345,21 @@ class Store:
     open short transactions and never keep a connection between calls.
     """
 
-    def __init__(self, url: str, parts: Sequence[SchemaPart] = (), *,
-                 pool_size: int = 10, max_overflow: int = 40) -> None:
+    def __init__(
+        self,
+        url: str,
+        parts: Sequence[SchemaPart] = (),
+        *,
+        pool_size: int = 10,
+        max_overflow: int = 40,
+    ) -> None:
         self.url = url
         backend = sa.make_url(url).get_backend_name()
         if backend not in SUPPORTED:
-            raise StoreError(f"The database URL names {backend}; the workbench supports SQLite "
-                             "files and PostgreSQL (postgresql+psycopg://…).")
+            raise StoreError(
+                f"The database URL names {backend}; the workbench supports SQLite "
+                "files and PostgreSQL (postgresql+psycopg://…)."
+            )
         self.backend = backend
         self.engine = self._engine(url, pool_size, max_overflow)
         self._ready: dict[str, int] = {}
@@ -345,10 +376,20 @@ class Store:
 
     def _engine(self, url: str, pool_size: int, max_overflow: int) -> Engine:
         if self.backend == "postgresql":
-            return sa.create_engine(url, pool_size=pool_size, max_overflow=max_overflow,
-                                    pool_pre_ping=True, pool_timeout=30)
-        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=max_overflow,
-                                  pool_timeout=30, connect_args={"check_same_thread": False})
+            return sa.create_engine(
+                url,
+                pool_size=pool_size,
+                max_overflow=max_overflow,
+                pool_pre_ping=True,
+                pool_timeout=30,
+            )
+        engine = sa.create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_timeout=30,
+            connect_args={"check_same_thread": False},
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -390,8 +431,10 @@ class Store:
                 with conn.begin():
                     yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The database could not be written ({_reason(exc)}). Nothing was "
-                             "changed; try again in a moment.") from exc
+            raise StoreError(
+                f"The database could not be written ({_reason(exc)}). Nothing was "
+                "changed; try again in a moment."
+            ) from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -402,8 +445,14 @@ class Store:
         except sa.exc.OperationalError as exc:
             raise StoreError(f"The database could not be read ({_reason(exc)}).") from exc
 
-    def upsert(self, conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
-               keys: Sequence[str], update: Sequence[str]) -> None:
+    def upsert(
+        self,
+        conn: Connection,
+        table: sa.Table,
+        rows: Sequence[Mapping[str, Any]],
+        keys: Sequence[str],
+        update: Sequence[str],
+    ) -> None:
         """Insert rows, or update ``update`` columns where a row with the same ``keys`` exists.
 
         ``INSERT … ON CONFLICT (keys) DO UPDATE`` on both SQLite and PostgreSQL: atomic per row,
@@ -414,8 +463,8 @@ class Store:
             return
         stmt = (sqlite_insert if self.is_sqlite else pg_insert)(table)
         stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c[k] for k in keys],
-            set_={c: stmt.excluded[c] for c in update})
+            index_elements=[table.c[k] for k in keys], set_={c: stmt.excluded[c] for c in update}
+        )
         conn.execute(stmt, [dict(r) for r in rows])
 
     # -- migrations --
@@ -431,44 +480,55 @@ class Store:
         while True:
             with self.write() as conn:
                 if not self.is_sqlite:
-                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
-                                 {"k": _MIGRATION_LOCK})
+                    conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK}
+                    )
                 schema_versions.create(conn, checkfirst=True)
                 current = self._version(conn, part.name)
                 if current > part.latest:
                     raise SchemaTooNew(
                         f"This database was written by a newer version of Alignment Workbench "
                         f"(schema '{part.name}' version {current}; this version knows up to "
-                        f"{part.latest}). Update the app rather than risk the data.")
+                        f"{part.latest}). Update the app rather than risk the data."
+                    )
                 if current == part.latest:
                     break
                 step = part.migrations[current]
                 step.apply(conn)
-                conn.execute(schema_versions.insert().values(
-                    part=part.name, version=step.version, description=step.description,
-                    applied_at=now()))
+                conn.execute(
+                    schema_versions.insert().values(
+                        part=part.name,
+                        version=step.version,
+                        description=step.description,
+                        applied_at=now(),
+                    )
+                )
         self._ready[part.name] = part.latest
 
     @staticmethod
     def _version(conn: Connection, part: str) -> int:
-        value = conn.execute(sa.select(sa.func.max(schema_versions.c.version))
-                             .where(schema_versions.c.part == part)).scalar()
+        value = conn.execute(
+            sa.select(sa.func.max(schema_versions.c.version)).where(schema_versions.c.part == part)
+        ).scalar()
         return int(value or 0)
 
     def versions(self) -> dict[str, int]:
         """Part -> schema version, as recorded in the database."""
         with self.read() as conn:
-            rows = conn.execute(sa.select(schema_versions.c.part,
-                                          sa.func.max(schema_versions.c.version))
-                                .group_by(schema_versions.c.part)).all()
+            rows = conn.execute(
+                sa.select(schema_versions.c.part, sa.func.max(schema_versions.c.version)).group_by(
+                    schema_versions.c.part
+                )
+            ).all()
         return {p: int(v) for p, v in rows}
 
     # -- preferences --
 
     def get_pref(self, key: str, default: str | None = None) -> str | None:
         with self.read() as conn:
-            value = conn.execute(sa.select(preferences.c.value)
-                                 .where(preferences.c.key == key)).scalar()
+            value = conn.execute(
+                sa.select(preferences.c.value).where(preferences.c.key == key)
+            ).scalar()
         return default if value is None else value
 
     def set_pref(self, key: str, value: str | None) -> None:
@@ -480,14 +540,24 @@ class Store:
         if value is None:
             conn.execute(preferences.delete().where(preferences.c.key == key))
         else:
-            self.upsert(conn, preferences, [{"key": key, "value": value, "updated_at": now()}],
-                        keys=("key",), update=("value", "updated_at"))
+            self.upsert(
+                conn,
+                preferences,
+                [{"key": key, "value": value, "updated_at": now()}],
+                keys=("key",),
+                update=("value", "updated_at"),
+            )
 
     # -- workspaces --
 
-    def save_snapshot(self, name: str, sources: Sequence[SourceFile], settings: Settings,
-                      session: Mapping[str, Any] | None = None,
-                      summary: Mapping[str, Any] | None = None) -> SnapshotInfo:
+    def save_snapshot(
+        self,
+        name: str,
+        sources: Sequence[SourceFile],
+        settings: Settings,
+        session: Mapping[str, Any] | None = None,
+        summary: Mapping[str, Any] | None = None,
+    ) -> SnapshotInfo:
         """Save the files (bytes and names), the settings and session choices as one snapshot.
 
         All rows are written in one transaction: a crash leaves no partial snapshot. The new
@@ -500,38 +570,76 @@ class Store:
         session_json = json.dumps(dict(session or {}), sort_keys=True, default=str)
         summary_json = json.dumps(dict(summary or {}), sort_keys=True, default=str)
         with self.write() as conn:
-            snap_id = conn.execute(snapshots.insert().values(
-                name=name, created_at=created, opened_at=created,
-                settings_json=settings.to_json(), session_json=session_json,
-                summary_json=summary_json).returning(snapshots.c.id)).scalar_one()
+            snap_id = conn.execute(
+                snapshots.insert()
+                .values(
+                    name=name,
+                    created_at=created,
+                    opened_at=created,
+                    settings_json=settings.to_json(),
+                    session_json=session_json,
+                    summary_json=summary_json,
+                )
+                .returning(snapshots.c.id)
+            ).scalar_one()
             for i, src in enumerate(sources):
-                conn.execute(snapshot_files.insert().values(
-                    snapshot_id=snap_id, position=i, name=src.name[:255], sha256=src.sha,
-                    size=len(src.data), data=src.data))
+                conn.execute(
+                    snapshot_files.insert().values(
+                        snapshot_id=snap_id,
+                        position=i,
+                        name=src.name[:255],
+                        sha256=src.sha,
+                        size=len(src.data),
+                        data=src.data,
+                    )
+                )
             self._set_pref(conn, LAST_SNAPSHOT_PREF, str(snap_id))
-        return SnapshotInfo(snap_id, name, created, created, tuple(s.name for s in sources),
-                            sum(len(s.data) for s in sources), dict(summary or {}))
+        return SnapshotInfo(
+            snap_id,
+            name,
+            created,
+            created,
+            tuple(s.name for s in sources),
+            sum(len(s.data) for s in sources),
+            dict(summary or {}),
+        )
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every snapshot, newest first, without file contents."""
-        files = (sa.select(snapshot_files.c.snapshot_id, snapshot_files.c.position,
-                           snapshot_files.c.name, snapshot_files.c.size)
-                 .order_by(snapshot_files.c.snapshot_id, snapshot_files.c.position))
+        files = sa.select(
+            snapshot_files.c.snapshot_id,
+            snapshot_files.c.position,
+            snapshot_files.c.name,
+            snapshot_files.c.size,
+        ).order_by(snapshot_files.c.snapshot_id, snapshot_files.c.position)
         with self.read() as conn:
-            rows = conn.execute(sa.select(snapshots.c.id, snapshots.c.name,
-                                          snapshots.c.created_at, snapshots.c.opened_at,
-                                          snapshots.c.summary_json)
-                                .order_by(snapshots.c.created_at.desc(),
-                                          snapshots.c.id.desc())).all()
+            rows = conn.execute(
+                sa.select(
+                    snapshots.c.id,
+                    snapshots.c.name,
+                    snapshots.c.created_at,
+                    snapshots.c.opened_at,
+                    snapshots.c.summary_json,
+                ).order_by(snapshots.c.created_at.desc(), snapshots.c.id.desc())
+            ).all()
             file_rows = conn.execute(files).all()
         names: dict[int, list[str]] = {}
         sizes: dict[int, int] = {}
         for sid, _, fname, size in file_rows:
             names.setdefault(sid, []).append(fname)
             sizes[sid] = sizes.get(sid, 0) + int(size)
-        return [SnapshotInfo(r.id, r.name, as_utc(r.created_at), as_utc(r.opened_at),
-                             tuple(names.get(r.id, ())), sizes.get(r.id, 0),
-                             _loads(r.summary_json)) for r in rows]
+        return [
+            SnapshotInfo(
+                r.id,
+                r.name,
+                as_utc(r.created_at),
+                as_utc(r.opened_at),
+                tuple(names.get(r.id, ())),
+                sizes.get(r.id, 0),
+                _loads(r.summary_json),
+            )
+            for r in rows
+        ]
 
     def snapshot(self, snapshot_id: int, *, mark_opened: bool = False) -> Snapshot | None:
         """A snapshot with its files, or None when it no longer exists.
@@ -542,29 +650,40 @@ class Store:
             row = conn.execute(sa.select(snapshots).where(snapshots.c.id == snapshot_id)).first()
             if row is None:
                 return None
-            files = conn.execute(sa.select(snapshot_files.c.name, snapshot_files.c.data)
-                                 .where(snapshot_files.c.snapshot_id == snapshot_id)
-                                 .order_by(snapshot_files.c.position)).all()
+            files = conn.execute(
+                sa.select(snapshot_files.c.name, snapshot_files.c.data)
+                .where(snapshot_files.c.snapshot_id == snapshot_id)
+                .order_by(snapshot_files.c.position)
+            ).all()
         sources = tuple(SourceFile(f.name, bytes(f.data)) for f in files)
         opened = as_utc(row.opened_at)
         if mark_opened:
             opened = now()
             with self.write() as conn:
-                conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
-                             .values(opened_at=opened))
+                conn.execute(
+                    snapshots.update().where(snapshots.c.id == snapshot_id).values(opened_at=opened)
+                )
                 self._set_pref(conn, LAST_SNAPSHOT_PREF, str(snapshot_id))
-        info = SnapshotInfo(row.id, row.name, as_utc(row.created_at), opened,
-                            tuple(s.name for s in sources), sum(len(s.data) for s in sources),
-                            _loads(row.summary_json))
-        return Snapshot(info, sources, Settings.from_json(row.settings_json),
-                        _loads(row.session_json))
+        info = SnapshotInfo(
+            row.id,
+            row.name,
+            as_utc(row.created_at),
+            opened,
+            tuple(s.name for s in sources),
+            sum(len(s.data) for s in sources),
+            _loads(row.summary_json),
+        )
+        return Snapshot(
+            info, sources, Settings.from_json(row.settings_json), _loads(row.session_json)
+        )
 
     def rename_snapshot(self, snapshot_id: int, name: str) -> bool:
         """True when the snapshot existed and now has the new name."""
         name = clean_name(name)
         with self.write() as conn:
-            done = conn.execute(snapshots.update().where(snapshots.c.id == snapshot_id)
-                                .values(name=name)).rowcount
+            done = conn.execute(
+                snapshots.update().where(snapshots.c.id == snapshot_id).values(name=name)
+            ).rowcount
         return bool(done)
 
     def delete_snapshot(self, snapshot_id: int) -> bool:
@@ -576,11 +695,11 @@ class Store:
         truncated, so the bytes do not linger in the files either.
         """
         with self.write() as conn:
-            conn.execute(snapshot_files.delete()
-                         .where(snapshot_files.c.snapshot_id == snapshot_id))
+            conn.execute(snapshot_files.delete().where(snapshot_files.c.snapshot_id == snapshot_id))
             done = conn.execute(snapshots.delete().where(snapshots.c.id == snapshot_id)).rowcount
-            last = conn.execute(sa.select(preferences.c.value)
-                                .where(preferences.c.key == LAST_SNAPSHOT_PREF)).scalar()
+            last = conn.execute(
+                sa.select(preferences.c.value).where(preferences.c.key == LAST_SNAPSHOT_PREF)
+            ).scalar()
             if last == str(snapshot_id):
                 self._set_pref(conn, LAST_SNAPSHOT_PREF, None)
         if done and self.is_sqlite:
@@ -604,8 +723,9 @@ class Store:
         if snapshot_id is None:
             return None
         with self.read() as conn:
-            exists = conn.execute(sa.select(snapshots.c.id)
-                                  .where(snapshots.c.id == snapshot_id)).scalar()
+            exists = conn.execute(
+                sa.select(snapshots.c.id).where(snapshots.c.id == snapshot_id)
+            ).scalar()
         return snapshot_id if exists is not None else None
 
     # -- join throttling --
@@ -615,17 +735,27 @@ class Store:
         at = now()
         with self.write() as conn:
             conn.execute(join_failures.insert().values(scope=scope[:32], at=at))
-            conn.execute(join_failures.delete().where(
-                join_failures.c.at < at - dt.timedelta(days=1)))
+            conn.execute(
+                join_failures.delete().where(join_failures.c.at < at - dt.timedelta(days=1))
+            )
 
-    def join_failures(self, scope: str = "join", within: dt.timedelta = dt.timedelta(minutes=10),
-                      ) -> int:
+    def join_failures(
+        self,
+        scope: str = "join",
+        within: dt.timedelta = dt.timedelta(minutes=10),
+    ) -> int:
         """How many wrong codes were tried in the last ``within``, across every session."""
         with self.read() as conn:
-            return int(conn.execute(
-                sa.select(sa.func.count()).select_from(join_failures)
-                .where(join_failures.c.scope == scope[:32],
-                       join_failures.c.at >= now() - within)).scalar() or 0)
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(join_failures)
+                    .where(
+                        join_failures.c.scope == scope[:32], join_failures.c.at >= now() - within
+                    )
+                ).scalar()
+                or 0
+            )
 
 
 def _loads(text: str | None) -> dict[str, Any]:

@@ -52,7 +52,8 @@ _CODE_TRIES = 20
 
 _meta = sa.MetaData()
 workshops = sa.Table(
-    "workshops", _meta,
+    "workshops",
+    _meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("code", sa.String(16), nullable=False, unique=True),
     sa.Column("title", sa.String(TITLE_MAX), nullable=False),
@@ -65,10 +66,12 @@ workshops = sa.Table(
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
 )
 participants = sa.Table(
-    "workshop_participants", _meta,
+    "workshop_participants",
+    _meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"),
-              nullable=False),
+    sa.Column(
+        "workshop_id", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("token", sa.String(64), nullable=False),
     sa.Column("group_name", sa.String(120), nullable=False),
     sa.Column("side", sa.String(16), nullable=False),
@@ -77,18 +80,25 @@ participants = sa.Table(
     sa.UniqueConstraint("workshop_id", "token", name="uq_participant_token"),
 )
 answers = sa.Table(
-    "workshop_answers", _meta,
+    "workshop_answers",
+    _meta,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"),
-              nullable=False),
-    sa.Column("participant_id", sa.Integer,
-              sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "workshop_id", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "participant_id",
+        sa.Integer,
+        sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     sa.Column("item_id", sa.String(120), nullable=False),
     sa.Column("dimension", sa.String(64), nullable=False),
     sa.Column("value", sa.Float, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.UniqueConstraint("workshop_id", "participant_id", "item_id", "dimension",
-                        name="uq_one_answer"),
+    sa.UniqueConstraint(
+        "workshop_id", "participant_id", "item_id", "dimension", name="uq_one_answer"
+    ),
 )
 
 
@@ -96,7 +106,8 @@ def _v1(conn: Connection) -> None:
     """Workshops, their participants (random tokens) and one answer per item and dimension."""
     md = sa.MetaData()
     sa.Table(
-        "workshops", md,
+        "workshops",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("code", sa.String(16), nullable=False, unique=True),
         sa.Column("title", sa.String(TITLE_MAX), nullable=False),
@@ -109,10 +120,15 @@ def _v1(conn: Connection) -> None:
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
     )
     sa.Table(
-        "workshop_participants", md,
+        "workshop_participants",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "workshop_id",
+            sa.Integer,
+            sa.ForeignKey("workshops.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("token", sa.String(64), nullable=False),
         sa.Column("group_name", sa.String(120), nullable=False),
         sa.Column("side", sa.String(16), nullable=False),
@@ -121,26 +137,33 @@ def _v1(conn: Connection) -> None:
         sa.UniqueConstraint("workshop_id", "token", name="uq_participant_token"),
     )
     sa.Table(
-        "workshop_answers", md,
+        "workshop_answers",
+        md,
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("workshop_id", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"),
-                  nullable=False),
-        sa.Column("participant_id", sa.Integer,
-                  sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "workshop_id",
+            sa.Integer,
+            sa.ForeignKey("workshops.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "participant_id",
+            sa.Integer,
+            sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
         sa.Column("item_id", sa.String(120), nullable=False),
         sa.Column("dimension", sa.String(64), nullable=False),
         sa.Column("value", sa.Float, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("workshop_id", "participant_id", "item_id", "dimension",
-                            name="uq_one_answer"),
+        sa.UniqueConstraint(
+            "workshop_id", "participant_id", "item_id", "dimension", name="uq_one_answer"
+        ),
     )
     md.create_all(conn)
 
 
-SCHEMA = SchemaPart("workshop", (
-    Migration(1, "workshops, participants and answers", _v1),
-))
+SCHEMA = SchemaPart("workshop", (Migration(1, "workshops, participants and answers", _v1),))
 
 
 # --- the model ---------------------------------------------------------------------------------
@@ -215,17 +238,30 @@ class Pulse:
 def _row_to_workshop(row: sa.Row) -> Workshop:
     config = json.loads(row.config_json)
     return Workshop(
-        id=row.id, code=row.code, title=row.title, mode=row.mode,
+        id=row.id,
+        code=row.code,
+        title=row.title,
+        mode=row.mode,
         items=tuple((str(i), str(n)) for i, n in config["items"]),
         dimensions=tuple(config["dimensions"]),
         groups=tuple((str(g), str(s)) for g, s in config["groups"]),
-        dots=int(config.get("dots", 0)), k_min=int(row.k_min), status=row.status,
-        revealed=bool(row.revealed), created_at=as_utc(row.created_at))
+        dots=int(config.get("dots", 0)),
+        k_min=int(row.k_min),
+        status=row.status,
+        revealed=bool(row.revealed),
+        created_at=as_utc(row.created_at),
+    )
 
 
-def _validate(title: str, mode: str, items: Sequence[tuple[str, str]],
-              dimensions: Sequence[str], groups: Sequence[tuple[str, str]], dots: int,
-              k_min: int) -> tuple[str, list, list, list]:
+def _validate(
+    title: str,
+    mode: str,
+    items: Sequence[tuple[str, str]],
+    dimensions: Sequence[str],
+    groups: Sequence[tuple[str, str]],
+    dots: int,
+    k_min: int,
+) -> tuple[str, list, list, list]:
     title = " ".join(str(title).split())[:TITLE_MAX]
     if not title:
         raise WorkshopError("Give the workshop a title, so the room knows what it votes on.")
@@ -241,8 +277,9 @@ def _validate(title: str, mode: str, items: Sequence[tuple[str, str]],
     if not clean_items:
         raise WorkshopError("Pick at least one initiative to rate.")
     if len(clean_items) > MAX_ITEMS:
-        raise WorkshopError(f"A workshop holds at most {MAX_ITEMS} initiatives; phones get "
-                            "tiring long before that.")
+        raise WorkshopError(
+            f"A workshop holds at most {MAX_ITEMS} initiatives; phones get tiring long before that."
+        )
     if mode == RATING:
         dims = [d for d in dict.fromkeys(dimensions) if d in schema.DIMENSION_BY_NAME]
         if not dims:
@@ -257,8 +294,7 @@ def _validate(title: str, mode: str, items: Sequence[tuple[str, str]],
         group = " ".join(str(group).split())[:120]
         if group and group.casefold() not in names:
             if side not in SIDE_LABELS:
-                raise WorkshopError(f"Group '{group}': the side must be tech, business or "
-                                    "unknown.")
+                raise WorkshopError(f"Group '{group}': the side must be tech, business or unknown.")
             names.add(group.casefold())
             clean_groups.append([group, side])
     if not clean_groups:
@@ -271,24 +307,51 @@ def _validate(title: str, mode: str, items: Sequence[tuple[str, str]],
 # --- facilitator operations --------------------------------------------------------------------
 
 
-def create(store: Store, *, title: str, mode: str, items: Sequence[tuple[str, str]],
-           dimensions: Sequence[str] = (), groups: Sequence[tuple[str, str]],
-           dots: int = 0, k_min: int = 3) -> Workshop:
+def create(
+    store: Store,
+    *,
+    title: str,
+    mode: str,
+    items: Sequence[tuple[str, str]],
+    dimensions: Sequence[str] = (),
+    groups: Sequence[tuple[str, str]],
+    dots: int = 0,
+    k_min: int = 3,
+) -> Workshop:
     """A new open workshop with a fresh, unguessable code."""
     store.ensure(SCHEMA)
-    title, clean_items, dims, clean_groups = _validate(title, mode, items, dimensions, groups,
-                                                       dots, k_min)
-    config = json.dumps({"items": clean_items, "dimensions": dims, "groups": clean_groups,
-                         "dots": int(dots) if mode == DOTS else 0, "scale": list(SCALE)})
+    title, clean_items, dims, clean_groups = _validate(
+        title, mode, items, dimensions, groups, dots, k_min
+    )
+    config = json.dumps(
+        {
+            "items": clean_items,
+            "dimensions": dims,
+            "groups": clean_groups,
+            "dots": int(dots) if mode == DOTS else 0,
+            "scale": list(SCALE),
+        }
+    )
     created = now()
     for _ in range(_CODE_TRIES):
         code = joincodes.new_code()
         try:
             with store.write() as conn:
-                wid = conn.execute(workshops.insert().values(
-                    code=code, title=title, mode=mode, config_json=config, k_min=int(k_min),
-                    status=OPEN, revealed=False, created_at=created, changed_at=created,
-                ).returning(workshops.c.id)).scalar_one()
+                wid = conn.execute(
+                    workshops.insert()
+                    .values(
+                        code=code,
+                        title=title,
+                        mode=mode,
+                        config_json=config,
+                        k_min=int(k_min),
+                        status=OPEN,
+                        revealed=False,
+                        created_at=created,
+                        changed_at=created,
+                    )
+                    .returning(workshops.c.id)
+                ).scalar_one()
         except sa.exc.IntegrityError:
             continue  # the code was taken: astronomically rare, so simply draw again
         found = get(store, wid)
@@ -316,13 +379,15 @@ def all_workshops(store: Store) -> list[Workshop]:
     """Every workshop, newest first."""
     store.ensure(SCHEMA)
     with store.read() as conn:
-        rows = conn.execute(sa.select(workshops).order_by(workshops.c.created_at.desc(),
-                                                          workshops.c.id.desc())).all()
+        rows = conn.execute(
+            sa.select(workshops).order_by(workshops.c.created_at.desc(), workshops.c.id.desc())
+        ).all()
     return [_row_to_workshop(r) for r in rows]
 
 
-def set_state(store: Store, workshop_id: int, *, status: str | None = None,
-              revealed: bool | None = None) -> None:
+def set_state(
+    store: Store, workshop_id: int, *, status: str | None = None, revealed: bool | None = None
+) -> None:
     """Close or reopen voting, reveal or hide results."""
     store.ensure(SCHEMA)
     values: dict[str, object] = {"changed_at": now()}
@@ -352,34 +417,72 @@ def status(store: Store, workshop_id: int) -> tuple[str, bool] | None:
     """(status, revealed) by primary key: the cheapest question, for phones that poll."""
     store.ensure(SCHEMA)
     with store.read() as conn:
-        row = conn.execute(sa.select(workshops.c.status, workshops.c.revealed)
-                           .where(workshops.c.id == workshop_id)).first()
+        row = conn.execute(
+            sa.select(workshops.c.status, workshops.c.revealed).where(workshops.c.id == workshop_id)
+        ).first()
     return (row.status, bool(row.revealed)) if row is not None else None
 
 
 def pulse(store: Store, workshop_id: int) -> Pulse | None:
     """State and counts of a workshop in ONE aggregate statement (the live view's tick)."""
     store.ensure(SCHEMA)
-    a = (sa.select(sa.func.count().label("n"),
-                   sa.func.count(sa.distinct(answers.c.participant_id)).label("who"),
-                   sa.func.max(answers.c.updated_at).label("last"),
-                   sa.func.sum(answers.c.value).label("total"))
-         .where(answers.c.workshop_id == workshop_id).subquery())
-    p = (sa.select(sa.func.count().label("joined"),
-                   sa.func.max(participants.c.updated_at).label("moved"))
-         .where(participants.c.workshop_id == workshop_id).subquery())
-    stmt = (sa.select(workshops.c.status, workshops.c.revealed, workshops.c.changed_at,
-                      a.c.n, a.c.who, a.c.last, a.c.total, p.c.joined, p.c.moved)
-            .select_from(workshops.join(a, sa.true()).join(p, sa.true()))
-            .where(workshops.c.id == workshop_id))
+    a = (
+        sa.select(
+            sa.func.count().label("n"),
+            sa.func.count(sa.distinct(answers.c.participant_id)).label("who"),
+            sa.func.max(answers.c.updated_at).label("last"),
+            sa.func.sum(answers.c.value).label("total"),
+        )
+        .where(answers.c.workshop_id == workshop_id)
+        .subquery()
+    )
+    p = (
+        sa.select(
+            sa.func.count().label("joined"), sa.func.max(participants.c.updated_at).label("moved")
+        )
+        .where(participants.c.workshop_id == workshop_id)
+        .subquery()
+    )
+    stmt = (
+        sa.select(
+            workshops.c.status,
+            workshops.c.revealed,
+            workshops.c.changed_at,
+            a.c.n,
+            a.c.who,
+            a.c.last,
+            a.c.total,
+            p.c.joined,
+            p.c.moved,
+        )
+        .select_from(workshops.join(a, sa.true()).join(p, sa.true()))
+        .where(workshops.c.id == workshop_id)
+    )
     with store.read() as conn:
         row = conn.execute(stmt).first()
     if row is None:
         return None
-    version = "|".join(str(v) for v in (row.status, row.revealed, row.changed_at, row.n,
-                                         row.last, row.total, row.joined, row.moved))
-    return Pulse(row.status, bool(row.revealed), int(row.joined or 0), int(row.who or 0),
-                 int(row.n or 0), version)
+    version = "|".join(
+        str(v)
+        for v in (
+            row.status,
+            row.revealed,
+            row.changed_at,
+            row.n,
+            row.last,
+            row.total,
+            row.joined,
+            row.moved,
+        )
+    )
+    return Pulse(
+        row.status,
+        bool(row.revealed),
+        int(row.joined or 0),
+        int(row.who or 0),
+        int(row.n or 0),
+        version,
+    )
 
 
 # --- participant operations --------------------------------------------------------------------
@@ -395,24 +498,41 @@ def join(store: Store, workshop_id: int, token: str, group: str) -> Participant:
         if side is None:
             raise WorkshopError("Pick one of the groups in the list.")
         if not ws.is_open:
-            raise VotingClosed("Voting is closed for this workshop: your group cannot be "
-                               "changed any more.")
-        store.upsert(conn, participants, [{
-            "workshop_id": workshop_id, "token": token[:64], "group_name": group, "side": side,
-            "joined_at": at, "updated_at": at}],
-            keys=("workshop_id", "token"), update=("group_name", "side", "updated_at"))
-        pid = conn.execute(sa.select(participants.c.id).where(
-            participants.c.workshop_id == workshop_id,
-            participants.c.token == token[:64])).scalar_one()
+            raise VotingClosed(
+                "Voting is closed for this workshop: your group cannot be changed any more."
+            )
+        store.upsert(
+            conn,
+            participants,
+            [
+                {
+                    "workshop_id": workshop_id,
+                    "token": token[:64],
+                    "group_name": group,
+                    "side": side,
+                    "joined_at": at,
+                    "updated_at": at,
+                }
+            ],
+            keys=("workshop_id", "token"),
+            update=("group_name", "side", "updated_at"),
+        )
+        pid = conn.execute(
+            sa.select(participants.c.id).where(
+                participants.c.workshop_id == workshop_id, participants.c.token == token[:64]
+            )
+        ).scalar_one()
     return Participant(pid, token, group, side)
 
 
 def participant(store: Store, workshop_id: int, token: str) -> Participant | None:
     store.ensure(SCHEMA)
     with store.read() as conn:
-        row = conn.execute(sa.select(participants).where(
-            participants.c.workshop_id == workshop_id,
-            participants.c.token == token[:64])).first()
+        row = conn.execute(
+            sa.select(participants).where(
+                participants.c.workshop_id == workshop_id, participants.c.token == token[:64]
+            )
+        ).first()
     return Participant(row.id, row.token, row.group_name, row.side) if row else None
 
 
@@ -431,14 +551,16 @@ def _locked_workshop(store: Store, conn: Connection, workshop_id: int) -> Worksh
     return _row_to_workshop(row)
 
 
-def answer(store: Store, workshop_id: int, token: str, item_id: str, dimension: str,
-           value: float | None) -> None:
+def answer(
+    store: Store, workshop_id: int, token: str, item_id: str, dimension: str, value: float | None
+) -> None:
     """One answer (``None`` clears it). See ``answer_many``."""
     answer_many(store, workshop_id, token, {(item_id, dimension): value})
 
 
-def answer_many(store: Store, workshop_id: int, token: str,
-                given: Mapping[tuple[str, str], float | None]) -> None:
+def answer_many(
+    store: Store, workshop_id: int, token: str, given: Mapping[tuple[str, str], float | None]
+) -> None:
     """Write a participant's answers, all or none, in one transaction.
 
     Refused with ``VotingClosed`` when voting is closed, with ``WorkshopError`` when the
@@ -450,11 +572,15 @@ def answer_many(store: Store, workshop_id: int, token: str,
     with store.write() as conn:
         ws = _locked_workshop(store, conn, workshop_id)
         if not ws.is_open:
-            raise VotingClosed("Voting is closed for this workshop: your answers can no "
-                               "longer be changed. Thank you for taking part.")
-        who = conn.execute(sa.select(participants.c.id).where(
-            participants.c.workshop_id == workshop_id,
-            participants.c.token == token[:64])).scalar()
+            raise VotingClosed(
+                "Voting is closed for this workshop: your answers can no "
+                "longer be changed. Thank you for taking part."
+            )
+        who = conn.execute(
+            sa.select(participants.c.id).where(
+                participants.c.workshop_id == workshop_id, participants.c.token == token[:64]
+            )
+        ).scalar()
         if who is None:
             raise WorkshopError("Pick your group first.")
         items = ws.item_names()
@@ -470,42 +596,67 @@ def answer_many(store: Store, workshop_id: int, token: str,
                 raise WorkshopError(f"Ratings go from {SCALE[0]} to {SCALE[1]}.")
             if ws.mode == DOTS and (value != int(value) or value < 0):
                 raise WorkshopError("Dots are whole numbers.")
-            upserts.append({"workshop_id": workshop_id, "participant_id": who, "item_id": item_id,
-                            "dimension": dimension, "value": value, "updated_at": at})
+            upserts.append(
+                {
+                    "workshop_id": workshop_id,
+                    "participant_id": who,
+                    "item_id": item_id,
+                    "dimension": dimension,
+                    "value": value,
+                    "updated_at": at,
+                }
+            )
         for item_id, dimension in clears:
-            conn.execute(answers.delete().where(
-                answers.c.workshop_id == workshop_id, answers.c.participant_id == who,
-                answers.c.item_id == item_id, answers.c.dimension == dimension))
+            conn.execute(
+                answers.delete().where(
+                    answers.c.workshop_id == workshop_id,
+                    answers.c.participant_id == who,
+                    answers.c.item_id == item_id,
+                    answers.c.dimension == dimension,
+                )
+            )
         if ws.mode == DOTS and upserts:
             _check_dots(store, conn, ws, who, upserts)
-        store.upsert(conn, answers, upserts,
-                     keys=("workshop_id", "participant_id", "item_id", "dimension"),
-                     update=("value", "updated_at"))
+        store.upsert(
+            conn,
+            answers,
+            upserts,
+            keys=("workshop_id", "participant_id", "item_id", "dimension"),
+            update=("value", "updated_at"),
+        )
 
 
-def _check_dots(store: Store, conn: Connection, ws: Workshop, who: int,
-                upserts: list[dict]) -> None:
+def _check_dots(
+    store: Store, conn: Connection, ws: Workshop, who: int, upserts: list[dict]
+) -> None:
     """The participant's dots after this change must fit their budget."""
     if not store.is_sqlite:  # serialise one participant's concurrent dot changes
-        conn.execute(sa.select(participants.c.id).where(participants.c.id == who)
-                     .with_for_update())
+        conn.execute(sa.select(participants.c.id).where(participants.c.id == who).with_for_update())
     changing = {u["item_id"] for u in upserts}
-    others = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(answers.c.value), 0)).where(
-        answers.c.workshop_id == ws.id, answers.c.participant_id == who,
-        answers.c.item_id.not_in(changing))).scalar()
+    others = conn.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(answers.c.value), 0)).where(
+            answers.c.workshop_id == ws.id,
+            answers.c.participant_id == who,
+            answers.c.item_id.not_in(changing),
+        )
+    ).scalar()
     total = float(others) + sum(u["value"] for u in upserts)
     if total > ws.dots:
         left = ws.dots - int(others)
-        raise WorkshopError(f"You have {ws.dots} dots in all; {max(left, 0)} are left for this "
-                            "initiative. Take dots off another initiative first.")
+        raise WorkshopError(
+            f"You have {ws.dots} dots in all; {max(left, 0)} are left for this "
+            "initiative. Take dots off another initiative first."
+        )
 
 
 def own_answers(store: Store, workshop_id: int, token: str) -> dict[tuple[str, str], float]:
     """A participant's own answers: the only answers they can see before the reveal."""
     store.ensure(SCHEMA)
-    stmt = (sa.select(answers.c.item_id, answers.c.dimension, answers.c.value)
-            .join(participants, participants.c.id == answers.c.participant_id)
-            .where(answers.c.workshop_id == workshop_id, participants.c.token == token[:64]))
+    stmt = (
+        sa.select(answers.c.item_id, answers.c.dimension, answers.c.value)
+        .join(participants, participants.c.id == answers.c.participant_id)
+        .where(answers.c.workshop_id == workshop_id, participants.c.token == token[:64])
+    )
     with store.read() as conn:
         return {(r.item_id, r.dimension): float(r.value) for r in conn.execute(stmt)}
 
@@ -520,18 +671,26 @@ def answers_frame(store: Store, workshop_id: int) -> pd.DataFrame:
     """Every answer with the participant's group and side; participants numbered 1..n in the
     order they joined (the token never leaves the store)."""
     store.ensure(SCHEMA)
-    stmt = (sa.select(participants.c.id.label("pid"), participants.c.group_name,
-                      participants.c.side, answers.c.item_id, answers.c.dimension,
-                      answers.c.value)
-            .join(participants, participants.c.id == answers.c.participant_id)
-            .where(answers.c.workshop_id == workshop_id)
-            .order_by(participants.c.id, answers.c.item_id, answers.c.dimension))
+    stmt = (
+        sa.select(
+            participants.c.id.label("pid"),
+            participants.c.group_name,
+            participants.c.side,
+            answers.c.item_id,
+            answers.c.dimension,
+            answers.c.value,
+        )
+        .join(participants, participants.c.id == answers.c.participant_id)
+        .where(answers.c.workshop_id == workshop_id)
+        .order_by(participants.c.id, answers.c.item_id, answers.c.dimension)
+    )
     with store.read() as conn:
         rows = conn.execute(stmt).all()
     frame = pd.DataFrame(rows, columns=["pid", "group", "side", "item_id", "dimension", "value"])
     if frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c != "value" else float)
-                             for c in ANSWER_COLUMNS})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c != "value" else float) for c in ANSWER_COLUMNS}
+        )
     frame["participant"] = frame["pid"].rank(method="dense").astype(int)
     frame["value"] = frame["value"].astype(float)
     return frame[list(ANSWER_COLUMNS)].reset_index(drop=True)
@@ -557,23 +716,26 @@ def feedback_frame(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     ``alignment.scoring``. Dot votes are a tally, not ratings, and are not included."""
     frame = answers_[answers_["dimension"] != DOTS_DIMENSION]
     lo, hi = SCALE
-    out = pd.DataFrame({
-        "respondent": frame["participant"].map(lambda n: respondent_label(workshop, int(n))),
-        "group": frame["group"].astype(str),
-        "side": frame["side"].astype(str),
-        "initiative_id": frame["item_id"].astype(str),
-        "dimension": frame["dimension"].astype(str),
-        "rating": frame["value"].astype(float),
-        "scale_min": float(lo),
-        "scale_max": float(hi),
-        "score": 100.0 * (frame["value"].astype(float) - lo) / (hi - lo),
-        "date": pd.Timestamp(workshop.created_at.date()),
-    })
+    out = pd.DataFrame(
+        {
+            "respondent": frame["participant"].map(lambda n: respondent_label(workshop, int(n))),
+            "group": frame["group"].astype(str),
+            "side": frame["side"].astype(str),
+            "initiative_id": frame["item_id"].astype(str),
+            "dimension": frame["dimension"].astype(str),
+            "rating": frame["value"].astype(float),
+            "scale_min": float(lo),
+            "scale_max": float(hi),
+            "score": 100.0 * (frame["value"].astype(float) - lo) / (hi - lo),
+            "date": pd.Timestamp(workshop.created_at.date()),
+        }
+    )
     return out[list(FEEDBACK_COLUMNS)].reset_index(drop=True)
 
 
-def room_cells(workshop: Workshop, answers_: pd.DataFrame,
-               dimensions: Iterable[str] | None = None) -> pd.DataFrame:
+def room_cells(
+    workshop: Workshop, answers_: pd.DataFrame, dimensions: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Masked initiative × side cells plus an "Everyone" column, from ``alignment.scoring``.
 
     ``column`` is the display label (Tech, Business, Everyone). Complementary masking is the
@@ -603,11 +765,14 @@ def dot_tally(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for item_id, name in workshop.items:
         mine = frame[frame["item_id"] == item_id]
-        row = {"initiative_id": item_id, "initiative": name,
-               "dots": float(mine["value"].sum()) if voters >= workshop.k_min else np.nan,
-               "people": int(mine["participant"].nunique()) if voters >= workshop.k_min
-               else pd.NA,
-               "dots_tech": np.nan, "dots_business": np.nan}
+        row = {
+            "initiative_id": item_id,
+            "initiative": name,
+            "dots": float(mine["value"].sum()) if voters >= workshop.k_min else np.nan,
+            "people": int(mine["participant"].nunique()) if voters >= workshop.k_min else pd.NA,
+            "dots_tech": np.nan,
+            "dots_business": np.nan,
+        }
         if split:
             for s in ("tech", "business"):
                 row[f"dots_{s}"] = float(mine.loc[mine["side"] == s, "value"].sum())
@@ -626,26 +791,42 @@ def results_wide(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     frame = answers_[answers_["dimension"] != DOTS_DIMENSION].copy()
     labels = {f.name: f.label for f in template_fields(schema.FEEDBACK)}
     dims = [d for d in workshop.dimensions if d in schema.DIMENSION_BY_NAME]
-    columns = [labels["respondent"], labels["group"], labels["side"], labels["initiative"],
-               *[labels[d] for d in dims], labels["date"]]
+    columns = [
+        labels["respondent"],
+        labels["group"],
+        labels["side"],
+        labels["initiative"],
+        *[labels[d] for d in dims],
+        labels["date"],
+    ]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame["group"] = coarsen_groups(workshop, frame)
-    wide = frame.pivot_table(index=["participant", "group", "side", "item_id"],
-                             columns="dimension", values="value", aggfunc="first").reset_index()
+    wide = frame.pivot_table(
+        index=["participant", "group", "side", "item_id"],
+        columns="dimension",
+        values="value",
+        aggfunc="first",
+    ).reset_index()
     order = {i: k for k, (i, _) in enumerate(workshop.items)}
     wide["_order"] = wide["item_id"].map(order)
     wide = wide.sort_values(["participant", "_order"], kind="stable")
-    out = pd.DataFrame({
-        labels["respondent"]: wide["participant"].map(lambda n: respondent_label(workshop,
-                                                                                 int(n))),
-        labels["group"]: wide["group"],
-        labels["side"]: wide["side"],
-        labels["initiative"]: wide["item_id"],
-    })
+    out = pd.DataFrame(
+        {
+            labels["respondent"]: wide["participant"].map(
+                lambda n: respondent_label(workshop, int(n))
+            ),
+            labels["group"]: wide["group"],
+            labels["side"]: wide["side"],
+            labels["initiative"]: wide["item_id"],
+        }
+    )
     for d in dims:
-        out[labels[d]] = wide[d].astype("Int64") if d in wide.columns else pd.array(
-            [pd.NA] * len(wide), dtype="Int64")
+        out[labels[d]] = (
+            wide[d].astype("Int64")
+            if d in wide.columns
+            else pd.array([pd.NA] * len(wide), dtype="Int64")
+        )
     out[labels["date"]] = workshop.created_at.date()
     return out.reset_index(drop=True)
 
@@ -659,10 +840,16 @@ def results_xlsx(workshop: Workshop, answers_: pd.DataFrame) -> bytes:
     if workshop.mode == RATING:
         return exports.to_xlsx_bytes({"Feedback": results_wide(workshop, answers_)})
     tally = dot_tally(workshop, answers_)
-    shown = tally.rename(columns={"initiative_id": "Initiative ID", "initiative": "Initiative",
-                                  "dots": "Dots", "people": "People who gave dots",
-                                  "dots_tech": "Dots from tech",
-                                  "dots_business": "Dots from business"})
+    shown = tally.rename(
+        columns={
+            "initiative_id": "Initiative ID",
+            "initiative": "Initiative",
+            "dots": "Dots",
+            "people": "People who gave dots",
+            "dots_tech": "Dots from tech",
+            "dots_business": "Dots from business",
+        }
+    )
     return exports.to_xlsx_bytes({"Dot votes": shown.drop(columns=["masked"])})
 
 

@@ -24,9 +24,12 @@ from components.page import setup
 from components.state import Keys
 from components.text import escape
 
-result = setup("Self-assessment", intro="How well do you practise the seven steps that keep "
-               "technical teams and the business aligned? Answer for yourself, ask your team to "
-               "answer about you, and check both against the evidence in your data.")
+result = setup(
+    "Self-assessment",
+    intro="How well do you practise the seven steps that keep "
+    "technical teams and the business aligned? Answer for yourself, ask your team to "
+    "answer about you, and check both against the evidence in your data.",
+)
 dataset = result.dataset
 privacy = privacy_ui.current()
 bank = ui.bank_or_stop()
@@ -41,15 +44,27 @@ previous_saved = assessment.previous_of(history, draft["completed_id"])
 previous = assessment.as_result(bank, previous_saved) if previous_saved else None
 rounds: list[TeamRound] = (ui.safely(db.rounds, key) or []) if db is not None else []
 team_round = latest_closed(rounds)
-team_answers = ui.safely(db.round_answers, key, team_round.code) \
-    if db is not None and team_round is not None else None
+team_answers = (
+    ui.safely(db.round_answers, key, team_round.code)
+    if db is not None and team_round is not None
+    else None
+)
 team = assessment.team_view(bank, team_answers, privacy) if team_answers is not None else None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _evidence(fingerprint: str, k_min: int, k_comments: int, today: dt.date,
-              team: assessment.TeamView | None, rituals: tuple, thresholds: str,
-              rules: indicators.Rules, mapped: tuple, _dataset: Dataset) -> evidence.Evidence:
+def _evidence(
+    fingerprint: str,
+    k_min: int,
+    k_comments: int,
+    today: dt.date,
+    team: assessment.TeamView | None,
+    rituals: tuple,
+    thresholds: str,
+    rules: indicators.Rules,
+    mapped: tuple,
+    _dataset: Dataset,
+) -> evidence.Evidence:
     """Every step's evidence, recomputed only when the data, a threshold or the team changes
     (an answer click reruns the page; the evidence does not depend on the answers)."""
     privacy_ = Privacy(k_min, k_comments)
@@ -58,18 +73,30 @@ def _evidence(fingerprint: str, k_min: int, k_comments: int, today: dt.date,
     if not _dataset.indicators.empty:
         limits = indicators.thresholds(_dataset.indicators, json.loads(thresholds))
         detection = indicators.detect(_dataset.indicators, limits, rules)
-    return evidence.gather(_dataset, privacy_, today=today, team=team, views=views,
-                           detection=detection, rituals=list(rituals) or None,
-                           mapped={t: set(fields) for t, fields in mapped})
+    return evidence.gather(
+        _dataset,
+        privacy_,
+        today=today,
+        team=team,
+        views=views,
+        detection=detection,
+        rituals=list(rituals) or None,
+        mapped={t: set(fields) for t, fields in mapped},
+    )
 
 
 proof = _evidence(
-    dataset.fingerprint, privacy.k_min, privacy.k_comments, as_of.current(), team,
+    dataset.fingerprint,
+    privacy.k_min,
+    privacy.k_comments,
+    as_of.current(),
+    team,
     tuple(state.get(Keys.RITUALS) or ()),
     json.dumps(state.get(Keys.THRESHOLDS) or {}, sort_keys=True, default=str),
     state.get(Keys.DETECTION) or indicators.Rules(),
     tuple(sorted((name, tuple(sorted(t.columns))) for name, t in result.tables.items())),
-    dataset)
+    dataset,
+)
 actions = assessment.next_actions(bank, answers, scored)
 titles = ui.page_titles()
 registered = ui.registered_pages()
@@ -89,11 +116,13 @@ def _page_link(path: str, text: str) -> None:
 
 done_text = f"{scored.answered} of {scored.total} statements answered"
 if scored.dont_know:
-    done_text += f" ({scored.dont_know} \"Don't know\")"
+    done_text += f' ({scored.dont_know} "Don\'t know")'
 st.progress(scored.answered / scored.total, text=done_text)
 with st.expander("Your private link: bookmark it to come back", icon=":material/key:"):
-    st.caption("This page's address carries your private key. Anyone with it sees your answers "
-               "and history, so keep it to yourself. Open it again next month to compare.")
+    st.caption(
+        "This page's address carries your private key. Anyone with it sees your answers "
+        "and history, so keep it to yourself. Open it again next month to compare."
+    )
     st.code(st.context.url or "", language=None, wrap_lines=True)
 
 
@@ -103,8 +132,9 @@ with st.expander("Your private link: bookmark it to come back", icon=":material/
 def _save_completed() -> None:
     """Save the answers with today's date, then show the results."""
     now = assessment.score(bank, draft["answers"])
-    saved = ui.safely(db.complete, key, draft["answers"], now.scores(), now.overall,
-                      draft["step"], bank.version)
+    saved = ui.safely(
+        db.complete, key, draft["answers"], now.scores(), now.overall, draft["step"], bank.version
+    )
     if saved is not None:
         draft["completed_id"] = saved.id
         st.session_state[Keys.ASSESS_TAB] = "Results"
@@ -112,27 +142,43 @@ def _save_completed() -> None:
 
 
 def _answer_tab() -> None:
-    st.caption("Answer for your own practice as it is today, not as you would like it to be. "
-               "\"Don't know\" is fine: it is left out of the score and counted. Every answer is "
-               "saved at once; leave and come back whenever you like.")
+    st.caption(
+        "Answer for your own practice as it is today, not as you would like it to be. "
+        '"Don\'t know" is fine: it is left out of the score and counted. Every answer is '
+        "saved at once; leave and come back whenever you like."
+    )
     ui.questionnaire(bank, draft, db)
     st.divider()
     saved_now = draft["completed_id"] is not None
     if saved_now:
-        st.success("These answers are saved in your history. Change any answer to start a new "
-                   "assessment from them.", icon=":material/check_circle:")
+        st.success(
+            "These answers are saved in your history. Change any answer to start a new "
+            "assessment from them.",
+            icon=":material/check_circle:",
+        )
     elif scored.complete:
-        st.info("Every statement has an answer. Save this assessment to your history to compare "
-                "with it next time.", icon=":material/task_alt:")
+        st.info(
+            "Every statement has an answer. Save this assessment to your history to compare "
+            "with it next time.",
+            icon=":material/task_alt:",
+        )
     else:
-        st.caption(f"{scored.total - scored.answered} statements to go before you can save "
-                   "this assessment to your history.")
+        st.caption(
+            f"{scored.total - scored.answered} statements to go before you can save "
+            "this assessment to your history."
+        )
     if not saved_now:
-        st.button("Save as a completed assessment", type="primary", icon=":material/save:",
-                  disabled=not scored.complete or db is None, key="aw-assess-complete",
-                  on_click=_save_completed,
-                  help="Saves the answers and scores with today's date." if db is not None
-                  else "The database is unavailable, so nothing can be saved.")
+        st.button(
+            "Save as a completed assessment",
+            type="primary",
+            icon=":material/save:",
+            disabled=not scored.complete or db is None,
+            key="aw-assess-complete",
+            on_click=_save_completed,
+            help="Saves the answers and scores with today's date."
+            if db is not None
+            else "The database is unavailable, so nothing can be saved.",
+        )
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -140,21 +186,34 @@ def _answer_tab() -> None:
 
 def _results_tab() -> None:
     if scored.answered == scored.dont_know:
-        st.info("Answer a few statements first: the scores, the chart and the actions appear as "
-                "you go.", icon=":material/info:")
+        st.info(
+            "Answer a few statements first: the scores, the chart and the actions appear as "
+            "you go.",
+            icon=":material/info:",
+        )
     else:
         cols = st.columns(4)
-        delta = (scored.overall - previous.overall) if previous is not None and \
-            previous.overall is not None and scored.overall is not None else None
-        cols[0].metric("Overall score", _num(scored.overall),
-                       delta=f"{delta:+.0f} since {previous_saved.completed_at:%d %b %Y}"
-                       if delta is not None else None,
-                       help="The mean of the step scores, 0–100.")
+        delta = (
+            (scored.overall - previous.overall)
+            if previous is not None and previous.overall is not None and scored.overall is not None
+            else None
+        )
+        cols[0].metric(
+            "Overall score",
+            _num(scored.overall),
+            delta=f"{delta:+.0f} since {previous_saved.completed_at:%d %b %Y}"
+            if delta is not None
+            else None,
+            help="The mean of the step scores, 0–100.",
+        )
         cols[1].metric("Maturity", scored.overall_level.name if scored.overall_level else "–")
         cols[2].metric("Steps scored", f"{sum(s.score is not None for s in scored.steps)} of 7")
-        cols[3].metric("Evidence figures", f"{sum(len(s.available) for s in proof.steps.values())}"
-                       f" of {sum(len(s.figures) for s in proof.steps.values())}",
-                       help="Figures the loaded data supports; see 'Evidence' below.")
+        cols[3].metric(
+            "Evidence figures",
+            f"{sum(len(s.available) for s in proof.steps.values())}"
+            f" of {sum(len(s.figures) for s in proof.steps.values())}",
+            help="Figures the loaded data supports; see 'Evidence' below.",
+        )
         if not scored.complete:
             st.caption("Scores so far: they change as you answer the rest.")
 
@@ -171,19 +230,32 @@ def _results_tab() -> None:
         change = assessment.scores_frame(scored, previous)
         frame = frame.merge(change[["step", "change"]], on="step", how="left")
         frame.loc[frame["series"] != charts.NOW, "change"] = None
-        view = st.segmented_control("Chart", ["Radar", "Bars"], default="Radar",
-                                    key="aw-assess-view", required=True)
+        view = st.segmented_control(
+            "Chart", ["Radar", "Bars"], default="Radar", key="aw-assess-view", required=True
+        )
         table = frame.drop(columns=["title"]).rename(columns={"n_text": "n"})
-        who = "you now" + (", last time" if previous is not None else "") + \
-            (", your team" if team is not None else "")
+        who = (
+            "you now"
+            + (", last time" if previous is not None else "")
+            + (", your team" if team is not None else "")
+        )
         if view == "Bars":
-            chart.show(charts.bars(frame), table, "self-assessment-bars", key="aw-assess-bars",
-                       caption=f"Each step's score, 0–100: {who}. Arrows give the change "
-                               "since your last saved assessment.")
+            chart.show(
+                charts.bars(frame),
+                table,
+                "self-assessment-bars",
+                key="aw-assess-bars",
+                caption=f"Each step's score, 0–100: {who}. Arrows give the change "
+                "since your last saved assessment.",
+            )
         else:
-            chart.show(charts.radar(frame), table, "self-assessment-radar",
-                       key="aw-assess-radar",
-                       caption=f"Each spoke is a step; further out is stronger. Lines: {who}.")
+            chart.show(
+                charts.radar(frame),
+                table,
+                "self-assessment-radar",
+                key="aw-assess-radar",
+                caption=f"Each spoke is a step; further out is stronger. Lines: {who}.",
+            )
 
         st.subheader("Step by step")
         change_by_step = change.set_index("step")["change"]
@@ -191,33 +263,53 @@ def _results_tab() -> None:
         for s in scored.steps:
             t = team.step(s.number) if team is not None else None
             ev_score = proof.step(s.number).score
-            rows.append({
-                "Step": s.label, "Score": s.score, "Change": change_by_step.get(s.number),
-                "Level": s.level.name if s.level else "Not scored",
-                "Don't know": s.dont_know,
-                "Team (n)": "" if t is None else (f"hidden (< {privacy.k_min})" if t.masked
-                                                  else f"{t.score:.0f} ({t.n})"),
-                "Data says": "no data" if ev_score is None else f"{ev_score:.0f}",
-            })
+            rows.append(
+                {
+                    "Step": s.label,
+                    "Score": s.score,
+                    "Change": change_by_step.get(s.number),
+                    "Level": s.level.name if s.level else "Not scored",
+                    "Don't know": s.dont_know,
+                    "Team (n)": ""
+                    if t is None
+                    else (f"hidden (< {privacy.k_min})" if t.masked else f"{t.score:.0f} ({t.n})"),
+                    "Data says": "no data" if ev_score is None else f"{ev_score:.0f}",
+                }
+            )
         steps_table = pd.DataFrame(rows)
         if team is None:
             steps_table = steps_table.drop(columns=["Team (n)"])
-        st.dataframe(steps_table, hide_index=True, width="stretch", column_config={
-            "Score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100,
-                                                     format="%.0f"),
-            "Change": st.column_config.NumberColumn(
-                "Change", format="%+.0f", help="Since your last saved assessment."),
-            "Team (n)": st.column_config.TextColumn(
-                "Team (n)", help=f"Your team's mean and how many answered; hidden below "
-                f"{privacy.k_min} answers, and shown only for a closed round."),
-            "Data says": st.column_config.TextColumn(
-                "Data says", help="The mean of the step's evidence figures; see 'Evidence from "
-                "your data' below."),
-        })
-        st.markdown("\n".join(
-            f"- **{s.label}: {s.level.name}.** {s.level.description}" if s.level else
-            f"- **{s.label}: not scored.** Every answer was \"Don't know\" (or none yet)."
-            for s in scored.steps))
+        st.dataframe(
+            steps_table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Score": st.column_config.ProgressColumn(
+                    "Score", min_value=0, max_value=100, format="%.0f"
+                ),
+                "Change": st.column_config.NumberColumn(
+                    "Change", format="%+.0f", help="Since your last saved assessment."
+                ),
+                "Team (n)": st.column_config.TextColumn(
+                    "Team (n)",
+                    help=f"Your team's mean and how many answered; hidden below "
+                    f"{privacy.k_min} answers, and shown only for a closed round.",
+                ),
+                "Data says": st.column_config.TextColumn(
+                    "Data says",
+                    help="The mean of the step's evidence figures; see 'Evidence from "
+                    "your data' below.",
+                ),
+            },
+        )
+        st.markdown(
+            "\n".join(
+                f"- **{s.label}: {s.level.name}.** {s.level.description}"
+                if s.level
+                else f'- **{s.label}: not scored.** Every answer was "Don\'t know" (or none yet).'
+                for s in scored.steps
+            )
+        )
 
         differences = assessment.evidence_differences(scored, proof.scores())
         if team is not None:
@@ -226,15 +318,20 @@ def _results_tab() -> None:
         watch = [d for d in differences if d.kind in ("blind spot", "evidence lower")]
         better = [d for d in differences if d.kind in ("hidden strength", "evidence higher")]
         if watch:
-            st.warning("\n".join(f"- {d.sentence()}" for d in sorted(watch, key=lambda d: d.step)),
-                       icon=":material/visibility:")
+            st.warning(
+                "\n".join(f"- {d.sentence()}" for d in sorted(watch, key=lambda d: d.step)),
+                icon=":material/visibility:",
+            )
         if better:
-            st.success("\n".join(f"- {d.sentence()}"
-                                  for d in sorted(better, key=lambda d: d.step)),
-                       icon=":material/star:")
+            st.success(
+                "\n".join(f"- {d.sentence()}" for d in sorted(better, key=lambda d: d.step)),
+                icon=":material/star:",
+            )
         if not differences:
-            st.caption("No step differs by 25 points or more from the data, nor by 15 or more "
-                       "from your team.")
+            st.caption(
+                "No step differs by 25 points or more from the data, nor by 15 or more "
+                "from your team."
+            )
 
         st.subheader("Next actions for your three weakest steps")
         for sa in actions:
@@ -242,25 +339,34 @@ def _results_tab() -> None:
                 level = sa.step.level.name if sa.step.level else "not scored"
                 st.markdown(f"**Step {sa.step.label}** · {_num(sa.step.score)} · {level}")
                 if sa.lowest:
-                    st.caption("Your least favourable answers: " + "; ".join(
-                        f"“{s.self_text}”" for s in sa.lowest))
+                    st.caption(
+                        "Your least favourable answers: "
+                        + "; ".join(f"“{s.self_text}”" for s in sa.lowest)
+                    )
                 for a in sa.actions:
                     _page_link(a.page, a.text)
 
         st.subheader("Evidence from your data")
         source = "the demo workbook" if state.is_demo() else "your data"
-        st.caption(f"What {source} shows for each step, on the same 0–100 scale. Each figure "
-                   "says what it rests on; a step without figures says what would unlock one.")
+        st.caption(
+            f"What {source} shows for each step, on the same 0–100 scale. Each figure "
+            "says what it rests on; a step without figures says what would unlock one."
+        )
         for number in range(1, 8):
             ev = proof.step(number)
             step = bank.step(number)
-            head = f"Step {step.label}: the data says {_num(ev.score)}" if ev.score is not None \
+            head = (
+                f"Step {step.label}: the data says {_num(ev.score)}"
+                if ev.score is not None
                 else f"Step {step.label}: no evidence yet"
+            )
             with st.expander(head, icon=":material/fact_check:"):
                 for f in ev.figures:
                     if f.available:
-                        st.markdown(f"**{f.label}: {_num(f.value)}** / 100 · n = {f.n} "
-                                    f"{f.basis}  \n{escape(f.explanation)}")
+                        st.markdown(
+                            f"**{f.label}: {_num(f.value)}** / 100 · n = {f.n} "
+                            f"{f.basis}  \n{escape(f.explanation)}"
+                        )
                     else:
                         st.markdown(f"**{f.label}**: not available. {escape(f.explanation)}")
                         st.caption(f"What would unlock it: {escape(f.unlock)}")
@@ -278,9 +384,11 @@ def _results_tab() -> None:
                 f"- A team's step score is the mean of its members' step scores, shown only when "
                 f"at least {privacy.k_min} answered and only once the round is closed.\n"
                 "- Readings that differ by 25 points from the data, or by 15 from your team, "
-                "are called out.")
+                "are called out."
+            )
             for lv in bank.levels:
                 st.markdown(f"- **{lv.name}** (from {lv.start:g}): {lv.description}")
+
 
 # --- team ---------------------------------------------------------------------------------------
 
@@ -296,72 +404,108 @@ def _participant_link(code: str) -> str:
 
 
 def _team_tab() -> None:
-    st.caption(f"Ask your team to answer the same statements about you and the team, "
-               f"anonymously. Results appear once you close the round and only for steps with "
-               f"at least {privacy.k_min} answers; a closed round stays closed, so a late answer "
-               "can never be worked out from a change in the averages.")
+    st.caption(
+        f"Ask your team to answer the same statements about you and the team, "
+        f"anonymously. Results appear once you close the round and only for steps with "
+        f"at least {privacy.k_min} answers; a closed round stays closed, so a late answer "
+        "can never be worked out from a change in the averages."
+    )
     if db is None:
         st.info("Team rounds need the database, which is unavailable.", icon=":material/info:")
     else:
         with st.form("aw-team-open", clear_on_submit=True, border=True):
-            title = st.text_input("Name the round (only you see it)", max_chars=120,
-                                  placeholder="e.g. Data team, Q1 review")
-            if st.form_submit_button("Open a team round", icon=":material/group_add:",
-                                     type="primary"):
+            title = st.text_input(
+                "Name the round (only you see it)",
+                max_chars=120,
+                placeholder="e.g. Data team, Q1 review",
+            )
+            if st.form_submit_button(
+                "Open a team round", icon=":material/group_add:", type="primary"
+            ):
                 opened = ui.safely(db.open_round, key, title or "Team round")
                 if opened is not None:
                     st.rerun()
         for rnd in rounds:
             with st.container(border=True):
                 status = "open" if rnd.is_open else f"closed {describe(rnd.closed_at)}"
-                st.markdown(f"**{escape(rnd.title)}** · code `{pretty(rnd.code)}` · {status} · "
-                            f"{rnd.participants} answered")
+                st.markdown(
+                    f"**{escape(rnd.title)}** · code `{pretty(rnd.code)}` · {status} · "
+                    f"{rnd.participants} answered"
+                )
                 if rnd.is_open:
-                    st.caption("Send this link to your team (or show the code; they enter it "
-                               "on the team page):")
+                    st.caption(
+                        "Send this link to your team (or show the code; they enter it "
+                        "on the team page):"
+                    )
                     st.code(_participant_link(rnd.code), language=None, wrap_lines=True)
                     need = max(0, privacy.k_min - rnd.participants)
                     if need:
-                        st.caption(f"{need} more answer(s) needed before any result can be "
-                                   "shown.")
-                    confirm = st.checkbox("I want to close this round for good",
-                                          key=f"aw-team-confirm-{rnd.code}")
-                    if st.button("Close the round and see the results",
-                                 key=f"aw-team-close-{rnd.code}", disabled=not confirm,
-                                 icon=":material/lock:"):
+                        st.caption(f"{need} more answer(s) needed before any result can be shown.")
+                    confirm = st.checkbox(
+                        "I want to close this round for good", key=f"aw-team-confirm-{rnd.code}"
+                    )
+                    if st.button(
+                        "Close the round and see the results",
+                        key=f"aw-team-close-{rnd.code}",
+                        disabled=not confirm,
+                        icon=":material/lock:",
+                    ):
                         ui.safely(db.close_round, key, rnd.code)
                         st.rerun()
         if team is not None and team_round is not None:
             st.subheader(f"Results of “{escape(team_round.title)}”")
-            st.caption(f"{team.participants} people answered. Steps with fewer than "
-                       f"{privacy.k_min} answers stay hidden.")
+            st.caption(
+                f"{team.participants} people answered. Steps with fewer than "
+                f"{privacy.k_min} answers stay hidden."
+            )
             if scored.answered == scored.dont_know:
-                st.info("Answer your own statements to see yourself beside your team.",
-                        icon=":material/info:")
+                st.info(
+                    "Answer your own statements to see yourself beside your team.",
+                    icon=":material/info:",
+                )
             else:
                 tf = assessment.team_frame(scored, team)
-                chart.show(charts.team_dumbbell(tf, k_min=privacy.k_min), tf,
-                           "self-assessment-team", key="aw-assess-team",
-                           caption="You (circle) beside your team (diamond) for each step.")
+                chart.show(
+                    charts.team_dumbbell(tf, k_min=privacy.k_min),
+                    tf,
+                    "self-assessment-team",
+                    key="aw-assess-team",
+                    caption="You (circle) beside your team (diamond) for each step.",
+                )
                 st.dataframe(
-                    tf[["label", "self", "team", "n", "difference"]], hide_index=True,
-                    width="stretch", column_config={
+                    tf[["label", "self", "team", "n", "difference"]],
+                    hide_index=True,
+                    width="stretch",
+                    column_config={
                         "label": "Step",
                         "self": st.column_config.NumberColumn("You", format="%.0f"),
                         "team": st.column_config.NumberColumn(
-                            "Team", format="%.0f",
-                            help=f"Hidden when fewer than {privacy.k_min} answered the step."),
+                            "Team",
+                            format="%.0f",
+                            help=f"Hidden when fewer than {privacy.k_min} answered the step.",
+                        ),
                         "n": st.column_config.NumberColumn("Team n", format="%d"),
-                        "difference": st.column_config.NumberColumn(
-                            "You − team", format="%+.0f")})
+                        "difference": st.column_config.NumberColumn("You − team", format="%+.0f"),
+                    },
+                )
                 diffs = assessment.team_differences(scored, team)
                 spots = [d for d in diffs if d.kind == "blind spot"]
                 strengths = [d for d in diffs if d.kind == "hidden strength"]
                 for title, found, box, icon in (
-                        ("**Blind spots** (you rate yourself 15 or more points above your team)",
-                         spots, st.warning, ":material/visibility:"),
-                        ("**Hidden strengths** (your team rates you 15 or more points above "
-                         "your own rating)", strengths, st.success, ":material/star:")):
+                    (
+                        "**Blind spots** (you rate yourself 15 or more points above your team)",
+                        spots,
+                        st.warning,
+                        ":material/visibility:",
+                    ),
+                    (
+                        "**Hidden strengths** (your team rates you 15 or more points above "
+                        "your own rating)",
+                        strengths,
+                        st.success,
+                        ":material/star:",
+                    ),
+                ):
                     st.markdown(title)
                     if found:
                         box("\n".join(f"- {d.sentence()}" for d in found), icon=icon)
@@ -369,99 +513,174 @@ def _team_tab() -> None:
                         st.caption("None.")
             if team.safety is not None:
                 if team.safety.masked:
-                    st.caption(f"Team psychological safety: hidden (fewer than {privacy.k_min} "
-                               "answers).")
+                    st.caption(
+                        f"Team psychological safety: hidden (fewer than {privacy.k_min} answers)."
+                    )
                 else:
-                    st.metric("Team psychological safety", _num(team.safety.score),
-                              help=f"n = {team.safety.n}: the seven-item team scale, 0–100.")
+                    st.metric(
+                        "Team psychological safety",
+                        _num(team.safety.score),
+                        help=f"n = {team.safety.n}: the seven-item team scale, 0–100.",
+                    )
         elif rounds:
             st.caption("Results appear here once you close a round.")
+
 
 # --- history ------------------------------------------------------------------------------------
 
 
 def _history_tab() -> None:
     if not history:
-        st.info("No saved assessment yet. Answer every statement and save it: each saved "
-                "assessment is kept with its date, so you can see your trend.",
-                icon=":material/history:")
+        st.info(
+            "No saved assessment yet. Answer every statement and save it: each saved "
+            "assessment is kept with its date, so you can see your trend.",
+            icon=":material/history:",
+        )
     else:
         trend = assessment.trend_frame(bank, history)
         if len(history) >= 2:
-            chart.show(charts.trend(trend), trend.drop(columns=["id"]),
-                       "self-assessment-trend", key="aw-assess-trend",
-                       caption="Each step's score at every saved assessment.")
-        wide = trend.pivot_table(index=["id", "completed_at"], columns="label", values="score",
-                                 aggfunc="first").reset_index()
+            chart.show(
+                charts.trend(trend),
+                trend.drop(columns=["id"]),
+                "self-assessment-trend",
+                key="aw-assess-trend",
+                caption="Each step's score at every saved assessment.",
+            )
+        wide = trend.pivot_table(
+            index=["id", "completed_at"], columns="label", values="score", aggfunc="first"
+        ).reset_index()
         overall = {c.id: c.overall for c in history}
         wide.insert(2, "Overall", wide["id"].map(overall))
         wide = wide.sort_values("completed_at", ascending=False).drop(columns=["id"])
         wide = wide.rename(columns={"completed_at": "Completed"})
-        st.dataframe(wide, hide_index=True, width="stretch", column_config={
-            "Completed": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
-            **{c: st.column_config.NumberColumn(format="%.0f")
-               for c in wide.columns if c != "Completed"}})
+        st.dataframe(
+            wide,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Completed": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                **{
+                    c: st.column_config.NumberColumn(format="%.0f")
+                    for c in wide.columns
+                    if c != "Completed"
+                },
+            },
+        )
     if db is not None and (history or rounds or answers):
         with st.expander("Delete all my self-assessment data", icon=":material/delete:"):
-            st.caption("Deletes your answers, your history and your team rounds with their "
-                       "answers from the database. This cannot be undone.")
+            st.caption(
+                "Deletes your answers, your history and your team rounds with their "
+                "answers from the database. This cannot be undone."
+            )
             sure = st.checkbox("Yes, delete everything", key="aw-assess-forget-confirm")
-            if st.button("Delete", disabled=not sure, type="primary", key="aw-assess-forget") \
-                    and ui.safely(db.forget, key) is True:
+            if (
+                st.button("Delete", disabled=not sure, type="primary", key="aw-assess-forget")
+                and ui.safely(db.forget, key) is True
+            ):
                 ui.reset_draft()
                 st.rerun()
+
 
 # --- report -------------------------------------------------------------------------------------
 
 
 def _report_tab() -> None:
-    st.caption("A one-page report with the chart, the scores, the evidence, where the readings "
-               "differ and the next actions; and your answers as a spreadsheet.")
+    st.caption(
+        "A one-page report with the chart, the scores, the evidence, where the readings "
+        "differ and the next actions; and your answers as a spreadsheet."
+    )
     when = dt.datetime.now(dt.UTC)
     if draft["completed_id"] is not None:
         when = next((c.completed_at for c in history if c.id == draft["completed_id"]), when)
     report = assessment_report.ReportData(
-        bank=bank, result=scored, when=when, actions=actions, previous=previous,
-        previous_at=previous_saved.completed_at if previous_saved else None, evidence=proof,
-        team=team, team_title=team_round.title if team_round else "", data_name=dataset.name,
-        page_titles=titles)
+        bank=bank,
+        result=scored,
+        when=when,
+        actions=actions,
+        previous=previous,
+        previous_at=previous_saved.completed_at if previous_saved else None,
+        evidence=proof,
+        team=team,
+        team_title=team_round.title if team_round else "",
+        data_name=dataset.name,
+        page_titles=titles,
+    )
     markdown_text = assessment_report.markdown(report)
     left, middle, right = st.columns(3)
-    left.download_button("Report (.md)", markdown_text.encode("utf-8"),
-                         "self-assessment.md", "text/markdown", icon=":material/description:",
-                         on_click="ignore", width="stretch", key="aw-assess-md")
-    right.download_button("Answers (.csv)",
-                          to_csv_bytes(assessment.answers_frame(bank, answers)),
-                          "self-assessment-answers.csv", "text/csv", icon=":material/table:",
-                          on_click="ignore", width="stretch", key="aw-assess-csv")
-    content = (tuple(sorted((k, -1 if v is None else v) for k, v in answers.items())),
-               draft["completed_id"], team_round.code if team_round else "",
-               dataset.fingerprint, previous_saved.id if previous_saved else None)
+    left.download_button(
+        "Report (.md)",
+        markdown_text.encode("utf-8"),
+        "self-assessment.md",
+        "text/markdown",
+        icon=":material/description:",
+        on_click="ignore",
+        width="stretch",
+        key="aw-assess-md",
+    )
+    right.download_button(
+        "Answers (.csv)",
+        to_csv_bytes(assessment.answers_frame(bank, answers)),
+        "self-assessment-answers.csv",
+        "text/csv",
+        icon=":material/table:",
+        on_click="ignore",
+        width="stretch",
+        key="aw-assess-csv",
+    )
+    content = (
+        tuple(sorted((k, -1 if v is None else v) for k, v in answers.items())),
+        draft["completed_id"],
+        team_round.code if team_round else "",
+        dataset.fingerprint,
+        previous_saved.id if previous_saved else None,
+    )
     prepared = st.session_state.get(Keys.ASSESS_FILES)
     if prepared is None or prepared[0] != content:
-        if middle.button("Prepare the PDF", icon=":material/picture_as_pdf:", width="stretch",
-                         key="aw-assess-pdf-prepare"):
+        if middle.button(
+            "Prepare the PDF",
+            icon=":material/picture_as_pdf:",
+            width="stretch",
+            key="aw-assess-pdf-prepare",
+        ):
             frame_pdf = charts.series_frame(
-                {charts.NOW: scored.scores(),
-                 **({charts.PREVIOUS: previous.scores()} if previous is not None else {}),
-                 **({charts.TEAM: team.scores()} if team is not None else {})},
-                {s.number: s.label for s in bank.steps})
+                {
+                    charts.NOW: scored.scores(),
+                    **({charts.PREVIOUS: previous.scores()} if previous is not None else {}),
+                    **({charts.TEAM: team.scores()} if team is not None else {}),
+                },
+                {s.number: s.label for s in bank.steps},
+            )
             png = render.to_png(charts.radar(frame_pdf, size=280, font_size=15))
             st.session_state[Keys.ASSESS_FILES] = (content, assessment_report.pdf(report, png))
             st.rerun()
     else:
-        middle.download_button("Report (.pdf)", prepared[1], "self-assessment.pdf",
-                               "application/pdf", icon=":material/picture_as_pdf:",
-                               on_click="ignore", width="stretch", key="aw-assess-pdf")
+        middle.download_button(
+            "Report (.pdf)",
+            prepared[1],
+            "self-assessment.pdf",
+            "application/pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            width="stretch",
+            key="aw-assess-pdf",
+        )
     with st.expander("Preview the report", icon=":material/preview:"):
         st.markdown(markdown_text)
 
 
-TABS = {"Answer": _answer_tab, "Results": _results_tab, "Team view": _team_tab,
-        "History": _history_tab, "Report": _report_tab}
+TABS = {
+    "Answer": _answer_tab,
+    "Results": _results_tab,
+    "Team view": _team_tab,
+    "History": _history_tab,
+    "Report": _report_tab,
+}
 # Keyed tabs keep their place across reruns, and only the open one runs.
-for tab, body in zip(st.tabs(list(TABS), key=Keys.ASSESS_TAB, on_change="rerun",
-                             default="Answer"), TABS.values(), strict=True):
+for tab, body in zip(
+    st.tabs(list(TABS), key=Keys.ASSESS_TAB, on_change="rerun", default="Answer"),
+    TABS.values(),
+    strict=True,
+):
     with tab:
         if tab.open:
             body()

@@ -20,8 +20,9 @@ from components import state, storage, workshop_view
 from components.state import Keys
 from components.text import escape
 
-st.set_page_config(page_title="Join a workshop", page_icon=":material/how_to_vote:",
-                   layout="centered")
+st.set_page_config(
+    page_title="Join a workshop", page_icon=":material/how_to_vote:", layout="centered"
+)
 STATUS_SECONDS = 15
 workshop_view.hide_sidebar()
 
@@ -36,11 +37,15 @@ def _check(text: str) -> tuple[Workshop | None, str]:
         return None, f"A workshop code has 8 letters and digits, like ABCD-EFGH.{hint}"
     wait = state.get(Keys.JOIN_NEXT_TRY, 0.0) - time.monotonic()
     if wait > 0:
-        return None, (f"Too many wrong codes from this browser: wait {math.ceil(wait)} seconds "
-                      "before the next try.")
+        return None, (
+            f"Too many wrong codes from this browser: wait {math.ceil(wait)} seconds "
+            "before the next try."
+        )
     if joincodes.server_busy(store.join_failures()):
-        return None, ("Too many wrong codes were tried on this server in the last few minutes, "
-                      "so codes are not checked for a while. Try again in a few minutes.")
+        return None, (
+            "Too many wrong codes were tried on this server in the last few minutes, "
+            "so codes are not checked for a while. Try again in a few minutes."
+        )
     found = workshop.by_code(store, code)
     if found is None:
         store.note_join_failure()
@@ -54,8 +59,10 @@ def _check(text: str) -> tuple[Workshop | None, str]:
 
 def _entry(problem: str) -> None:
     st.title("Join a workshop")
-    st.caption("Type the code on the facilitator's screen. Your answers are anonymous: no name "
-               "is asked for or kept.")
+    st.caption(
+        "Type the code on the facilitator's screen. Your answers are anonymous: no name "
+        "is asked for or kept."
+    )
     if problem:
         st.error(problem, icon=":material/error:")
     with st.form("join-form", border=False):
@@ -128,8 +135,11 @@ _watch(ws)
 
 st.title(escape(ws.title))
 if not ws.is_open:
-    st.warning("Voting is closed for this workshop: answers can no longer be changed. Thank you "
-               "for taking part.", icon=":material/lock:")
+    st.warning(
+        "Voting is closed for this workshop: answers can no longer be changed. Thank you "
+        "for taking part.",
+        icon=":material/lock:",
+    )
 message = state.get(Keys.JOIN_MESSAGE)
 if message:
     st.error(message, icon=":material/error:")
@@ -138,44 +148,67 @@ if message:
 if ws.revealed:
     st.subheader("The room's results")
     pulse = workshop.pulse(store, ws.id)
-    workshop_view.show_results(ws, workshop_view.current_answers(ws, pulse.version if pulse
-                                                                 else ""), key="join-results",
-                               compact=True)
+    workshop_view.show_results(
+        ws,
+        workshop_view.current_answers(ws, pulse.version if pulse else ""),
+        key="join-results",
+        compact=True,
+    )
 
 me = workshop.participant(store, ws.id, token)
 groups = [g for g, _ in ws.groups]
 side_words = {"tech": "tech side", "business": "business side", "unknown": "no side"}
 choice = st.selectbox(
-    "Your group", groups, index=groups.index(me.group) if me and me.group in groups else None,
-    placeholder="Pick your group", disabled=not ws.is_open, key=f"join-group-{ws.code}",
-    format_func=lambda g: f"{g} ({side_words.get(ws.side_of(g) or '', '')})")
+    "Your group",
+    groups,
+    index=groups.index(me.group) if me and me.group in groups else None,
+    placeholder="Pick your group",
+    disabled=not ws.is_open,
+    key=f"join-group-{ws.code}",
+    format_func=lambda g: f"{g} ({side_words.get(ws.side_of(g) or '', '')})",
+)
 if choice is not None and (me is None or choice != me.group) and ws.is_open:
     try:
         me = workshop.join(store, ws.id, token, choice)
     except (WorkshopError, StoreError) as exc:
         st.error(str(exc), icon=":material/error:")
 if me is None:
-    st.info("Pick your group to start. It sets your side (tech or business) in the results; "
-            "your name is never asked for.", icon=":material/group:")
+    st.info(
+        "Pick your group to start. It sets your side (tech or business) in the results; "
+        "your name is never asked for.",
+        icon=":material/group:",
+    )
     st.stop()
 
 mine = workshop.own_answers(store, ws.id, token)
 if ws.mode == workshop.DOTS:
     used = int(sum(mine.values()))
     st.progress(min(used / ws.dots, 1.0), text=f"You have placed {used} of your {ws.dots} dots.")
-    st.caption("Give your dots to the initiatives that matter most; several dots on one "
-               "initiative are fine. Tap − or + to move them.")
+    st.caption(
+        "Give your dots to the initiatives that matter most; several dots on one "
+        "initiative are fine. Tap − or + to move them."
+    )
     for item_id, name in ws.items:
         key = f"join-dots::{ws.code}::{item_id}"
         if key not in st.session_state:
             st.session_state[key] = int(mine.get((item_id, workshop.DOTS_DIMENSION), 0))
-        st.number_input(escape(name), min_value=0, max_value=ws.dots, step=1, key=key,
-                        disabled=not ws.is_open, on_change=_save,
-                        args=(ws, token, item_id, workshop.DOTS_DIMENSION, key))
+        st.number_input(
+            escape(name),
+            min_value=0,
+            max_value=ws.dots,
+            step=1,
+            key=key,
+            disabled=not ws.is_open,
+            on_change=_save,
+            args=(ws, token, item_id, workshop.DOTS_DIMENSION, key),
+        )
 else:
     total = len(ws.items) * len(ws.dimensions)
-    st.progress(len(mine) / total, text=f"{len(mine)} of {total} answered. Saved as you tap; "
-                "change any answer until voting closes.")
+    st.progress(
+        len(mine) / total,
+        text=f"{len(mine)} of {total} answered. Saved as you tap; "
+        "change any answer until voting closes.",
+    )
     st.caption("1 = strongly disagree · 3 = neither · 5 = strongly agree")
     for item_id, name in ws.items:
         with st.container(border=True):
@@ -185,9 +218,16 @@ else:
                 if key not in st.session_state and (item_id, dim) in mine:
                     st.session_state[key] = int(mine[(item_id, dim)])
                 st.segmented_control(
-                    schema.DIMENSION_BY_NAME[dim].question, [1, 2, 3, 4, 5], key=key,
-                    disabled=not ws.is_open, on_change=_save,
-                    args=(ws, token, item_id, dim, key), width="stretch")
+                    schema.DIMENSION_BY_NAME[dim].question,
+                    [1, 2, 3, 4, 5],
+                    key=key,
+                    disabled=not ws.is_open,
+                    on_change=_save,
+                    args=(ws, token, item_id, dim, key),
+                    width="stretch",
+                )
 if not ws.revealed:
-    st.caption("You see only your own answers. The room's results appear here when the "
-               "facilitator reveals them.")
+    st.caption(
+        "You see only your own answers. The room's results appear here when the "
+        "facilitator reveals them."
+    )

@@ -9,16 +9,21 @@ from components import analysis, privacy
 from components.page import setup
 from components.text import escape
 
-result = setup("Method", intro="How every figure in the workbench is computed. Nothing here is "
-               "a black box: the same formulas run in the app, the exports and the command line.")
+result = setup(
+    "Method",
+    intro="How every figure in the workbench is computed. Nothing here is "
+    "a black box: the same formulas run in the app, the exports and the command line.",
+)
 dataset = result.dataset
 priv = privacy.current()
 names = dataset.initiative_names()
 labels = dataset.dimensions
 
 st.subheader("1. Ratings on one scale")
-st.markdown("Each rating *x* on a scale from *lo* to *hi* becomes a number from 0 to 100. Words "
-            "such as *Agree* or *High* take their place on a five-point scale first.")
+st.markdown(
+    "Each rating *x* on a scale from *lo* to *hi* becomes a number from 0 to 100. Words "
+    "such as *Agree* or *High* take their place on a five-point scale first."
+)
 st.latex(r"\text{normalised}(x) = 100 \times \frac{x - lo}{hi - lo}")
 scales = method.scales_in_use(dataset.feedback, labels)
 if scales.empty:
@@ -28,79 +33,103 @@ else:
     st.dataframe(scales, hide_index=True, width="content")
 
 st.subheader("2. Alignment score and n")
-st.markdown("The **alignment score** of a cell (an initiative and a group, or an initiative and "
-            "a side) is the mean of every normalised rating in it: each respondent × dimension "
-            "rating counts once; missing ratings are left out, never counted as zero. **n** is "
-            "the number of distinct respondents in the cell (without a respondent column, each "
-            "response counts as one respondent).")
+st.markdown(
+    "The **alignment score** of a cell (an initiative and a group, or an initiative and "
+    "a side) is the mean of every normalised rating in it: each respondent × dimension "
+    "rating counts once; missing ratings are left out, never counted as zero. **n** is "
+    "the number of distinct respondents in the cell (without a respondent column, each "
+    "response counts as one respondent)."
+)
 
 st.subheader("3. Agreement within a cell: r_wg")
-st.markdown("Take each respondent's mean rating over the cell's dimensions; *s²* is their sample "
-            "variance and σ²_EU the variance of answers picked at random on a *k*-point scale.")
+st.markdown(
+    "Take each respondent's mean rating over the cell's dimensions; *s²* is their sample "
+    "variance and σ²_EU the variance of answers picked at random on a *k*-point scale."
+)
 st.latex(r"r_{wg} = 1 - \frac{s^2}{\sigma^2_{EU}}, \qquad \sigma^2_{EU} = \frac{k^2 - 1}{12}")
-st.markdown("r_wg is clipped to 0–1 and undefined for fewer than 2 respondents. **0.70 or more "
-            "means the group agrees**; below that the heatmap marks the cell ▼.")
+st.markdown(
+    "r_wg is clipped to 0–1 and undefined for fewer than 2 respondents. **0.70 or more "
+    "means the group agrees**; below that the heatmap marks the cell ▼."
+)
 
 st.subheader("4. A split room: polarised")
-st.markdown("A clipped r_wg of 0 cannot tell people answering at random from a room split into "
-            "two camps. A cell is **polarised** (◆) when at least 25% of its respondents' mean "
-            "ratings are at or below 25 on the 0–100 scale *and* at least 25% are at or above 75 "
-            "(1–2 and 4–5 on a 1–5 scale), or when the observed variance exceeds σ²_EU (the "
-            "unclipped r_wg is negative). The room is split, not vague: talk to both camps.")
+st.markdown(
+    "A clipped r_wg of 0 cannot tell people answering at random from a room split into "
+    "two camps. A cell is **polarised** (◆) when at least 25% of its respondents' mean "
+    "ratings are at or below 25 on the 0–100 scale *and* at least 25% are at or above 75 "
+    "(1–2 and 4–5 on a 1–5 scale), or when the observed variance exceeds σ²_EU (the "
+    "unclipped r_wg is negative). The room is split, not vague: talk to both camps."
+)
 
 st.subheader("5. Perception gap and how sure it is")
-st.markdown("The **gap** for an initiative and a dimension is the tech side's mean normalised "
-            "rating minus the business side's. Its **95% interval** is Welch's two-sample t "
-            "interval on the two sides' ratings (one value per respondent and dimension):")
-st.latex(r"\bar{t} - \bar{b} \pm t_{0.975,\,\nu}\sqrt{\frac{s_t^2}{n_t} + \frac{s_b^2}{n_b}},"
-         r"\quad \nu = \frac{(s_t^2/n_t + s_b^2/n_b)^2}{\frac{(s_t^2/n_t)^2}{n_t - 1} + "
-         r"\frac{(s_b^2/n_b)^2}{n_b - 1}}")
-st.markdown("It is undefined when a side has fewer than 2 respondents. **A gap whose interval "
-            "contains 0 is 'no clear difference'**: the heatmap fades it and marks it ●, and "
-            "sorting by gap puts clear differences first. The overall gap of an initiative uses "
-            "one value per respondent (their mean over the dimensions).")
+st.markdown(
+    "The **gap** for an initiative and a dimension is the tech side's mean normalised "
+    "rating minus the business side's. Its **95% interval** is Welch's two-sample t "
+    "interval on the two sides' ratings (one value per respondent and dimension):"
+)
+st.latex(
+    r"\bar{t} - \bar{b} \pm t_{0.975,\,\nu}\sqrt{\frac{s_t^2}{n_t} + \frac{s_b^2}{n_b}},"
+    r"\quad \nu = \frac{(s_t^2/n_t + s_b^2/n_b)^2}{\frac{(s_t^2/n_t)^2}{n_t - 1} + "
+    r"\frac{(s_b^2/n_b)^2}{n_b - 1}}"
+)
+st.markdown(
+    "It is undefined when a side has fewer than 2 respondents. **A gap whose interval "
+    "contains 0 is 'no clear difference'**: the heatmap fades it and marks it ●, and "
+    "sorting by gap puts clear differences first. The overall gap of an initiative uses "
+    "one value per respondent (their mean over the dimensions)."
+)
 
 st.subheader("6. Anonymity")
-st.markdown(f"A cell resting on fewer than **k_min = {priv.k_min}** respondents is never shown, "
-            "exported or opened in a drill-down: the heatmaps draw it grey, the tables leave it "
-            f"empty. Comments appear only for cells with at least **k_comments = "
-            f"{priv.k_comments}** respondents, never with names. **Complementary masking**: "
-            "where a total is shown beside its parts (a side and its groups; all respondents and "
-            "the sides; an initiative and its months; a side's score and its dimensions), a "
-            "hidden part could be worked out by subtraction, so when exactly one part is hidden "
-            "the next-smallest part is hidden too.")
-st.caption("k_min and k_comments are set by the person who runs the workbench "
-           "(ALIGNMENT_K_MIN / ALIGNMENT_K_COMMENTS, or k_min / k_comments in "
-           ".streamlit/secrets.toml); they can never go below 1.")
+st.markdown(
+    f"A cell resting on fewer than **k_min = {priv.k_min}** respondents is never shown, "
+    "exported or opened in a drill-down: the heatmaps draw it grey, the tables leave it "
+    f"empty. Comments appear only for cells with at least **k_comments = "
+    f"{priv.k_comments}** respondents, never with names. **Complementary masking**: "
+    "where a total is shown beside its parts (a side and its groups; all respondents and "
+    "the sides; an initiative and its months; a side's score and its dimensions), a "
+    "hidden part could be worked out by subtraction, so when exactly one part is hidden "
+    "the next-smallest part is hidden too."
+)
+st.caption(
+    "k_min and k_comments are set by the person who runs the workbench "
+    "(ALIGNMENT_K_MIN / ALIGNMENT_K_COMMENTS, or k_min / k_comments in "
+    ".streamlit/secrets.toml); they can never go below 1."
+)
 for note in priv.notes:
     st.warning(note, icon=":material/warning:")
 
 st.subheader("7. Ranking what needs a conversation")
-st.markdown("The overview ranks initiatives by the absolute overall gap (in full when its "
-            "interval excludes 0, half otherwise), plus 20 points when a side or group is "
-            "polarised and 5 per group that disagrees (up to 15). The score is only used for "
-            "ordering; the reasons shown are the figures themselves.")
+st.markdown(
+    "The overview ranks initiatives by the absolute overall gap (in full when its "
+    "interval excludes 0, half otherwise), plus 20 points when a side or group is "
+    "polarised and 5 per group that disagrees (up to 15). The score is only used for "
+    "ordering; the reasons shown are the figures themselves."
+)
 
 st.subheader("8. Coverage")
-st.markdown("Each objective's weight share beside the share of effort its initiatives take. An "
-            "initiative serving several objectives splits its effort equally between them; "
-            "cancelled initiatives do not count; work serving no objective is shown as its own "
-            "share (orphan work).")
+st.markdown(
+    "Each objective's weight share beside the share of effort its initiatives take. An "
+    "initiative serving several objectives splits its effort equally between them; "
+    "cancelled initiatives do not count; work serving no objective is shown as its own "
+    "share (orphan work)."
+)
 
 st.subheader("9. Leading indicators and the misalignment risk index")
 st.markdown(indicators.METHOD)
 
 st.subheader("Worked example from your data")
 if not dataset.has_feedback:
-    st.info("Load feedback to see the formulas applied to your own numbers.",
-            icon=":material/info:")
+    st.info(
+        "Load feedback to see the formulas applied to your own numbers.", icon=":material/info:"
+    )
     st.stop()
 views = analysis.current_views(dataset, priv)
 fb = scoring.prepare(dataset.feedback)
 cell = method.cell_example(fb, views, priv)
 if cell is None:
-    st.caption(f"Every cell rests on fewer than {priv.k_min} respondents, so none can serve as "
-               "an example.")
+    st.caption(
+        f"Every cell rests on fewer than {priv.k_min} respondents, so none can serve as an example."
+    )
 else:
     st.markdown(
         f"**{escape(names.get(cell.initiative_id, cell.initiative_id))} × "
@@ -114,7 +143,8 @@ else:
         f"{' → clipped to ' + format(cell.rwg, '.2f') if not 0 <= cell.rwg_raw <= 1 else ''}: "
         f"**{method.agreement_words(cell.rwg)}**\n"
         f"- {cell.share_low:.0%} of respondents at or below 25, {cell.share_high:.0%} at or "
-        f"above 75: **{'polarised' if cell.polarised else 'not polarised'}**")
+        f"above 75: **{'polarised' if cell.polarised else 'not polarised'}**"
+    )
 gap = method.gap_example(fb, views)
 if gap is None:
     st.caption("No gap can be shown (a side is missing or too small everywhere).")
@@ -129,4 +159,5 @@ else:
         f"t₀.₉₇₅ = {gap.t:.3f}\n"
         f"- 95% interval: {gap.gap:+.1f} ± {gap.t:.3f} × {gap.se:.2f} = "
         f"**{gap.low:+.1f} to {gap.high:+.1f}** → "
-        f"{'a clear difference' if gap.low > 0 or gap.high < 0 else 'no clear difference'}")
+        f"{'a clear difference' if gap.low > 0 or gap.high < 0 else 'no clear difference'}"
+    )

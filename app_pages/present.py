@@ -12,8 +12,12 @@ from alignment import joincodes, workshop
 from components import storage, workshop_view
 from components.text import escape
 
-st.set_page_config(page_title="Presentation", page_icon=":material/present_to_all:",
-                   layout="wide", initial_sidebar_state="collapsed")
+st.set_page_config(
+    page_title="Presentation",
+    page_icon=":material/present_to_all:",
+    layout="wide",
+    initial_sidebar_state="collapsed",
+)
 workshop_view.hide_sidebar()
 # Larger type for the back of the room; a fixed stylesheet, no user text in it.
 st.html("""<style>
@@ -28,8 +32,10 @@ raw = st.query_params.get("workshop", "")
 ws = workshop.get(store, int(raw)) if raw.isdigit() else None
 if ws is None:
     st.title("Presentation")
-    st.info("Open the presentation from the Workshop page: it needs a workshop to show.",
-            icon=":material/present_to_all:")
+    st.info(
+        "Open the presentation from the Workshop page: it needs a workshop to show.",
+        icon=":material/present_to_all:",
+    )
     st.page_link("app_pages/workshop.py", label="Go to the Workshop page", icon=":material/groups:")
     st.stop()
 
@@ -40,8 +46,11 @@ def _room() -> None:
     if pulse is None:
         st.info("This workshop was deleted.")
         return
-    current = workshop.get(store, ws.id) if (pulse.status, pulse.revealed) != (
-        ws.status, ws.revealed) else ws
+    current = (
+        workshop.get(store, ws.id)
+        if (pulse.status, pulse.revealed) != (ws.status, ws.revealed)
+        else ws
+    )
     st.title(escape(current.title))
     if current.is_open:
         url = workshop_view.join_url(current.code)

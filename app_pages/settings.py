@@ -14,34 +14,46 @@ from alignment.readers import DEFAULT_LIMITS, human_size
 from components import auth, loader, privacy, storage
 from components.page import setup
 
-setup("Settings", intro="How this workbench is configured. These settings belong to whoever runs "
-      "the server; they are changed in the environment or in .streamlit/secrets.toml, never from "
-      "the browser.")
+setup(
+    "Settings",
+    intro="How this workbench is configured. These settings belong to whoever runs "
+    "the server; they are changed in the environment or in .streamlit/secrets.toml, never from "
+    "the browser.",
+)
 priv = privacy.current()
 
 st.subheader("Access")
 if auth.password_configured():
-    st.success("A password protects this workbench: every page except the workshop and team-round "
-               "participant pages asks for it. Wrong guesses are slowed down.",
-               icon=":material/lock:")
+    st.success(
+        "A password protects this workbench: every page except the workshop and team-round "
+        "participant pages asks for it. Wrong guesses are slowed down.",
+        icon=":material/lock:",
+    )
     auth.logout_button()
 else:
-    st.warning("This workbench is open: anyone who can reach it can see the data loaded in their "
-               "own session. That is fine on a laptop; on a shared server, set a password.",
-               icon=":material/lock_open:")
+    st.warning(
+        "This workbench is open: anyone who can reach it can see the data loaded in their "
+        "own session. That is fine on a laptop; on a shared server, set a password.",
+        icon=":material/lock_open:",
+    )
 st.markdown("To set a password, make its hash and give it to the server:")
-st.code("python -m alignment hash-password\n"
-        "export ALIGNMENT_PASSWORD_HASH='scrypt$...'   # or password_hash = '...' in "
-        ".streamlit/secrets.toml", language="bash")
+st.code(
+    "python -m alignment hash-password\n"
+    "export ALIGNMENT_PASSWORD_HASH='scrypt$...'   # or password_hash = '...' in "
+    ".streamlit/secrets.toml",
+    language="bash",
+)
 
 st.subheader("Anonymity")
 cols = st.columns(2)
 cols[0].metric("k_min: respondents a figure needs", priv.k_min)
 cols[1].metric("k_comments: respondents before comments show", priv.k_comments)
-st.caption(f"{priv.describe()} Where a total sits beside its parts, one more part is hidden so a "
-           "small one cannot be worked out by subtraction. Set ALIGNMENT_K_MIN and "
-           "ALIGNMENT_K_COMMENTS (or k_min, k_comments in the secrets file); values below 1 are "
-           "refused.")
+st.caption(
+    f"{priv.describe()} Where a total sits beside its parts, one more part is hidden so a "
+    "small one cannot be worked out by subtraction. Set ALIGNMENT_K_MIN and "
+    "ALIGNMENT_K_COMMENTS (or k_min, k_comments in the secrets file); values below 1 are "
+    "refused."
+)
 for note in priv.notes:
     st.warning(note, icon=":material/warning:")
 
@@ -56,18 +68,22 @@ st.markdown(
     f"**{human_size(DEFAULT_LIMITS.max_unpacked_bytes)}**, that declare XML entities, or that "
     "are password-protected are refused before they are parsed.\n"
     "- Uploaded files are read in memory and not written to disk unless you save a workspace.\n"
-    "- Respondent names are replaced by codes at import and never shown or exported.")
+    "- Respondent names are replaced by codes at import and never shown or exported."
+)
 
 st.subheader("Storage")
 try:
     store_url = storage.url()
-    st.markdown(f"Workspaces, workshops and assessments are kept in: "
-                f"**{storage.describe_url(store_url)}**.")
+    st.markdown(
+        f"Workspaces, workshops and assessments are kept in: **{storage.describe_url(store_url)}**."
+    )
 except Exception as exc:  # noqa: BLE001 - a misconfigured URL must be explained, not raised
     st.error(f"The storage setting cannot be read: {exc}", icon=":material/database_off:")
-st.caption("Set ALIGNMENT_DB_PATH for another SQLite file, or ALIGNMENT_DB_URL "
-           "(postgresql+psycopg://…) to share one PostgreSQL database between several servers. "
-           "Deleting a workspace deletes its files and settings from the store.")
+st.caption(
+    "Set ALIGNMENT_DB_PATH for another SQLite file, or ALIGNMENT_DB_URL "
+    "(postgresql+psycopg://…) to share one PostgreSQL database between several servers. "
+    "Deleting a workspace deletes its files and settings from the store."
+)
 
 st.subheader("About")
 st.caption(f"Alignment Workbench {__version__} · open source · self-hosted.")

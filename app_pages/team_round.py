@@ -37,19 +37,27 @@ def _ask_for_code() -> None:
     """A code box, throttled per session and across the server against guessing."""
     failures = st.session_state.get(Keys.TEAM_FAILURES, 0)
     with st.form("aw-team-join"):
-        typed = st.text_input("Round code", max_chars=12, placeholder="ABCD-EFGH",
-                              help="The eight-character code your leader shared.")
+        typed = st.text_input(
+            "Round code",
+            max_chars=12,
+            placeholder="ABCD-EFGH",
+            help="The eight-character code your leader shared.",
+        )
         go = st.form_submit_button("Open the round", type="primary", width="stretch")
     if not go:
         return
     wait = st.session_state.get(Keys.TEAM_NEXT_TRY, 0.0) - time.monotonic()
     if wait > 0:
-        st.warning(f"Too many wrong codes: wait {wait:.0f} seconds and try again.",
-                   icon=":material/hourglass:")
+        st.warning(
+            f"Too many wrong codes: wait {wait:.0f} seconds and try again.",
+            icon=":material/hourglass:",
+        )
         return
     if joincodes.server_busy(store.join_failures("team")):
-        st.warning("Too many wrong codes were tried on this server just now. Try again in a "
-                   "few minutes.", icon=":material/hourglass:")
+        st.warning(
+            "Too many wrong codes were tried on this server just now. Try again in a few minutes.",
+            icon=":material/hourglass:",
+        )
         return
     code = joincodes.normalise(typed)
     found = db.round(code) if code else None
@@ -59,9 +67,10 @@ def _ask_for_code() -> None:
         failures += 1
         st.session_state[Keys.TEAM_FAILURES] = failures
         st.session_state[Keys.TEAM_NEXT_TRY] = time.monotonic() + joincodes.wait_seconds(failures)
-        hint = (" Codes never use 0, 1, I, L or O." if joincodes.looks_mistyped(typed) else "")
-        st.error(f"No round has this code. Check it with your leader.{hint}",
-                 icon=":material/error:")
+        hint = " Codes never use 0, 1, I, L or O." if joincodes.looks_mistyped(typed) else ""
+        st.error(
+            f"No round has this code. Check it with your leader.{hint}", icon=":material/error:"
+        )
         return
     st.session_state[Keys.TEAM_FAILURES] = 0
     st.query_params[ROUND_PARAM] = found.code
@@ -93,13 +102,21 @@ def _form(bank: Bank, code: str, token: str, mine: dict[str, int | None] | None)
                 if step.team_scale is not None and i == len(step.statements) + 1:
                     st.markdown(f"**{step.team_scale.name}**: about the team as a whole")
                 current = (mine or {}).get(s.id, "missing")
-                index = None if current == "missing" else options.index(
-                    ui.DONT_KNOW if current is None else current)
-                st.radio(f"{step.number}.{i} {s.team}", options, index=index,
-                         format_func=labels.__getitem__,
-                         key=f"{Keys.TEAM_ANSWER_PREFIX}{code}::{s.id}")
-        sent = st.form_submit_button("Send my answers", type="primary", width="stretch",
-                                     icon=":material/send:")
+                index = (
+                    None
+                    if current == "missing"
+                    else options.index(ui.DONT_KNOW if current is None else current)
+                )
+                st.radio(
+                    f"{step.number}.{i} {s.team}",
+                    options,
+                    index=index,
+                    format_func=labels.__getitem__,
+                    key=f"{Keys.TEAM_ANSWER_PREFIX}{code}::{s.id}",
+                )
+        sent = st.form_submit_button(
+            "Send my answers", type="primary", width="stretch", icon=":material/send:"
+        )
     if sent:
         given = {}
         for s in bank.team_statements():
@@ -124,31 +141,44 @@ def _form(bank: Bank, code: str, token: str, mine: dict[str, int | None] | None)
 code = joincodes.normalise(st.query_params.get(ROUND_PARAM))
 found = db.round(code) if code else None
 if found is None:
-    st.markdown("Your leader asked for your view of how they keep the technical teams and the "
-                "business aligned. Enter the code they shared to answer.")
+    st.markdown(
+        "Your leader asked for your view of how they keep the technical teams and the "
+        "business aligned. Enter the code they shared to answer."
+    )
     if st.query_params.get(ROUND_PARAM):
-        st.error("This link's round code is not valid (any more). Check it with your leader.",
-                 icon=":material/error:")
+        st.error(
+            "This link's round code is not valid (any more). Check it with your leader.",
+            icon=":material/error:",
+        )
     _ask_for_code()
     st.stop()
 
 if not found.is_open:
-    st.info("This round is closed: it no longer takes answers. Thank you for taking part.",
-            icon=":material/lock:")
+    st.info(
+        "This round is closed: it no longer takes answers. Thank you for taking part.",
+        icon=":material/lock:",
+    )
     st.stop()
 
 token = _token(found.code)
 mine = db.my_answers(found.code, token)
 sent = st.session_state.pop(f"aw-team-sent-{found.code}", None)
 if sent:
-    st.success(f"Thank you: {sent} answers saved. You can change them until the round closes; "
-               "keep this page's address to come back.", icon=":material/check_circle:")
-st.markdown("Rate each statement about **your leader and your team** as things are today. "
-            "There are no right answers; \"Don't know\" is fine.")
-st.caption(f":material/visibility_off: Anonymous: your answers are stored under a random "
-           f"code in this page's address, never your name. Your leader sees only averages of at "
-           f"least {privacy.k_min} people, and only after closing the round. Keep this address "
-           "to yourself: it lets you change your answers.")
+    st.success(
+        f"Thank you: {sent} answers saved. You can change them until the round closes; "
+        "keep this page's address to come back.",
+        icon=":material/check_circle:",
+    )
+st.markdown(
+    "Rate each statement about **your leader and your team** as things are today. "
+    'There are no right answers; "Don\'t know" is fine.'
+)
+st.caption(
+    f":material/visibility_off: Anonymous: your answers are stored under a random "
+    f"code in this page's address, never your name. Your leader sees only averages of at "
+    f"least {privacy.k_min} people, and only after closing the round. Keep this address "
+    "to yourself: it lets you change your answers."
+)
 if mine:
     st.caption(f"You answered {len(mine)} statements earlier; they are filled in below.")
 _form(bank, found.code, token, mine)

@@ -34,12 +34,39 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SIZES = {1_000: 30, 10_000: 100, 100_000: 300}
-GROUPS = (["Sales", "Finance", "Marketing", "Customer Support", "Operations", "Legal",
-           "Procurement", "Account Management", "Revenue Operations", "Customer Success",
-           "Partnerships", "Brand", "Growth", "Service Desk", "Compliance"]
-          + ["Platform Engineering", "Payments Engineering", "Data & Analytics",
-             "Mobile Engineering", "Infrastructure", "Security", "QA", "Architecture",
-             "Backend", "Frontend", "Cloud", "Machine Learning", "DevOps", "SRE", "IT"])
+GROUPS = [
+    "Sales",
+    "Finance",
+    "Marketing",
+    "Customer Support",
+    "Operations",
+    "Legal",
+    "Procurement",
+    "Account Management",
+    "Revenue Operations",
+    "Customer Success",
+    "Partnerships",
+    "Brand",
+    "Growth",
+    "Service Desk",
+    "Compliance",
+] + [
+    "Platform Engineering",
+    "Payments Engineering",
+    "Data & Analytics",
+    "Mobile Engineering",
+    "Infrastructure",
+    "Security",
+    "QA",
+    "Architecture",
+    "Backend",
+    "Frontend",
+    "Cloud",
+    "Machine Learning",
+    "DevOps",
+    "SRE",
+    "IT",
+]
 
 
 def synth_workbook(ratings: int, initiatives: int, seed: int = 1) -> bytes:
@@ -54,17 +81,39 @@ def synth_workbook(ratings: int, initiatives: int, seed: int = 1) -> bytes:
     init.append([f.label for f in schema.INITIATIVES.fields])
     statuses = list(schema.STATUSES)
     for i in range(initiatives):
-        init.append([f"P-{i:03d}", f"Initiative number {i} with a longish name", "Does things",
-                     "Owner", f"Team {i % 12}", f"G{i % 6 + 1}", "Because it matters a lot",
-                     "High", int(rng.integers(1, 40)), "Medium", statuses[i % len(statuses)],
-                     "Q3 2027", f"P-{i - 1:03d}" if i % 7 == 0 and i else "", "KPI"])
+        init.append(
+            [
+                f"P-{i:03d}",
+                f"Initiative number {i} with a longish name",
+                "Does things",
+                "Owner",
+                f"Team {i % 12}",
+                f"G{i % 6 + 1}",
+                "Because it matters a lot",
+                "High",
+                int(rng.integers(1, 40)),
+                "Medium",
+                statuses[i % len(statuses)],
+                "Q3 2027",
+                f"P-{i - 1:03d}" if i % 7 == 0 and i else "",
+                "KPI",
+            ]
+        )
     obj = wb.create_sheet("Objectives")
     obj.append(["Objective ID", "Objective", "Weight"])
     for g in range(1, 7):
         obj.append([f"G{g}", f"Objective {g}", 10 + g])
     fb = wb.create_sheet("Feedback")
-    fb.append(["Respondent", "Group", "Initiative", *[d.label for d in schema.DIMENSIONS],
-               "Comment", "Date"])
+    fb.append(
+        [
+            "Respondent",
+            "Group",
+            "Initiative",
+            *[d.label for d in schema.DIMENSIONS],
+            "Comment",
+            "Date",
+        ]
+    )
     rows = ratings // len(schema.DIMENSIONS)
     respondents = max(rows // 8, 50)
     group_of = rng.integers(0, len(GROUPS), respondents)
@@ -73,12 +122,20 @@ def synth_workbook(ratings: int, initiatives: int, seed: int = 1) -> bytes:
     values = rng.integers(1, 6, (rows, len(schema.DIMENSIONS)))
     days = rng.integers(0, 180, rows)
     import datetime as dt
+
     base = dt.datetime(2026, 5, 1)
     for k in range(rows):
         r = int(r_ids[k])
-        fb.append([f"r{r:06d}", GROUPS[int(group_of[r])], f"P-{int(i_ids[k]):03d}",
-                   *[int(v) for v in values[k]], "ok" if k % 5 == 0 else None,
-                   base + dt.timedelta(days=int(days[k]))])
+        fb.append(
+            [
+                f"r{r:06d}",
+                GROUPS[int(group_of[r])],
+                f"P-{int(i_ids[k]):03d}",
+                *[int(v) for v in values[k]],
+                "ok" if k % 5 == 0 else None,
+                base + dt.timedelta(days=int(days[k])),
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -101,11 +158,14 @@ def measure(path: str, step: str) -> dict:
             wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
             for name in wb.sheet_names:
                 wb.get_sheet_by_name(name).to_python()
+
         out["seconds"] = min(_timed(read) for _ in range(3))
     elif step == "openpyxl":
         import pandas as pd
-        out["seconds"] = _timed(lambda: pd.read_excel(io.BytesIO(data), sheet_name=None,
-                                                      engine="openpyxl"))
+
+        out["seconds"] = _timed(
+            lambda: pd.read_excel(io.BytesIO(data), sheet_name=None, engine="openpyxl")
+        )
     elif step == "pipeline":
         from alignment import coverage, narrative, scoring
         from alignment.charts import heatmaps
@@ -152,8 +212,13 @@ def measure(path: str, step: str) -> dict:
 
 
 def run_step(path: Path, step: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--measure", str(path), step],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--measure", str(path), step],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -180,8 +245,11 @@ def rerun_figure(path: Path) -> dict:
         at.run()
         times.append(time.perf_counter() - start)
     assert not at.exception, at.exception
-    return {"upload_and_import": upload, "alignment_rerun": first,
-            "filter_change_median": sorted(times)[len(times) // 2]}
+    return {
+        "upload_and_import": upload,
+        "alignment_rerun": first,
+        "filter_change_median": sorted(times)[len(times) // 2],
+    }
 
 
 def main() -> None:
@@ -194,9 +262,11 @@ def main() -> None:
         print(json.dumps(measure(*args.measure)))
         return
     tmp = Path(tempfile.mkdtemp(prefix="aw-bench-"))
-    print(f"{'ratings':>8} {'inits':>5} {'file MB':>7} {'import s':>8} {'calamine s':>10} "
-          f"{'imp/cal':>7} {'openpyxl s':>10} {'opx/imp':>7} {'analysis s':>10} "
-          f"{'charts s':>8} {'peak MB':>7}")
+    print(
+        f"{'ratings':>8} {'inits':>5} {'file MB':>7} {'import s':>8} {'calamine s':>10} "
+        f"{'imp/cal':>7} {'openpyxl s':>10} {'opx/imp':>7} {'analysis s':>10} "
+        f"{'charts s':>8} {'peak MB':>7}"
+    )
     last = None
     for size in args.sizes:
         initiatives = SIZES.get(size, 300)
@@ -205,17 +275,21 @@ def main() -> None:
         cal = run_step(path, "calamine")
         opx = run_step(path, "openpyxl")
         pipe = run_step(path, "pipeline")
-        print(f"{pipe['ratings']:>8} {initiatives:>5} {path.stat().st_size / 1e6:>7.1f} "
-              f"{pipe['import']:>8.2f} {cal['seconds']:>10.2f} "
-              f"{pipe['import'] / cal['seconds']:>7.2f} {opx['seconds']:>10.2f} "
-              f"{opx['seconds'] / pipe['import']:>7.1f} {pipe['analysis']:>10.2f} "
-              f"{pipe['charts']:>8.2f} {pipe['peak_mb']:>7.0f}")
+        print(
+            f"{pipe['ratings']:>8} {initiatives:>5} {path.stat().st_size / 1e6:>7.1f} "
+            f"{pipe['import']:>8.2f} {cal['seconds']:>10.2f} "
+            f"{pipe['import'] / cal['seconds']:>7.2f} {opx['seconds']:>10.2f} "
+            f"{opx['seconds'] / pipe['import']:>7.1f} {pipe['analysis']:>10.2f} "
+            f"{pipe['charts']:>8.2f} {pipe['peak_mb']:>7.0f}"
+        )
         last = path
     if args.rerun and last is not None:
         figures = rerun_figure(last)
-        print(f"AppTest on {last.name}: upload + import {figures['upload_and_import']:.2f} s, "
-              f"Alignment page rerun {figures['alignment_rerun'] * 1000:.0f} ms, filter change "
-              f"(median of 5) {figures['filter_change_median'] * 1000:.0f} ms")
+        print(
+            f"AppTest on {last.name}: upload + import {figures['upload_and_import']:.2f} s, "
+            f"Alignment page rerun {figures['alignment_rerun'] * 1000:.0f} ms, filter change "
+            f"(median of 5) {figures['filter_change_median'] * 1000:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

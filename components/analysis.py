@@ -18,14 +18,21 @@ def _feedback(dataset: Dataset, dimensions: tuple[str, ...]):
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def views(fingerprint: str, dimensions: tuple[str, ...], k_min: int, k_comments: int,
-          _dataset: Dataset) -> scoring.Views:
+def views(
+    fingerprint: str, dimensions: tuple[str, ...], k_min: int, k_comments: int, _dataset: Dataset
+) -> scoring.Views:
     return scoring.views(_feedback(_dataset, dimensions), Privacy(k_min, k_comments))
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def trend(fingerprint: str, dimensions: tuple[str, ...], k_min: int, k_comments: int,
-          freq: str, _dataset: Dataset):
+def trend(
+    fingerprint: str,
+    dimensions: tuple[str, ...],
+    k_min: int,
+    k_comments: int,
+    freq: str,
+    _dataset: Dataset,
+):
     return scoring.trend(_feedback(_dataset, dimensions), Privacy(k_min, k_comments), freq)
 
 
@@ -34,10 +41,12 @@ def strategic_coverage(fingerprint: str, _dataset: Dataset) -> coverage.Coverage
     return coverage.coverage(_dataset)
 
 
-def current_views(dataset: Dataset, privacy: Privacy,
-                  dimensions: tuple[str, ...] = ()) -> scoring.Views:
-    return views(dataset.fingerprint, tuple(sorted(dimensions)), privacy.k_min,
-                 privacy.k_comments, dataset)
+def current_views(
+    dataset: Dataset, privacy: Privacy, dimensions: tuple[str, ...] = ()
+) -> scoring.Views:
+    return views(
+        dataset.fingerprint, tuple(sorted(dimensions)), privacy.k_min, privacy.k_comments, dataset
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -34,8 +34,13 @@ def show(page: str, container=st) -> dt.date:
     value = current()
     if st.session_state.get(widget) != value:
         st.session_state[widget] = value
-    container.date_input("As of", key=widget, on_change=_store, args=(widget,),
-                         format="YYYY-MM-DD",
-                         help="Overdue, due and late are counted from this day. The demo is "
-                              "told as of its own date; your data, as of today.")
+    container.date_input(
+        "As of",
+        key=widget,
+        on_change=_store,
+        args=(widget,),
+        format="YYYY-MM-DD",
+        help="Overdue, due and late are counted from this day. The demo is "
+        "told as of its own date; your data, as of today.",
+    )
     return value

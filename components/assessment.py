@@ -62,8 +62,10 @@ def bank_or_stop() -> Bank:
         problems = [f"the file {path} does not exist"]
     except BankError as exc:
         problems = list(exc.problems)
-    st.error(f"The question bank ({path.name}) cannot be used. Fix these and reload the page:",
-             icon=":material/error:")
+    st.error(
+        f"The question bank ({path.name}) cannot be used. Fix these and reload the page:",
+        icon=":material/error:",
+    )
     for p in problems:
         st.markdown(f"- {_plain(p)}")
     st.stop()
@@ -83,8 +85,11 @@ def store() -> AssessmentStore | None:
     try:
         return AssessmentStore(storage.get())
     except StoreError as exc:
-        st.warning(f"Your answers are kept for this browser session only: the database is "
-                   f"unavailable ({exc}).", icon=":material/database_off:")
+        st.warning(
+            f"Your answers are kept for this browser session only: the database is "
+            f"unavailable ({exc}).",
+            icon=":material/database_off:",
+        )
         return None
 
 
@@ -129,9 +134,13 @@ def draft(bank: Bank, key: str, db: AssessmentStore | None) -> dict[str, Any]:
     saved = safely(db.load_draft, key) if db is not None else None
     nonce = (current or {}).get("nonce", 0) + 1
     if saved is not None:
-        new = {"key": key, "answers": assessment.clean_answers(bank, saved.answers),
-               "step": saved.step if 1 <= saved.step <= len(bank.steps) else 1,
-               "completed_id": saved.completed_id, "nonce": nonce}
+        new = {
+            "key": key,
+            "answers": assessment.clean_answers(bank, saved.answers),
+            "step": saved.step if 1 <= saved.step <= len(bank.steps) else 1,
+            "completed_id": saved.completed_id,
+            "nonce": nonce,
+        }
     else:
         new = {"key": key, "answers": {}, "step": 1, "completed_id": None, "nonce": nonce}
     st.session_state[Keys.ASSESS_DRAFT] = new
@@ -151,8 +160,9 @@ def _widget(draft_: dict[str, Any], statement_id: str) -> str:
 
 def _save(draft_: dict[str, Any], db: AssessmentStore | None) -> None:
     if db is not None:
-        safely(db.save_draft, draft_["key"], draft_["answers"], draft_["step"],
-               draft_["completed_id"])
+        safely(
+            db.save_draft, draft_["key"], draft_["answers"], draft_["step"], draft_["completed_id"]
+        )
 
 
 def _on_answer(draft_: dict[str, Any], statement_id: str, db: AssessmentStore | None) -> None:
@@ -199,29 +209,60 @@ def questionnaire(bank: Bank, draft_: dict[str, Any], db: AssessmentStore | None
 
     if Keys.ASSESS_STEP not in st.session_state:
         st.session_state[Keys.ASSESS_STEP] = draft_["step"]
-    number = st.segmented_control(
-        "Step", [s.number for s in bank.steps], format_func=step_label, key=Keys.ASSESS_STEP,
-        on_change=_on_step_pick, args=(draft_, db), required=True,
-        label_visibility="collapsed") or draft_["step"]
+    number = (
+        st.segmented_control(
+            "Step",
+            [s.number for s in bank.steps],
+            format_func=step_label,
+            key=Keys.ASSESS_STEP,
+            on_change=_on_step_pick,
+            args=(draft_, db),
+            required=True,
+            label_visibility="collapsed",
+        )
+        or draft_["step"]
+    )
     step = bank.step(int(number))
     st.subheader(f"Step {step.number}: {step.title}")
     st.caption(step.practice)
     labels = {v: option_label(bank, v) for v in options(bank)}
     for i, s in enumerate(step.statements, start=1):
         current = answers.get(s.id, "missing")
-        index = None if current == "missing" else options(bank).index(
-            DONT_KNOW if current is None else current)
-        st.radio(f"{step.number}.{i} {s.self_text}", options(bank), index=index,
-                 format_func=labels.__getitem__, horizontal=True, key=_widget(draft_, s.id),
-                 on_change=_on_answer, args=(draft_, s.id, db))
+        index = (
+            None
+            if current == "missing"
+            else options(bank).index(DONT_KNOW if current is None else current)
+        )
+        st.radio(
+            f"{step.number}.{i} {s.self_text}",
+            options(bank),
+            index=index,
+            format_func=labels.__getitem__,
+            horizontal=True,
+            key=_widget(draft_, s.id),
+            on_change=_on_answer,
+            args=(draft_, s.id, db),
+        )
     left, _, right = st.columns([1, 2, 1])
     if step.number > 1:
-        left.button("Previous step", icon=":material/arrow_back:", width="stretch",
-                    on_click=_go, args=(draft_, step.number - 1, db), key="aw-assess-prev")
+        left.button(
+            "Previous step",
+            icon=":material/arrow_back:",
+            width="stretch",
+            on_click=_go,
+            args=(draft_, step.number - 1, db),
+            key="aw-assess-prev",
+        )
     if step.number < len(bank.steps):
-        right.button("Next step", icon=":material/arrow_forward:", type="primary",
-                     width="stretch", on_click=_go, args=(draft_, step.number + 1, db),
-                     key="aw-assess-next")
+        right.button(
+            "Next step",
+            icon=":material/arrow_forward:",
+            type="primary",
+            width="stretch",
+            on_click=_go,
+            args=(draft_, step.number + 1, db),
+            key="aw-assess-next",
+        )
 
 
 # --- pages the actions point to ----------------------------------------------------------------
@@ -247,8 +288,10 @@ def registered_pages() -> dict[str, str]:
                 rel = path.relative_to(root).as_posix()
             except ValueError:
                 continue
-            out[rel] = PAGE_TITLES.get(rel) or str(info.get("page_name") or rel).replace(
-                "_", " ").capitalize()
+            out[rel] = (
+                PAGE_TITLES.get(rel)
+                or str(info.get("page_name") or rel).replace("_", " ").capitalize()
+            )
         return out
     except Exception:  # noqa: BLE001 - an internal API: without it, links fall back to text
         return {}

@@ -23,8 +23,6 @@ def throttle() -> Throttle:
     return Throttle()
 
 
-
-
 def password_configured() -> bool:
     return configured_hash(config.secrets()) is not None
 
@@ -53,8 +51,10 @@ def require_password() -> None:
     if submitted:
         wait = throttle().wait_seconds(key)
         if wait > 0:
-            st.error(f"Too many wrong attempts. Try again in {wait:.0f} seconds.",
-                     icon=":material/lock_clock:")
+            st.error(
+                f"Too many wrong attempts. Try again in {wait:.0f} seconds.",
+                icon=":material/lock_clock:",
+            )
             st.stop()
         try:
             ok = check_password(password, stored)
@@ -67,15 +67,18 @@ def require_password() -> None:
             st.rerun()
         delay = throttle().failure(key)
         time.sleep(1.0)  # every wrong guess costs the guesser a second
-        st.error("That password is not right." + (
-            f" Wait {delay:.0f} seconds before the next try." if delay else ""),
-            icon=":material/error:")
+        st.error(
+            "That password is not right."
+            + (f" Wait {delay:.0f} seconds before the next try." if delay else ""),
+            icon=":material/error:",
+        )
     st.stop()
 
 
 def logout_button() -> None:
     """In the sidebar, when a password protects the app."""
-    if st.session_state.get(AUTH_KEY) and st.button("Log out", icon=":material/logout:",
-                                                    key="aw-logout"):
+    if st.session_state.get(AUTH_KEY) and st.button(
+        "Log out", icon=":material/logout:", key="aw-logout"
+    ):
         st.session_state.clear()
         st.rerun()

@@ -24,8 +24,7 @@ FORMAT_LABELS = {"md": "Markdown", "docx": "Word", "pdf": "PDF"}
 
 
 @st.cache_resource(show_spinner="Preparing the briefs…", max_entries=8, ttl=3600)
-def _prepared(fingerprint: str, k_min: int, k_comments: int,
-              _dataset: Dataset) -> briefs.BriefData:
+def _prepared(fingerprint: str, k_min: int, k_comments: int, _dataset: Dataset) -> briefs.BriefData:
     """Keyed by the dataset's fingerprint and the thresholds; shared read-only between sessions."""
     return briefs.prepare(_dataset, Privacy(k_min, k_comments))
 
@@ -33,8 +32,9 @@ def _prepared(fingerprint: str, k_min: int, k_comments: int,
 def prepared(dataset: Dataset, privacy: Privacy) -> briefs.BriefData:
     """The brief inputs, or a plain error and a stop when the glossary file is broken."""
     try:
-        return _prepared(dataset.fingerprint or dataset.name, privacy.k_min,
-                         privacy.k_comments, dataset)
+        return _prepared(
+            dataset.fingerprint or dataset.name, privacy.k_min, privacy.k_comments, dataset
+        )
     except GlossaryError as exc:
         st.error(f"The glossary file cannot be used: {exc}", icon=":material/error:")
         st.stop()
@@ -89,12 +89,18 @@ def panel(brief: briefs.Brief, dataset: Dataset, tone: str, *, height: int = 560
         # Markdown. Neither is rendered as HTML.
         st.markdown(_preview(text))
     with edit:
-        st.text_area(f"Edit the {briefs.KIND_LABELS[brief.kind].lower()} (Markdown)", text,
-                     height=height - 60, key=widget, on_change=on_change,
-                     help="Your changes are kept for this session and used by every download. "
-                          "**bold**, *italic*, '- ' for a list item, '## ' for a heading.")
-        if edited and st.button("Back to the generated text", key=f"{widget}::reset",
-                                icon=":material/undo:"):
+        st.text_area(
+            f"Edit the {briefs.KIND_LABELS[brief.kind].lower()} (Markdown)",
+            text,
+            height=height - 60,
+            key=widget,
+            on_change=on_change,
+            help="Your changes are kept for this session and used by every download. "
+            "**bold**, *italic*, '- ' for a list item, '## ' for a heading.",
+        )
+        if edited and st.button(
+            "Back to the generated text", key=f"{widget}::reset", icon=":material/undo:"
+        ):
             _save(dataset, tone, brief.key, None)
             st.session_state.pop(widget, None)
             st.rerun()
@@ -104,29 +110,50 @@ def panel(brief: briefs.Brief, dataset: Dataset, tone: str, *, height: int = 560
 def figures_row(before: readability.TextFigures, after: readability.TextFigures) -> None:
     """Reading ease and unexplained jargon, the user's text against the business brief."""
     cols = st.columns(4)
-    cols[0].metric("Reading ease: yours", before.flesch_label,
-                   help=f"Flesch reading ease of the name, description, WHY and KPI as written: "
-                        f"{before.band}. 60–70 is plain English; higher is easier.")
-    delta = (None if before.flesch is None or after.flesch is None
-             else f"{after.flesch - before.flesch:+.0f}")
-    cols[1].metric("Reading ease: brief", after.flesch_label, delta=delta,
-                   help=f"The business brief's body text, as it now reads: {after.band}.")
-    cols[2].metric("Jargon: yours", len(before.unexplained),
-                   help="Technical terms from the glossary used without their meaning: "
-                        + (", ".join(before.unexplained) or "none") + ".")
-    cols[3].metric("Jargon: brief", len(after.unexplained),
-                   delta=(len(after.unexplained) - len(before.unexplained)) or None,
-                   delta_color="inverse",
-                   help="Terms the business brief uses without giving their meaning: "
-                        + (", ".join(after.unexplained) or "none") + ".")
-    st.caption(f"*Yours*: the name, description, WHY and KPI as written; *brief*: the business "
-               f"brief. Reading ease is Flesch's score: 60–70 is plain English, higher is easier "
-               f"(yours: {before.band}; the brief: {after.band}). Jargon counts technical terms "
-               "from the glossary used without their meaning.")
+    cols[0].metric(
+        "Reading ease: yours",
+        before.flesch_label,
+        help=f"Flesch reading ease of the name, description, WHY and KPI as written: "
+        f"{before.band}. 60–70 is plain English; higher is easier.",
+    )
+    delta = (
+        None
+        if before.flesch is None or after.flesch is None
+        else f"{after.flesch - before.flesch:+.0f}"
+    )
+    cols[1].metric(
+        "Reading ease: brief",
+        after.flesch_label,
+        delta=delta,
+        help=f"The business brief's body text, as it now reads: {after.band}.",
+    )
+    cols[2].metric(
+        "Jargon: yours",
+        len(before.unexplained),
+        help="Technical terms from the glossary used without their meaning: "
+        + (", ".join(before.unexplained) or "none")
+        + ".",
+    )
+    cols[3].metric(
+        "Jargon: brief",
+        len(after.unexplained),
+        delta=(len(after.unexplained) - len(before.unexplained)) or None,
+        delta_color="inverse",
+        help="Terms the business brief uses without giving their meaning: "
+        + (", ".join(after.unexplained) or "none")
+        + ".",
+    )
+    st.caption(
+        f"*Yours*: the name, description, WHY and KPI as written; *brief*: the business "
+        f"brief. Reading ease is Flesch's score: 60–70 is plain English, higher is easier "
+        f"(yours: {before.band}; the brief: {after.band}). Jargon counts technical terms "
+        "from the glossary used without their meaning."
+    )
 
 
-def _maker(data: briefs.BriefData, items: Sequence[briefs.Brief], texts: dict[str, str],
-           fmt: str) -> Callable[[], bytes]:
+def _maker(
+    data: briefs.BriefData, items: Sequence[briefs.Brief], texts: dict[str, str], fmt: str
+) -> Callable[[], bytes]:
     """A callable for a deferred download: built from values, never from session state."""
     docs_items = list(items)
     frozen = dict(texts)
@@ -144,21 +171,48 @@ def downloads(data: briefs.BriefData, brief: briefs.Brief, text: str, *, key: st
     """Markdown, Word and PDF of one brief, as it now reads (edits included)."""
     cols = st.columns(3)
     doc = documents.Document_(brief.stem, brief.title, text)
-    cols[0].download_button("Text", documents.to_markdown(text),
-                            documents.filename(doc, "md"), documents.FORMATS["md"][1],
-                            key=f"{key}-md", icon=":material/download:", on_click="ignore",
-                            width="stretch", help="Markdown: paste it into chat, e-mail or a wiki")
+    cols[0].download_button(
+        "Text",
+        documents.to_markdown(text),
+        documents.filename(doc, "md"),
+        documents.FORMATS["md"][1],
+        key=f"{key}-md",
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+        help="Markdown: paste it into chat, e-mail or a wiki",
+    )
     for col, fmt in zip(cols[1:], ("docx", "pdf"), strict=True):
-        col.download_button(FORMAT_LABELS[fmt], _maker(data, [brief], {brief.key: text}, fmt),
-                            documents.filename(doc, fmt), documents.FORMATS[fmt][1],
-                            key=f"{key}-{fmt}", icon=":material/download:", on_click="ignore",
-                            width="stretch")
+        col.download_button(
+            FORMAT_LABELS[fmt],
+            _maker(data, [brief], {brief.key: text}, fmt),
+            documents.filename(doc, fmt),
+            documents.FORMATS[fmt][1],
+            key=f"{key}-{fmt}",
+            icon=":material/download:",
+            on_click="ignore",
+            width="stretch",
+        )
 
 
-def bundle_download(data: briefs.BriefData, items: Sequence[briefs.Brief],
-                    texts: dict[str, str], fmt: str, *, key: str, name: str) -> None:
+def bundle_download(
+    data: briefs.BriefData,
+    items: Sequence[briefs.Brief],
+    texts: dict[str, str],
+    fmt: str,
+    *,
+    key: str,
+    name: str,
+) -> None:
     """One zip of every brief in a format, with the user's edits."""
-    st.download_button(f"All briefs as {FORMAT_LABELS[fmt]} (.zip)",
-                       _maker(data, items, texts, fmt), f"{name}-{fmt}.zip", "application/zip",
-                       key=key, icon=":material/folder_zip:", on_click="ignore",
-                       type="primary", width="stretch")
+    st.download_button(
+        f"All briefs as {FORMAT_LABELS[fmt]} (.zip)",
+        _maker(data, items, texts, fmt),
+        f"{name}-{fmt}.zip",
+        "application/zip",
+        key=key,
+        icon=":material/folder_zip:",
+        on_click="ignore",
+        type="primary",
+        width="stretch",
+    )

@@ -11,12 +11,26 @@ from alignment.exports import to_csv_bytes, to_xlsx_bytes
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def frame_downloads(frame: pd.DataFrame, stem: str, *, key: str, sheet: str = "Data",
-                    label: str = "Download") -> None:
+def frame_downloads(
+    frame: pd.DataFrame, stem: str, *, key: str, sheet: str = "Data", label: str = "Download"
+) -> None:
     """Two buttons, XLSX and CSV, side by side."""
     left, right = st.columns(2)
-    left.download_button(f"{label} (.xlsx)", lambda: to_xlsx_bytes({sheet: frame}), f"{stem}.xlsx",
-                         XLSX_MIME, key=f"{key}-xlsx", icon=":material/download:",
-                         on_click="ignore")
-    right.download_button(f"{label} (.csv)", lambda: to_csv_bytes(frame), f"{stem}.csv", "text/csv",
-                          key=f"{key}-csv", icon=":material/download:", on_click="ignore")
+    left.download_button(
+        f"{label} (.xlsx)",
+        lambda: to_xlsx_bytes({sheet: frame}),
+        f"{stem}.xlsx",
+        XLSX_MIME,
+        key=f"{key}-xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        f"{label} (.csv)",
+        lambda: to_csv_bytes(frame),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"{key}-csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )

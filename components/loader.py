@@ -42,8 +42,9 @@ def demo_source() -> SourceFile:
 
 
 @st.cache_resource(show_spinner=False, max_entries=6, ttl=3600)
-def _raw_sheets(sha: str, _source: SourceFile, _limits: Limits) -> tuple[list[RawSheet],
-                                                                        list[Problem]]:
+def _raw_sheets(
+    sha: str, _source: SourceFile, _limits: Limits
+) -> tuple[list[RawSheet], list[Problem]]:
     """Parse one file; keyed by its digest only (the underscored arguments are not hashed).
     Unreadable files come back as one problem each, never as an exception."""
     return read_sources([_source], _limits)
@@ -84,8 +85,14 @@ def load(show_progress: bool = False) -> ImportResult:
         problems.extend(p)
     name = DEMO_NAME if state.is_demo() else ", ".join(s.name for s in sources)
     fingerprint = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
-    result = build(sheets, settings, problems, name=name, fingerprint=fingerprint,
-                   progress=lambda f, m: progress(0.4 + 0.6 * f, m))
+    result = build(
+        sheets,
+        settings,
+        problems,
+        name=name,
+        fingerprint=fingerprint,
+        progress=lambda f, m: progress(0.4 + 0.6 * f, m),
+    )
     state.put(Keys.LOAD_SECONDS, time.perf_counter() - started)
     if bar is not None:
         bar.empty()

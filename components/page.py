@@ -20,9 +20,12 @@ def setup(title: str, *, needs: tuple[str, ...] = (), intro: str = "") -> Import
     missing = [t for t in needs if result.dataset.table(t).empty]
     if missing:
         labels = " and ".join(schema.TABLE_BY_NAME[t].label.lower() for t in missing)
-        st.info(f"This page needs {labels}, and the data loaded now has none. Upload a file with "
-                f"{'that table' if len(missing) == 1 else 'those tables'} on the Data page, or go "
-                "back to the demo there.", icon=":material/info:")
+        st.info(
+            f"This page needs {labels}, and the data loaded now has none. Upload a file with "
+            f"{'that table' if len(missing) == 1 else 'those tables'} on the Data page, or go "
+            "back to the demo there.",
+            icon=":material/info:",
+        )
         st.page_link(DATA_PAGE, label="Go to the Data page", icon=":material/upload_file:")
         st.stop()
     return result

@@ -15,6 +15,8 @@ def current() -> Privacy:
 
 def notice(privacy: Privacy) -> None:
     """One line under a chart or table: what is hidden and why."""
-    st.caption(f":material/visibility_off: Cells with fewer than {privacy.k_min} respondents are "
-               "hidden to protect anonymity; where a total sits beside its parts, one more part "
-               "is hidden so the small one cannot be worked out by subtraction.")
+    st.caption(
+        f":material/visibility_off: Cells with fewer than {privacy.k_min} respondents are "
+        "hidden to protect anonymity; where a total sits beside its parts, one more part "
+        "is hidden so the small one cannot be worked out by subtraction."
+    )

@@ -63,22 +63,30 @@ def _on_column(sheet_key: str, field_name: str, widget: str) -> None:
 def summary(result: ImportResult) -> None:
     """Headline counts per table and the problem tally."""
     if not result.tables:
-        st.error("No usable table was found in these files. The messages below say why; the "
-                 "template on this page shows the headers the workbench looks for.",
-                 icon=":material/error:")
+        st.error(
+            "No usable table was found in these files. The messages below say why; the "
+            "template on this page shows the headers the workbench looks for.",
+            icon=":material/error:",
+        )
         return
     cols = st.columns(min(len(result.tables), 6))
     for col, (name, t) in zip(cols, result.tables.items(), strict=False):
         unit = "ratings" if name == "feedback" else "rows"
-        col.metric(f"{schema.TABLE_BY_NAME[name].label} ({unit})", f"{t.rows_accepted:,}",
-                   delta=f"-{t.rows_rejected:,} set aside" if t.rows_rejected else None,
-                   help=f"{t.rows_read:,} data rows read from "
-                        + escape("; ".join(f"{f} › {s}" if s else f for f, s in t.sources)))
+        col.metric(
+            f"{schema.TABLE_BY_NAME[name].label} ({unit})",
+            f"{t.rows_accepted:,}",
+            delta=f"-{t.rows_rejected:,} set aside" if t.rows_rejected else None,
+            help=f"{t.rows_read:,} data rows read from "
+            + escape("; ".join(f"{f} › {s}" if s else f for f, s in t.sources)),
+        )
     errors, warnings = len(result.errors), len(result.warnings)
     if errors or warnings:
-        st.warning(f"{errors} error(s) and {warnings} warning(s): see *Problems* below. Errors "
-                   "are rows set aside (download them, fix them, upload again); warnings are "
-                   "values left empty or references that lead nowhere.", icon=":material/warning:")
+        st.warning(
+            f"{errors} error(s) and {warnings} warning(s): see *Problems* below. Errors "
+            "are rows set aside (download them, fix them, upload again); warnings are "
+            "values left empty or references that lead nowhere.",
+            icon=":material/warning:",
+        )
     else:
         st.success("Everything was read without a problem.", icon=":material/check_circle:")
 
@@ -97,19 +105,28 @@ def sheets(result: ImportResult) -> None:
     """One expander per sheet: the table it holds and the column mapping, both editable."""
     labels = {t.label: t.name for t in schema.TABLES}
     for i, sheet in enumerate(result.sheets):
-        with st.expander(_sheet_title(sheet), expanded=False,
-                         icon=":material/table:" if sheet.kind else ":material/block:"):
+        with st.expander(
+            _sheet_title(sheet),
+            expanded=False,
+            icon=":material/table:" if sheet.kind else ":material/block:",
+        ):
             if not sheet.headers:
                 st.caption("No header row was found in this sheet, so there is nothing to map.")
                 continue
             if sheet.header_row:
                 st.caption(f"Header found on row {sheet.header_row}. Decision: {sheet.reason}.")
             options = [*labels, IGNORE_LABEL]
-            current = (schema.TABLE_BY_NAME[sheet.kind].label if sheet.kind else IGNORE_LABEL)
+            current = schema.TABLE_BY_NAME[sheet.kind].label if sheet.kind else IGNORE_LABEL
             widget = f"kind::{i}::{sheet.key}::{_version()}"
-            st.selectbox("This sheet holds", options, index=options.index(current), key=widget,
-                         on_change=_on_kind, args=(sheet.key, widget, labels),
-                         help="Change it if the workbench guessed wrong; the import re-runs.")
+            st.selectbox(
+                "This sheet holds",
+                options,
+                index=options.index(current),
+                key=widget,
+                on_change=_on_kind,
+                args=(sheet.key, widget, labels),
+                help="Change it if the workbench guessed wrong; the import re-runs.",
+            )
             if sheet.kind:
                 _mapping_editor(i, sheet)
 
@@ -118,8 +135,11 @@ def _mapping_editor(i: int, sheet: SheetReport) -> None:
     table = schema.TABLE_BY_NAME[sheet.kind]
     fields = list(table.fields)
     if sheet.kind == "feedback" and sheet.form == "survey":
-        fields = [f for f in fields if f.name not in (*schema.FEEDBACK_RATING_FIELDS, "dimension",
-                                                      "score", "initiative")]
+        fields = [
+            f
+            for f in fields
+            if f.name not in (*schema.FEEDBACK_RATING_FIELDS, "dimension", "score", "initiative")
+        ]
     elif sheet.kind == "feedback" and sheet.form == "wide":
         fields = [f for f in fields if f.name not in ("dimension", "score")]
     elif sheet.kind == "feedback":
@@ -133,17 +153,23 @@ def _mapping_editor(i: int, sheet: SheetReport) -> None:
         header = sheet.mapping.get(f.name)
         widget = f"map::{i}::{sheet.key}::{f.name}::{_version()}"
         grid[j % 3].selectbox(
-            f"{f.label}{' *' if f.required else ''}", options,
-            index=options.index(header) if header in options else 0, key=widget,
-            on_change=_on_column, args=(sheet.key, f.name, widget), help=f.help)
+            f"{f.label}{' *' if f.required else ''}",
+            options,
+            index=options.index(header) if header in options else 0,
+            key=widget,
+            on_change=_on_column,
+            args=(sheet.key, f.name, widget),
+            help=f.help,
+        )
     if sheet.extra_columns:
         what = "question columns" if sheet.form == "survey" else "metric columns"
         shown = ", ".join(f"'{escape(c)}'" for c in sheet.extra_columns[:6])
         more = f" and {len(sheet.extra_columns) - 6} more" if len(sheet.extra_columns) > 6 else ""
         st.caption(f"{len(sheet.extra_columns)} {what} used: {shown}{more}.")
     if sheet.unused_columns:
-        st.caption("Columns not used: " + ", ".join(f"'{escape(c)}'" for c in sheet.unused_columns)
-                   + ".")
+        st.caption(
+            "Columns not used: " + ", ".join(f"'{escape(c)}'" for c in sheet.unused_columns) + "."
+        )
     st.caption("\\* required. Changing a field re-runs the import at once.")
 
 
@@ -152,31 +178,41 @@ def problems(result: ImportResult) -> None:
     if frame.empty:
         st.caption("No problems.")
         return
-    severity = st.segmented_control("Show", ["Errors", "Warnings"],
-                                    selection_mode="multi", default=["Errors", "Warnings"],
-                                    key="problem-filter")
+    severity = st.segmented_control(
+        "Show",
+        ["Errors", "Warnings"],
+        selection_mode="multi",
+        default=["Errors", "Warnings"],
+        key="problem-filter",
+    )
     wanted = {"Errors": "error", "Warnings": "warning"}
     shown = frame[frame["severity"].isin([wanted[s] for s in severity or []])]
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_order=["severity", "message", "file", "sheet", "row", "column", "value"],
-                 column_config={
-                     "severity": st.column_config.TextColumn("Severity", width="small"),
-                     "message": st.column_config.TextColumn("What to do", width="large"),
-                     "file": st.column_config.TextColumn("File"),
-                     "sheet": st.column_config.TextColumn("Sheet", width="small"),
-                     "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
-                     "column": st.column_config.TextColumn("Column"),
-                     "value": st.column_config.TextColumn("Value", width="small"),
-                 })
-    frame_downloads(frame, "problems", key="dl-problems", sheet="Problems",
-                    label="Download the problems")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_order=["severity", "message", "file", "sheet", "row", "column", "value"],
+        column_config={
+            "severity": st.column_config.TextColumn("Severity", width="small"),
+            "message": st.column_config.TextColumn("What to do", width="large"),
+            "file": st.column_config.TextColumn("File"),
+            "sheet": st.column_config.TextColumn("Sheet", width="small"),
+            "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
+            "column": st.column_config.TextColumn("Column"),
+            "value": st.column_config.TextColumn("Value", width="small"),
+        },
+    )
+    frame_downloads(
+        frame, "problems", key="dl-problems", sheet="Problems", label="Download the problems"
+    )
 
 
 def notes(result: ImportResult) -> None:
     if not result.notes:
         return
-    with st.expander(f"What the importer did for you ({len(result.notes)})",
-                     icon=":material/info:"):
+    with st.expander(
+        f"What the importer did for you ({len(result.notes)})", icon=":material/info:"
+    ):
         for n in result.notes:
             st.markdown(f"- {escape(str(n).removeprefix('NOTE: '))}")
 
@@ -190,9 +226,13 @@ def rejected(result: ImportResult) -> None:
         label = schema.TABLE_BY_NAME[name].label
         st.markdown(f"**{label}**: {len(frame)} row(s) set aside")
         st.dataframe(frame.head(200), hide_index=True, width="stretch")
-        frame_downloads(frame, f"set-aside-{name}", key=f"dl-rejected-{name}",
-                        sheet=f"Set aside {label}"[:31],
-                        label=f"Download set-aside {label.lower()}")
+        frame_downloads(
+            frame,
+            f"set-aside-{name}",
+            key=f"dl-rejected-{name}",
+            sheet=f"Set aside {label}"[:31],
+            label=f"Download set-aside {label.lower()}",
+        )
 
 
 def sides(dataset: Dataset) -> None:
@@ -202,21 +242,37 @@ def sides(dataset: Dataset) -> None:
         return
     privacy_now = privacy.current()
     counts = dataset.feedback.groupby("group")["respondent"].nunique()
-    frame = pd.DataFrame({
-        "Group": list(dataset.group_sides),
-        "Side": [SIDE_CHOICES[s] for s in dataset.group_sides.values()],
-        "Respondents": [_people(int(counts.get(g, 0)), privacy_now.k_min)
-                        for g in dataset.group_sides],
-    })
+    frame = pd.DataFrame(
+        {
+            "Group": list(dataset.group_sides),
+            "Side": [SIDE_CHOICES[s] for s in dataset.group_sides.values()],
+            "Respondents": [
+                _people(int(counts.get(g, 0)), privacy_now.k_min) for g in dataset.group_sides
+            ],
+        }
+    )
     key = f"sides-editor::{_version()}"
     edited = st.data_editor(
-        frame, hide_index=True, disabled=["Group", "Respondents"], key=key, width="stretch",
-        column_config={"Side": st.column_config.SelectboxColumn(
-            "Side", options=list(SIDE_CHOICES.values()), required=True,
-            help="Tech or business; unassigned groups count for their group only")})
+        frame,
+        hide_index=True,
+        disabled=["Group", "Respondents"],
+        key=key,
+        width="stretch",
+        column_config={
+            "Side": st.column_config.SelectboxColumn(
+                "Side",
+                options=list(SIDE_CHOICES.values()),
+                required=True,
+                help="Tech or business; unassigned groups count for their group only",
+            )
+        },
+    )
     back = {v: k for k, v in SIDE_CHOICES.items()}
-    changed = {g: back[s] for g, s in zip(edited["Group"], edited["Side"], strict=False)
-               if back[s] != dataset.group_sides.get(g)}
+    changed = {
+        g: back[s]
+        for g, s in zip(edited["Group"], edited["Side"], strict=False)
+        if back[s] != dataset.group_sides.get(g)
+    }
     if changed:
         settings = copy.deepcopy(state.settings())
         settings.sides.update(changed)
@@ -233,17 +289,23 @@ def _people(n: int, k_min: int) -> str:
 def feedback_summary(dataset: Dataset, priv: Privacy) -> pd.DataFrame:
     """Per group: side, how many people (or 'fewer than k'), initiatives rated, ratings."""
     fb = dataset.feedback
-    per = fb.groupby("group").agg(people=("respondent", "nunique"),
-                                  initiatives=("initiative_id", "nunique"),
-                                  ratings=("score", "size"))
-    return pd.DataFrame({
-        "Group": per.index,
-        "Side": [SIDE_CHOICES.get(dataset.group_sides.get(g, "unknown"), "Unassigned")
-                 for g in per.index],
-        "Respondents": [_people(int(n), priv.k_min) for n in per["people"]],
-        "Initiatives rated": per["initiatives"].to_numpy(),
-        "Ratings": per["ratings"].to_numpy(),
-    })
+    per = fb.groupby("group").agg(
+        people=("respondent", "nunique"),
+        initiatives=("initiative_id", "nunique"),
+        ratings=("score", "size"),
+    )
+    return pd.DataFrame(
+        {
+            "Group": per.index,
+            "Side": [
+                SIDE_CHOICES.get(dataset.group_sides.get(g, "unknown"), "Unassigned")
+                for g in per.index
+            ],
+            "Respondents": [_people(int(n), priv.k_min) for n in per["people"]],
+            "Initiatives rated": per["initiatives"].to_numpy(),
+            "Ratings": per["ratings"].to_numpy(),
+        }
+    )
 
 
 def scales(dataset: Dataset) -> None:
@@ -265,8 +327,9 @@ def scales(dataset: Dataset) -> None:
     if bad:
         st.error(f"A scale must go up: check {', '.join(bad)}.", icon=":material/error:")
         return
-    changed = {d: v for d, v in new.items()
-               if tuple(map(float, current.get(d, schema.DEFAULT_SCALE))) != v}
+    changed = {
+        d: v for d, v in new.items() if tuple(map(float, current.get(d, schema.DEFAULT_SCALE))) != v
+    }
     if changed and st.button("Apply these scales", type="primary"):
         settings = copy.deepcopy(state.settings())
         settings.scales.update(changed)

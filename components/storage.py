@@ -36,8 +36,10 @@ def get() -> Store:
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - a driver error must become words, not a trace
-        raise StoreError(f"The database could not be opened ({type(exc).__name__}). Check "
-                         "ALIGNMENT_DB_URL / ALIGNMENT_DB_PATH (see the README).") from exc
+        raise StoreError(
+            f"The database could not be opened ({type(exc).__name__}). Check "
+            "ALIGNMENT_DB_URL / ALIGNMENT_DB_PATH (see the README)."
+        ) from exc
 
 
 def require() -> Store:
@@ -45,8 +47,9 @@ def require() -> Store:
     try:
         return get()
     except StoreError as exc:
-        st.error(f"Saved workspaces and workshops are unavailable: {exc}",
-                 icon=":material/database_off:")
+        st.error(
+            f"Saved workspaces and workshops are unavailable: {exc}", icon=":material/database_off:"
+        )
         st.stop()
         raise  # st.stop() raises; this line only satisfies type checkers
 

@@ -33,8 +33,10 @@ def hide_sidebar() -> None:
     already drawn the page list Streamlit discovers in ``app_pages/`` and keeps it in a collapsed
     sidebar; a fixed stylesheet (no user text) removes it from sight.
     """
-    st.html("<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
-            "[data-testid='stExpandSidebarButton'] { display: none !important; }</style>")
+    st.html(
+        "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], "
+        "[data-testid='stExpandSidebarButton'] { display: none !important; }</style>"
+    )
 
 
 def public_base() -> str:
@@ -84,8 +86,15 @@ def current_answers(ws: Workshop, version: str) -> pd.DataFrame:
     return answers(storage.url(), ws.id, version)
 
 
-def show_results(ws: Workshop, frame: pd.DataFrame, *, large: bool = False, key: str,
-                 dimension: str | None = None, compact: bool = False) -> None:
+def show_results(
+    ws: Workshop,
+    frame: pd.DataFrame,
+    *,
+    large: bool = False,
+    key: str,
+    dimension: str | None = None,
+    compact: bool = False,
+) -> None:
     """The room's result: the masked heatmap (ratings) or the dot tally, or words saying why
     nothing can be shown yet."""
     if frame.empty:
@@ -95,8 +104,11 @@ def show_results(ws: Workshop, frame: pd.DataFrame, *, large: bool = False, key:
     if ws.mode == workshop.DOTS:
         tally = workshop.dot_tally(ws, frame)
         if tally["masked"].all():
-            st.info(f"The tally appears once {ws.k_min} people have placed their dots, so no "
-                    "one's vote can be picked out.", icon=":material/visibility_off:")
+            st.info(
+                f"The tally appears once {ws.k_min} people have placed their dots, so no "
+                "one's vote can be picked out.",
+                icon=":material/visibility_off:",
+            )
             return
         st.altair_chart(charts.dot_bars(tally, large=large), width="stretch", key=key)
         return
@@ -108,12 +120,20 @@ def show_results(ws: Workshop, frame: pd.DataFrame, *, large: bool = False, key:
     shown = charts.room_frame(cells, names, ws.k_min, label_width=24 if compact else 40)
     order_ids = [i for i, _ in ws.items if i in set(shown["initiative_id"])]
     order = list(dict.fromkeys(shown.set_index("initiative_id").loc[order_ids, "label"]))
-    columns = [c for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE)
-               if c in set(shown["column"])]
-    st.altair_chart(charts.room_heatmap(shown, order, columns, large=large, compact=compact),
-                    width="stretch", key=key)
+    columns = [
+        c
+        for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE)
+        if c in set(shown["column"])
+    ]
+    st.altair_chart(
+        charts.room_heatmap(shown, order, columns, large=large, compact=compact),
+        width="stretch",
+        key=key,
+    )
     if shown["hidden"].all():
         st.caption(f"Every cell is hidden until at least {ws.k_min} people have rated it.")
     else:
-        st.caption(f"Grey cells are hidden: fewer than {ws.k_min} people, or hiding them keeps "
-                   "a smaller group from being worked out from the total.")
+        st.caption(
+            f"Grey cells are hidden: fewer than {ws.k_min} people, or hiding them keeps "
+            "a smaller group from being worked out from the total."
+        )

@@ -37,8 +37,7 @@ def main() -> None:
         if args.upload:
             page.goto(f"{url}/data")
             wait_idle(page)
-            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-                args.upload)
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(args.upload)
             page.wait_for_timeout(2000)
             wait_idle(page)
         if not args.upload:

@@ -27,8 +27,9 @@ def test_two_hashes_of_one_password_differ_by_salt() -> None:
     assert hash_password("pw") != hash_password("pw")
 
 
-@pytest.mark.parametrize("bad", ["", "plaintext", "scrypt$1$2$3$!!$!!", "md5$a$b$c$d$e",
-                                 "scrypt$4194304$8$1$AAAA$AAAA"])
+@pytest.mark.parametrize(
+    "bad", ["", "plaintext", "scrypt$1$2$3$!!$!!", "md5$a$b$c$d$e", "scrypt$4194304$8$1$AAAA$AAAA"]
+)
 def test_a_broken_hash_is_refused_not_treated_as_open(bad: str) -> None:
     with pytest.raises(BadHash):
         check_password("anything", bad)

@@ -77,8 +77,12 @@ def test_uploading_messy_files_shows_the_report(app: AppTest) -> None:
     assert duplicate["row"] == 12
     # Respondent e-mail addresses never reach the page.
     for frame in at.dataframe:
-        assert not frame.value.astype(str).apply(
-            lambda col: col.str.contains("@haulwise.example")).any().any()
+        assert (
+            not frame.value.astype(str)
+            .apply(lambda col: col.str.contains("@haulwise.example"))
+            .any()
+            .any()
+        )
 
 
 def test_correcting_a_column_mapping_is_applied_at_once(app: AppTest) -> None:

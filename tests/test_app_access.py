@@ -38,8 +38,12 @@ def test_without_a_password_the_app_is_open_and_says_so(monkeypatch) -> None:
 def test_every_page_asks_for_the_password(protected: AppTest) -> None:
     assert [t.label for t in protected.text_input] == ["Password"]
     assert not protected.metric  # nothing of the data is shown
-    for page in ("app_pages/data.py", "app_pages/alignment.py", "app_pages/workshop.py",
-                 "app_pages/settings.py"):
+    for page in (
+        "app_pages/data.py",
+        "app_pages/alignment.py",
+        "app_pages/workshop.py",
+        "app_pages/settings.py",
+    ):
         protected.switch_page(page).run()
         assert [t.label for t in protected.text_input] == ["Password"], page
         assert not protected.dataframe, page

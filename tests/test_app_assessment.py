@@ -57,8 +57,7 @@ def _charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
     """Each chart's Vega-Lite spec and all its data (Streamlit ships the data as Arrow)."""
     out = []
     for el in at.get("vega_lite_chart"):
-        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas()
-                  for d in el.proto.datasets]
+        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
         out.append((json.loads(el.proto.spec), pd.concat(frames, ignore_index=True)))
     return out
 
@@ -104,13 +103,19 @@ def test_complete_an_assessment_then_see_the_radar_and_the_actions(db_path: Path
     # The three weakest steps, weakest first, each with actions that link to a page.
     texts = [m.value for m in at.markdown]
     weakest = [t for t in texts if t.startswith("**Step ")]
-    assert [w.split("**")[1] for w in weakest] == ["Step 4 Indicators", "Step 2 Planning",
-                                                   "Step 3 Communication"]
+    assert [w.split("**")[1] for w in weakest] == [
+        "Step 4 Indicators",
+        "Step 2 Planning",
+        "Step 3 Communication",
+    ]
     links = [p.proto.label for p in at.get("page_link")]
     assert any("indicator" in label.lower() for label in links)
     # Saved with its date in the store, under the key that is in the address.
-    key = at.query_params["key"][0] if isinstance(at.query_params["key"], list) \
+    key = (
+        at.query_params["key"][0]
+        if isinstance(at.query_params["key"], list)
         else at.query_params["key"]
+    )
     history = _store(db_path).history(key)
     assert len(history) == 1 and history[0].scores[4] == 0
 
@@ -124,8 +129,7 @@ def test_the_link_brings_the_answers_back_in_a_new_session(db_path: Path) -> Non
     assert again.get("progress")[0].proto.text.startswith("5 of 35")
     # A change is saved too, and "Don't know" counts as an answer.
     again.radio[0].set_value(0).run()
-    assert _store(db_path).load_draft(key).answers[
-        assessment.load_bank().statements[0].id] is None
+    assert _store(db_path).load_draft(key).answers[assessment.load_bank().statements[0].id] is None
 
 
 def test_a_second_assessment_is_drawn_with_the_change(db_path: Path) -> None:
@@ -180,20 +184,25 @@ def test_a_wrong_round_code_is_refused_kindly(db_path: Path) -> None:
     at.text_input[0].input("ABCD-EFGO")
     at.button[0].click().run()
     assert not at.exception
-    assert any("No round has this code" in e.value and "never use 0, 1, I, L or O" in e.value
-               for e in at.error)
+    assert any(
+        "No round has this code" in e.value and "never use 0, 1, I, L or O" in e.value
+        for e in at.error
+    )
 
 
-def test_a_broken_question_bank_is_explained(tmp_path: Path, db_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_question_bank_is_explained(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = assessment.BANK_PATH.read_text(encoding="utf-8").replace(
-        "        team: We hold a roadmap review with business stakeholders every month.\n", "", 1)
+        "        team: We hold a roadmap review with business stakeholders every month.\n", "", 1
+    )
     bad = tmp_path / "bank.yaml"
     bad.write_text(text, encoding="utf-8")
     monkeypatch.setenv(assessment.ENV_BANK, str(bad))
     at = _open(_app())
     assert any("cannot be used" in e.value for e in at.error)
     problems = [m.value.replace("\\", "") for m in at.markdown]  # shown escaped, as typed
-    assert any("statement 2 ('comm-roadmap-review'), field 'team': is missing" in p
-               for p in problems)
+    assert any(
+        "statement 2 ('comm-roadmap-review'), field 'team': is missing" in p for p in problems
+    )
     assert not at.radio

@@ -34,14 +34,21 @@ def page() -> AppTest:
 
 
 def buttons(at: AppTest, prefix: str) -> dict[str, object]:
-    return {b.key.rsplit("-", 1)[-1]: b for b in at.get("download_button")
-            if b.key and b.key.startswith(prefix)}
+    return {
+        b.key.rsplit("-", 1)[-1]: b
+        for b in at.get("download_button")
+        if b.key and b.key.startswith(prefix)
+    }
 
 
 def test_both_briefs_and_the_figures_for_the_first_initiative(page: AppTest) -> None:
     metrics = {m.label: m.value for m in page.metric}
-    assert set(metrics) >= {"Reading ease: yours", "Reading ease: brief", "Jargon: yours",
-                            "Jargon: brief"}
+    assert set(metrics) >= {
+        "Reading ease: yours",
+        "Reading ease: brief",
+        "Jargon: yours",
+        "Jargon: brief",
+    }
     assert metrics["Jargon: brief"] == "0"
     assert int(metrics["Jargon: yours"]) > 0
     assert float(metrics["Reading ease: brief"]) > float(metrics["Reading ease: yours"])
@@ -50,8 +57,10 @@ def test_both_briefs_and_the_figures_for_the_first_initiative(page: AppTest) -> 
     assert "### P-01 Freightline event bus on Kafka — engineering brief" in shown
     assert "### Portfolio brief" in shown
     assert "#### What it is" in shown
-    assert [s.subheader if hasattr(s, "subheader") else s.value for s in page.subheader][:2] == \
-        ["Business brief", "Engineering brief"]
+    assert [s.subheader if hasattr(s, "subheader") else s.value for s in page.subheader][:2] == [
+        "Business brief",
+        "Engineering brief",
+    ]
 
 
 def test_pick_an_initiative_and_a_tone(page: AppTest) -> None:
@@ -66,10 +75,12 @@ def test_pick_an_initiative_and_a_tone(page: AppTest) -> None:
 
 
 def test_edit_persists_and_every_download_uses_it(page: AppTest) -> None:
-    area = page.text_area(key=next(t.key for t in page.text_area
-                                   if t.key.endswith("P-01/business")))
-    edited = area.value.replace("## Decision or help needed",
-                                "## Decision or help needed\n\nAgreed with the CFO on Monday.")
+    area = page.text_area(
+        key=next(t.key for t in page.text_area if t.key.endswith("P-01/business"))
+    )
+    edited = area.value.replace(
+        "## Decision or help needed", "## Decision or help needed\n\nAgreed with the CFO on Monday."
+    )
     area.set_value(edited).run()
     assert not page.exception
     md = downloaded(buttons(page, "dl-P-01-business")["md"]).decode("utf-8")

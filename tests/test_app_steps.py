@@ -50,8 +50,11 @@ def test_indicators_page_names_payments_escalations_first(app: AppTest) -> None:
     at = _open(app, "app_pages/indicators.py")
     warnings = at.dataframe[0].value
     first = warnings.iloc[0]
-    assert (first["Scope"], first["Metric"], first["Severity"]) == ("Payments", "escalations",
-                                                                     "High")
+    assert (first["Scope"], first["Metric"], first["Severity"]) == (
+        "Payments",
+        "escalations",
+        "High",
+    )
     assert "escalations rose" in first["Why"] and "7 → 11" in first["Why"]
     assert set(warnings["Scope"]) == {"Payments"}
     # The top reasons are also written out (Markdown-escaped user text).
@@ -110,8 +113,9 @@ def test_masked_alignment_stays_out_of_the_risk_index(app: AppTest, monkeypatch)
 def test_indicators_page_without_indicators_explains_kindly(app: AppTest) -> None:
     at = _open(app, "app_pages/data.py")
     roadmap = MESSY / "Haulwise roadmap FINAL v3.xlsx"
-    at.file_uploader[0].set_value([(roadmap.name, roadmap.read_bytes(),
-                                    "application/octet-stream")]).run()
+    at.file_uploader[0].set_value(
+        [(roadmap.name, roadmap.read_bytes(), "application/octet-stream")]
+    ).run()
     at = _open(at, "app_pages/indicators.py")
     assert any("needs indicators" in i.value for i in at.info)
 
@@ -141,7 +145,12 @@ def test_dependencies_focus_and_alignment_colours(app: AppTest) -> None:
     dot = at.get("graphviz_chart")[1].proto.spec  # [0] is the legend
     labels = [line for line in dot.splitlines() if 'label="P-' in line]
     assert {line.split('"')[1].split("\\n")[0] for line in labels} == {
-        "P-01", "P-13", "P-14", "P-22", "P-29"}
+        "P-01",
+        "P-13",
+        "P-14",
+        "P-22",
+        "P-29",
+    }
     assert all("(n=" in line for line in labels)
 
 
@@ -160,8 +169,16 @@ def test_a_roadmap_without_dependencies_says_how_to_add_them(app: AppTest) -> No
 def test_a_large_roadmap_opens_on_the_team_overview(app: AppTest) -> None:
     at = _open(app, "app_pages/data.py")
     rows = [["ID", "Name", "Team", "Status", "Depends on"]]
-    rows += [[f"X-{i:03d}", f"Initiative {i}", f"Team {i % 6}", "Planned",
-              f"X-{i - 6:03d}" if i >= 6 else ""] for i in range(60)]
+    rows += [
+        [
+            f"X-{i:03d}",
+            f"Initiative {i}",
+            f"Team {i % 6}",
+            "Planned",
+            f"X-{i - 6:03d}" if i >= 6 else "",
+        ]
+        for i in range(60)
+    ]
     data = "\n".join(",".join(r) for r in rows).encode()
     at.file_uploader[0].set_value([("roadmap.csv", data, "text/csv")]).run()
     at = _open(at, "app_pages/dependencies.py")
@@ -193,8 +210,7 @@ def test_rituals_last_held_is_kept_in_the_session(app: AppTest) -> None:
     at = _open(at, "app_pages/indicators.py")
     at = _open(at, "app_pages/stakeholders.py")
     assert at.session_state[Keys.RITUALS][0].last_held == dt.date(2026, 11, 2)
-    editor = next(d for d in at.dataframe if d.proto.editing_mode
-                  and "ritual" in d.value.columns)
+    editor = next(d for d in at.dataframe if d.proto.editing_mode and "ritual" in d.value.columns)
     first = editor.value.iloc[0]
     assert first["ritual"] == "Monthly roadmap review"
     assert first["next_due"].date() == dt.date(2026, 12, 2)
@@ -205,20 +221,23 @@ def test_rituals_last_held_is_kept_in_the_session(app: AppTest) -> None:
 
 def test_calendar_is_offered_with_its_count(app: AppTest) -> None:
     at = _open(app, "app_pages/stakeholders.py")
-    assert [b.proto.label for b in at.get("download_button")
-            if "Calendar" in b.proto.label] == ["Calendar (.ics)"]
+    assert [b.proto.label for b in at.get("download_button") if "Calendar" in b.proto.label] == [
+        "Calendar (.ics)"
+    ]
     occ = cadence.schedule(cadence.DEFAULT_RITUALS, dt.date(2026, 11, 25))
     assert any(f"{len(occ)} all-day reminders" in c.value for c in at.caption)
-    preview = next(d.value for d in at.dataframe if "Ritual" in d.value.columns
-                   and "Date" in d.value.columns)
+    preview = next(
+        d.value for d in at.dataframe if "Ritual" in d.value.columns and "Date" in d.value.columns
+    )
     assert preview.iloc[0]["Date"] == dt.date(2026, 11, 25)
 
 
 def test_stakeholder_page_without_stakeholders_still_offers_rituals(app: AppTest) -> None:
     at = _open(app, "app_pages/data.py")
     roadmap = MESSY / "Haulwise roadmap FINAL v3.xlsx"
-    at.file_uploader[0].set_value([(roadmap.name, roadmap.read_bytes(),
-                                    "application/octet-stream")]).run()
+    at.file_uploader[0].set_value(
+        [(roadmap.name, roadmap.read_bytes(), "application/octet-stream")]
+    ).run()
     at = _open(at, "app_pages/stakeholders.py")
     assert any("need a stakeholders table" in i.value for i in at.info)
     assert any(b.proto.label == "Calendar (.ics)" for b in at.get("download_button"))

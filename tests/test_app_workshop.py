@@ -18,10 +18,17 @@ from components.state import Keys
 from tests.charts import chart_with, charts
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPS = [("Platform Engineering", "tech"), ("Data & Analytics", "tech"), ("Sales", "business"),
-          ("Finance", "business")]
-ITEMS = [("P-01", "Freightline event bus on Kafka"), ("P-02", "Observability and SLOs"),
-         ("P-03", "Cloud cost right-sizing")]
+GROUPS = [
+    ("Platform Engineering", "tech"),
+    ("Data & Analytics", "tech"),
+    ("Sales", "business"),
+    ("Finance", "business"),
+]
+ITEMS = [
+    ("P-01", "Freightline event bus on Kafka"),
+    ("P-02", "Observability and SLOs"),
+    ("P-03", "Cloud cost right-sizing"),
+]
 DIMS = ["why_clarity", "priority"]
 
 
@@ -42,8 +49,14 @@ def _app(**params: str) -> AppTest:
 
 
 def _workshop(store: Store, **kw) -> workshop.Workshop:
-    args = {"title": "Q3 review", "mode": workshop.RATING, "items": ITEMS, "dimensions": DIMS,
-            "groups": GROUPS, "k_min": 3} | kw
+    args = {
+        "title": "Q3 review",
+        "mode": workshop.RATING,
+        "items": ITEMS,
+        "dimensions": DIMS,
+        "groups": GROUPS,
+        "k_min": 3,
+    } | kw
     return workshop.create(store, **args)
 
 
@@ -51,14 +64,32 @@ def _room(store: Store, ws: workshop.Workshop, groups: list[str]) -> None:
     for n, group in enumerate(groups):
         token = joincodes.new_token()
         workshop.join(store, ws.id, token, group)
-        workshop.answer_many(store, ws.id, token, {(i, d): 1 + (n + k) % 5 for k, (i, d) in
-                                                   enumerate((i, d) for i, _ in ws.items
-                                                             for d in ws.dimensions)})
+        workshop.answer_many(
+            store,
+            ws.id,
+            token,
+            {
+                (i, d): 1 + (n + k) % 5
+                for k, (i, d) in enumerate((i, d) for i, _ in ws.items for d in ws.dimensions)
+            },
+        )
 
 
 def _texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success",
-                                  "title", "subheader") for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "error",
+            "success",
+            "title",
+            "subheader",
+        )
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -127,8 +158,18 @@ def test_close_reveal_and_reopen_buttons(store: Store) -> None:
 
 def test_results_download_and_join_the_current_data(store: Store) -> None:
     ws = _workshop(store)
-    _room(store, ws, ["Platform Engineering", "Data & Analytics", "Platform Engineering",
-                      "Sales", "Finance", "Sales"])
+    _room(
+        store,
+        ws,
+        [
+            "Platform Engineering",
+            "Data & Analytics",
+            "Platform Engineering",
+            "Sales",
+            "Finance",
+            "Sales",
+        ],
+    )
     at = _app()
     before = at.session_state[Keys.RESULT].dataset.feedback
     at.switch_page("app_pages/workshop.py").run()
@@ -197,8 +238,9 @@ def test_a_reloaded_phone_keeps_its_answers(store: Store) -> None:
     assert at.selectbox(key=f"join-group-{ws.code}").value == "Finance"
     assert at.segmented_control(key=f"join-rate::{ws.code}::P-01::why_clarity").value == 5
     stranger = _app(code=ws.code, p=joincodes.new_token())
-    assert stranger.selectbox(key=f"join-group-{ws.code}").value is None, \
+    assert stranger.selectbox(key=f"join-group-{ws.code}").value is None, (
         "an unknown token in a link gets a fresh identity, not someone's answers"
+    )
 
 
 def test_closed_voting_refuses_new_answers_with_a_clear_message(store: Store) -> None:
@@ -212,8 +254,10 @@ def test_closed_voting_refuses_new_answers_with_a_clear_message(store: Store) ->
     # The phone has not refreshed yet: its tap reaches the store, which refuses it.
     at.segmented_control(key=key).set_value(5).run()
     assert workshop.own_answers(store, ws.id, token) == {("P-01", "priority"): 3.0}
-    assert any("Voting is closed for this workshop: your answers can no longer be changed"
-               in e.value for e in at.error)
+    assert any(
+        "Voting is closed for this workshop: your answers can no longer be changed" in e.value
+        for e in at.error
+    )
     assert at.segmented_control(key=key).value == 3, "the refused answer is put back"
     assert at.segmented_control(key=key).disabled
     at.run()
@@ -267,8 +311,9 @@ def test_typing_the_code_joins(store: Store) -> None:
 
 
 def test_dot_voting_on_a_phone(store: Store) -> None:
-    ws = workshop.create(store, title="Dots", mode=workshop.DOTS, items=ITEMS, groups=GROUPS,
-                         dots=3, k_min=3)
+    ws = workshop.create(
+        store, title="Dots", mode=workshop.DOTS, items=ITEMS, groups=GROUPS, dots=3, k_min=3
+    )
     at = _app(code=ws.code)
     at.selectbox(key=f"join-group-{ws.code}").select("Finance").run()
     token = at.session_state[Keys.PARTICIPANT_TOKENS][ws.code]
@@ -331,8 +376,9 @@ def test_opening_a_workspace_restores_its_files_and_corrections(store: Store) ->
 
 
 def test_comparing_two_workspaces(store: Store) -> None:
-    demo = SourceFile("demo_workbook.xlsx", (ROOT / "sample_data" / "demo_workbook.xlsx")
-                      .read_bytes())
+    demo = SourceFile(
+        "demo_workbook.xlsx", (ROOT / "sample_data" / "demo_workbook.xlsx").read_bytes()
+    )
     store.save_snapshot("As the groups said", [demo], Settings())
     store.save_snapshot("Sales counted as tech", [demo], Settings(sides={"Sales": "tech"}))
     at = _app()

@@ -44,8 +44,10 @@ def test_bundled_bank_has_seven_steps_of_four_to_six_statements() -> None:
 def test_the_seeds_own_examples_are_statements() -> None:
     texts = [s.self_text for s in BANK.statements]
     assert "I hold a 1:1 with every key stakeholder and decision maker at least monthly." in texts
-    assert ("Every initiative on our roadmap has a written WHY that a non-technical colleague "
-            "could repeat.") in texts
+    assert (
+        "Every initiative on our roadmap has a written WHY that a non-technical colleague "
+        "could repeat."
+    ) in texts
 
 
 def test_step_seven_has_the_seven_item_team_safety_scale_with_three_reversed() -> None:
@@ -72,8 +74,10 @@ def test_bank_path_can_be_an_organisations_own_file(tmp_path) -> None:
 
 def test_missing_team_wording_names_the_step_and_the_statement() -> None:
     err = _broken(lambda r: r["steps"][2]["statements"][1].pop("team"))
-    assert err.problems == ("step 3 (Implement structured communication), statement 2 "
-                            "('comm-roadmap-review'), field 'team': is missing",)
+    assert err.problems == (
+        "step 3 (Implement structured communication), statement 2 "
+        "('comm-roadmap-review'), field 'team': is missing",
+    )
 
 
 def test_a_misspelt_field_is_reported_not_ignored() -> None:
@@ -83,14 +87,21 @@ def test_a_misspelt_field_is_reported_not_ignored() -> None:
 
 def test_too_few_statements_says_how_many_are_needed() -> None:
     err = _broken(lambda r: r["steps"][1].update(statements=r["steps"][1]["statements"][:3]))
-    assert err.problems == ("step 2 (Establish collaborative planning), field 'statements': has 3 "
-                            "statements; 4 to 6 are needed",)
+    assert err.problems == (
+        "step 2 (Establish collaborative planning), field 'statements': has 3 "
+        "statements; 4 to 6 are needed",
+    )
 
 
 def test_too_many_statements() -> None:
-    err = _broken(lambda r: r["steps"][1]["statements"].extend(
-        [{"id": f"extra-{i}", "self": "An extra statement.", "team": "An extra statement."}
-         for i in range(2)]))
+    err = _broken(
+        lambda r: r["steps"][1]["statements"].extend(
+            [
+                {"id": f"extra-{i}", "self": "An extra statement.", "team": "An extra statement."}
+                for i in range(2)
+            ]
+        )
+    )
     assert "has 7 statements; 4 to 6 are needed" in str(err)
 
 
@@ -98,16 +109,20 @@ def test_duplicate_statement_ids_across_steps() -> None:
     def dup(r: dict) -> None:
         r["steps"][4]["statements"][4]["id"] = "translate-outcome"
         for action in r["steps"][4]["actions"]:
-            action["addresses"] = [x for x in action.get("addresses", [])
-                                   if x != "ritual-onboarding"]
+            action["addresses"] = [
+                x for x in action.get("addresses", []) if x != "ritual-onboarding"
+            ]
+
     err = _broken(dup)
     assert "statement id 'translate-outcome' is already used in step 1" in str(err)
 
 
 def test_an_action_must_address_statements_of_its_own_step() -> None:
     err = _broken(lambda r: r["steps"][3]["actions"][0].update(addresses=["why-written"]))
-    assert "step 4 (Identify leading misalignment indicators): action 1 addresses " \
-           "'why-written', which is not a statement of this step" in str(err)
+    assert (
+        "step 4 (Identify leading misalignment indicators): action 1 addresses "
+        "'why-written', which is not a statement of this step" in str(err)
+    )
 
 
 def test_an_action_must_name_a_page_file() -> None:
@@ -138,6 +153,7 @@ def test_every_problem_is_listed_at_once() -> None:
     def two(r: dict) -> None:
         r["steps"][0]["statements"][0].pop("self")
         r["steps"][5]["statements"][1].pop("team")
+
     err = _broken(two)
     assert len(err.problems) == 2
     assert err.problems[0].startswith("step 1 (Learn to be a translator), statement 1")
@@ -197,15 +213,30 @@ def test_complete_counts_dont_know_as_an_answer() -> None:
 
 def test_answers_the_bank_cannot_score_are_dropped() -> None:
     first = BANK.statements[0].id
-    cleaned = a.clean_answers(BANK, {first: 7, "no-such-statement": 3, "x": None,
-                                     BANK.statements[1].id: 2.0, BANK.statements[2].id: True})
+    cleaned = a.clean_answers(
+        BANK,
+        {
+            first: 7,
+            "no-such-statement": 3,
+            "x": None,
+            BANK.statements[1].id: 2.0,
+            BANK.statements[2].id: True,
+        },
+    )
     assert cleaned == {BANK.statements[1].id: 2}
 
 
 def test_levels_start_at_their_threshold() -> None:
     names = {v: a.level_for(BANK, v).name for v in (0, 19.99, 20, 59.9, 60, 80, 100)}
-    assert names == {0: "Ad hoc", 19.99: "Ad hoc", 20: "Emerging", 59.9: "Defined",
-                     60: "Managed", 80: "Embedded", 100: "Embedded"}
+    assert names == {
+        0: "Ad hoc",
+        19.99: "Ad hoc",
+        20: "Emerging",
+        59.9: "Defined",
+        60: "Managed",
+        80: "Embedded",
+        100: "Embedded",
+    }
     assert a.level_for(BANK, None) is None
     assert all(lv.description for lv in BANK.levels)
 
@@ -321,8 +352,13 @@ def test_blind_spots_and_hidden_strengths() -> None:
 
 
 def _saved(ident: int, day: int, value: float) -> a.Completed:
-    return a.Completed(ident, dt.datetime(2026, 1, day, tzinfo=dt.UTC), {},
-                       dict.fromkeys(range(1, 8), value), value)
+    return a.Completed(
+        ident,
+        dt.datetime(2026, 1, day, tzinfo=dt.UTC),
+        {},
+        dict.fromkeys(range(1, 8), value),
+        value,
+    )
 
 
 def test_previous_is_the_one_before_the_current_saved_assessment() -> None:
@@ -334,8 +370,9 @@ def test_previous_is_the_one_before_the_current_saved_assessment() -> None:
 
 
 def test_saved_scores_are_history_even_if_the_bank_changes() -> None:
-    saved = a.Completed(1, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), {"gone": 5},
-                        {1: 42.0, 2: None}, 42.0)
+    saved = a.Completed(
+        1, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), {"gone": 5}, {1: 42.0, 2: None}, 42.0
+    )
     r = a.as_result(BANK, saved)
     assert r.step(1).score == 42 and r.step(2).score is None and r.overall == 42
     trend = a.trend_frame(BANK, [saved, _saved(2, 5, 60)])
@@ -345,7 +382,7 @@ def test_saved_scores_are_history_even_if_the_bank_changes() -> None:
 
 def test_answers_export_is_formula_safe() -> None:
     raw = copy.deepcopy(RAW)
-    raw["steps"][0]["statements"][0]["self"] = "=HYPERLINK(\"http://x\")"
+    raw["steps"][0]["statements"][0]["self"] = '=HYPERLINK("http://x")'
     bank = a.parse_bank(yaml.safe_dump(raw))
     frame = a.answers_frame(bank, {bank.statements[0].id: 4, bank.statements[1].id: None})
     assert list(frame["answer_label"][:3]) == ["4 · Agree", "Don't know", ""]

@@ -47,19 +47,37 @@ def data() -> report.ReportData:
     result = a.score(BANK, answers)
     previous = a.score(BANK, _answers({}))
     # Step 3 rests on two people only: hidden.
-    team = a.team_view(BANK, [_member(3), _member(3, skip_step=3), _member(3, skip_step=3),
-                              _member(3)], PRIVACY)
-    initiatives = pd.DataFrame([dict.fromkeys(table_columns("initiatives"))
-                                | {"id": "P-1", "why": "TBD", "status": "Planned",
-                                   "objective_ids": (), "depends_on": ()}])
-    ev = evidence.gather(Dataset(initiatives=initiatives), PRIVACY, team=team,
-                         today=dt.date(2026, 11, 25))
+    team = a.team_view(
+        BANK, [_member(3), _member(3, skip_step=3), _member(3, skip_step=3), _member(3)], PRIVACY
+    )
+    initiatives = pd.DataFrame(
+        [
+            dict.fromkeys(table_columns("initiatives"))
+            | {
+                "id": "P-1",
+                "why": "TBD",
+                "status": "Planned",
+                "objective_ids": (),
+                "depends_on": (),
+            }
+        ]
+    )
+    ev = evidence.gather(
+        Dataset(initiatives=initiatives), PRIVACY, team=team, today=dt.date(2026, 11, 25)
+    )
     return report.ReportData(
-        bank=BANK, result=result, when=dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
-        actions=a.next_actions(BANK, answers, result), previous=previous,
-        previous_at=dt.datetime(2026, 8, 1, tzinfo=dt.UTC), evidence=ev, team=team,
-        team_title="Data *team* <b>", data_name="roadmap.xlsx",
-        page_titles={"app_pages/indicators.py": "Indicators"})
+        bank=BANK,
+        result=result,
+        when=dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
+        actions=a.next_actions(BANK, answers, result),
+        previous=previous,
+        previous_at=dt.datetime(2026, 8, 1, tzinfo=dt.UTC),
+        evidence=ev,
+        team=team,
+        team_title="Data *team* <b>",
+        data_name="roadmap.xlsx",
+        page_titles={"app_pages/indicators.py": "Indicators"},
+    )
 
 
 # --- charts -------------------------------------------------------------------------------------
@@ -70,20 +88,26 @@ def _frame(**series: dict[int, float | None]) -> pd.DataFrame:
 
 
 def test_radar_draws_seven_labelled_spokes_and_a_closed_line_per_series() -> None:
-    spec = charts.radar(_frame(**{charts.NOW: dict.fromkeys(LABELS, 50.0),
-                                  charts.PREVIOUS: dict.fromkeys(LABELS, 40.0)})).to_dict()
+    spec = charts.radar(
+        _frame(
+            **{
+                charts.NOW: dict.fromkeys(LABELS, 50.0),
+                charts.PREVIOUS: dict.fromkeys(LABELS, 40.0),
+            }
+        )
+    ).to_dict()
     text = json.dumps(spec)
     for label in LABELS.values():
         assert label in text
-    data = pd.DataFrame(next(v for v in spec["datasets"].values()
-                             if v and "series" in v[0]))
+    data = pd.DataFrame(next(v for v in spec["datasets"].values() if v and "series" in v[0]))
     # Seven points plus the closing one per series, the closing one back at the first spoke.
     assert (data.groupby("series").size() == 8).all()
     now = data[data["series"] == charts.NOW].sort_values("order")
     assert now["x"].iloc[0] == pytest.approx(now["x"].iloc[-1])
     assert now["y"].iloc[0] == pytest.approx(50)  # the first step points straight up
-    assert charts.SERIES_COLOURS[charts.NOW] in text and charts.SERIES_COLOURS[charts.PREVIOUS] \
-        in text
+    assert (
+        charts.SERIES_COLOURS[charts.NOW] in text and charts.SERIES_COLOURS[charts.PREVIOUS] in text
+    )
 
 
 def test_a_missing_score_is_a_gap_not_a_zero() -> None:
@@ -94,8 +118,9 @@ def test_a_missing_score_is_a_gap_not_a_zero() -> None:
 
 
 def test_bars_show_the_change_in_words() -> None:
-    frame = _frame(**{charts.NOW: dict.fromkeys(LABELS, 60.0),
-                      charts.PREVIOUS: dict.fromkeys(LABELS, 45.0)})
+    frame = _frame(
+        **{charts.NOW: dict.fromkeys(LABELS, 60.0), charts.PREVIOUS: dict.fromkeys(LABELS, 45.0)}
+    )
     frame["change"] = None
     frame.loc[frame["series"] == charts.NOW, "change"] = 15.0
     text = json.dumps(charts.bars(frame).to_dict(), ensure_ascii=False)
@@ -114,8 +139,12 @@ def test_team_chart_says_why_a_step_is_hidden(data: report.ReportData) -> None:
 
 
 def test_trend_has_a_panel_per_step() -> None:
-    history = [a.Completed(i, dt.datetime(2026, i, 1, tzinfo=dt.UTC), {},
-                           dict.fromkeys(LABELS, 10.0 * i), 10.0 * i) for i in (1, 2, 3)]
+    history = [
+        a.Completed(
+            i, dt.datetime(2026, i, 1, tzinfo=dt.UTC), {}, dict.fromkeys(LABELS, 10.0 * i), 10.0 * i
+        )
+        for i in (1, 2, 3)
+    ]
     spec = charts.trend(a.trend_frame(BANK, history)).to_dict()
     assert spec["facet"]["field"] == "label" and spec["columns"] == 4
 
@@ -124,7 +153,8 @@ def test_trend_has_a_panel_per_step() -> None:
 
 
 def test_markdown_report_has_scores_levels_differences_evidence_and_actions(
-        data: report.ReportData) -> None:
+    data: report.ReportData,
+) -> None:
     md = report.markdown(data)
     assert md.startswith("# Alignment practice: the 7-step self-assessment")
     assert "Completed 25 November 2026 · evidence from roadmap\\.xlsx" in md
@@ -139,15 +169,23 @@ def test_markdown_report_has_scores_levels_differences_evidence_and_actions(
 
 
 def test_pdf_report_is_one_page_with_the_chart_and_the_text(data: report.ReportData) -> None:
-    png = render.to_png(charts.radar(_frame(**{charts.NOW: data.result.scores()}),
-                                     size=280, font_size=15))
+    png = render.to_png(
+        charts.radar(_frame(**{charts.NOW: data.result.scores()}), size=280, font_size=15)
+    )
     pdf = report.pdf(data, png)
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    for words in ("the 7-step self-assessment", "Overall", "Where the readings differ",
-                  "Evidence from the data", "Next actions for the three weakest steps",
-                  "Maturity levels", "Embedded", "blind spot"):
+    for words in (
+        "the 7-step self-assessment",
+        "Overall",
+        "Where the readings differ",
+        "Evidence from the data",
+        "Next actions for the three weakest steps",
+        "Maturity levels",
+        "Embedded",
+        "blind spot",
+    ):
         assert words in text, words
     assert reader.pages[0].images  # the radar
 
@@ -160,25 +198,28 @@ def test_pdf_keeps_any_script_with_a_unicode_font(data: report.ReportData) -> No
 
 
 def test_pdf_without_a_unicode_font_replaces_text_rather_than_losing_it(
-        data: report.ReportData, monkeypatch: pytest.MonkeyPatch) -> None:
+    data: report.ReportData, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(documents, "unicode_font", lambda: None)
     pdf = report.pdf(report.ReportData(**{**data.__dict__, "data_name": "données→2026.xlsx"}))
     text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "données->2026.xlsx" in text
 
 
-def test_a_longer_edited_bank_is_cut_at_the_page_end_and_says_so(
-        data: report.ReportData) -> None:
+def test_a_longer_edited_bank_is_cut_at_the_page_end_and_says_so(data: report.ReportData) -> None:
     raw = yaml.safe_load(a.BANK_PATH.read_text(encoding="utf-8"))
     for step in raw["steps"]:
         for action in step["actions"]:
             action["text"] = " ".join([action["text"]] * 6)
     bank = a.parse_bank(yaml.safe_dump(raw))
     answers = _answers({1: 5, 4: 2, 2: 3, 6: 2})
-    long = report.ReportData(**{**data.__dict__, "bank": bank,
-                                "actions": a.next_actions(bank, answers)})
+    long = report.ReportData(
+        **{**data.__dict__, "bank": bank, "actions": a.next_actions(bank, answers)}
+    )
     reader = pypdf.PdfReader(io.BytesIO(report.pdf(long)))
     assert len(reader.pages) == 1
     assert "the Markdown report has it all" in reader.pages[0].extract_text()
-    assert "the Markdown report has it all" not in pypdf.PdfReader(
-        io.BytesIO(report.pdf(data))).pages[0].extract_text()
+    assert (
+        "the Markdown report has it all"
+        not in pypdf.PdfReader(io.BytesIO(report.pdf(data))).pages[0].extract_text()
+    )

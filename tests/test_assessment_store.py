@@ -34,7 +34,8 @@ def test_schema_part_is_recorded(path: Path) -> None:
     store, _ = _open(path)
     assert store.versions()["assessment"] == ASSESSMENT.latest == 1
     assert {"assessment_drafts", "assessment_results", "team_rounds", "team_answers"} <= set(
-        sa.inspect(store.engine).get_table_names())
+        sa.inspect(store.engine).get_table_names()
+    )
 
 
 def test_a_draft_survives_a_restart(path: Path) -> None:
@@ -55,18 +56,23 @@ def test_keys_and_tokens_are_stored_as_digests(path: Path) -> None:
     rnd = db.open_round(KEY, "Round")
     db.submit(rnd.code, "participant-token-1234", {"a": 2})
     store.dispose()
-    raw = path.read_bytes() + (path.with_name(path.name + "-wal").read_bytes()
-                               if path.with_name(path.name + "-wal").exists() else b"")
+    raw = path.read_bytes() + (
+        path.with_name(path.name + "-wal").read_bytes()
+        if path.with_name(path.name + "-wal").exists()
+        else b""
+    )
     assert KEY.encode() not in raw and b"participant-token-1234" not in raw
     assert digest(KEY).encode() in raw
 
 
 def test_completing_saves_history_and_marks_the_draft(path: Path) -> None:
     _, db = _open(path)
-    first = db.complete(KEY, {"a": 3}, {1: 50.0, 2: None}, 50.0, step=7,
-                        at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
-    second = db.complete(KEY, {"a": 5}, {1: 100.0, 2: 25.0}, 62.5, step=7,
-                         at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
+    first = db.complete(
+        KEY, {"a": 3}, {1: 50.0, 2: None}, 50.0, step=7, at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+    )
+    second = db.complete(
+        KEY, {"a": 5}, {1: 100.0, 2: 25.0}, 62.5, step=7, at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    )
     history = db.history(KEY)
     assert [c.id for c in history] == [first.id, second.id]
     assert history[0].scores == {1: 50.0, 2: None} and history[1].overall == 62.5

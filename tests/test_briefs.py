@@ -42,8 +42,9 @@ def test_business_brief_names_the_objective_with_its_weight(data) -> None:
 def test_a_missing_why_is_flagged_in_both_briefs(data) -> None:
     business, engineering = briefs.initiative_briefs(data, "P-02")
     assert "**No WHY.**" in section(business.markdown, "Why it matters")
-    assert "Agree a one-sentence WHY with Sam Okafor" in section(business.markdown,
-                                                                 "Decision or help needed")
+    assert "Agree a one-sentence WHY with Sam Okafor" in section(
+        business.markdown, "Decision or help needed"
+    )
     assert "**No WHY is written down.**" in engineering.markdown
     has_why = briefs.business(data, "P-01").markdown
     assert "No WHY" not in has_why
@@ -52,8 +53,10 @@ def test_a_missing_why_is_flagged_in_both_briefs(data) -> None:
 def test_an_at_risk_dependency_is_told_as_business_impact(data) -> None:
     md = briefs.business(data, "P-02").markdown
     waits = section(md, "What it waits on, and what waits on it")
-    assert ("This waits on **P-01 Billing migration**, which is **At risk**. If it slips, the "
-            "**Grow annual revenue** objective slips with it.") in waits
+    assert (
+        "This waits on **P-01 Billing migration**, which is **At risk**. If it slips, the "
+        "**Grow annual revenue** objective slips with it."
+    ) in waits
     assert "Help unblock **P-01 Billing migration**" in section(md, "Decision or help needed")
     upstream = briefs.business(data, "P-01").markdown
     assert "**P-02 Self-service onboarding** waits on this" in upstream
@@ -62,8 +65,10 @@ def test_an_at_risk_dependency_is_told_as_business_impact(data) -> None:
 def test_the_biggest_gap_is_named_with_its_range(data) -> None:
     md = briefs.business(data, "P-01").markdown
     seen = section(md, "How stakeholders see it")
-    assert "**Biggest gap: Clarity of the why.** Tech rates it 88 points higher than the " \
-           "business" in seen
+    assert (
+        "**Biggest gap: Clarity of the why.** Tech rates it 88 points higher than the "
+        "business" in seen
+    )
     assert "95% range 73 to 100 points" in seen  # clipped: a gap cannot pass 100
     assert "**Tech**: 68 out of 100 (positive), from 6 respondents" in seen
     eng = briefs.engineering(data, "P-01", "detailed").markdown
@@ -79,8 +84,9 @@ def test_jargon_is_explained_with_the_users_own_words(data) -> None:
     assert f"- **API**: {bd.USER_API_PLAIN}." in p01  # the user's API overrides the built-in
     assert "- **Microservices**:" in p01 and "- **Monolith**:" in p01
     for ident in data.initiative_ids:
-        assert briefs.figures(briefs.business(data, ident).markdown, data.glossary).unexplained \
-            == (), ident
+        assert (
+            briefs.figures(briefs.business(data, ident).markdown, data.glossary).unexplained == ()
+        ), ident
 
 
 def test_the_business_brief_reads_as_plain_english_and_explains_its_jargon(demo) -> None:
@@ -100,8 +106,10 @@ def test_small_groups_are_described_never_shown(data) -> None:
     business, engineering = briefs.initiative_briefs(data, "P-03", "detailed")
     for md in (business.markdown, engineering.markdown):
         assert "**Business**: no figure to show: fewer than 3 respondents." in md
-        assert "**Tech**: no figure to show: hidden so that a smaller group cannot be worked " \
-               "out by subtraction." in md
+        assert (
+            "**Tech**: no figure to show: hidden so that a smaller group cannot be worked "
+            "out by subtraction." in md
+        )
         assert bd.SMALL_GROUP_COMMENT not in md
         assert not re.search(r"\b2 respondents", md) and "Finance (" not in md
     f = briefs.facts(data, "P-03")
@@ -153,9 +161,13 @@ def test_portfolio_brief_lists_the_cases(data) -> None:
 def test_portfolio_lists_indicator_warnings_when_given(data) -> None:
     import pandas as pd
 
-    warnings = pd.DataFrame({"level": ["High"], "scope": ["Payments"],
-                             "reason": ["Payments: escalations rose 3 months running, 4 → 7 → "
-                                        "11."]})
+    warnings = pd.DataFrame(
+        {
+            "level": ["High"],
+            "scope": ["Payments"],
+            "reason": ["Payments: escalations rose 3 months running, 4 → 7 → 11."],
+        }
+    )
     md = briefs.portfolio(dataclasses.replace(data, warnings=warnings)).markdown
     assert "- **High**: Payments: escalations rose 3 months running, 4 → 7 → 11." in md
     assert "Ask Payments what is behind the early warnings" in section(md, "The asks")

@@ -26,23 +26,35 @@ def big_views() -> tuple[scoring.Views, dict[str, str]]:
         for g, group in enumerate(GROUPS):
             for _ in range(int(rng.integers(1, 7))):
                 respondent += 1
-                rows.append((f"r{respondent}", group, "tech" if g < 15 else "business",
-                             f"P-{i:03d}", "value", int(rng.integers(1, 6))))
-    fb = pd.DataFrame(rows, columns=["respondent", "group", "side", "initiative_id",
-                                     "dimension", "rating"])
+                rows.append(
+                    (
+                        f"r{respondent}",
+                        group,
+                        "tech" if g < 15 else "business",
+                        f"P-{i:03d}",
+                        "value",
+                        int(rng.integers(1, 6)),
+                    )
+                )
+    fb = pd.DataFrame(
+        rows, columns=["respondent", "group", "side", "initiative_id", "dimension", "rating"]
+    )
     fb["scale_min"], fb["scale_max"] = 1.0, 5.0
     fb["score"] = 100 * (fb["rating"] - 1) / 4
     fb["date"] = pd.Timestamp("2026-09-01")
-    names = {f"P-{i:03d}": f"A rather long initiative name number {i} that needs cutting"
-             for i in range(300)}
+    names = {
+        f"P-{i:03d}": f"A rather long initiative name number {i} that needs cutting"
+        for i in range(300)
+    }
     return scoring.views(scoring.prepare(fb), Privacy()), names
 
 
 def test_300_initiatives_by_30_groups_build_without_the_row_limit(big_views) -> None:
     views, names = big_views
     order = sorted(names)
-    frame = heatmaps.ordered(heatmaps.alignment_frame(views.group, "group", names, 3, order),
-                             order, GROUPS)
+    frame = heatmaps.ordered(
+        heatmaps.alignment_frame(views.group, "group", names, 3, order), order, GROUPS
+    )
     assert len(frame) == 9000
     chart = heatmaps.alignment_heatmap(frame, "Group", show_numbers=False)
     spec = chart.to_dict()
@@ -62,13 +74,15 @@ def test_streamlit_draws_a_9000_cell_heatmap(big_views) -> None:
         from alignment.charts import heatmaps
 
         order = sorted(names)
-        frame = heatmaps.ordered(heatmaps.alignment_frame(cells, "group", names, 3, order),
-                                 order, groups)
+        frame = heatmaps.ordered(
+            heatmaps.alignment_frame(cells, "group", names, 3, order), order, groups
+        )
         spec = json.loads(heatmaps.template("alignment", "Group", False))
         st.vega_lite_chart(frame, spec, on_select="rerun")
 
-    at = AppTest.from_function(page, kwargs={"cells": views.group, "names": names,
-                                             "groups": GROUPS}, default_timeout=60)
+    at = AppTest.from_function(
+        page, kwargs={"cells": views.group, "names": names, "groups": GROUPS}, default_timeout=60
+    )
     at.run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 1
@@ -77,8 +91,9 @@ def test_streamlit_draws_a_9000_cell_heatmap(big_views) -> None:
 def test_png_and_svg_downloads_render_without_a_browser(big_views) -> None:
     views, names = big_views
     order = sorted(names)[:40]
-    frame = heatmaps.ordered(heatmaps.alignment_frame(views.group, "group", names, 3, order),
-                             order, GROUPS)
+    frame = heatmaps.ordered(
+        heatmaps.alignment_frame(views.group, "group", names, 3, order), order, GROUPS
+    )
     spec = heatmaps.with_data(json.loads(heatmaps.template("alignment", "Group", True)), frame)
     png = render.to_png(spec)
     assert png.startswith(b"\x89PNG")
@@ -103,15 +118,20 @@ def test_masked_cells_reach_charts_without_figures(big_views) -> None:
 def test_legends_say_what_colour_and_marks_mean(big_views) -> None:
     views, names = big_views
     order = sorted(names)[:10]
-    frame = heatmaps.ordered(heatmaps.alignment_frame(views.group, "group", names, 3, order),
-                             order, GROUPS)
+    frame = heatmaps.ordered(
+        heatmaps.alignment_frame(views.group, "group", names, 3, order), order, GROUPS
+    )
     spec = heatmaps.alignment_heatmap(frame, "Group").to_dict()
     text = str(spec)
     assert "0 = low, 100 = high" in text
     assert "Group disagrees (r_wg < 0.70)" in text
     assert "Split room (polarised)" in text
-    gaps = heatmaps.ordered(heatmaps.gap_frame(views.gaps, names, {"value": "Value"}, 3, order),
-                            order, ["Value"], "dimension_label")
+    gaps = heatmaps.ordered(
+        heatmaps.gap_frame(views.gaps, names, {"value": "Value"}, 3, order),
+        order,
+        ["Value"],
+        "dimension_label",
+    )
     gap_spec = str(heatmaps.gap_heatmap(gaps).to_dict())
     assert "No clear difference (interval contains 0)" in gap_spec
     assert "redyellowblue" in text  # ColorBrewer RdYlBu: colour-blind safe

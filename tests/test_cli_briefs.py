@@ -22,9 +22,15 @@ def test_writes_every_brief_as_markdown(workbook, tmp_path, capsys) -> None:
     out = tmp_path / "out"
     assert main(["briefs", str(workbook), "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["P-01-business.md", "P-01-engineering.md", "P-02-business.md",
-                     "P-02-engineering.md", "P-03-business.md", "P-03-engineering.md",
-                     "portfolio.md"]
+    assert names == [
+        "P-01-business.md",
+        "P-01-engineering.md",
+        "P-02-business.md",
+        "P-02-engineering.md",
+        "P-03-business.md",
+        "P-03-engineering.md",
+        "portfolio.md",
+    ]
     business = (out / "P-02-business.md").read_text(encoding="utf-8")
     assert business.startswith("# P-02 Self-service onboarding — business brief\n")
     assert "**No WHY.**" in business
@@ -33,11 +39,22 @@ def test_writes_every_brief_as_markdown(workbook, tmp_path, capsys) -> None:
 
 def test_one_initiative_as_word_with_its_chart(workbook, tmp_path) -> None:
     out = tmp_path / "word"
-    code = main(["briefs", str(workbook), "--out", str(out), "--format", "docx",
-                 "--initiative", "p-01", "--tone", "detailed"])
+    code = main(
+        [
+            "briefs",
+            str(workbook),
+            "--out",
+            str(out),
+            "--format",
+            "docx",
+            "--initiative",
+            "p-01",
+            "--tone",
+            "detailed",
+        ]
+    )
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["P-01-business.docx",
-                                                     "P-01-engineering.docx"]
+    assert sorted(p.name for p in out.iterdir()) == ["P-01-business.docx", "P-01-engineering.docx"]
     doc = Document(io.BytesIO((out / "P-01-engineering.docx").read_bytes()))
     assert doc.paragraphs[0].text == "P-01 Billing migration — engineering brief"
     assert len(doc.inline_shapes) == 1

@@ -23,8 +23,16 @@ def _dataset(ratings: dict[str, dict[str, list[tuple[int, int]]]]) -> Dataset:
         for side, people in sides.items():
             group = "Platform" if side == "tech" else "Sales"
             for n, (why, prio) in enumerate(people):
-                rows.append({"Respondent": f"{side}-{n}", "Group": group, "Side": side,
-                             "Initiative": item, "Clarity of the why": why, "Priority": prio})
+                rows.append(
+                    {
+                        "Respondent": f"{side}-{n}",
+                        "Group": group,
+                        "Side": side,
+                        "Initiative": item,
+                        "Clarity of the why": why,
+                        "Priority": prio,
+                    }
+                )
     buf = io.StringIO()
     pd.DataFrame(rows).to_csv(buf, index=False)
     result = import_files([SourceFile("feedback.csv", buf.getvalue().encode())])
@@ -36,20 +44,24 @@ LOW = [(2, 2), (2, 1), (1, 2), (2, 2)]
 HIGH = [(4, 4), (5, 4), (4, 5), (4, 4)]
 MID = [(3, 3), (3, 4), (3, 3), (4, 3)]
 
-BEFORE = _dataset({
-    "P1": {"tech": LOW, "business": HIGH},
-    "P3": {"tech": MID, "business": MID},
-    "P4": {"tech": MID, "business": MID},
-    "P5": {"tech": LOW, "business": HIGH},
-    "P6": {"tech": MID, "business": MID},
-})
-AFTER = _dataset({
-    "P1": {"tech": HIGH, "business": LOW},
-    "P2": {"tech": MID, "business": MID},
-    "P4": {"tech": MID, "business": MID[:1]},
-    "P5": {"tech": MID, "business": MID},
-    "P6": {"tech": LOW, "business": HIGH},
-})
+BEFORE = _dataset(
+    {
+        "P1": {"tech": LOW, "business": HIGH},
+        "P3": {"tech": MID, "business": MID},
+        "P4": {"tech": MID, "business": MID},
+        "P5": {"tech": LOW, "business": HIGH},
+        "P6": {"tech": MID, "business": MID},
+    }
+)
+AFTER = _dataset(
+    {
+        "P1": {"tech": HIGH, "business": LOW},
+        "P2": {"tech": MID, "business": MID},
+        "P4": {"tech": MID, "business": MID[:1]},
+        "P5": {"tech": MID, "business": MID},
+        "P6": {"tech": LOW, "business": HIGH},
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +82,8 @@ def test_change_per_initiative_and_side(result: compare.Comparison) -> None:
     assert _status(result, "P6", "tech") == compare.WORSENED
     cells = result.cells.set_index(["initiative_id", "side"])
     assert cells.loc[("P1", "tech"), "change"] == pytest.approx(
-        cells.loc[("P1", "tech"), "score_after"] - cells.loc[("P1", "tech"), "score_before"])
+        cells.loc[("P1", "tech"), "score_after"] - cells.loc[("P1", "tech"), "score_before"]
+    )
     assert cells.loc[("P1", "tech"), "change"] > 40
 
 
@@ -94,16 +107,25 @@ def test_steady_when_the_change_is_small() -> None:
 
 def test_new_and_resolved_gaps(result: compare.Comparison) -> None:
     gaps = result.gaps
-    by = {(i, d): s for i, d, s in gaps[["initiative_id", "dimension", "status"]]
-          .itertuples(index=False)}
+    by = {
+        (i, d): s
+        for i, d, s in gaps[["initiative_id", "dimension", "status"]].itertuples(index=False)
+    }
     assert by[("P1", "why_clarity")] == compare.GAP_OPEN
     assert by[("P5", "why_clarity")] == compare.GAP_RESOLVED
     assert by[("P6", "priority")] == compare.GAP_NEW
     assert ("P3", "why_clarity") not in by, "rated alike by both sides: no gap to report"
     assert ("P2", "priority") not in by, "no clear gap in either snapshot: not listed"
-    assert list(gaps["status"]) == sorted(gaps["status"], key=[
-        compare.GAP_NEW, compare.GAP_RESOLVED, compare.GAP_OPEN, compare.GAP_GONE,
-        compare.GAP_HIDDEN].index)
+    assert list(gaps["status"]) == sorted(
+        gaps["status"],
+        key=[
+            compare.GAP_NEW,
+            compare.GAP_RESOLVED,
+            compare.GAP_OPEN,
+            compare.GAP_GONE,
+            compare.GAP_HIDDEN,
+        ].index,
+    )
 
 
 def test_no_feedback_compares_to_nothing() -> None:

@@ -13,8 +13,9 @@ from alignment.templates import template_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = sorted((ROOT / "alignment").rglob("*.py"))
-UI = sorted([*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").glob("*.py"),
-             ROOT / "app.py"])
+UI = sorted(
+    [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"]
+)
 
 
 def _tree(path: Path) -> ast.AST:
@@ -82,8 +83,10 @@ def test_every_field_has_a_label_help_and_a_template_column(table: schema.Table)
         if not (table.name == "feedback" and f.name in ("dimension", "score")):
             assert f.name in in_template, f.name
         # The importer recognises the template's own header.
-        assert any(t == table.name and fld == f.name and score == 100
-                   for t, fld, score in _matches(f.label)), f.label
+        assert any(
+            t == table.name and fld == f.name and score == 100
+            for t, fld, score in _matches(f.label)
+        ), f.label
 
 
 def _matches(header: str):

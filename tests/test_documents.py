@@ -55,17 +55,22 @@ def test_word_export_reads_back_with_styles_and_chart(data, chart_png) -> None:
     assert headings[:3] == ["What it is", "Why it matters", "Value, effort and risk"]
     assert "Legacy billing cannot offer annual plans" in text
     assert any(p.style.name == "List Bullet" for p in doc.paragraphs)
-    assert any(p.style.name == "Quote" and bd.BUSINESS_COMMENT_P01 in p.text
-               for p in doc.paragraphs)
+    assert any(
+        p.style.name == "Quote" and bd.BUSINESS_COMMENT_P01 in p.text for p in doc.paragraphs
+    )
     bold = [r.text for p in doc.paragraphs for r in p.runs if r.bold]
     assert "Status:" in bold
     assert len(doc.inline_shapes) == 1  # the alignment chart
     assert doc.core_properties.title == brief.title
     # The chart sits at the end of the stakeholder section, before the decisions.
     body = doc.element.body
-    kinds = ["chart" if el.xpath(".//pic:pic") else
-             "".join(t.text or "" for t in el.iter() if t.tag.endswith("}t"))
-             for el in body.iterchildren() if el.tag.endswith("}p")]
+    kinds = [
+        "chart"
+        if el.xpath(".//pic:pic")
+        else "".join(t.text or "" for t in el.iter() if t.tag.endswith("}t"))
+        for el in body.iterchildren()
+        if el.tag.endswith("}p")
+    ]
     assert kinds.index("chart") == kinds.index("Decision or help needed") - 1
 
 
@@ -85,7 +90,8 @@ def test_pdf_export_reads_back_with_titles_and_chart(data, chart_png) -> None:
 
 def test_pdf_keeps_non_latin_text_with_an_embedded_font(data) -> None:
     assert documents.unicode_font() is not None, (
-        "No Unicode TTF found: install Debian's fonts-dejavu-core or set ALIGNMENT_PDF_FONT.")
+        "No Unicode TTF found: install Debian's fonts-dejavu-core or set ALIGNMENT_PDF_FONT."
+    )
     md = "# Łódź → Zürich\n\nGap −12 points · “quoted” — Ærøskøbing, Ελλάδα, Київ.\n"
     text, reader = pdf_text(documents.to_pdf(md, "Łódź → Zürich"))
     assert "Łódź → Zürich" in text
@@ -104,8 +110,9 @@ def test_markdown_export_is_the_edited_text(data) -> None:
 
 def test_edits_reach_word_and_pdf(data) -> None:
     brief = briefs.engineering(data, "P-02")
-    edited = brief.markdown + ("\n## Agreed on Monday\n\n"
-                               "- **Ship** the *pilot* to three customers.\n")
+    edited = brief.markdown + (
+        "\n## Agreed on Monday\n\n- **Ship** the *pilot* to three customers.\n"
+    )
     doc = documents.Document_(brief.stem, brief.title, edited)
     text, _ = docx_text(documents.render(doc, "docx"))
     assert "Agreed on Monday" in text and "Ship the pilot to three customers." in text

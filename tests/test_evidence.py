@@ -24,8 +24,15 @@ def _initiatives(*rows: dict) -> pd.DataFrame:
 
 
 def _objectives(*ids: str) -> pd.DataFrame:
-    return pd.DataFrame({"id": list(ids), "name": [f"Objective {i}" for i in ids],
-                         "weight": [1.0] * len(ids), "description": None, "owner": None})
+    return pd.DataFrame(
+        {
+            "id": list(ids),
+            "name": [f"Objective {i}" for i in ids],
+            "weight": [1.0] * len(ids),
+            "description": None,
+            "owner": None,
+        }
+    )
 
 
 def _feedback(cells: dict[tuple[str, str], list[int]]) -> pd.DataFrame:
@@ -33,10 +40,20 @@ def _feedback(cells: dict[tuple[str, str], list[int]]) -> pd.DataFrame:
     rows = []
     for (initiative, side), ratings in cells.items():
         for i, r in enumerate(ratings):
-            rows.append({"respondent": f"{side}-{i}", "group": side.title(), "side": side,
-                         "initiative_id": initiative, "dimension": "why_clarity",
-                         "rating": float(r), "scale_min": 1.0, "scale_max": 5.0,
-                         "score": 25.0 * (r - 1), "date": pd.NaT})
+            rows.append(
+                {
+                    "respondent": f"{side}-{i}",
+                    "group": side.title(),
+                    "side": side,
+                    "initiative_id": initiative,
+                    "dimension": "why_clarity",
+                    "rating": float(r),
+                    "scale_min": 1.0,
+                    "scale_max": 5.0,
+                    "score": 25.0 * (r - 1),
+                    "date": pd.NaT,
+                }
+            )
     return pd.DataFrame(rows, columns=table_columns("feedback"))
 
 
@@ -52,13 +69,16 @@ def _figure(ev: evidence.Evidence, key: str) -> evidence.Figure:
 
 
 def test_objective_share_leaves_out_cancelled_work_and_unknown_objectives() -> None:
-    data = Dataset(initiatives=_initiatives(
-        {"id": "P-1", "name": "A", "objective_ids": ("G1",)},
-        {"id": "P-2", "name": "B", "objective_ids": ("G9",)},  # not an objective we know
-        {"id": "P-3", "name": "C", "objective_ids": ()},
-        {"id": "P-4", "name": "D", "objective_ids": ("G2", "G1")},
-        {"id": "P-5", "name": "E", "objective_ids": (), "status": "Cancelled"},
-    ), objectives=_objectives("G1", "G2"))
+    data = Dataset(
+        initiatives=_initiatives(
+            {"id": "P-1", "name": "A", "objective_ids": ("G1",)},
+            {"id": "P-2", "name": "B", "objective_ids": ("G9",)},  # not an objective we know
+            {"id": "P-3", "name": "C", "objective_ids": ()},
+            {"id": "P-4", "name": "D", "objective_ids": ("G2", "G1")},
+            {"id": "P-5", "name": "E", "objective_ids": (), "status": "Cancelled"},
+        ),
+        objectives=_objectives("G1", "G2"),
+    )
     f = evidence.objective_share(data)
     assert f.value == 50 and f.n == 4
     assert f.explanation.startswith("2 of 4 active initiatives serve one of your 2 objectives")
@@ -71,13 +91,15 @@ def test_no_objective_column_says_what_would_unlock_it() -> None:
 
 
 def test_dependency_map_and_cycles() -> None:
-    data = Dataset(initiatives=_initiatives(
-        {"id": "P-1", "name": "A", "depends_on": ("P-2",)},
-        {"id": "P-2", "name": "B", "depends_on": ("P-1",)},  # a loop with P-1
-        {"id": "P-3", "name": "C", "depends_on": ("P-1",)},
-        {"id": "P-4", "name": "D", "depends_on": ("P-99",)},  # names nothing known
-        {"id": "P-5", "name": "E"},
-    ))
+    data = Dataset(
+        initiatives=_initiatives(
+            {"id": "P-1", "name": "A", "depends_on": ("P-2",)},
+            {"id": "P-2", "name": "B", "depends_on": ("P-1",)},  # a loop with P-1
+            {"id": "P-3", "name": "C", "depends_on": ("P-1",)},
+            {"id": "P-4", "name": "D", "depends_on": ("P-99",)},  # names nothing known
+            {"id": "P-5", "name": "E"},
+        )
+    )
     ev = _gather(data)
     deps, loops = _figure(ev, "dependencies"), _figure(ev, "cycles")
     assert deps.value == 60 and deps.n == 5
@@ -97,11 +119,13 @@ def test_no_dependencies_recorded_unlocks_nothing_but_says_how() -> None:
 
 
 def test_jargon_and_readability_of_descriptions() -> None:
-    data = Dataset(initiatives=_initiatives(
-        {"id": "P-1", "name": "A", "description": "Move the event bus from RabbitMQ to Kafka."},
-        {"id": "P-2", "name": "B", "description": "Let new customers sign up without a call."},
-        {"id": "P-3", "name": "C", "description": None},
-    ))
+    data = Dataset(
+        initiatives=_initiatives(
+            {"id": "P-1", "name": "A", "description": "Move the event bus from RabbitMQ to Kafka."},
+            {"id": "P-2", "name": "B", "description": "Let new customers sign up without a call."},
+            {"id": "P-3", "name": "C", "description": None},
+        )
+    )
     jargon = evidence.plain_descriptions(data, builtin())
     assert jargon.value == 50 and jargon.n == 2
     assert "Kafka" in jargon.explanation and "per 100 words" in jargon.explanation
@@ -112,9 +136,12 @@ def test_jargon_and_readability_of_descriptions() -> None:
 
 def test_the_users_glossary_counts_as_jargon_too() -> None:
     glossary = pd.DataFrame({"term": ["Freightline"], "plain": ["our platform"]})
-    data = Dataset(initiatives=_initiatives(
-        {"id": "P-1", "name": "A", "description": "Put every product on Freightline."}),
-        glossary=glossary)
+    data = Dataset(
+        initiatives=_initiatives(
+            {"id": "P-1", "name": "A", "description": "Put every product on Freightline."}
+        ),
+        glossary=glossary,
+    )
     assert _figure(_gather(data), "jargon").value == 0
 
 
@@ -128,8 +155,16 @@ def test_no_descriptions() -> None:
 
 def _stakeholders(*rows: tuple[str, str, object, str]) -> pd.DataFrame:
     frame = empty_table("stakeholders")
-    data = [{"name": n, "influence": inf, "last_1on1": pd.Timestamp(last) if last else None,
-             "cadence": cad, "interest": "High"} for n, inf, last, cad in rows]
+    data = [
+        {
+            "name": n,
+            "influence": inf,
+            "last_1on1": pd.Timestamp(last) if last else None,
+            "cadence": cad,
+            "interest": "High",
+        }
+        for n, inf, last, cad in rows
+    ]
     return pd.DataFrame(data, columns=frame.columns)
 
 
@@ -161,12 +196,15 @@ def _indicators(metric: str, scope: str, values: list[float]) -> pd.DataFrame:
 
 
 def test_indicators_tracked_and_alerts_open() -> None:
-    table = pd.concat([
-        _indicators("escalations", "Payments", [2, 2, 3, 2, 2, 3, 2, 5, 8, 13]),  # rising
-        _indicators("escalations", "Growth", [2, 3, 2, 2, 3, 2, 2, 3, 2, 2]),
-        _indicators("risk", "Growth", [1, 1, 2, 1, 1, 2, 1, 1, 2, 1]),
-        _indicators("attrition", "Growth", [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]),
-    ], ignore_index=True)
+    table = pd.concat(
+        [
+            _indicators("escalations", "Payments", [2, 2, 3, 2, 2, 3, 2, 5, 8, 13]),  # rising
+            _indicators("escalations", "Growth", [2, 3, 2, 2, 3, 2, 2, 3, 2, 2]),
+            _indicators("risk", "Growth", [1, 1, 2, 1, 1, 2, 1, 1, 2, 1]),
+            _indicators("attrition", "Growth", [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]),
+        ],
+        ignore_index=True,
+    )
     data = Dataset(indicators=table)
     tracked = evidence.indicators_tracked(data)
     assert tracked.value == pytest.approx(200 / 3) and tracked.n == 3
@@ -188,11 +226,14 @@ def test_no_indicators() -> None:
 def test_rituals_count_only_when_recorded() -> None:
     none = evidence.rituals_on_cadence(cadence.DEFAULT_RITUALS, TODAY)
     assert none.value is None and "Stakeholders & rituals" in none.unlock
-    rituals = [cadence.Ritual("Monthly roadmap review", "monthly", "", dt.date(2026, 11, 10)),
-               cadence.Ritual("Quarterly prioritisation session", "quarterly", "",
-                              dt.date(2026, 6, 1)),  # due 1 Sep: overdue
-               cadence.Ritual("Open Q&A channel", "weekly", ""),  # never recorded
-               cadence.Ritual("Old ritual", "monthly", "", dt.date(2020, 1, 1), active=False)]
+    rituals = [
+        cadence.Ritual("Monthly roadmap review", "monthly", "", dt.date(2026, 11, 10)),
+        cadence.Ritual(
+            "Quarterly prioritisation session", "quarterly", "", dt.date(2026, 6, 1)
+        ),  # due 1 Sep: overdue
+        cadence.Ritual("Open Q&A channel", "weekly", ""),  # never recorded
+        cadence.Ritual("Old ritual", "monthly", "", dt.date(2020, 1, 1), active=False),
+    ]
     f = evidence.rituals_on_cadence(rituals, TODAY)
     assert f.value == 50 and f.n == 2
     assert "overdue: Quarterly prioritisation session" in f.explanation
@@ -203,21 +244,27 @@ def test_rituals_count_only_when_recorded() -> None:
 
 
 def test_why_share_does_not_count_placeholders() -> None:
-    data = Dataset(initiatives=_initiatives(
-        {"id": "P-1", "why": "Shippers call support when tracking updates go missing."},
-        {"id": "P-2", "why": "TBD"},
-        {"id": "P-3", "why": None},
-        {"id": "P-4", "why": "Cut cost per shipment."},
-    ))
+    data = Dataset(
+        initiatives=_initiatives(
+            {"id": "P-1", "why": "Shippers call support when tracking updates go missing."},
+            {"id": "P-2", "why": "TBD"},
+            {"id": "P-3", "why": None},
+            {"id": "P-4", "why": "Cut cost per shipment."},
+        )
+    )
     f = evidence.why_share(data)
     assert f.value == 50 and f.n == 4
 
 
 def test_why_clarity_by_side_leaves_out_cells_under_k_min() -> None:
-    fb = _feedback({
-        ("P-1", "tech"): [5, 5, 5], ("P-1", "business"): [1, 1, 1],  # shown: tech 100, biz 0
-        ("P-2", "tech"): [3, 3, 3], ("P-2", "business"): [5, 5],  # business under k_min: hidden
-    })
+    fb = _feedback(
+        {
+            ("P-1", "tech"): [5, 5, 5],
+            ("P-1", "business"): [1, 1, 1],  # shown: tech 100, biz 0
+            ("P-2", "tech"): [3, 3, 3],
+            ("P-2", "business"): [5, 5],  # business under k_min: hidden
+        }
+    )
     data = Dataset(initiatives=_initiatives({"id": "P-1"}, {"id": "P-2"}), feedback=fb)
     ev = _gather(data)
     business, tech = _figure(ev, "why_clarity_business"), _figure(ev, "why_clarity_tech")
@@ -247,9 +294,12 @@ def test_team_safety_needs_a_closed_round_with_k_min_answers() -> None:
 
 
 def test_a_steps_score_is_the_mean_of_its_available_figures() -> None:
-    data = Dataset(initiatives=_initiatives(
-        {"id": "P-1", "why": "Shippers call support when tracking goes missing."},
-        {"id": "P-2", "why": None}))
+    data = Dataset(
+        initiatives=_initiatives(
+            {"id": "P-1", "why": "Shippers call support when tracking goes missing."},
+            {"id": "P-2", "why": None},
+        )
+    )
     ev = _gather(data)
     six = ev.step(6)
     assert [f.key for f in six.available] == ["why"]

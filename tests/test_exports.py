@@ -23,8 +23,15 @@ from alignment.problems import problems_frame
 from alignment.report import report_xlsx
 from alignment.store import Store, sqlite_url
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(1,2)", "-2+3", "@cmd",
-           "\tTAB=1", "\rCR=1", "=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@cmd",
+    "\tTAB=1",
+    "\rCR=1",
+    "=1+1",
+]
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -65,8 +72,13 @@ def test_neutralise_each_dangerous_start_and_nothing_else() -> None:
 
 
 def test_real_numbers_and_dates_stay_themselves() -> None:
-    frame = pd.DataFrame({"text": HOSTILE, "number": [-1.5, -2, 0, 3, 4, 5, 6],
-                          "date": [dt.datetime(2026, 1, i + 1) for i in range(7)]})
+    frame = pd.DataFrame(
+        {
+            "text": HOSTILE,
+            "number": [-1.5, -2, 0, 3, 4, 5, 6],
+            "date": [dt.datetime(2026, 1, i + 1) for i in range(7)],
+        }
+    )
     data = exports.to_xlsx_bytes({"Sheet": frame})
     assert_inert_xlsx(data)
     cells = {c.coordinate: c for c in _cells_xlsx(data)}
@@ -115,8 +127,11 @@ def test_the_report_is_inert(hostile_import) -> None:
 def test_data_page_downloads_are_inert(hostile_import) -> None:
     """Clean tables, problems and set-aside rows: what the Data page offers."""
     result, _ = hostile_import
-    frames = [result.dataset.initiatives, problems_frame(result.problems),
-              *[f for f in result.rejected.values() if not f.empty]]
+    frames = [
+        result.dataset.initiatives,
+        problems_frame(result.problems),
+        *[f for f in result.rejected.values() if not f.empty],
+    ]
     assert any(not f.empty for f in result.rejected.values())
     for frame in frames:
         assert_inert_xlsx(exports.to_xlsx_bytes({"Sheet": frame}))
@@ -133,10 +148,15 @@ def test_chart_tables_are_inert(hostile_import) -> None:
 
 def test_workshop_results_are_inert(tmp_path: Path) -> None:
     store = Store(sqlite_url(tmp_path / "ws.sqlite"), parts=(workshop.SCHEMA,))
-    ws = workshop.create(store, title="=cmd|' /C calc'!A0", mode=workshop.RATING,
-                         items=[("P-1", "+1+1 initiative"), ("P-2", "@evil")],
-                         dimensions=["priority"],
-                         groups=[("=Sales", "business"), ("-Eng", "tech")], k_min=1)
+    ws = workshop.create(
+        store,
+        title="=cmd|' /C calc'!A0",
+        mode=workshop.RATING,
+        items=[("P-1", "+1+1 initiative"), ("P-2", "@evil")],
+        dimensions=["priority"],
+        groups=[("=Sales", "business"), ("-Eng", "tech")],
+        k_min=1,
+    )
     for i in range(4):
         token = f"token-{i:02d}-abcdefghijklmnop"
         workshop.join(store, ws.id, token, "=Sales" if i % 2 else "-Eng")
@@ -150,8 +170,11 @@ def test_assessment_answers_are_inert() -> None:
     bank = load_bank()
     answers = {q.id: 4 for step in bank.steps for q in step.statements}
     frame = answers_frame(bank, answers)
-    text_column = next(c for c in frame.columns if frame[c].dtype == object
-                       or pd.api.types.is_string_dtype(frame[c]))
+    text_column = next(
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
+    )
     frame[text_column] = frame[text_column].astype(object)
     frame.loc[0, text_column] = "=cmd"
     assert_inert_csv(exports.to_csv_bytes(frame))

@@ -19,8 +19,9 @@ from alignment.ingest import SourceFile, import_files
 from alignment.privacy import Privacy
 from alignment.report import report_tables
 
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-               max_size=12)
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+)
 IDS = st.sampled_from(["P-1", "P-2", "p-2 ", "P-3", "X", "", "=1+1"])
 GROUPS = st.sampled_from(["Sales", "Engineering", "Data", "Legal", "", "Mystery", "<b>x</b>"])
 RATINGS = st.one_of(st.integers(-1, 8), st.sampled_from(["Agree", "n/a", "", "3,5", "High"]))
@@ -33,41 +34,87 @@ def _csv(rows: list[list[object]]) -> bytes:
 
 @st.composite
 def workbooks(draw) -> list[SourceFile]:
-    initiatives = [["Initiative ID", "Name", "Team", "Objective(s)", "Depends on", "Why",
-                    "Status", "Effort", "Target"]]
+    initiatives = [
+        [
+            "Initiative ID",
+            "Name",
+            "Team",
+            "Objective(s)",
+            "Depends on",
+            "Why",
+            "Status",
+            "Effort",
+            "Target",
+        ]
+    ]
     for _ in range(draw(st.integers(0, 5))):
-        initiatives.append([draw(IDS), draw(TEXT), draw(st.sampled_from(["A", "B", ""])),
-                            draw(st.sampled_from(["G1", "G1, G2", "", "G9"])),
-                            draw(st.sampled_from(["", "P-1", "P-2", "P-1; P-3"])), draw(TEXT),
-                            draw(st.sampled_from(["At risk", "Done", "weird", ""])),
-                            draw(st.sampled_from(["3", "XL", "-2", "", "many"])),
-                            draw(st.sampled_from(["Q3 2027", "2020-01-01", "", "soon"]))])
-    feedback = [["Respondent", "Group", "Initiative", "Priority", "Business value", "Comment",
-                 "Date"]]
+        initiatives.append(
+            [
+                draw(IDS),
+                draw(TEXT),
+                draw(st.sampled_from(["A", "B", ""])),
+                draw(st.sampled_from(["G1", "G1, G2", "", "G9"])),
+                draw(st.sampled_from(["", "P-1", "P-2", "P-1; P-3"])),
+                draw(TEXT),
+                draw(st.sampled_from(["At risk", "Done", "weird", ""])),
+                draw(st.sampled_from(["3", "XL", "-2", "", "many"])),
+                draw(st.sampled_from(["Q3 2027", "2020-01-01", "", "soon"])),
+            ]
+        )
+    feedback = [
+        ["Respondent", "Group", "Initiative", "Priority", "Business value", "Comment", "Date"]
+    ]
     for _ in range(draw(st.integers(0, 30))):
-        feedback.append([draw(st.sampled_from(["a", "b", "c", "d", ""])), draw(GROUPS),
-                         draw(IDS), draw(RATINGS), draw(RATINGS), draw(TEXT),
-                         draw(st.sampled_from(["2026-09-01", "2026-10-15", "", "bad"]))])
-    objectives = [["Objective ID", "Objective", "Weight"], ["G1", "Grow", "60"],
-                  ["G2", "Save", draw(st.sampled_from(["40", "-5", "", "x"]))]]
+        feedback.append(
+            [
+                draw(st.sampled_from(["a", "b", "c", "d", ""])),
+                draw(GROUPS),
+                draw(IDS),
+                draw(RATINGS),
+                draw(RATINGS),
+                draw(TEXT),
+                draw(st.sampled_from(["2026-09-01", "2026-10-15", "", "bad"])),
+            ]
+        )
+    objectives = [
+        ["Objective ID", "Objective", "Weight"],
+        ["G1", "Grow", "60"],
+        ["G2", "Save", draw(st.sampled_from(["40", "-5", "", "x"]))],
+    ]
     indicator_rows = [["Period", "Scope", "Metric", "Value"]]
     for m in range(draw(st.integers(0, 8))):
-        indicator_rows.append([f"2026-{1 + m % 12:02d}", draw(st.sampled_from(["A", "B", ""])),
-                               draw(st.sampled_from(["escalations", "risk", "odd metric"])),
-                               draw(st.sampled_from(["1", "0", "7", "", "-3", "1e9"]))])
-    people = [["Name", "Influence", "Interest", "Last 1:1", "Cadence"],
-              ["Ann", draw(st.sampled_from(["High", "", "9"])), "Low",
-               draw(st.sampled_from(["2024-02-29", "", "never"])),
-               draw(st.sampled_from(["monthly", "weekly", "", "45"]))]]
-    return [SourceFile("initiatives.csv", _csv(initiatives)),
-            SourceFile("objectives.csv", _csv(objectives)),
-            SourceFile("feedback.csv", _csv(feedback)),
-            SourceFile("indicators.csv", _csv(indicator_rows)),
-            SourceFile("stakeholders.csv", _csv(people))]
+        indicator_rows.append(
+            [
+                f"2026-{1 + m % 12:02d}",
+                draw(st.sampled_from(["A", "B", ""])),
+                draw(st.sampled_from(["escalations", "risk", "odd metric"])),
+                draw(st.sampled_from(["1", "0", "7", "", "-3", "1e9"])),
+            ]
+        )
+    people = [
+        ["Name", "Influence", "Interest", "Last 1:1", "Cadence"],
+        [
+            "Ann",
+            draw(st.sampled_from(["High", "", "9"])),
+            "Low",
+            draw(st.sampled_from(["2024-02-29", "", "never"])),
+            draw(st.sampled_from(["monthly", "weekly", "", "45"])),
+        ],
+    ]
+    return [
+        SourceFile("initiatives.csv", _csv(initiatives)),
+        SourceFile("objectives.csv", _csv(objectives)),
+        SourceFile("feedback.csv", _csv(feedback)),
+        SourceFile("indicators.csv", _csv(indicator_rows)),
+        SourceFile("stakeholders.csv", _csv(people)),
+    ]
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(workbooks(), st.integers(1, 4))
 def test_every_analysis_runs_on_anything_importable(files, k_min) -> None:
     result = import_files(files)

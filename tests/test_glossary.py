@@ -16,8 +16,19 @@ def builtin() -> Glossary:
 
 def test_the_shipped_glossary_loads_and_covers_the_common_terms(builtin: Glossary) -> None:
     assert len(builtin) >= 80
-    for term in ("technical debt", "refactoring", "microservices", "API", "latency", "CI/CD",
-                 "SLO", "migration", "data pipeline", "observability", "feature flag"):
+    for term in (
+        "technical debt",
+        "refactoring",
+        "microservices",
+        "API",
+        "latency",
+        "CI/CD",
+        "SLO",
+        "migration",
+        "data pipeline",
+        "observability",
+        "feature flag",
+    ):
         entry = builtin.lookup(term)
         assert entry is not None, term
         assert len(entry.plain.split()) >= 4, f"{term}: '{entry.plain}' explains too little"
@@ -39,8 +50,12 @@ def words(g: Glossary, text: str) -> list[tuple[str, str]]:
 
 def test_whole_words_any_case_and_plurals(builtin: Glossary) -> None:
     found = words(builtin, "Our Data Pipelines feed two APIs; rapid refactoring of the monoliths")
-    assert found == [("Data Pipelines", "Data pipeline"), ("APIs", "API"),
-                     ("refactoring", "Refactoring"), ("monoliths", "Monolith")]
+    assert found == [
+        ("Data Pipelines", "Data pipeline"),
+        ("APIs", "API"),
+        ("refactoring", "Refactoring"),
+        ("monoliths", "Monolith"),
+    ]
     assert words(builtin, "capital, rapidly, happily") == []  # "API" inside words is not found
 
 
@@ -51,8 +66,12 @@ def test_acronyms_match_only_in_capitals(builtin: Glossary) -> None:
 
 def test_phrases_across_hyphens_and_spaces_longest_first(builtin: Glossary) -> None:
     found = words(builtin, "right-sizing and right sizing behind an API gateway, via CI/CD")
-    assert found == [("right-sizing", "Right-sizing"), ("right sizing", "Right-sizing"),
-                     ("API gateway", "API gateway"), ("CI/CD", "CI/CD")]
+    assert found == [
+        ("right-sizing", "Right-sizing"),
+        ("right sizing", "Right-sizing"),
+        ("API gateway", "API gateway"),
+        ("CI/CD", "CI/CD"),
+    ]
 
 
 def test_aliases_lead_to_their_term(builtin: Glossary) -> None:
@@ -73,10 +92,16 @@ def test_unexplained_counts_terms_whose_meaning_is_missing(builtin: Glossary) ->
 
 
 def test_the_user_glossary_extends_and_overrides() -> None:
-    base = parse_csv("term,plain,aliases\nTechnical debt,old meaning here,tech debt\n"
-                     "Latency,waiting time for users\n")
-    user = pd.DataFrame({"term": ["Tech debt", "Zorblax", None],
-                         "plain": ["shortcuts we now pay for", "our rules engine", "x"]})
+    base = parse_csv(
+        "term,plain,aliases\nTechnical debt,old meaning here,tech debt\n"
+        "Latency,waiting time for users\n"
+    )
+    user = pd.DataFrame(
+        {
+            "term": ["Tech debt", "Zorblax", None],
+            "plain": ["shortcuts we now pay for", "our rules engine", "x"],
+        }
+    )
     g = glossary.for_dataset(user, base)
     assert g.lookup("technical debt").plain == "shortcuts we now pay for"  # override by alias
     assert g.lookup("tech debt").source == glossary.USER
@@ -85,15 +110,20 @@ def test_the_user_glossary_extends_and_overrides() -> None:
     assert len(g) == 3
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "is empty"),
-    ("word,meaning\nAPI,x\n", "needs the column(s) term, plain"),
-    ("term,plain\n,no term here\n", "line 2: the term is empty"),
-    ("term,plain\nAPI,\n", "line 2: 'API' has no plain meaning"),
-    ("term,plain,aliases\nAPI,a door\nSDK,a kit,api\n", "line 3: 'api' is already defined on "
-                                                       "line 2"),
-    ("term,plain\n", "no terms"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is empty"),
+        ("word,meaning\nAPI,x\n", "needs the column(s) term, plain"),
+        ("term,plain\n,no term here\n", "line 2: the term is empty"),
+        ("term,plain\nAPI,\n", "line 2: 'API' has no plain meaning"),
+        (
+            "term,plain,aliases\nAPI,a door\nSDK,a kit,api\n",
+            "line 3: 'api' is already defined on line 2",
+        ),
+        ("term,plain\n", "no terms"),
+    ],
+)
 def test_a_bad_glossary_file_names_the_line_to_fix(text: str, message: str) -> None:
     with pytest.raises(GlossaryError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_csv(text, "ours.csv")
@@ -104,9 +134,9 @@ def test_an_organisation_can_point_to_its_own_file(tmp_path, monkeypatch) -> Non
     path.write_text("term,plain\nFreightline,our platform\n", encoding="utf-8")
     monkeypatch.setenv(glossary.ENV_GLOSSARY, str(path))
     assert [t.term for t in glossary.builtin().terms] == ["Freightline"]
-    path.write_text("term,plain\nFreightline,our platform\nHaulbot,our chatbot\n",
-                    encoding="utf-8")
+    path.write_text("term,plain\nFreightline,our platform\nHaulbot,our chatbot\n", encoding="utf-8")
     import os
+
     os.utime(path, (1, 2_000_000_000))  # a later edit is read without a restart
     assert len(glossary.builtin()) == 2
     monkeypatch.setenv(glossary.ENV_GLOSSARY, str(tmp_path / "missing.csv"))

@@ -15,16 +15,19 @@ from alignment.indicators import HIGHER_IS_WORSE, LOWER_IS_WORSE, Rules, Thresho
 NAN = float("nan")
 
 
-def long_table(series: dict[tuple[str, str], list[float]], start: str = "2026-01",
-               freq: str = "MS") -> pd.DataFrame:
+def long_table(
+    series: dict[tuple[str, str], list[float]], start: str = "2026-01", freq: str = "MS"
+) -> pd.DataFrame:
     """The importer's long form from {(scope, metric): values}; NaN leaves the period out."""
     rows = []
     for (scope, metric), values in series.items():
-        for period, value in zip(pd.date_range(start, periods=len(values), freq=freq), values,
-                                 strict=True):
+        for period, value in zip(
+            pd.date_range(start, periods=len(values), freq=freq), values, strict=True
+        ):
             if not (isinstance(value, float) and math.isnan(value)):
-                rows.append({"period": period, "scope": scope, "metric": metric,
-                             "value": float(value)})
+                rows.append(
+                    {"period": period, "scope": scope, "metric": metric, "value": float(value)}
+                )
     return pd.DataFrame(rows, columns=["period", "scope", "metric", "value"])
 
 
@@ -33,10 +36,14 @@ def long_table(series: dict[tuple[str, str], list[float]], start: str = "2026-01
 
 def test_over_threshold_is_strict_and_follows_the_direction() -> None:
     values = [1, 5, 6, 7, NAN]
-    assert ind.over_threshold(values, 6, HIGHER_IS_WORSE).tolist() == [False, False, False, True,
-                                                                       False]
-    assert ind.over_threshold([-1, -3, -2.5], -2.5, LOWER_IS_WORSE).tolist() == [False, True,
-                                                                                 False]
+    assert ind.over_threshold(values, 6, HIGHER_IS_WORSE).tolist() == [
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert ind.over_threshold([-1, -3, -2.5], -2.5, LOWER_IS_WORSE).tolist() == [False, True, False]
     assert not ind.over_threshold(values, None).any()
 
 
@@ -117,8 +124,10 @@ def test_missing_periods_shorten_the_baseline() -> None:
 def test_noisy_series_raises_no_unusual_alert() -> None:
     rng = np.random.default_rng(3)
     noise = list(np.round(rng.normal(10, 1, 24), 1))
-    det = ind.detect(long_table({("Team", "escalations"): noise}),
-                     {"escalations": Threshold("escalations", 100.0)})
+    det = ind.detect(
+        long_table({("Team", "escalations"): noise}),
+        {"escalations": Threshold("escalations", 100.0)},
+    )
     z = det.points["z"].dropna().abs()
     # Pure noise: a few |z| ≥ 2 happen by chance, but most periods are quiet.
     assert (z >= 2).mean() < 0.2
@@ -142,8 +151,9 @@ def test_default_threshold_is_median_plus_three_mads() -> None:
     mad = np.median(np.abs(np.array(values) - med))
     expected = med + 3 * 1.4826 * mad
     assert ind.robust_threshold(values, HIGHER_IS_WORSE) == pytest.approx(expected, abs=0.05)
-    assert ind.robust_threshold(values, LOWER_IS_WORSE) == pytest.approx(med - 3 * 1.4826 * mad,
-                                                                         abs=0.05)
+    assert ind.robust_threshold(values, LOWER_IS_WORSE) == pytest.approx(
+        med - 3 * 1.4826 * mad, abs=0.05
+    )
 
 
 def test_threshold_of_a_flat_metric_is_its_value() -> None:
@@ -170,16 +180,18 @@ def test_user_overrides_win_and_a_flipped_direction_rederives_the_default() -> N
 
 
 def test_editing_the_thresholds_table() -> None:
-    limits = {"escalations": Threshold("escalations", 6.4),
-              "nps": Threshold("nps", 8.0, LOWER_IS_WORSE, "user")}
+    limits = {
+        "escalations": Threshold("escalations", 6.4),
+        "nps": Threshold("nps", 8.0, LOWER_IS_WORSE, "user"),
+    }
     untouched = [("escalations", HIGHER_IS_WORSE, 6.4), ("nps", LOWER_IS_WORSE, 8.0)]
-    assert ind.edit_overrides({"nps": {"value": 8.0}}, limits, untouched) == {
-        "nps": {"value": 8.0}}
+    assert ind.edit_overrides({"nps": {"value": 8.0}}, limits, untouched) == {"nps": {"value": 8.0}}
     typed = [("escalations", HIGHER_IS_WORSE, 5.0), ("nps", LOWER_IS_WORSE, 8.0)]
     assert ind.edit_overrides({}, limits, typed) == {"escalations": {"value": 5.0}}
     flipped = [("escalations", HIGHER_IS_WORSE, 6.4), ("nps", HIGHER_IS_WORSE, 8.0)]
     assert ind.edit_overrides({"nps": {"value": 8.0}}, limits, flipped) == {
-        "nps": {"direction": HIGHER_IS_WORSE}}
+        "nps": {"direction": HIGHER_IS_WORSE}
+    }
     cleared = [("escalations", HIGHER_IS_WORSE, None)]
     assert ind.edit_overrides({}, limits, cleared) == {}
 
@@ -194,13 +206,16 @@ def test_series_keeps_missing_periods_as_gaps() -> None:
     assert np.isnan(grid["value"].iloc[1])
 
 
-@pytest.mark.parametrize(("dates", "freq"), [
-    (["2026-01-01", "2026-02-01", "2026-04-01"], "M"),
-    (["2026-01-01", "2026-04-01", "2026-10-01"], "Q"),
-    (["2026-01-05", "2026-01-12", "2026-01-19"], "W"),
-    (["2026-01-31", "2026-02-28", "2026-03-31"], "M"),
-    (["2026-03-31", "2026-06-30", "2026-09-30"], "Q"),
-])
+@pytest.mark.parametrize(
+    ("dates", "freq"),
+    [
+        (["2026-01-01", "2026-02-01", "2026-04-01"], "M"),
+        (["2026-01-01", "2026-04-01", "2026-10-01"], "Q"),
+        (["2026-01-05", "2026-01-12", "2026-01-19"], "W"),
+        (["2026-01-31", "2026-02-28", "2026-03-31"], "M"),
+        (["2026-03-31", "2026-06-30", "2026-09-30"], "Q"),
+    ],
+)
 def test_frequency_is_inferred(dates: list[str], freq: str) -> None:
     assert ind.infer_frequency(pd.Series(pd.to_datetime(dates))) == freq
 
@@ -209,13 +224,18 @@ def test_frequency_is_inferred(dates: list[str], freq: str) -> None:
 
 
 def test_the_warning_says_what_happened_in_words() -> None:
-    table = long_table({("Payments", "escalations"): [2, 3, 2, 3, 2, 3, 3, 4, 7, 11],
-                        ("Platform", "escalations"): [2, 3, 2, 3, 2, 3, 2, 3, 2, 3]})
+    table = long_table(
+        {
+            ("Payments", "escalations"): [2, 3, 2, 3, 2, 3, 3, 4, 7, 11],
+            ("Platform", "escalations"): [2, 3, 2, 3, 2, 3, 2, 3, 2, 3],
+        }
+    )
     det = ind.detect(table)
     assert det.warnings["scope"].tolist() == ["Payments"]
     reason = det.warnings["reason"].iloc[0]
-    assert reason.startswith("Payments: escalations rose 3 months running, 4 → 7 → 11 "
-                             "(from 3 in Jul 2026)")
+    assert reason.startswith(
+        "Payments: escalations rose 3 months running, 4 → 7 → 11 (from 3 in Jul 2026)"
+    )
     assert "above the threshold" in reason and "standard deviations above" in reason
     row = det.warnings.iloc[0]
     assert row["level"] == "High"
@@ -225,28 +245,34 @@ def test_the_warning_says_what_happened_in_words() -> None:
 def test_a_long_creep_is_summed_up_not_listed() -> None:
     table = long_table({("Data", "risk"): [1.6 + 0.1 * i for i in range(12)]})
     reason = ind.detect(table).warnings["reason"].iloc[0]
-    assert reason.startswith("Data: risk rose 11 months running, … 2.4 → 2.5 → 2.6 → 2.7 "
-                             "(from 1.6 in Jan 2026)")
+    assert reason.startswith(
+        "Data: risk rose 11 months running, … 2.4 → 2.5 → 2.6 → 2.7 (from 1.6 in Jan 2026)"
+    )
 
 
 def test_quarterly_and_weekly_data_speak_in_their_own_periods() -> None:
-    quarters = long_table({("Ops", "escalations"): [2, 1, 2, 1, 3, 5, 8]}, start="2025-01",
-                          freq="QS")
+    quarters = long_table(
+        {("Ops", "escalations"): [2, 1, 2, 1, 3, 5, 8]}, start="2025-01", freq="QS"
+    )
     reason = ind.detect(quarters).warnings["reason"].iloc[0]
-    assert reason.startswith("Ops: escalations rose 3 quarters running, 3 → 5 → 8 "
-                             "(from 1 in Q4 2025)")
-    weeks = long_table({("Ops", "escalations"): [2, 1, 2, 1, 3, 5, 8]}, start="2026-01-05",
-                       freq="7D")
+    assert reason.startswith(
+        "Ops: escalations rose 3 quarters running, 3 → 5 → 8 (from 1 in Q4 2025)"
+    )
+    weeks = long_table(
+        {("Ops", "escalations"): [2, 1, 2, 1, 3, 5, 8]}, start="2026-01-05", freq="7D"
+    )
     reason = ind.detect(weeks).warnings["reason"].iloc[0]
     assert "rose 3 weeks running" in reason and "(from 1 in week of 26 Jan 2026)" in reason
 
 
 def test_warnings_are_ranked_by_severity_and_only_open_ones_count() -> None:
-    table = long_table({
-        ("A", "escalations"): [1, 1, 2, 1, 1, 2, 1, 9],  # over + unusual
-        ("B", "escalations"): [1, 1, 2, 1, 2, 3, 4, 5],  # rising (4 running)
-        ("C", "escalations"): [1, 1, 2, 1, 1, 9, 1, 1],  # alert in the past only
-    })
+    table = long_table(
+        {
+            ("A", "escalations"): [1, 1, 2, 1, 1, 2, 1, 9],  # over + unusual
+            ("B", "escalations"): [1, 1, 2, 1, 2, 3, 4, 5],  # rising (4 running)
+            ("C", "escalations"): [1, 1, 2, 1, 1, 9, 1, 1],  # alert in the past only
+        }
+    )
     det = ind.detect(table, {"escalations": Threshold("escalations", 6.0)})
     assert det.warnings["scope"].tolist() == ["A", "B"]
     assert det.warnings["severity"].is_monotonic_decreasing
@@ -274,8 +300,13 @@ def test_empty_and_single_value_tables() -> None:
 
 
 def _initiatives() -> pd.DataFrame:
-    return pd.DataFrame({"id": ["P-1", "P-2", "P-3"], "name": ["Ledger", "Portal", "Chatbot"],
-                         "team": ["Payments", "Apps", "Apps"]})
+    return pd.DataFrame(
+        {
+            "id": ["P-1", "P-2", "P-3"],
+            "name": ["Ledger", "Portal", "Chatbot"],
+            "team": ["Payments", "Apps", "Apps"],
+        }
+    )
 
 
 def _summary(**overrides) -> pd.DataFrame:
@@ -321,14 +352,18 @@ def test_masked_alignment_stays_unknown_and_is_named() -> None:
     assert p3["index_max"] == pytest.approx(100 * (0.35 + 0.25) / 1.0)  # ... but it could be
     # A masked row with figures left in by mistake must not leak into the index.
     leaky = _summary(gap=[10.0, 40.0, 45.0], rwg=[0.9, 0.35, 0.1])
-    p3 = ind.risk_index(det, leaky, _initiatives(), k_min=3).initiatives.set_index(
-        "initiative_id").loc["P-3"]
+    p3 = (
+        ind.risk_index(det, leaky, _initiatives(), k_min=3)
+        .initiatives.set_index("initiative_id")
+        .loc["P-3"]
+    )
     assert p3["index"] == 0 and pd.isna(p3["gap_part"])
 
 
 def test_team_index_uses_only_shown_initiatives_and_loose_scopes() -> None:
-    det = ind.detect(long_table({("Apps", "escalations"): [1, 2, 1, 2],
-                                 ("Legal", "escalations"): [1, 2, 1, 2]}))
+    det = ind.detect(
+        long_table({("Apps", "escalations"): [1, 2, 1, 2], ("Legal", "escalations"): [1, 2, 1, 2]})
+    )
     risk = ind.risk_index(det, _summary(), _initiatives(), k_min=3)
     teams = risk.teams.set_index("team")
     assert teams.loc["Apps", "alignment_known"] == "1 of 2"
@@ -366,8 +401,9 @@ def test_zero_weights_give_no_index() -> None:
 
 
 def test_small_multiples_have_a_threshold_line_and_alert_legend_in_words() -> None:
-    table = long_table({("A very long team name that will not fit", "escalations"):
-                        [1, 2, 1, 2, 1, 2, 3, 5, 9]})
+    table = long_table(
+        {("A very long team name that will not fit", "escalations"): [1, 2, 1, 2, 1, 2, 3, 5, 9]}
+    )
     det = ind.detect(table)
     spec = charts.small_multiples(det.points, det.thresholds["escalations"]).to_dict()
     text = str(spec)

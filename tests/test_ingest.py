@@ -1310,10 +1310,12 @@ def test_to_dict_is_json_and_uses_the_contract_keys():
 
 def test_a_wide_indicator_export_is_recognised_by_its_metric_columns():
     # A European Excel export: month.year periods, semicolons, decimal commas and a source line.
-    text = ("Month;Team;Escalations;Risk score;Quality delta\r\n"
-            "01.2026;Payments;3;4,5;-0,45\r\n"
-            "02.2026;Payments;7;4,8;-0,40\r\n"
-            "Source: quality report\r\n")
+    text = (
+        "Month;Team;Escalations;Risk score;Quality delta\r\n"
+        "01.2026;Payments;3;4,5;-0,45\r\n"
+        "02.2026;Payments;7;4,8;-0,40\r\n"
+        "Source: quality report\r\n"
+    )
     result = run({"indicators.csv": text.encode("utf-8")})
     assert result.errors == []
     assert result.warnings == []

@@ -47,6 +47,7 @@ def test_server_wide_throttle_makes_guessing_take_centuries() -> None:
     assert not joincodes.server_busy(joincodes.SERVER_LIMIT - 1)
     assert joincodes.server_busy(joincodes.SERVER_LIMIT)
     assert joincodes.expected_years_to_guess(open_codes=100) > 100
-    faster = joincodes.expected_years_to_guess(open_codes=100, limit=2000,
-                                               window=dt.timedelta(minutes=1))
+    faster = joincodes.expected_years_to_guess(
+        open_codes=100, limit=2000, window=dt.timedelta(minutes=1)
+    )
     assert faster < joincodes.expected_years_to_guess(open_codes=100)

@@ -26,30 +26,56 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ("TINY-SECRET", "SOLO-SECRET", "MIDSIZE-SECRET", "REAL-NAME-Ada-Lovelace")
 SMALL_GROUPS = ("Legal", "Data Office")  # 2 and 1 respondents: every figure hidden
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FIGURES = ("score", "n", "rwg", "gap", "tech_mean", "business_mean", "mean", "score_text",
-           "n_text")
+FIGURES = ("score", "n", "rwg", "gap", "tech_mean", "business_mean", "mean", "score_text", "n_text")
 
 
 def _fixture() -> bytes:
-    initiatives = [["Initiative ID", "Name", "Team", "Why", "Objective(s)", "Status"],
-                   ["P-1", "Ledger rewrite", "Payments", "Audit needs it", "G1", "At risk"],
-                   ["P-2", "Quick-pay", "Payments", "Carriers want cash fast", "G1", "Planned"],
-                   ["P-3", "Data portal", "Data", "", "", "In progress"]]
-    objectives = [["Objective ID", "Objective", "Weight"], ["G1", "Grow revenue", 60],
-                  ["G2", "Cut cost", 40]]
-    rows = [["Respondent", "Group", "Initiative", "Clarity of the why", "Business value",
-             "Priority", "Comment", "Date"]]
+    initiatives = [
+        ["Initiative ID", "Name", "Team", "Why", "Objective(s)", "Status"],
+        ["P-1", "Ledger rewrite", "Payments", "Audit needs it", "G1", "At risk"],
+        ["P-2", "Quick-pay", "Payments", "Carriers want cash fast", "G1", "Planned"],
+        ["P-3", "Data portal", "Data", "", "", "In progress"],
+    ]
+    objectives = [
+        ["Objective ID", "Objective", "Weight"],
+        ["G1", "Grow revenue", 60],
+        ["G2", "Cut cost", 40],
+    ]
+    rows = [
+        [
+            "Respondent",
+            "Group",
+            "Initiative",
+            "Clarity of the why",
+            "Business value",
+            "Priority",
+            "Comment",
+            "Date",
+        ]
+    ]
     groups = {"Sales": 6, "Engineering": 6, "Finance": 4, "Legal": 2, "Data Office": 1}
-    comment = {"Sales": "fine by sales", "Engineering": "fine by engineering",
-               "Finance": "MIDSIZE-SECRET finance", "Legal": "TINY-SECRET legal",
-               "Data Office": "SOLO-SECRET data"}
+    comment = {
+        "Sales": "fine by sales",
+        "Engineering": "fine by engineering",
+        "Finance": "MIDSIZE-SECRET finance",
+        "Legal": "TINY-SECRET legal",
+        "Data Office": "SOLO-SECRET data",
+    }
     rng = np.random.default_rng(5)
     for group, size in groups.items():
         for k in range(size):
             name = "REAL-NAME-Ada-Lovelace" if group == "Legal" and k == 0 else f"{group}-{k}"
             for initiative in ("P-1", "P-2", "P-3"):
-                rows.append([name, group, initiative, *rng.integers(1, 6, 3).tolist(),
-                             comment[group], f"2026-0{7 + k % 3}-15"])
+                rows.append(
+                    [
+                        name,
+                        group,
+                        initiative,
+                        *rng.integers(1, 6, 3).tolist(),
+                        comment[group],
+                        f"2026-0{7 + k % 3}-15",
+                    ]
+                )
     return xlsx_bytes({"Initiatives": initiatives, "Objectives": objectives, "Feedback": rows})
 
 
@@ -61,8 +87,20 @@ def _pages() -> list[str]:
 def _texts(at: AppTest) -> list[str]:
     """Every string the page shows: text elements, widget labels, tables, chart data."""
     out: list[str] = []
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title",
-                 "header", "subheader", "text", "code", "latex"):
+    for kind in (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "title",
+        "header",
+        "subheader",
+        "text",
+        "code",
+        "latex",
+    ):
         out.extend(str(e.value) for e in getattr(at, kind))
     out.extend(f"{m.label} {m.value}" for m in at.metric)
     for frame in at.dataframe:

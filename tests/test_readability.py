@@ -11,24 +11,117 @@ from alignment.readability import assess, band, flesch, sentence_count, syllable
 
 # Syllable counts as a dictionary gives them (Merriam-Webster), for everyday and roadmap words.
 DICTIONARY = {
-    "the": 1, "cat": 1, "table": 2, "value": 2, "agree": 2, "movie": 2, "make": 1, "makes": 1,
-    "asked": 1, "boxes": 2, "pages": 2, "wanted": 2, "needed": 2, "safely": 2, "statement": 2,
-    "careful": 2, "ratio": 3, "various": 3, "nation": 2, "million": 2, "actual": 3,
-    "quality": 3, "language": 2, "business": 2, "customer": 3, "payment": 2, "invoice": 2,
-    "invoices": 3, "shipment": 2, "truck": 1, "driver": 2, "delivery": 4, "objective": 3,
-    "revenue": 3, "strategy": 3, "initiative": 4, "engineering": 4, "software": 2,
-    "system": 2, "release": 2, "releases": 3, "faster": 2, "important": 3, "decision": 3,
-    "because": 2, "team": 1, "time": 1, "times": 1, "problem": 2, "money": 2, "people": 2,
-    "weekly": 2, "month": 1, "monthly": 2, "quarter": 2, "planned": 1, "effort": 2,
-    "slips": 1, "waits": 1, "reliable": 4, "tracking": 2, "update": 2, "minute": 2,
-    "support": 2, "where": 1, "their": 1, "load": 1, "missing": 2, "manual": 3,
-    "automatic": 4, "change": 1, "changes": 2, "easier": 3, "data": 2, "report": 2,
-    "operations": 4, "notice": 2, "noticed": 2, "lately": 2, "completely": 3,
-    "management": 3, "used": 1, "uses": 2, "goes": 1, "evaluate": 4, "usual": 3,
-    "platypus": 3, "seemingly": 3, "hybrid": 2, "mammal": 2, "creature": 2, "whole": 1,
-    "little": 2, "simple": 2, "volume": 2, "create": 2, "idea": 3, "area": 3, "queue": 1,
-    "mobile": 2, "offline": 2, "signal": 2, "billing": 2, "delays": 2, "carriers": 3,
-    "prefer": 2, "finance": 2, "errors": 2, "engine": 2, "customers'": 3, "isn't": 2,
+    "the": 1,
+    "cat": 1,
+    "table": 2,
+    "value": 2,
+    "agree": 2,
+    "movie": 2,
+    "make": 1,
+    "makes": 1,
+    "asked": 1,
+    "boxes": 2,
+    "pages": 2,
+    "wanted": 2,
+    "needed": 2,
+    "safely": 2,
+    "statement": 2,
+    "careful": 2,
+    "ratio": 3,
+    "various": 3,
+    "nation": 2,
+    "million": 2,
+    "actual": 3,
+    "quality": 3,
+    "language": 2,
+    "business": 2,
+    "customer": 3,
+    "payment": 2,
+    "invoice": 2,
+    "invoices": 3,
+    "shipment": 2,
+    "truck": 1,
+    "driver": 2,
+    "delivery": 4,
+    "objective": 3,
+    "revenue": 3,
+    "strategy": 3,
+    "initiative": 4,
+    "engineering": 4,
+    "software": 2,
+    "system": 2,
+    "release": 2,
+    "releases": 3,
+    "faster": 2,
+    "important": 3,
+    "decision": 3,
+    "because": 2,
+    "team": 1,
+    "time": 1,
+    "times": 1,
+    "problem": 2,
+    "money": 2,
+    "people": 2,
+    "weekly": 2,
+    "month": 1,
+    "monthly": 2,
+    "quarter": 2,
+    "planned": 1,
+    "effort": 2,
+    "slips": 1,
+    "waits": 1,
+    "reliable": 4,
+    "tracking": 2,
+    "update": 2,
+    "minute": 2,
+    "support": 2,
+    "where": 1,
+    "their": 1,
+    "load": 1,
+    "missing": 2,
+    "manual": 3,
+    "automatic": 4,
+    "change": 1,
+    "changes": 2,
+    "easier": 3,
+    "data": 2,
+    "report": 2,
+    "operations": 4,
+    "notice": 2,
+    "noticed": 2,
+    "lately": 2,
+    "completely": 3,
+    "management": 3,
+    "used": 1,
+    "uses": 2,
+    "goes": 1,
+    "evaluate": 4,
+    "usual": 3,
+    "platypus": 3,
+    "seemingly": 3,
+    "hybrid": 2,
+    "mammal": 2,
+    "creature": 2,
+    "whole": 1,
+    "little": 2,
+    "simple": 2,
+    "volume": 2,
+    "create": 2,
+    "idea": 3,
+    "area": 3,
+    "queue": 1,
+    "mobile": 2,
+    "offline": 2,
+    "signal": 2,
+    "billing": 2,
+    "delays": 2,
+    "carriers": 3,
+    "prefer": 2,
+    "finance": 2,
+    "errors": 2,
+    "engine": 2,
+    "customers'": 3,
+    "isn't": 2,
 }
 
 
@@ -37,8 +130,9 @@ def test_syllables_agree_with_the_dictionary_on_nine_words_in_ten() -> None:
     assert len(wrong) <= len(DICTIONARY) // 10, wrong
 
 
-@pytest.mark.parametrize(("word", "count"), [("", 0), ("123", 0), ("a", 1), ("Shy", 1),
-                                             ("Rhythm", 1), ("shipper's", 2)])
+@pytest.mark.parametrize(
+    ("word", "count"), [("", 0), ("123", 0), ("a", 1), ("Shy", 1), ("Rhythm", 1), ("shipper's", 2)]
+)
 def test_syllables_edge_cases(word: str, count: int) -> None:
     assert syllables(word) == count
 
@@ -56,8 +150,9 @@ def test_assess_counts_words_sentences_and_syllables() -> None:
     fig = assess("The cat sat on the mat.")
     assert (fig.words, fig.sentences, fig.flesch) == (6, 1, 116.1)
     # Wikipedia's example for the Flesch test gives this sentence 37.5 (13 words, 24 syllables).
-    fig = assess("The Australian platypus is seemingly a hybrid of a mammal and reptilian "
-                 "creature.")
+    fig = assess(
+        "The Australian platypus is seemingly a hybrid of a mammal and reptilian creature."
+    )
     assert (fig.words, fig.sentences, fig.flesch) == (13, 1, 37.5)
 
 
@@ -69,11 +164,15 @@ def test_sentences_end_at_stops_and_line_breaks_not_abbreviations() -> None:
 
 
 def test_plain_text_reads_easier_than_engineering_text() -> None:
-    plain = assess("We want shippers to know where their truck is. Today they call us. "
-                   "This work lets them see it on their phone.")
-    dense = assess("Decompose the monolithic booking application into independently "
-                   "deployable microservices behind an authenticated gateway, eliminating "
-                   "synchronous coupling and accumulated architectural liabilities.")
+    plain = assess(
+        "We want shippers to know where their truck is. Today they call us. "
+        "This work lets them see it on their phone."
+    )
+    dense = assess(
+        "Decompose the monolithic booking application into independently "
+        "deployable microservices behind an authenticated gateway, eliminating "
+        "synchronous coupling and accumulated architectural liabilities."
+    )
     assert plain.flesch > 70 > 20 > dense.flesch
     assert band(plain.flesch) in ("easy", "very easy", "fairly easy")
     assert band(dense.flesch) == "very difficult"

@@ -14,12 +14,30 @@ from alignment.cli import main
 DEMO = Path(__file__).resolve().parents[1] / "sample_data" / "demo_workbook.xlsx"
 
 REQUIRED = {
-    "Alignment by side": ["initiative_id", "initiative", "side", "n", "score", "rwg",
-                          "polarised"],
-    "Alignment by group": ["initiative_id", "initiative", "group", "side", "n", "score", "rwg",
-                           "polarised"],
-    "Gaps": ["initiative_id", "initiative", "dimension", "tech_mean", "business_mean", "gap",
-             "n_tech", "n_business", "gap_low", "gap_high", "clear"],
+    "Alignment by side": ["initiative_id", "initiative", "side", "n", "score", "rwg", "polarised"],
+    "Alignment by group": [
+        "initiative_id",
+        "initiative",
+        "group",
+        "side",
+        "n",
+        "score",
+        "rwg",
+        "polarised",
+    ],
+    "Gaps": [
+        "initiative_id",
+        "initiative",
+        "dimension",
+        "tech_mean",
+        "business_mean",
+        "gap",
+        "n_tech",
+        "n_business",
+        "gap_low",
+        "gap_high",
+        "clear",
+    ],
     "Coverage": ["objective_id", "objective", "weight", "initiatives", "effort_share"],
 }
 
@@ -82,9 +100,11 @@ def test_k_min_below_one_is_a_usage_error(tmp_path: Path, capsys) -> None:
 def test_hostile_names_are_written_as_text(tmp_path: Path) -> None:
     # A CSV keeps "=..." as text (an xlsx written by openpyxl would hold a formula instead).
     (tmp_path / "initiatives.csv").write_text(
-        'Initiative ID,Name,Why\nP-1,"=HYPERLINK(""http://x"",""y"")",@cmd\n', encoding="utf-8")
+        'Initiative ID,Name,Why\nP-1,"=HYPERLINK(""http://x"",""y"")",@cmd\n', encoding="utf-8"
+    )
     lines = ["Respondent,Group,Initiative,Priority"] + [
-        f"r{i},{'Sales' if i % 2 else 'Engineering'},P-1,{1 + i % 5}" for i in range(12)]
+        f"r{i},{'Sales' if i % 2 else 'Engineering'},P-1,{1 + i % 5}" for i in range(12)
+    ]
     (tmp_path / "feedback.csv").write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "r.xlsx"
     files = [str(tmp_path / "initiatives.csv"), str(tmp_path / "feedback.csv")]
@@ -92,7 +112,7 @@ def test_hostile_names_are_written_as_text(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     values = [c.value for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
     assert not any(isinstance(v, str) and v.startswith(("=", "@", "+")) for v in values)
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in values
+    assert '\'=HYPERLINK("http://x","y")' in values
     cells = [c for ws in wb for row in ws.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
 

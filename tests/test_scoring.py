@@ -19,23 +19,34 @@ P3 = Privacy(k_min=3, k_comments=5)
 
 def ratings(rows: list[tuple], scale: tuple[int, int] = (1, 5)) -> pd.DataFrame:
     """rows: (respondent, group, side, initiative, dimension, rating)."""
-    frame = pd.DataFrame(rows, columns=["respondent", "group", "side", "initiative_id",
-                                        "dimension", "rating"])
+    frame = pd.DataFrame(
+        rows, columns=["respondent", "group", "side", "initiative_id", "dimension", "rating"]
+    )
     frame["scale_min"], frame["scale_max"] = float(scale[0]), float(scale[1])
     frame["score"] = 100 * (frame["rating"] - scale[0]) / (scale[1] - scale[0])
     frame["date"] = pd.Timestamp("2026-09-15")
     return scoring.prepare(frame)
 
 
-def one_cell(values: list[float], dim: str = "value", group: str = "Sales",
-             side: str = "business", start: int = 0) -> list[tuple]:
+def one_cell(
+    values: list[float],
+    dim: str = "value",
+    group: str = "Sales",
+    side: str = "business",
+    start: int = 0,
+) -> list[tuple]:
     return [(f"r{start + i}", group, side, "P-1", dim, v) for i, v in enumerate(values)]
 
 
 def test_score_is_the_mean_of_every_rating_and_n_counts_people() -> None:
     # r1 gives two 5s (100, 100), r2 one 1 (0): the score is 66.7, not the mean of people (50).
-    fb = ratings([("r1", "Sales", "business", "P-1", "a", 5), ("r1", "Sales", "business", "P-1",
-                  "b", 5), ("r2", "Sales", "business", "P-1", "a", 1)])
+    fb = ratings(
+        [
+            ("r1", "Sales", "business", "P-1", "a", 5),
+            ("r1", "Sales", "business", "P-1", "b", 5),
+            ("r2", "Sales", "business", "P-1", "a", 1),
+        ]
+    )
     cell = scoring.cell_stats(fb, ["initiative_id", "group"]).iloc[0]
     assert cell["score"] == pytest.approx(200 / 3)
     assert cell["n"] == 2
@@ -108,9 +119,11 @@ def test_small_cells_are_masked_without_figures() -> None:
 def test_complementary_masking_on_three_groups() -> None:
     # Tech side of P-1: A has 2 people (masked), B 4, C 6. Shown beside the side total, A could
     # be recovered as total - B - C; so B (the next smallest) is hidden too.
-    rows = (one_cell([4, 4], group="A", side="tech")
-            + one_cell([2, 3, 4, 5], group="B", side="tech", start=10)
-            + one_cell([1, 2, 3, 4, 5, 5], group="C", side="tech", start=20))
+    rows = (
+        one_cell([4, 4], group="A", side="tech")
+        + one_cell([2, 3, 4, 5], group="B", side="tech", start=10)
+        + one_cell([1, 2, 3, 4, 5, 5], group="C", side="tech", start=20)
+    )
     cells = scoring.by_group(ratings(rows), P3).set_index("group")
     assert cells.loc["A", "mask_reason"] == scoring.MASK_SMALL
     assert cells.loc["B", "masked"]
@@ -120,8 +133,9 @@ def test_complementary_masking_on_three_groups() -> None:
 
 
 def test_side_masking_takes_the_other_side_when_a_total_is_shown() -> None:
-    rows = one_cell([4, 4], side="business") + one_cell([2, 3, 4, 5], group="Eng", side="tech",
-                                                        start=10)
+    rows = one_cell([4, 4], side="business") + one_cell(
+        [2, 3, 4, 5], group="Eng", side="tech", start=10
+    )
     sides = scoring.by_side(ratings(rows), P3).set_index("side")
     assert sides["masked"].all()
     assert sides.loc["tech", "mask_reason"] == scoring.MASK_COMPLEMENT
@@ -130,8 +144,9 @@ def test_side_masking_takes_the_other_side_when_a_total_is_shown() -> None:
 def test_gap_interval_matches_scipy_welch() -> None:
     tech = [5, 4, 4, 5, 3, 4]
     business = [2, 3, 1, 2, 4]
-    rows = (one_cell(tech, group="Eng", side="tech")
-            + one_cell(business, group="Sales", side="business", start=100))
+    rows = one_cell(tech, group="Eng", side="tech") + one_cell(
+        business, group="Sales", side="business", start=100
+    )
     gap = scoring.gaps(ratings(rows), P3).iloc[0]
     a = 100 * (np.array(tech) - 1) / 4
     b = 100 * (np.array(business) - 1) / 4
@@ -145,16 +160,18 @@ def test_gap_interval_matches_scipy_welch() -> None:
 
 
 def test_gap_whose_interval_contains_zero_is_not_clear() -> None:
-    rows = (one_cell([5, 1, 4, 2], group="Eng", side="tech")
-            + one_cell([3, 2, 4], group="Sales", side="business", start=100))
+    rows = one_cell([5, 1, 4, 2], group="Eng", side="tech") + one_cell(
+        [3, 2, 4], group="Sales", side="business", start=100
+    )
     gap = scoring.gaps(ratings(rows), P3).iloc[0]
     assert gap["gap_low"] < 0 < gap["gap_high"]
     assert not gap["clear"]
 
 
 def test_gap_is_masked_when_a_side_is_small() -> None:
-    rows = (one_cell([5, 4, 5, 4], group="Eng", side="tech")
-            + one_cell([1, 2], group="Sales", side="business", start=100))
+    rows = one_cell([5, 4, 5, 4], group="Eng", side="tech") + one_cell(
+        [1, 2], group="Sales", side="business", start=100
+    )
     gap = scoring.gaps(ratings(rows), P3).iloc[0]
     assert gap["masked"]
     assert pd.isna(gap["gap"])
@@ -180,10 +197,16 @@ def test_zero_spread_on_both_sides_gives_a_point_interval() -> None:
 def test_drilldown_respects_both_thresholds() -> None:
     rows = one_cell([4, 4, 4], group="Small") + one_cell([1, 2, 4, 5, 5, 3], start=10)
     fb = ratings(rows)
-    comments = pd.DataFrame({"respondent": ["r0", "r10"], "group": ["Small", "Sales"],
-                             "side": ["business"] * 2, "initiative_id": ["P-1"] * 2,
-                             "comment": ["small group remark", "big group remark"],
-                             "date": [pd.NaT] * 2})
+    comments = pd.DataFrame(
+        {
+            "respondent": ["r0", "r10"],
+            "group": ["Small", "Sales"],
+            "side": ["business"] * 2,
+            "initiative_id": ["P-1"] * 2,
+            "comment": ["small group remark", "big group remark"],
+            "date": [pd.NaT] * 2,
+        }
+    )
     cells = scoring.by_group(fb, P3)
     small = scoring.drilldown(fb, comments, cells, "P-1", "group", "Small", P3)
     assert small.allowed
@@ -193,8 +216,9 @@ def test_drilldown_respects_both_thresholds() -> None:
     big = scoring.drilldown(fb, comments, cells, "P-1", "group", "Sales", P3)
     assert big.comments == ("big group remark",)
     assert int(big.distribution["count"].sum()) == 6
-    masked = scoring.drilldown(fb, comments, scoring.by_group(fb, Privacy(7, 7)), "P-1", "group",
-                               "Sales", Privacy(7, 7))
+    masked = scoring.drilldown(
+        fb, comments, scoring.by_group(fb, Privacy(7, 7)), "P-1", "group", "Sales", Privacy(7, 7)
+    )
     assert not masked.allowed
     assert masked.distribution is None
 
@@ -223,16 +247,28 @@ def feedback_frames(draw) -> tuple[pd.DataFrame, int]:
     for initiative in range(draw(st.integers(1, 3))):
         for g, size in enumerate(draw(group_sizes)):
             side = draw(st.sampled_from(["tech", "business", "unknown"]))
-            dims = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3,
-                                 unique=True))
+            dims = draw(
+                st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True)
+            )
             for _ in range(size):
                 respondent += 1
                 month = draw(st.sampled_from(["2026-08-10", "2026-09-10", "2026-10-10"]))
                 for d in dims:
-                    rows.append((f"r{respondent}", f"{side}-g{g}", side, f"P-{initiative}", d,
-                                 draw(st.integers(1, 5)), month))
-    frame = pd.DataFrame(rows, columns=["respondent", "group", "side", "initiative_id",
-                                        "dimension", "rating", "date"])
+                    rows.append(
+                        (
+                            f"r{respondent}",
+                            f"{side}-g{g}",
+                            side,
+                            f"P-{initiative}",
+                            d,
+                            draw(st.integers(1, 5)),
+                            month,
+                        )
+                    )
+    frame = pd.DataFrame(
+        rows,
+        columns=["respondent", "group", "side", "initiative_id", "dimension", "rating", "date"],
+    )
     frame["date"] = pd.to_datetime(frame["date"])
     frame["scale_min"], frame["scale_max"] = 1.0, 5.0
     frame["score"] = 100 * (frame["rating"] - 1) / 4
@@ -253,8 +289,9 @@ def test_no_output_exposes_or_lets_you_subtract_a_small_cell(data) -> None:
     fb, k_min = data
     privacy = Privacy(k_min, k_min)
     group = scoring.by_group(fb, privacy)
-    side_all = scoring._apply_mask(scoring.cell_stats(fb, ["initiative_id", "side"]), privacy,
-                                   [["initiative_id"]])
+    side_all = scoring._apply_mask(
+        scoring.cell_stats(fb, ["initiative_id", "side"]), privacy, [["initiative_id"]]
+    )
     views = scoring.views(fb, privacy)
     trend = scoring.trend(fb, privacy)
     for cells in (group, side_all, views.side, views.overall, trend):
@@ -279,8 +316,9 @@ def test_no_output_exposes_or_lets_you_subtract_a_small_cell(data) -> None:
     assert (shown_gaps["n_business"] >= k_min).all()
     # A shown side score over all dimensions must not give away a single hidden dimension.
     for side in ("tech", "business"):
-        present = fb[fb["side"] == side].groupby(["initiative_id", "dimension"])[
-            "respondent"].nunique()
+        present = (
+            fb[fb["side"] == side].groupby(["initiative_id", "dimension"])["respondent"].nunique()
+        )
         flags = gaps.set_index(["initiative_id", "dimension"])["masked"]
         for _initiative, dims in present.groupby(level=0):
             both = [d for d in dims.index if d in flags.index]
@@ -293,15 +331,23 @@ def test_no_output_exposes_or_lets_you_subtract_a_small_cell(data) -> None:
 def test_a_small_groups_comments_never_roll_up_into_a_large_side() -> None:
     # Tech side: Eng has 6 people, Data 1. The side passes k_comments, but showing its comments
     # beside Eng's would single out Data's one remark; so it is never shown.
-    rows = (one_cell([4, 4, 5, 3, 4, 4], group="Eng", side="tech")
-            + one_cell([1], group="Data", side="tech", start=50))
+    rows = one_cell([4, 4, 5, 3, 4, 4], group="Eng", side="tech") + one_cell(
+        [1], group="Data", side="tech", start=50
+    )
     fb = ratings(rows)
-    comments = pd.DataFrame({"respondent": ["r0", "r50"], "group": ["Eng", "Data"],
-                             "side": ["tech", "tech"], "initiative_id": ["P-1", "P-1"],
-                             "comment": ["from eng", "from the lone data person"],
-                             "date": [pd.NaT] * 2})
-    sides = scoring._apply_mask(scoring.cell_stats(fb, ["initiative_id", "side"]), P3,
-                                [["initiative_id"]])
+    comments = pd.DataFrame(
+        {
+            "respondent": ["r0", "r50"],
+            "group": ["Eng", "Data"],
+            "side": ["tech", "tech"],
+            "initiative_id": ["P-1", "P-1"],
+            "comment": ["from eng", "from the lone data person"],
+            "date": [pd.NaT] * 2,
+        }
+    )
+    sides = scoring._apply_mask(
+        scoring.cell_stats(fb, ["initiative_id", "side"]), P3, [["initiative_id"]]
+    )
     tech = scoring.drilldown(fb, comments, sides, "P-1", "side", "tech", P3)
     assert tech.allowed
     assert tech.comments == ("from eng",)

@@ -36,8 +36,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _files() -> list[SourceFile]:
-    return [SourceFile("roadmap.xlsx", b"PK\x03\x04 roadmap bytes \x00\xff" * 50),
-            SourceFile("survey.csv", b"Respondent,Group\nAnna,Sales\n")]
+    return [
+        SourceFile("roadmap.xlsx", b"PK\x03\x04 roadmap bytes \x00\xff" * 50),
+        SourceFile("survey.csv", b"Respondent,Group\nAnna,Sales\n"),
+    ]
 
 
 # --- configuration -----------------------------------------------------------------------------
@@ -45,8 +47,10 @@ def _files() -> list[SourceFile]:
 
 def test_environment_url_wins_over_path_and_secrets(tmp_path: Path) -> None:
     secrets = {"storage": {"url": "postgresql+psycopg://u@db/x"}}
-    env = {"ALIGNMENT_DB_URL": "postgresql+psycopg://me@host/aw",
-           "ALIGNMENT_DB_PATH": str(tmp_path / "a.sqlite")}
+    env = {
+        "ALIGNMENT_DB_URL": "postgresql+psycopg://me@host/aw",
+        "ALIGNMENT_DB_PATH": str(tmp_path / "a.sqlite"),
+    }
     assert database_url(secrets, env) == "postgresql+psycopg://me@host/aw"
     env.pop("ALIGNMENT_DB_URL")
     assert database_url(secrets, env) == f"sqlite:///{(tmp_path / 'a.sqlite').resolve()}"
@@ -87,19 +91,35 @@ def test_tests_never_use_the_real_data_file() -> None:
 def test_sqlite_connections_get_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
     s = Store(f"sqlite:///{tmp_path / 'p.sqlite'}")
     with s.engine.connect() as conn:
-        pragma = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                  for name in ("busy_timeout", "journal_mode", "synchronous", "foreign_keys",
-                               "secure_delete")}
-    assert pragma == {"busy_timeout": store_mod.BUSY_TIMEOUT_MS, "journal_mode": "wal",
-                      "synchronous": 1, "foreign_keys": 1, "secure_delete": 1}
+        pragma = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in (
+                "busy_timeout",
+                "journal_mode",
+                "synchronous",
+                "foreign_keys",
+                "secure_delete",
+            )
+        }
+    assert pragma == {
+        "busy_timeout": store_mod.BUSY_TIMEOUT_MS,
+        "journal_mode": "wal",
+        "synchronous": 1,
+        "foreign_keys": 1,
+        "secure_delete": 1,
+    }
 
 
 def test_writes_begin_immediate_and_reads_deferred(tmp_path: Path) -> None:
     s = Store(f"sqlite:///{tmp_path / 'b.sqlite'}")
     seen: list[str] = []
-    sa.event.listen(s.engine, "before_cursor_execute",
-                    lambda *a: seen.append(a[2].strip().upper()) if a[2].strip().upper()
-                    .startswith("BEGIN") else None)
+    sa.event.listen(
+        s.engine,
+        "before_cursor_execute",
+        lambda *a: (
+            seen.append(a[2].strip().upper()) if a[2].strip().upper().startswith("BEGIN") else None
+        ),
+    )
     with s.write() as conn:
         conn.execute(sa.text("SELECT 1"))
     with s.read() as conn:
@@ -135,15 +155,20 @@ def test_a_read_then_write_waits_for_another_writer_instead_of_failing(tmp_path:
 
 def test_snapshot_round_trip(db_url: str) -> None:
     s = Store(db_url)
-    settings = Settings(overrides={"survey.csv::": {"kind": "feedback"}},
-                        scales={"priority": (1.0, 7.0)}, sides={"Sales": "tech"})
-    info = s.save_snapshot("  September\nreview ", _files(), settings, {"demo": False},
-                           {"initiatives": 30})
+    settings = Settings(
+        overrides={"survey.csv::": {"kind": "feedback"}},
+        scales={"priority": (1.0, 7.0)},
+        sides={"Sales": "tech"},
+    )
+    info = s.save_snapshot(
+        "  September\nreview ", _files(), settings, {"demo": False}, {"initiatives": 30}
+    )
     assert info.name == "September review"
     assert s.last_snapshot_id() == info.id
     listed = s.snapshots()
     assert [(i.id, i.name, i.files) for i in listed] == [
-        (info.id, "September review", ("roadmap.xlsx", "survey.csv"))]
+        (info.id, "September review", ("roadmap.xlsx", "survey.csv"))
+    ]
     assert listed[0].size == sum(len(f.data) for f in _files())
     assert listed[0].summary == {"initiatives": 30}
     assert listed[0].created_at.tzinfo is not None
@@ -171,8 +196,11 @@ def test_rename_open_and_delete(db_url: str) -> None:
     assert s.last_snapshot_id() is None, "a deleted snapshot is not reopened"
     assert [i.id for i in s.snapshots()] == [second.id]
     with s.read() as conn:
-        left = conn.execute(sa.select(sa.func.count()).select_from(store_mod.snapshot_files)
-                            .where(store_mod.snapshot_files.c.snapshot_id == first.id)).scalar()
+        left = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(store_mod.snapshot_files)
+            .where(store_mod.snapshot_files.c.snapshot_id == first.id)
+        ).scalar()
     assert left == 0
 
 
@@ -219,8 +247,10 @@ def test_a_failure_mid_snapshot_leaves_nothing(db_url: str) -> None:
     assert calls["files"] == 2
     assert s.snapshots() == []
     with s.read() as conn:
-        assert conn.execute(sa.select(sa.func.count())
-                            .select_from(store_mod.snapshot_files)).scalar() == 0
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(store_mod.snapshot_files)).scalar()
+            == 0
+        )
     assert s.last_snapshot_id() is None
 
 
@@ -248,8 +278,13 @@ KILLER = textwrap.dedent("""
 
 
 def test_a_killed_process_leaves_no_half_snapshot(db_url: str) -> None:
-    proc = subprocess.run([sys.executable, "-c", KILLER, db_url], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLER, db_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     s = Store(db_url)
     assert [i.name for i in s.snapshots()] == ["kept"]
@@ -282,14 +317,19 @@ def test_a_version_1_database_upgrades_without_loss(db_url: str) -> None:
     assert new.join_failures() == 1
     inspector = sa.inspect(new.engine)
     for table in (*store_mod._meta.tables.values(), *workshop._meta.tables.values()):
-        assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys()), \
+        assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys()), (
             f"migrations and the query tables disagree on {table.name}"
+        )
 
 
 def _notes_v1(conn: sa.Connection) -> None:
     md = sa.MetaData()
-    sa.Table("notes", md, sa.Column("id", sa.Integer, primary_key=True),
-             sa.Column("text", sa.Text, nullable=False))
+    sa.Table(
+        "notes",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("text", sa.Text, nullable=False),
+    )
     md.create_all(conn)
 
 
@@ -297,8 +337,10 @@ def _notes_v2(conn: sa.Connection) -> None:
     conn.execute(sa.text("ALTER TABLE notes ADD COLUMN words INTEGER"))
     rows = conn.execute(sa.text("SELECT id, text FROM notes")).all()
     for ident, text in rows:
-        conn.execute(sa.text("UPDATE notes SET words = :w WHERE id = :i"),
-                     {"w": len(text.split()), "i": ident})
+        conn.execute(
+            sa.text("UPDATE notes SET words = :w WHERE id = :i"),
+            {"w": len(text.split()), "i": ident},
+        )
 
 
 NOTES_V1 = SchemaPart("notes", (Migration(1, "notes", _notes_v1),))
@@ -315,7 +357,9 @@ def test_another_feature_adds_and_upgrades_its_own_tables(db_url: str) -> None:
     assert later.versions()["notes"] == 2
     with later.read() as conn:
         assert conn.execute(sa.text("SELECT text, words FROM notes")).one() == (
-            "three small words", 3)
+            "three small words",
+            3,
+        )
 
 
 def test_a_failed_migration_leaves_the_previous_version(db_url: str) -> None:
@@ -334,9 +378,14 @@ def test_a_failed_migration_leaves_the_previous_version(db_url: str) -> None:
 def test_a_database_from_a_newer_version_is_not_touched(db_url: str) -> None:
     s = Store(db_url)
     with s.write() as conn:
-        conn.execute(store_mod.schema_versions.insert().values(
-            part="core", version=CORE.latest + 5, description="from the future",
-            applied_at=store_mod.now()))
+        conn.execute(
+            store_mod.schema_versions.insert().values(
+                part="core",
+                version=CORE.latest + 5,
+                description="from the future",
+                applied_at=store_mod.now(),
+            )
+        )
     s.dispose()
     with pytest.raises(SchemaTooNew, match="newer version"):
         Store(db_url)
@@ -359,10 +408,12 @@ def test_two_processes_starting_at_once_migrate_once(db_url: str) -> None:
     assert not errors
     s = Store(db_url)
     with s.read() as conn:
-        rows = conn.execute(sa.select(store_mod.schema_versions.c.part,
-                                      store_mod.schema_versions.c.version)).all()
+        rows = conn.execute(
+            sa.select(store_mod.schema_versions.c.part, store_mod.schema_versions.c.version)
+        ).all()
     assert sorted(rows) == sorted(
-        [("core", 1), ("core", 2), ("workshop", 1), ("notes", 1), ("notes", 2)])
+        [("core", 1), ("core", 2), ("workshop", 1), ("notes", 1), ("notes", 2)]
+    )
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -374,8 +425,10 @@ def test_upsert_updates_instead_of_duplicating(db_url: str) -> None:
         s.set_pref("colour", value)
     assert s.get_pref("colour") == "three"
     with s.read() as conn:
-        assert conn.execute(sa.select(sa.func.count())
-                            .select_from(store_mod.preferences)).scalar() == 1
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(store_mod.preferences)).scalar()
+            == 1
+        )
     s.set_pref("colour", None)
     assert s.get_pref("colour", "none") == "none"
 
@@ -388,6 +441,9 @@ def test_join_failures_are_counted_across_sessions(db_url: str) -> None:
     assert s.join_failures() == 3
     assert s.join_failures("other") == 1
     with s.write() as conn:
-        conn.execute(store_mod.join_failures.update().values(
-            at=store_mod.now() - store_mod.dt.timedelta(hours=2)))
+        conn.execute(
+            store_mod.join_failures.update().values(
+                at=store_mod.now() - store_mod.dt.timedelta(hours=2)
+            )
+        )
     assert s.join_failures() == 0

@@ -26,8 +26,12 @@ from alignment.store import Store
 from alignment.workshop import VotingClosed, WorkshopError
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPS = [("Platform Engineering", "tech"), ("Data & Analytics", "tech"), ("Sales", "business"),
-          ("Finance", "business")]
+GROUPS = [
+    ("Platform Engineering", "tech"),
+    ("Data & Analytics", "tech"),
+    ("Sales", "business"),
+    ("Finance", "business"),
+]
 ITEMS = [(f"P-{i:02d}", f"Initiative {i}") for i in range(1, 11)]
 DIMS = ["why_clarity", "priority"]
 
@@ -37,8 +41,14 @@ def _store(db_url: str) -> Store:
 
 
 def _rating(s: Store, **kw) -> workshop.Workshop:
-    args = {"title": "Quarterly review", "mode": workshop.RATING, "items": ITEMS,
-            "dimensions": DIMS, "groups": GROUPS, "k_min": 3} | kw
+    args = {
+        "title": "Quarterly review",
+        "mode": workshop.RATING,
+        "items": ITEMS,
+        "dimensions": DIMS,
+        "groups": GROUPS,
+        "k_min": 3,
+    } | kw
     return workshop.create(s, **args)
 
 
@@ -56,15 +66,18 @@ def test_create_and_find_by_code(db_url: str) -> None:
     assert [w.id for w in workshop.all_workshops(s)] == [other.id, ws.id]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"title": "  "}, "title"),
-    ({"items": []}, "at least one initiative"),
-    ({"dimensions": ["nonsense"]}, "at least one dimension"),
-    ({"groups": []}, "at least one group"),
-    ({"groups": [("Sales", "sideways")]}, "side must be"),
-    ({"k_min": 0}, "below 1"),
-    ({"mode": workshop.DOTS, "dots": 0}, "between 1 and"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"title": "  "}, "title"),
+        ({"items": []}, "at least one initiative"),
+        ({"dimensions": ["nonsense"]}, "at least one dimension"),
+        ({"groups": []}, "at least one group"),
+        ({"groups": [("Sales", "sideways")]}, "side must be"),
+        ({"k_min": 0}, "below 1"),
+        ({"mode": workshop.DOTS, "dots": 0}, "between 1 and"),
+    ],
+)
 def test_bad_set_ups_are_refused_in_words(tmp_path: Path, change: dict, message: str) -> None:
     s = _store(f"sqlite:///{tmp_path / 'w.sqlite'}")
     with pytest.raises(WorkshopError, match=message):
@@ -102,9 +115,13 @@ def test_answers_outside_the_workshop_or_scale_are_refused(db_url: str) -> None:
     with pytest.raises(WorkshopError, match="one of the groups"):
         workshop.join(s, ws.id, me, "Nobody's group")
     workshop.join(s, ws.id, me, "Sales")
-    for item, dim, value in [("P-99", "priority", 3), ("P-01", "communication", 3),
-                             ("P-01", "priority", 6), ("P-01", "priority", 0),
-                             ("P-01", "priority", 2.5)]:
+    for item, dim, value in [
+        ("P-99", "priority", 3),
+        ("P-01", "communication", 3),
+        ("P-01", "priority", 6),
+        ("P-01", "priority", 0),
+        ("P-01", "priority", 2.5),
+    ]:
         with pytest.raises(WorkshopError):
             workshop.answer(s, ws.id, me, item, dim, value)
     assert workshop.own_answers(s, ws.id, me) == {}
@@ -129,8 +146,9 @@ def test_closed_workshops_refuse_answers_until_reopened(db_url: str) -> None:
 
 def test_dot_budget_is_enforced_per_participant(db_url: str) -> None:
     s = _store(db_url)
-    ws = workshop.create(s, title="Dots", mode=workshop.DOTS, items=ITEMS[:4], groups=GROUPS,
-                         dots=5, k_min=2)
+    ws = workshop.create(
+        s, title="Dots", mode=workshop.DOTS, items=ITEMS[:4], groups=GROUPS, dots=5, k_min=2
+    )
     me = joincodes.new_token()
     workshop.join(s, ws.id, me, "Sales")
     workshop.answer(s, ws.id, me, "P-01", workshop.DOTS_DIMENSION, 3)
@@ -178,8 +196,9 @@ def test_fifty_concurrent_participants_end_with_exactly_1000_answers(db_url: str
     timings = []
     for offset in (0, 1):  # the second round re-submits every answer with a new value
         began = time.perf_counter()
-        threads = [threading.Thread(target=participant, args=(n, t, offset))
-                   for n, t in enumerate(tokens)]
+        threads = [
+            threading.Thread(target=participant, args=(n, t, offset)) for n, t in enumerate(tokens)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -193,10 +212,13 @@ def test_fifty_concurrent_participants_end_with_exactly_1000_answers(db_url: str
     assert not frame.duplicated(["participant", "item_id", "dimension"]).any()
     for n, token in enumerate(tokens):
         expected = {(item, dim): float(1 + (n + k + 1) % 5) for k, (item, dim) in enumerate(plan)}
-        assert workshop.own_answers(s, ws.id, token) == expected, \
+        assert workshop.own_answers(s, ws.id, token) == expected, (
             "the re-submitted values replaced the first ones"
-    print(f"\n[{s.backend}] 1000 answers from 50 threads: {timings[0]:.2f} s; "
-          f"1000 re-submissions: {timings[1]:.2f} s")
+        )
+    print(
+        f"\n[{s.backend}] 1000 answers from 50 threads: {timings[0]:.2f} s; "
+        f"1000 re-submissions: {timings[1]:.2f} s"
+    )
 
 
 ANSWER_KILLER = textwrap.dedent("""
@@ -225,8 +247,13 @@ def test_a_killed_process_leaves_no_half_vote(db_url: str) -> None:
     me = joincodes.new_token()
     workshop.join(s, ws.id, me, "Sales")
     workshop.answer(s, ws.id, me, "P-01", "priority", 1)
-    proc = subprocess.run([sys.executable, "-c", ANSWER_KILLER, db_url, str(ws.id), me],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", ANSWER_KILLER, db_url, str(ws.id), me],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert workshop.own_answers(s, ws.id, me) == {("P-01", "priority"): 1.0}
 
@@ -239,8 +266,9 @@ def test_pulse_is_one_statement_and_changes_with_every_answer(db_url: str) -> No
     sa.event.listen(s.engine, "before_cursor_execute", listener)
     first = workshop.pulse(s, ws.id)
     sa.event.remove(s.engine, "before_cursor_execute", listener)
-    queries = [q for q in statements if not q.strip().upper().startswith(("BEGIN", "ROLLBACK",
-                                                                           "COMMIT"))]
+    queries = [
+        q for q in statements if not q.strip().upper().startswith(("BEGIN", "ROLLBACK", "COMMIT"))
+    ]
     assert len(queries) == 1, queries
     assert (first.participants, first.answers) == (0, 0)
     me = joincodes.new_token()
@@ -285,9 +313,15 @@ def _room(s: Store, ws: workshop.Workshop, people: dict[str, int]) -> None:
             n += 1
             t = joincodes.new_token()
             workshop.join(s, ws.id, t, group)
-            workshop.answer_many(s, ws.id, t, {(i, d): 1 + (n + k) % 5 for k, (i, d) in
-                                               enumerate((i, d) for i, _ in ws.items
-                                                         for d in ws.dimensions)})
+            workshop.answer_many(
+                s,
+                ws.id,
+                t,
+                {
+                    (i, d): 1 + (n + k) % 5
+                    for k, (i, d) in enumerate((i, d) for i, _ in ws.items for d in ws.dimensions)
+                },
+            )
 
 
 def test_room_heatmap_respects_the_workshops_k_min(tmp_path: Path) -> None:
@@ -313,11 +347,19 @@ def test_results_load_into_the_analysis_as_feedback(tmp_path: Path) -> None:
     _room(s, ws, {"Platform Engineering": 3, "Data & Analytics": 1, "Sales": 4})
     answers = workshop.answers_frame(s, ws.id)
     wide = workshop.results_wide(ws, answers)
-    assert list(wide.columns) == ["Respondent", "Group", "Side", "Initiative",
-                                  "Clarity of the why", "Priority", "Date"]
+    assert list(wide.columns) == [
+        "Respondent",
+        "Group",
+        "Side",
+        "Initiative",
+        "Clarity of the why",
+        "Priority",
+        "Date",
+    ]
     assert len(wide) == 8 * 4
-    assert set(wide["Group"]) == {"Platform Engineering", "Sales", "Other tech"}, \
+    assert set(wide["Group"]) == {"Platform Engineering", "Sales", "Other tech"}, (
         "a group under k_min leaves the app merged into its side"
+    )
     assert wide["Respondent"].str.fullmatch(rf"WS{ws.id}-P\d{{3}}").all()
     data = workshop.results_xlsx(ws, answers)
     result = import_files([SourceFile(workshop.results_filename(ws), data)])
@@ -333,22 +375,24 @@ def test_results_load_into_the_analysis_as_feedback(tmp_path: Path) -> None:
 
 def test_results_export_is_formula_safe(tmp_path: Path) -> None:
     s = _store(f"sqlite:///{tmp_path / 'f.sqlite'}")
-    hostile = [("=HYPERLINK(\"http://x\")", "tech"), ("+Sales", "business"), ("@Ops", "business")]
+    hostile = [('=HYPERLINK("http://x")', "tech"), ("+Sales", "business"), ("@Ops", "business")]
     ws = _rating(s, items=[("-P1", "=1+1")], groups=hostile, k_min=1)
     _room(s, ws, {g: 1 for g, _ in hostile})
     book = openpyxl.load_workbook(
-        io.BytesIO(workshop.results_xlsx(ws, workshop.answers_frame(s, ws.id))))
+        io.BytesIO(workshop.results_xlsx(ws, workshop.answers_frame(s, ws.id)))
+    )
     values = [c.value for row in book["Feedback"].iter_rows() for c in row]
     texts = [v for v in values if isinstance(v, str)]
     assert not [v for v in texts if v.startswith(("=", "+", "-", "@"))], texts
-    assert "'=HYPERLINK(\"http://x\")" in texts and "'-P1" in texts
+    assert '\'=HYPERLINK("http://x")' in texts and "'-P1" in texts
     assert any(isinstance(v, int) for v in values), "ratings stay numbers"
 
 
 def test_dot_tally_is_hidden_until_enough_people_voted(tmp_path: Path) -> None:
     s = _store(f"sqlite:///{tmp_path / 'd.sqlite'}")
-    ws = workshop.create(s, title="Dots", mode=workshop.DOTS, items=ITEMS[:3], groups=GROUPS,
-                         dots=3, k_min=3)
+    ws = workshop.create(
+        s, title="Dots", mode=workshop.DOTS, items=ITEMS[:3], groups=GROUPS, dots=3, k_min=3
+    )
 
     def vote(group: str, item: str, dots: int) -> None:
         t = joincodes.new_token()
@@ -367,8 +411,11 @@ def test_dot_tally_is_hidden_until_enough_people_voted(tmp_path: Path) -> None:
         vote(group, "P-03", 1)
     tally = workshop.dot_tally(ws, workshop.answers_frame(s, ws.id)).set_index("initiative_id")
     assert tally.loc["P-01", "dots_business"] == 4 and tally.loc["P-03", "dots_tech"] == 2
-    sheet = pd.read_excel(io.BytesIO(workshop.results_xlsx(ws, workshop.answers_frame(s, ws.id))),
-                          sheet_name="Dot votes", engine="openpyxl")
+    sheet = pd.read_excel(
+        io.BytesIO(workshop.results_xlsx(ws, workshop.answers_frame(s, ws.id))),
+        sheet_name="Dot votes",
+        engine="openpyxl",
+    )
     assert list(sheet["Dots"]) == [4, 2, 3]
     assert list(sheet["Dots from business"]) == [4, 0, 1]
 

@@ -13,23 +13,45 @@ from alignment.charts import workshop as charts
 from alignment.charts.compare import dumbbell
 from alignment.workshop import Workshop
 
-ITEMS = (("P-01", "Freightline event bus on Kafka"), ("P-02", "Observability and SLOs"),
-         ("P-03", "A very long initiative name that would not fit on any axis at all"))
+ITEMS = (
+    ("P-01", "Freightline event bus on Kafka"),
+    ("P-02", "Observability and SLOs"),
+    ("P-03", "A very long initiative name that would not fit on any axis at all"),
+)
 
 
 def _ws(mode: str, k_min: int = 3) -> Workshop:
     dims = ("why_clarity", "priority") if mode == workshop.RATING else (workshop.DOTS_DIMENSION,)
-    return Workshop(1, "ABCDEFGH", "Room", mode, ITEMS, dims,
-                    (("Eng", "tech"), ("Sales", "business")), 3, k_min, workshop.OPEN, False,
-                    dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    return Workshop(
+        1,
+        "ABCDEFGH",
+        "Room",
+        mode,
+        ITEMS,
+        dims,
+        (("Eng", "tech"), ("Sales", "business")),
+        3,
+        k_min,
+        workshop.OPEN,
+        False,
+        dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+    )
 
 
 def _answers(ws: Workshop, people: int) -> pd.DataFrame:
-    rows = [{"participant": p + 1, "group": "Eng" if p % 2 else "Sales",
-             "side": "tech" if p % 2 else "business", "item_id": item, "dimension": dim,
-             "value": float(1 + (p + k) % (5 if ws.mode == workshop.RATING else 2))}
-            for p in range(people) for k, (item, _) in enumerate(ws.items)
-            for dim in ws.dimensions]
+    rows = [
+        {
+            "participant": p + 1,
+            "group": "Eng" if p % 2 else "Sales",
+            "side": "tech" if p % 2 else "business",
+            "item_id": item,
+            "dimension": dim,
+            "value": float(1 + (p + k) % (5 if ws.mode == workshop.RATING else 2)),
+        }
+        for p in range(people)
+        for k, (item, _) in enumerate(ws.items)
+        for dim in ws.dimensions
+    ]
     return pd.DataFrame(rows)
 
 
@@ -37,8 +59,9 @@ def _answers(ws: Workshop, people: int) -> pd.DataFrame:
 @pytest.mark.parametrize("people", [2, 8])
 def test_room_heatmap_draws_shown_and_hidden_cells(large: bool, people: int) -> None:
     ws = _ws(workshop.RATING)
-    frame = charts.room_frame(workshop.room_cells(ws, _answers(ws, people)), ws.item_names(),
-                              ws.k_min)
+    frame = charts.room_frame(
+        workshop.room_cells(ws, _answers(ws, people)), ws.item_names(), ws.k_min
+    )
     assert frame["hidden"].all() == (people < ws.k_min)
     assert (frame.loc[frame["hidden"], "score_text"] == "hidden").all()
     order = list(dict.fromkeys(frame["label"]))
@@ -59,14 +82,21 @@ def test_dot_bars_draw_totals_and_split(people: int) -> None:
 
 
 def test_dumbbell_draws() -> None:
-    cells = pd.DataFrame({
-        "initiative_id": ["P-01", "P-01", "P-02"], "initiative": ["A", "A", "B"],
-        "side": ["tech", "business", "tech"], "side_label": ["Tech", "Business", "Tech"],
-        "score_before": [20.0, 70.0, None], "score_after": [60.0, 40.0, 55.0],
-        "n_before": pd.array([4, 5, pd.NA], dtype="Int64"),
-        "n_after": pd.array([4, 6, 3], dtype="Int64"),
-        "change": [40.0, -30.0, None],
-        "status": [compare.IMPROVED, compare.WORSENED, compare.NEW], "reading": ["", "", ""]})
+    cells = pd.DataFrame(
+        {
+            "initiative_id": ["P-01", "P-01", "P-02"],
+            "initiative": ["A", "A", "B"],
+            "side": ["tech", "business", "tech"],
+            "side_label": ["Tech", "Business", "Tech"],
+            "score_before": [20.0, 70.0, None],
+            "score_after": [60.0, 40.0, 55.0],
+            "n_before": pd.array([4, 5, pd.NA], dtype="Int64"),
+            "n_after": pd.array([4, 6, 3], dtype="Int64"),
+            "change": [40.0, -30.0, None],
+            "status": [compare.IMPROVED, compare.WORSENED, compare.NEW],
+            "reading": ["", "", ""],
+        }
+    )
     frame = compare.chart_frame(cells)
     chart = dumbbell(frame, list(dict.fromkeys(frame["label"])))
     assert render.to_png(chart)[:4] == b"\x89PNG"

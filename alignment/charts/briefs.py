@@ -21,27 +21,37 @@ def alignment_by_side(frame: pd.DataFrame, title: str = "") -> alt.LayerChart | 
     """Horizontal bars, one pair per question ("Overall" first); None if empty."""
     if frame.empty:
         return None
-    data = frame.assign(label=[f"{s:.0f} · n={n}" for s, n in zip(frame["score"], frame["n"],
-                                                                    strict=True)])
+    data = frame.assign(
+        label=[f"{s:.0f} · n={n}" for s, n in zip(frame["score"], frame["n"], strict=True)]
+    )
     order = list(dict.fromkeys(data.sort_values("order", kind="stable")["dimension"]))
     sides = [s for s in SIDE_COLOURS if s in set(data["side"])]
     base = alt.Chart(data).encode(
-        y=alt.Y("dimension:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=200, labelFontSize=12)),
+        y=alt.Y(
+            "dimension:N", sort=order, title=None, axis=alt.Axis(labelLimit=200, labelFontSize=12)
+        ),
         yOffset=alt.YOffset("side:N", sort=sides),
-        x=alt.X("score:Q", scale=alt.Scale(domain=[0, 100]),
-                title="Score, 0 (negative) to 100 (positive)",
-                axis=alt.Axis(values=[0, 25, 50, 75, 100])),
-        color=alt.Color("side:N", title=None,
-                        scale=alt.Scale(domain=sides, range=[SIDE_COLOURS[s] for s in sides]),
-                        legend=alt.Legend(orient="top", labelFontSize=12)),
-        tooltip=[alt.Tooltip("dimension:N", title="Question"), alt.Tooltip("side:N", title="Side"),
-                 alt.Tooltip("score:Q", title="Score", format=".0f"),
-                 alt.Tooltip("n:Q", title="Respondents")],
+        x=alt.X(
+            "score:Q",
+            scale=alt.Scale(domain=[0, 100]),
+            title="Score, 0 (negative) to 100 (positive)",
+            axis=alt.Axis(values=[0, 25, 50, 75, 100]),
+        ),
+        color=alt.Color(
+            "side:N",
+            title=None,
+            scale=alt.Scale(domain=sides, range=[SIDE_COLOURS[s] for s in sides]),
+            legend=alt.Legend(orient="top", labelFontSize=12),
+        ),
+        tooltip=[
+            alt.Tooltip("dimension:N", title="Question"),
+            alt.Tooltip("side:N", title="Side"),
+            alt.Tooltip("score:Q", title="Score", format=".0f"),
+            alt.Tooltip("n:Q", title="Respondents"),
+        ],
     )
     bars = base.mark_bar(height=BAR)
-    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#333333").encode(
-        text="label:N")
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#333333").encode(text="label:N")
     height = len(order) * len(sides) * (BAR + 4) + 10
     chart = (bars + labels).properties(width=420, height=height)
     if title:

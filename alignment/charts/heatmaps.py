@@ -62,8 +62,9 @@ def _agreement_words(rwg: object, polarised: object) -> str:
     return "The group agrees" if float(rwg) >= AGREEMENT_THRESHOLD else "The group disagrees"
 
 
-def alignment_frame(cells: pd.DataFrame, column: str, names: Mapping[str, str], k_min: int,
-                    order: Sequence[str]) -> pd.DataFrame:
+def alignment_frame(
+    cells: pd.DataFrame, column: str, names: Mapping[str, str], k_min: int, order: Sequence[str]
+) -> pd.DataFrame:
     """The tidy table behind the heatmap: one row per shown cell, tooltip text included."""
     frame = cells[cells["initiative_id"].isin(order)].copy()
     frame["initiative"] = frame["initiative_id"].map(lambda i: names.get(i, i))
@@ -74,22 +75,46 @@ def alignment_frame(cells: pd.DataFrame, column: str, names: Mapping[str, str], 
     frame["rwg_text"] = frame["rwg"].map(lambda v: _fmt(v, 2))
     frame["agreement"] = [
         _mask_text(r, k_min) if m else _agreement_words(w, p)
-        for m, r, w, p in zip(frame["masked"], frame["mask_reason"], frame["rwg"],
-                              frame["polarised"], strict=False)]
+        for m, r, w, p in zip(
+            frame["masked"], frame["mask_reason"], frame["rwg"], frame["polarised"], strict=False
+        )
+    ]
     frame["flag"] = np.select(
-        [frame["masked"].astype(bool),
-         frame["polarised"].fillna(False).astype(bool),
-         frame["low_agreement"].fillna(False).astype(bool)],
-        ["", MARK_POLARISED, MARK_DISAGREE], default="")
+        [
+            frame["masked"].astype(bool),
+            frame["polarised"].fillna(False).astype(bool),
+            frame["low_agreement"].fillna(False).astype(bool),
+        ],
+        ["", MARK_POLARISED, MARK_DISAGREE],
+        default="",
+    )
     frame["hidden"] = frame["masked"].astype(bool)
     # Only what the chart draws or the tooltip says goes to the browser.
-    return frame[["initiative_id", "initiative", "label", "column", "score", "score_text", "n",
-                  "n_text", "rwg", "rwg_text", "polarised", "low_agreement", "agreement", "flag",
-                  "hidden", "mask_reason"]]
+    return frame[
+        [
+            "initiative_id",
+            "initiative",
+            "label",
+            "column",
+            "score",
+            "score_text",
+            "n",
+            "n_text",
+            "rwg",
+            "rwg_text",
+            "polarised",
+            "low_agreement",
+            "agreement",
+            "flag",
+            "hidden",
+            "mask_reason",
+        ]
+    ]
 
 
-def ordered(frame: pd.DataFrame, order: Sequence[str], columns: Sequence[str],
-            column: str = "column") -> pd.DataFrame:
+def ordered(
+    frame: pd.DataFrame, order: Sequence[str], columns: Sequence[str], column: str = "column"
+) -> pd.DataFrame:
     """Keep the rows and columns to show and number them: the charts sort by these numbers, so
     a chart template never has to change when the order or the page does."""
     row = {ident: i for i, ident in enumerate(order)}
@@ -102,18 +127,24 @@ def ordered(frame: pd.DataFrame, order: Sequence[str], columns: Sequence[str],
 
 def _axes(x_field: str, x_title: str | None, angle: int) -> dict[str, alt.X | alt.Y]:
     return {
-        "y": alt.Y("label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
-                   axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False)),
-        "x": alt.X(f"{x_field}:N", sort=alt.EncodingSortField("col", op="min"), title=x_title,
-                   axis=alt.Axis(labelAngle=angle, labelLimit=170, orient="top",
-                                 labelOverlap=False)),
+        "y": alt.Y(
+            "label:N",
+            sort=alt.EncodingSortField("row", op="min"),
+            title=None,
+            axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False),
+        ),
+        "x": alt.X(
+            f"{x_field}:N",
+            sort=alt.EncodingSortField("col", op="min"),
+            title=x_title,
+            axis=alt.Axis(labelAngle=angle, labelLimit=170, orient="top", labelOverlap=False),
+        ),
     }
 
 
 def _colour_legend() -> alt.Legend:
     """Above the grid, horizontal: a right-hand gradient was cut off on short heatmaps."""
-    return alt.Legend(orient="top", direction="horizontal", gradientLength=200,
-                      titleLimit=300)
+    return alt.Legend(orient="top", direction="horizontal", gradientLength=200, titleLimit=300)
 
 
 def _base(frame: pd.DataFrame | None) -> alt.Chart:
@@ -125,8 +156,13 @@ def _size(chart: alt.LayerChart) -> alt.LayerChart:
     return chart.properties(height=alt.Step(ROW_HEIGHT), width="container")
 
 
-def alignment_heatmap(frame: pd.DataFrame | None = None, column_title: str = "Group", *,
-                      show_numbers: bool = True, select: bool = True) -> alt.LayerChart:
+def alignment_heatmap(
+    frame: pd.DataFrame | None = None,
+    column_title: str = "Group",
+    *,
+    show_numbers: bool = True,
+    select: bool = True,
+) -> alt.LayerChart:
     """Initiatives × groups (or sides): colour = alignment score; marks for disagreement and
     polarisation; hidden cells grey with the reason in the tooltip. Click selects a cell.
 
@@ -142,42 +178,69 @@ def alignment_heatmap(frame: pd.DataFrame | None = None, column_title: str = "Gr
         alt.Tooltip("rwg_text:N", title="Agreement r_wg (0–1)"),
         alt.Tooltip("agreement:N", title="Reading"),
     ]
-    selection = alt.selection_point(name="cell", fields=["initiative_id", "column"],
-                                    on="click", clear="dblclick")
+    selection = alt.selection_point(
+        name="cell", fields=["initiative_id", "column"], on="click", clear="dblclick"
+    )
     rect = base.mark_rect(stroke="white", strokeWidth=1, invalid=None).encode(
         color=alt.condition(
-            "datum.hidden", alt.value(HIDDEN_COLOUR),
-            alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
-                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
-                      legend=_colour_legend())),
+            "datum.hidden",
+            alt.value(HIDDEN_COLOUR),
+            alt.Color(
+                "score:Q",
+                title=["Alignment score", "0 = low, 100 = high"],
+                scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                legend=_colour_legend(),
+            ),
+        ),
         tooltip=tooltip,
     )
     if select:
         rect = rect.add_params(selection).encode(
-            opacity=alt.condition(selection, alt.value(1.0), alt.value(0.55)))
+            opacity=alt.condition(selection, alt.value(1.0), alt.value(0.55))
+        )
     layers: list[alt.Chart] = [rect]
     if show_numbers:
-        layers.append(base.mark_text(fontSize=10).encode(
-            text=alt.Text("score_text:N"),
-            color=alt.condition("datum.score < 22 || datum.score > 78", alt.value("white"),
-                                alt.value("#222")),
-            tooltip=tooltip))
-    hidden = base.transform_filter("datum.hidden").mark_text(fontSize=10, color="#666").encode(
-        text=alt.value("hidden"), tooltip=tooltip)
+        layers.append(
+            base.mark_text(fontSize=10).encode(
+                text=alt.Text("score_text:N"),
+                color=alt.condition(
+                    "datum.score < 22 || datum.score > 78", alt.value("white"), alt.value("#222")
+                ),
+                tooltip=tooltip,
+            )
+        )
+    hidden = (
+        base.transform_filter("datum.hidden")
+        .mark_text(fontSize=10, color="#666")
+        .encode(text=alt.value("hidden"), tooltip=tooltip)
+    )
     layers.append(hidden)
-    flags = base.transform_filter("datum.flag != ''").mark_point(
-        filled=True, size=38, xOffset=-13 if show_numbers else 0, color="#111").encode(
-        shape=alt.Shape("flag:N", title="Marks",
-                        scale=alt.Scale(domain=[MARK_DISAGREE, MARK_POLARISED],
-                                        range=["triangle-down", "diamond"]),
-                        legend=alt.Legend(orient="top", labelLimit=260)),
-        tooltip=tooltip)
+    flags = (
+        base.transform_filter("datum.flag != ''")
+        .mark_point(filled=True, size=38, xOffset=-13 if show_numbers else 0, color="#111")
+        .encode(
+            shape=alt.Shape(
+                "flag:N",
+                title="Marks",
+                scale=alt.Scale(
+                    domain=[MARK_DISAGREE, MARK_POLARISED], range=["triangle-down", "diamond"]
+                ),
+                legend=alt.Legend(orient="top", labelLimit=260),
+            ),
+            tooltip=tooltip,
+        )
+    )
     layers.append(flags)
     return _size(alt.layer(*layers))
 
 
-def gap_frame(gaps: pd.DataFrame, names: Mapping[str, str], dim_labels: Mapping[str, str],
-              k_min: int, order: Sequence[str]) -> pd.DataFrame:
+def gap_frame(
+    gaps: pd.DataFrame,
+    names: Mapping[str, str],
+    dim_labels: Mapping[str, str],
+    k_min: int,
+    order: Sequence[str],
+) -> pd.DataFrame:
     frame = gaps[gaps["initiative_id"].isin(order)].copy()
     frame["initiative"] = frame["initiative_id"].map(lambda i: names.get(i, i))
     frame["label"] = initiative_label(frame["initiative_id"], names)
@@ -185,22 +248,31 @@ def gap_frame(gaps: pd.DataFrame, names: Mapping[str, str], dim_labels: Mapping[
     frame["hidden"] = frame["masked"].astype(bool)
     frame["gap_text"] = frame["gap"].map(lambda v: "–" if pd.isna(v) else f"{v:+.0f}")
     frame["interval"] = [
-        "undefined (a side has fewer than 2 respondents)" if pd.isna(lo) else
-        f"{lo:+.0f} to {hi:+.0f}" for lo, hi in zip(frame["gap_low"], frame["gap_high"],
-                                                    strict=False)]
-    frame["tech_text"] = [f"{_fmt(m)} (n={_n(n)})" for m, n in zip(frame["tech_mean"],
-                                                                   frame["n_tech"], strict=False)]
-    frame["business_text"] = [f"{_fmt(m)} (n={_n(n)})" for m, n in
-                              zip(frame["business_mean"], frame["n_business"], strict=False)]
+        "undefined (a side has fewer than 2 respondents)"
+        if pd.isna(lo)
+        else f"{lo:+.0f} to {hi:+.0f}"
+        for lo, hi in zip(frame["gap_low"], frame["gap_high"], strict=False)
+    ]
+    frame["tech_text"] = [
+        f"{_fmt(m)} (n={_n(n)})" for m, n in zip(frame["tech_mean"], frame["n_tech"], strict=False)
+    ]
+    frame["business_text"] = [
+        f"{_fmt(m)} (n={_n(n)})"
+        for m, n in zip(frame["business_mean"], frame["n_business"], strict=False)
+    ]
     clear = frame["clear"].fillna(False).astype(bool)
-    frame["certainty"] = np.where(frame["hidden"], "", np.where(clear, "Clear difference",
-                                                                 MARK_UNCLEAR))
+    frame["certainty"] = np.where(
+        frame["hidden"], "", np.where(clear, "Clear difference", MARK_UNCLEAR)
+    )
     frame["reading"] = [
-        _mask_text(r, k_min) if h else (
-            "Tech rates it higher" if g > 0 else "Business rates it higher" if g < 0 else "Same")
+        _mask_text(r, k_min)
+        if h
+        else ("Tech rates it higher" if g > 0 else "Business rates it higher" if g < 0 else "Same")
         + ("" if c else "; the interval contains 0, so this may be noise")
-        for h, r, g, c in zip(frame["hidden"], frame["mask_reason"], frame["gap"].fillna(0),
-                              clear, strict=False)]
+        for h, r, g, c in zip(
+            frame["hidden"], frame["mask_reason"], frame["gap"].fillna(0), clear, strict=False
+        )
+    ]
     return frame
 
 
@@ -224,106 +296,178 @@ def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
         alt.Tooltip("business_text:N", title="Business mean"),
         alt.Tooltip("reading:N", title="Reading"),
     ]
-    selection = alt.selection_point(name="gapcell", fields=["initiative_id", "dimension"],
-                                    on="click", clear="dblclick")
-    rect = base.mark_rect(stroke="white", strokeWidth=1, invalid=None).encode(
-        color=alt.condition(
-            "datum.hidden", alt.value(HIDDEN_COLOUR),
-            alt.Color("gap:Q", title=["Gap (points)", "blue: business higher",
-                                      "orange: tech higher"],
-                      scale=alt.Scale(scheme="blueorange", domain=[-60, 60], domainMid=0,
-                                      clamp=True),
-                      legend=_colour_legend())),
-        opacity=alt.condition("datum.certainty == 'Clear difference' || datum.hidden",
-                              alt.value(1.0), alt.value(0.35)),
-        tooltip=tooltip,
-    ).add_params(selection)
+    selection = alt.selection_point(
+        name="gapcell", fields=["initiative_id", "dimension"], on="click", clear="dblclick"
+    )
+    rect = (
+        base.mark_rect(stroke="white", strokeWidth=1, invalid=None)
+        .encode(
+            color=alt.condition(
+                "datum.hidden",
+                alt.value(HIDDEN_COLOUR),
+                alt.Color(
+                    "gap:Q",
+                    title=["Gap (points)", "blue: business higher", "orange: tech higher"],
+                    scale=alt.Scale(scheme="blueorange", domain=[-60, 60], domainMid=0, clamp=True),
+                    legend=_colour_legend(),
+                ),
+            ),
+            opacity=alt.condition(
+                "datum.certainty == 'Clear difference' || datum.hidden",
+                alt.value(1.0),
+                alt.value(0.35),
+            ),
+            tooltip=tooltip,
+        )
+        .add_params(selection)
+    )
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("gap_text:N"),
-        color=alt.condition("abs(datum.gap) > 40 && datum.certainty == 'Clear difference'",
-                            alt.value("white"), alt.value("#222")),
-        tooltip=tooltip)
-    unclear = base.transform_filter(f"datum.certainty == '{MARK_UNCLEAR}'").mark_point(
-        filled=True, size=38, xOffset=-16, color="#333").encode(
-        shape=alt.Shape("certainty:N", title="Marks",
-                        scale=alt.Scale(domain=[MARK_UNCLEAR], range=["circle"]),
-                        legend=alt.Legend(orient="top", labelLimit=300)),
-        tooltip=tooltip)
-    hidden = base.transform_filter("datum.hidden").mark_text(fontSize=10, color="#666").encode(
-        text=alt.value("hidden"), tooltip=tooltip)
+        color=alt.condition(
+            "abs(datum.gap) > 40 && datum.certainty == 'Clear difference'",
+            alt.value("white"),
+            alt.value("#222"),
+        ),
+        tooltip=tooltip,
+    )
+    unclear = (
+        base.transform_filter(f"datum.certainty == '{MARK_UNCLEAR}'")
+        .mark_point(filled=True, size=38, xOffset=-16, color="#333")
+        .encode(
+            shape=alt.Shape(
+                "certainty:N",
+                title="Marks",
+                scale=alt.Scale(domain=[MARK_UNCLEAR], range=["circle"]),
+                legend=alt.Legend(orient="top", labelLimit=300),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    hidden = (
+        base.transform_filter("datum.hidden")
+        .mark_text(fontSize=10, color="#666")
+        .encode(text=alt.value("hidden"), tooltip=tooltip)
+    )
     return _size(alt.layer(rect, text, unclear, hidden))
 
 
 def objective_label(ids: pd.Series, names: pd.Series) -> pd.Series:
     """'G1 Grow revenue', shortened; the orphan bucket keeps its own name once."""
-    return pd.Series([i if i == ORPHAN else short(f"{i} {n if isinstance(n, str) else ''}", 40)
-                      for i, n in zip(ids, names, strict=False)], index=ids.index)
+    return pd.Series(
+        [
+            i if i == ORPHAN else short(f"{i} {n if isinstance(n, str) else ''}", 40)
+            for i, n in zip(ids, names, strict=False)
+        ],
+        index=ids.index,
+    )
 
 
-def coverage_matrix(links: pd.DataFrame, objective_order: Sequence[str],
-                    initiative_order: Sequence[str]) -> alt.Chart:
+def coverage_matrix(
+    links: pd.DataFrame, objective_order: Sequence[str], initiative_order: Sequence[str]
+) -> alt.Chart:
     """Objectives × initiatives: a filled cell where the initiative serves the objective.
 
     Every objective gets a row, so one that nothing serves shows as an empty row.
     """
     frame = links.copy()
     frame["objective_label"] = objective_label(frame["objective_id"], frame["objective"])
-    frame["effort_text"] = frame["effort_part"].map(lambda v: "unknown" if pd.isna(v)
-                                                    else f"{v:g}")
-    return alt.Chart(frame).mark_rect(stroke="white").encode(
-        x=alt.X("initiative_id:N", sort=list(initiative_order), title="Initiative",
-                axis=alt.Axis(labelAngle=-60, orient="top", labelOverlap=False)),
-        y=alt.Y("objective_label:N", title=None, axis=alt.Axis(labelLimit=300),
-                scale=alt.Scale(domain=list(objective_order))),
-        color=alt.Color("effort_part:Q", title=["Effort towards", "the objective"],
-                        scale=alt.Scale(scheme="blues")),
-        tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
-                 alt.Tooltip("objective:N", title="Objective"),
-                 alt.Tooltip("effort_text:N", title="Effort counted here")],
-    ).properties(height=max(120, 34 * len(objective_order)))
+    frame["effort_text"] = frame["effort_part"].map(lambda v: "unknown" if pd.isna(v) else f"{v:g}")
+    return (
+        alt.Chart(frame)
+        .mark_rect(stroke="white")
+        .encode(
+            x=alt.X(
+                "initiative_id:N",
+                sort=list(initiative_order),
+                title="Initiative",
+                axis=alt.Axis(labelAngle=-60, orient="top", labelOverlap=False),
+            ),
+            y=alt.Y(
+                "objective_label:N",
+                title=None,
+                axis=alt.Axis(labelLimit=300),
+                scale=alt.Scale(domain=list(objective_order)),
+            ),
+            color=alt.Color(
+                "effort_part:Q",
+                title=["Effort towards", "the objective"],
+                scale=alt.Scale(scheme="blues"),
+            ),
+            tooltip=[
+                alt.Tooltip("initiative:N", title="Initiative"),
+                alt.Tooltip("objective:N", title="Objective"),
+                alt.Tooltip("effort_text:N", title="Effort counted here"),
+            ],
+        )
+        .properties(height=max(120, 34 * len(objective_order)))
+    )
 
 
 def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
     """Each objective's weight share beside the share of effort its initiatives take."""
     frame = shares.copy()
     frame["objective_label"] = objective_label(frame["objective_id"], frame["objective"])
-    long = frame.melt(id_vars=["objective_label", "initiatives"],
-                      value_vars=["weight_share", "effort_share"], var_name="measure",
-                      value_name="share")
-    long["measure"] = long["measure"].map({"weight_share": "Weight in the strategy",
-                                           "effort_share": "Share of effort"})
+    long = frame.melt(
+        id_vars=["objective_label", "initiatives"],
+        value_vars=["weight_share", "effort_share"],
+        var_name="measure",
+        value_name="share",
+    )
+    long["measure"] = long["measure"].map(
+        {"weight_share": "Weight in the strategy", "effort_share": "Share of effort"}
+    )
     long["share_text"] = long["share"].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
     order = list(frame["objective_label"])
-    return alt.Chart(long).mark_bar().encode(
-        y=alt.Y("objective_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        yOffset=alt.YOffset("measure:N"),
-        x=alt.X("share:Q", title="Share of the total (%)"),
-        color=alt.Color("measure:N", title=None,
-                        scale=alt.Scale(domain=["Weight in the strategy", "Share of effort"],
-                                        range=["#4c78a8", "#f58518"]),
-                        legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("objective_label:N", title="Objective"),
-                 alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("share_text:N", title="Share"),
-                 alt.Tooltip("initiatives:Q", title="Initiatives serving it")],
-    ).properties(height=max(140, 44 * len(order)))
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("objective_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
+            yOffset=alt.YOffset("measure:N"),
+            x=alt.X("share:Q", title="Share of the total (%)"),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Weight in the strategy", "Share of effort"],
+                    range=["#4c78a8", "#f58518"],
+                ),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("objective_label:N", title="Objective"),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("share_text:N", title="Share"),
+                alt.Tooltip("initiatives:Q", title="Initiatives serving it"),
+            ],
+        )
+        .properties(height=max(140, 44 * len(order)))
+    )
 
 
 def trend_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     """Initiatives × period (month or quarter), colour = alignment score."""
     base = _base(frame).encode(**_axes("column", None, -35))
-    tooltip = [alt.Tooltip("initiative:N", title="Initiative"),
-               alt.Tooltip("column:N", title="Period"),
-               alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
-               alt.Tooltip("n_text:N", title="Respondents (n)"),
-               alt.Tooltip("agreement:N", title="Reading")]
+    tooltip = [
+        alt.Tooltip("initiative:N", title="Initiative"),
+        alt.Tooltip("column:N", title="Period"),
+        alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+        alt.Tooltip("n_text:N", title="Respondents (n)"),
+        alt.Tooltip("agreement:N", title="Reading"),
+    ]
     rect = base.mark_rect(stroke="white", invalid=None).encode(
         color=alt.condition(
-            "datum.hidden", alt.value(HIDDEN_COLOUR),
-            alt.Color("score:Q", title=["Alignment score", "0 = low, 100 = high"],
-                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
-                      legend=_colour_legend())),
-        tooltip=tooltip)
+            "datum.hidden",
+            alt.value(HIDDEN_COLOUR),
+            alt.Color(
+                "score:Q",
+                title=["Alignment score", "0 = low, 100 = high"],
+                scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                legend=_colour_legend(),
+            ),
+        ),
+        tooltip=tooltip,
+    )
     text = base.mark_text(fontSize=10).encode(text="score_text:N", tooltip=tooltip)
     return _size(alt.layer(rect, text))
 
@@ -352,8 +496,10 @@ def template(kind: str, column_title: str = "Group", show_numbers: bool = True) 
 
 def with_data(spec: dict, frame: pd.DataFrame) -> dict:
     """A template and its rows as one self-contained spec (for PNG/SVG files)."""
-    return {**spec, "data": {"values": json.loads(frame.to_json(orient="records",
-                                                                date_format="iso"))}}
+    return {
+        **spec,
+        "data": {"values": json.loads(frame.to_json(orient="records", date_format="iso"))},
+    }
 
 
 def distribution(dist: pd.DataFrame, dim_labels: Mapping[str, str]) -> alt.Chart:
@@ -361,13 +507,23 @@ def distribution(dist: pd.DataFrame, dim_labels: Mapping[str, str]) -> alt.Chart
     frame = dist.copy()
     frame["dimension_label"] = frame["dimension"].map(lambda d: dim_labels.get(d, d))
     frame["rating_text"] = frame["rating"].map(lambda v: f"{v:g}")
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("rating_text:O", title="Rating", sort=sorted(frame["rating_text"].unique(),
-                                                             key=float)),
-        y=alt.Y("count:Q", title="People", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("rating:Q", scale=alt.Scale(scheme="redyellowblue"), legend=None),
-        facet=alt.Facet("dimension_label:N", title=None, columns=5),
-        tooltip=[alt.Tooltip("dimension_label:N", title="Dimension"),
-                 alt.Tooltip("rating_text:N", title="Rating"),
-                 alt.Tooltip("count:Q", title="People")],
-    ).properties(width=105, height=110)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "rating_text:O",
+                title="Rating",
+                sort=sorted(frame["rating_text"].unique(), key=float),
+            ),
+            y=alt.Y("count:Q", title="People", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("rating:Q", scale=alt.Scale(scheme="redyellowblue"), legend=None),
+            facet=alt.Facet("dimension_label:N", title=None, columns=5),
+            tooltip=[
+                alt.Tooltip("dimension_label:N", title="Dimension"),
+                alt.Tooltip("rating_text:N", title="Rating"),
+                alt.Tooltip("count:Q", title="People"),
+            ],
+        )
+        .properties(width=105, height=110)
+    )

@@ -39,8 +39,13 @@ _BANDS = (
 _BAND_FILLS = ("#FBE3D6", "#FDF0D5", "#DCEEF8", "#F2F2F2")
 
 
-def power_interest(placed: pd.DataFrame, track: pd.DataFrame | None = None, *,
-                   width: int | str = "container", height: int = 520) -> alt.LayerChart:
+def power_interest(
+    placed: pd.DataFrame,
+    track: pd.DataFrame | None = None,
+    *,
+    width: int | str = "container",
+    height: int = 520,
+) -> alt.LayerChart:
     """The grid from ``cadence.grid(...)`` (x = interest, y = influence, jittered), joined
     with ``cadence.tracker(...)`` by name for the 1:1 status when given."""
     data = placed.copy()
@@ -57,50 +62,94 @@ def power_interest(placed: pd.DataFrame, track: pd.DataFrame | None = None, *,
     for col in ("last_1on1", "next_due"):
         data[col] = data[col].map(lambda v: "" if v is None or pd.isna(v) else str(v)[:10])
     bands = pd.DataFrame([b[:5] for b in _BANDS], columns=["quadrant", "x0", "x1", "y0", "y1"])
-    labels = pd.DataFrame([(b[0], b[5], b[6], b[7]) for b in _BANDS],
-                          columns=["quadrant", "lx", "ly", "align"])
+    labels = pd.DataFrame(
+        [(b[0], b[5], b[6], b[7]) for b in _BANDS], columns=["quadrant", "lx", "ly", "align"]
+    )
     axis_levels = "['', " + ", ".join(f"'{lv}'" for lv in schema.LEVELS) + "][datum.value]"
     x_scale = alt.Scale(domain=[0.5, X_END], nice=False)
     y_scale = alt.Scale(domain=[0.5, 5.5], nice=False)
     x_axis = alt.Axis(values=[1, 2, 3, 4, 5], labelExpr=axis_levels, grid=False)
     y_axis = alt.Axis(values=[1, 2, 3, 4, 5], labelExpr=axis_levels, grid=False)
-    rects = alt.Chart(bands).mark_rect(opacity=1).encode(
-        x=alt.X("x0:Q", scale=x_scale, axis=x_axis, title="Interest"),
-        x2="x1:Q",
-        y=alt.Y("y0:Q", scale=y_scale, axis=y_axis, title="Influence"),
-        y2="y1:Q",
-        color=alt.Color("quadrant:N", scale=alt.Scale(domain=list(QUADRANTS),
-                                                      range=list(_BAND_FILLS)), legend=None),
+    rects = (
+        alt.Chart(bands)
+        .mark_rect(opacity=1)
+        .encode(
+            x=alt.X("x0:Q", scale=x_scale, axis=x_axis, title="Interest"),
+            x2="x1:Q",
+            y=alt.Y("y0:Q", scale=y_scale, axis=y_axis, title="Influence"),
+            y2="y1:Q",
+            color=alt.Color(
+                "quadrant:N",
+                scale=alt.Scale(domain=list(QUADRANTS), range=list(_BAND_FILLS)),
+                legend=None,
+            ),
+        )
     )
     names = []
     for align in ("left", "right"):
-        names.append(alt.Chart(labels[labels["align"] == align]).mark_text(
-            align=align, baseline="middle", fontSize=14, fontWeight="bold",
-            color="#444444").encode(x=alt.X("lx:Q", scale=x_scale),
-                                    y=alt.Y("ly:Q", scale=y_scale), text="quadrant:N"))
-    tooltip = [alt.Tooltip("name:N", title="Name"), alt.Tooltip("role:N", title="Role"),
-               alt.Tooltip("group:N", title="Group"),
-               alt.Tooltip("influence:N", title="Influence"),
-               alt.Tooltip("interest:N", title="Interest"),
-               alt.Tooltip("quadrant:N", title="Quadrant"),
-               alt.Tooltip("last_1on1:N", title="Last 1:1"),
-               alt.Tooltip("next_due:N", title="Next 1:1 due"),
-               alt.Tooltip("status:N", title="1:1 status")]
-    points = alt.Chart(data).mark_point(filled=True, size=110, opacity=1, stroke="white",
-                                        strokeWidth=0.8).encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale),
-        color=alt.Color("status:N", title="1:1",
-                        scale=alt.Scale(domain=list(STATUS_ORDER), range=list(STATUS_COLOURS)),
-                        legend=alt.Legend(orient="top", labelLimit=200, symbolSize=120,
-                                          symbolOpacity=1, symbolStrokeWidth=0,
-                                          labelFontSize=12, titleFontSize=12)),
-        shape=alt.Shape("status:N", title="1:1",
-                        scale=alt.Scale(domain=list(STATUS_ORDER), range=list(STATUS_SHAPES))),
-        tooltip=tooltip)
-    text = alt.Chart(data).mark_text(align="left", dx=8, fontSize=12, color="#222222").encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="short_name:N",
-        tooltip=tooltip)
+        names.append(
+            alt.Chart(labels[labels["align"] == align])
+            .mark_text(
+                align=align, baseline="middle", fontSize=14, fontWeight="bold", color="#444444"
+            )
+            .encode(
+                x=alt.X("lx:Q", scale=x_scale), y=alt.Y("ly:Q", scale=y_scale), text="quadrant:N"
+            )
+        )
+    tooltip = [
+        alt.Tooltip("name:N", title="Name"),
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("influence:N", title="Influence"),
+        alt.Tooltip("interest:N", title="Interest"),
+        alt.Tooltip("quadrant:N", title="Quadrant"),
+        alt.Tooltip("last_1on1:N", title="Last 1:1"),
+        alt.Tooltip("next_due:N", title="Next 1:1 due"),
+        alt.Tooltip("status:N", title="1:1 status"),
+    ]
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=110, opacity=1, stroke="white", strokeWidth=0.8)
+        .encode(
+            x=alt.X("x:Q", scale=x_scale),
+            y=alt.Y("y:Q", scale=y_scale),
+            color=alt.Color(
+                "status:N",
+                title="1:1",
+                scale=alt.Scale(domain=list(STATUS_ORDER), range=list(STATUS_COLOURS)),
+                legend=alt.Legend(
+                    orient="top",
+                    labelLimit=200,
+                    symbolSize=120,
+                    symbolOpacity=1,
+                    symbolStrokeWidth=0,
+                    labelFontSize=12,
+                    titleFontSize=12,
+                ),
+            ),
+            shape=alt.Shape(
+                "status:N",
+                title="1:1",
+                scale=alt.Scale(domain=list(STATUS_ORDER), range=list(STATUS_SHAPES)),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=8, fontSize=12, color="#222222")
+        .encode(
+            x=alt.X("x:Q", scale=x_scale),
+            y=alt.Y("y:Q", scale=y_scale),
+            text="short_name:N",
+            tooltip=tooltip,
+        )
+    )
     # Quadrant fills and 1:1 statuses are two different colour scales (and legends).
-    return alt.layer(rects, *names, points, text).resolve_scale(
-        color="independent", shape="independent").properties(
-        width=width, height=height).configure(font=FONT).configure_view(stroke=None)
+    return (
+        alt.layer(rects, *names, points, text)
+        .resolve_scale(color="independent", shape="independent")
+        .properties(width=width, height=height)
+        .configure(font=FONT)
+        .configure_view(stroke=None)
+    )

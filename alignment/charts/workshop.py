@@ -18,8 +18,9 @@ from alignment.charts.heatmaps import HIDDEN_COLOUR, initiative_label
 SIDE_COLOURS = {"Tech": "#4c78a8", "Business": "#f58518"}
 
 
-def room_frame(cells: pd.DataFrame, names: Mapping[str, str], k_min: int,
-               label_width: int = 40) -> pd.DataFrame:
+def room_frame(
+    cells: pd.DataFrame, names: Mapping[str, str], k_min: int, label_width: int = 40
+) -> pd.DataFrame:
     """The tidy table behind the room heatmap, with the words its tooltip and cells show;
     ``label_width`` shortens initiative labels (a phone needs about 24 characters)."""
     frame = cells.copy()
@@ -27,57 +28,95 @@ def room_frame(cells: pd.DataFrame, names: Mapping[str, str], k_min: int,
     frame["label"] = initiative_label(frame["initiative_id"], names, width=label_width)
     frame["hidden"] = frame["masked"].astype(bool)
     frame["score_text"] = [
-        "hidden" if h else f"{s:.0f}" for h, s in zip(frame["hidden"], frame["score"].fillna(0),
-                                                       strict=True)]
+        "hidden" if h else f"{s:.0f}"
+        for h, s in zip(frame["hidden"], frame["score"].fillna(0), strict=True)
+    ]
     score = frame["score"].fillna(50)
     frame["text_colour"] = [
         "grey" if h else "white" if (v < 22 or v > 78) else "dark"
-        for h, v in zip(frame["hidden"], score, strict=True)]
+        for h, v in zip(frame["hidden"], score, strict=True)
+    ]
     frame["n_text"] = [
-        f"fewer than {k_min}" if h else str(int(n)) for h, n in zip(
-            frame["hidden"], frame["n"].fillna(0), strict=True)]
+        f"fewer than {k_min}" if h else str(int(n))
+        for h, n in zip(frame["hidden"], frame["n"].fillna(0), strict=True)
+    ]
     return frame
 
 
-def room_heatmap(frame: pd.DataFrame, order: Sequence[str], columns: Sequence[str], *,
-                 large: bool = False, compact: bool = False) -> alt.LayerChart:
+def room_heatmap(
+    frame: pd.DataFrame,
+    order: Sequence[str],
+    columns: Sequence[str],
+    *,
+    large: bool = False,
+    compact: bool = False,
+) -> alt.LayerChart:
     """Initiatives × (Tech, Business, Everyone); colour = alignment score 0–100, number in the
     cell, n in the tooltip. ``order`` lists the initiative labels top to bottom. ``large`` is
     for a projector; ``compact`` for a phone (short labels, legend below)."""
-    label_size, cell_text, row = (22, 24, 56) if large else (11, 12, 30) if compact else (
-        12, 13, 30)
+    label_size, cell_text, row = (
+        (22, 24, 56) if large else (11, 12, 30) if compact else (12, 13, 30)
+    )
     label_limit = 620 if large else 150 if compact else 320
     base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", sort=list(order), title=None,
-                axis=alt.Axis(labelLimit=label_limit, labelFontSize=label_size,
-                              labelOverlap=False, ticks=False, domain=False)),
-        x=alt.X("column:N", sort=list(columns), title=None,
-                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=label_size,
-                              labelFontWeight="bold", ticks=False, domain=False)),
+        y=alt.Y(
+            "label:N",
+            sort=list(order),
+            title=None,
+            axis=alt.Axis(
+                labelLimit=label_limit,
+                labelFontSize=label_size,
+                labelOverlap=False,
+                ticks=False,
+                domain=False,
+            ),
+        ),
+        x=alt.X(
+            "column:N",
+            sort=list(columns),
+            title=None,
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelFontSize=label_size,
+                labelFontWeight="bold",
+                ticks=False,
+                domain=False,
+            ),
+        ),
     )
-    tooltip = [alt.Tooltip("initiative:N", title="Initiative"),
-               alt.Tooltip("column:N", title="Who"),
-               alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
-               alt.Tooltip("n_text:N", title="People (n)")]
+    tooltip = [
+        alt.Tooltip("initiative:N", title="Initiative"),
+        alt.Tooltip("column:N", title="Who"),
+        alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+        alt.Tooltip("n_text:N", title="People (n)"),
+    ]
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
         color=alt.condition(
-            "datum.hidden", alt.value(HIDDEN_COLOUR),
-            alt.Color("score:Q", title=["Alignment", "0 low · 100 high"],
-                      scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
-                      legend=alt.Legend(orient="bottom" if compact else "right",
-                                        direction="horizontal" if compact else "vertical",
-                                        gradientLength=200 if compact else
-                                        max(60, min(200, row * len(order) - 20)),
-                                        labelFontSize=label_size - 4,
-                                        titleFontSize=label_size - 4))),
-        tooltip=tooltip)
+            "datum.hidden",
+            alt.value(HIDDEN_COLOUR),
+            alt.Color(
+                "score:Q",
+                title=["Alignment", "0 low · 100 high"],
+                scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                legend=alt.Legend(
+                    orient="bottom" if compact else "right",
+                    direction="horizontal" if compact else "vertical",
+                    gradientLength=200 if compact else max(60, min(200, row * len(order) - 20)),
+                    labelFontSize=label_size - 4,
+                    titleFontSize=label_size - 4,
+                ),
+            ),
+        ),
+        tooltip=tooltip,
+    )
     text = base.mark_text(fontSize=cell_text, fontWeight="bold" if large else "normal").encode(
         text="score_text:N",
         # Two fixed colours chosen per cell (white on the darkest cells): a field with
         # ``scale=None`` would clash with the rect layer's colour scale when layers merge.
-        color=alt.condition("datum.text_colour == 'white'", alt.value("white"),
-                            alt.value("#222")),
-        tooltip=tooltip)
+        color=alt.condition("datum.text_colour == 'white'", alt.value("white"), alt.value("#222")),
+        tooltip=tooltip,
+    )
     # A step per row, not a total height: Streamlit fits a fixed height around the axes too,
     # which squeezes a short chart's rows to slivers.
     return alt.layer(rect, text).properties(height=alt.Step(row), width="container")
@@ -87,35 +126,70 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
     """Dots per initiative, most first; split by side when both sides are large enough."""
     label_size = 22 if large else 12
     data = tally[~tally["masked"]].copy()
-    data["label"] = initiative_label(data["initiative_id"], dict(
-        zip(data["initiative_id"], data["initiative"], strict=True)), width=40)
+    data["label"] = initiative_label(
+        data["initiative_id"],
+        dict(zip(data["initiative_id"], data["initiative"], strict=True)),
+        width=40,
+    )
     order = list(data.sort_values("dots", ascending=False, kind="stable")["label"])
     split = data["dots_tech"].notna().any()
     if split:
-        long = data.melt(id_vars=["label", "initiative", "dots"],
-                         value_vars=["dots_tech", "dots_business"], var_name="side",
-                         value_name="side_dots")
+        long = data.melt(
+            id_vars=["label", "initiative", "dots"],
+            value_vars=["dots_tech", "dots_business"],
+            var_name="side",
+            value_name="side_dots",
+        )
         long["side"] = long["side"].map({"dots_tech": "Tech", "dots_business": "Business"})
-        chart = alt.Chart(long).mark_bar().encode(
-            x=alt.X("side_dots:Q", title="Dots", stack=True,
-                    axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color("side:N", title=None, scale=alt.Scale(
-                domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
-                legend=alt.Legend(orient="top", labelFontSize=label_size)),
-            tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
-                     alt.Tooltip("side:N", title="Side"),
-                     alt.Tooltip("side_dots:Q", title="Dots from this side"),
-                     alt.Tooltip("dots:Q", title="Dots in all")])
+        chart = (
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
+                x=alt.X(
+                    "side_dots:Q",
+                    title="Dots",
+                    stack=True,
+                    axis=alt.Axis(tickMinStep=1, format="d"),
+                ),
+                color=alt.Color(
+                    "side:N",
+                    title=None,
+                    scale=alt.Scale(domain=list(SIDE_COLOURS), range=list(SIDE_COLOURS.values())),
+                    legend=alt.Legend(orient="top", labelFontSize=label_size),
+                ),
+                tooltip=[
+                    alt.Tooltip("initiative:N", title="Initiative"),
+                    alt.Tooltip("side:N", title="Side"),
+                    alt.Tooltip("side_dots:Q", title="Dots from this side"),
+                    alt.Tooltip("dots:Q", title="Dots in all"),
+                ],
+            )
+        )
     else:
-        chart = alt.Chart(data).mark_bar(color="#4c78a8").encode(
-            x=alt.X("dots:Q", title="Dots", axis=alt.Axis(tickMinStep=1, format="d")),
-            tooltip=[alt.Tooltip("initiative:N", title="Initiative"),
-                     alt.Tooltip("dots:Q", title="Dots"),
-                     alt.Tooltip("people:Q", title="People who gave dots")])
+        chart = (
+            alt.Chart(data)
+            .mark_bar(color="#4c78a8")
+            .encode(
+                x=alt.X("dots:Q", title="Dots", axis=alt.Axis(tickMinStep=1, format="d")),
+                tooltip=[
+                    alt.Tooltip("initiative:N", title="Initiative"),
+                    alt.Tooltip("dots:Q", title="Dots"),
+                    alt.Tooltip("people:Q", title="People who gave dots"),
+                ],
+            )
+        )
     row = 48 if large else 26
-    return chart.encode(
-        y=alt.Y("label:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=620 if large else 320, labelFontSize=label_size,
-                              labelOverlap=False)),
-    ).properties(height=alt.Step(row), width="container").configure_axisX(
-        labelFontSize=label_size - 2, titleFontSize=label_size - 2)
+    return (
+        chart.encode(
+            y=alt.Y(
+                "label:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(
+                    labelLimit=620 if large else 320, labelFontSize=label_size, labelOverlap=False
+                ),
+            ),
+        )
+        .properties(height=alt.Step(row), width="container")
+        .configure_axisX(labelFontSize=label_size - 2, titleFontSize=label_size - 2)
+    )

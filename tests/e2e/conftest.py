@@ -21,8 +21,10 @@ def app_url() -> Iterator[str]:
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.fail("No Chromium found: install Debian's chromium package or set CHROMIUM_PATH "
-                    "(the end-to-end tests do not skip silently).")
+        pytest.fail(
+            "No Chromium found: install Debian's chromium package or set CHROMIUM_PATH "
+            "(the end-to-end tests do not skip silently)."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -14,8 +14,9 @@ def test_heatmap_is_drawn_and_a_click_opens_the_drilldown(page, app_url: str) ->
     wait_idle(page)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for(timeout=60_000)
-    page.locator('[data-testid="stVegaLiteChart"] svg.marks, '
-                 '[data-testid="stVegaLiteChart"] canvas').first.wait_for(timeout=30_000)
+    page.locator(
+        '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+    ).first.wait_for(timeout=30_000)
     assert page.get_by_text("Click a cell to see how people rated it.").is_visible()
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(300)

@@ -38,8 +38,7 @@ def _radios(page):
 def _checked(page) -> list[str]:
     out = []
     for i in range(_radios(page).count()):
-        checked = _radios(page).nth(i).locator("label").filter(
-            has=page.locator("input:checked"))
+        checked = _radios(page).nth(i).locator("label").filter(has=page.locator("input:checked"))
         out.append(checked.inner_text().strip() if checked.count() else "")
     return out
 
@@ -51,9 +50,10 @@ def test_answers_survive_a_reload(page, app_url: str) -> None:
     assert _radios(page).count() == 5
     for i, choice in enumerate(CHOICES):
         _radios(page).nth(i).locator("label").filter(
-            has_text=re.compile(rf"^{re.escape(choice)}$")).click()
+            has_text=re.compile(rf"^{re.escape(choice)}$")
+        ).click()
         wait_idle(page)
-    _progress(page, "5 of 35 statements answered (1 \"Don't know\")").wait_for()
+    _progress(page, '5 of 35 statements answered (1 "Don\'t know")').wait_for()
     assert "key=" in page.url
     _no_exception(page)
 
@@ -70,8 +70,9 @@ def test_answers_survive_a_reload(page, app_url: str) -> None:
 
 
 def test_the_team_page_fits_a_phone(browser, app_url: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     phone = context.new_page()
     errors: list[str] = []
     phone.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -23,10 +23,12 @@ def test_pick_an_initiative_and_read_both_briefs(page, app_url: str, tmp_path) -
     page.keyboard.type("P-14")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="P-14 ETA prediction model — business brief").wait_for(
-        timeout=60_000)
+        timeout=60_000
+    )
     wait_idle(page)
-    assert page.get_by_role("heading",
-                            name="P-14 ETA prediction model — engineering brief").is_visible()
+    assert page.get_by_role(
+        "heading", name="P-14 ETA prediction model — engineering brief"
+    ).is_visible()
     assert page.get_by_text("This waits on").first.is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
 

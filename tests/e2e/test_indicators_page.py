@@ -23,8 +23,10 @@ def test_warning_table_shows_the_rising_team(page, app_url: str) -> None:
     grid.wait_for()
     first_row = grid.locator("table tr").nth(1)
     first_row.wait_for(state="attached")
-    texts = [(t or "").strip() for t in
-             first_row.locator("td").evaluate_all("cells => cells.map(c => c.textContent)")]
+    texts = [
+        (t or "").strip()
+        for t in first_row.locator("td").evaluate_all("cells => cells.map(c => c.textContent)")
+    ]
     assert texts[:3] == ["High", "Payments", "escalations"]
     assert "rose" in texts[3]
     # The small multiples are drawn.

@@ -28,8 +28,9 @@ def test_time_from_upload_to_heatmap(page, app_url: str, record_property) -> Non
     imported = time.perf_counter() - start
     page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Alignment").first.click()
     # Drawn = Vega has painted the heatmap's marks.
-    page.locator('[data-testid="stVegaLiteChart"] svg.marks, '
-                 '[data-testid="stVegaLiteChart"] canvas').first.wait_for(timeout=120_000)
+    page.locator(
+        '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
+    ).first.wait_for(timeout=120_000)
     drawn = time.perf_counter() - start
     wait_idle(page)
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -21,8 +21,12 @@ from tests.e2e.server import running_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
-GROUPS = [("Platform Engineering", "tech"), ("Data & Analytics", "tech"), ("Sales", "business"),
-          ("Finance", "business")]
+GROUPS = [
+    ("Platform Engineering", "tech"),
+    ("Data & Analytics", "tech"),
+    ("Sales", "business"),
+    ("Finance", "business"),
+]
 ITEMS = [("P-01", "Freightline event bus on Kafka"), ("P-02", "Observability and SLOs")]
 DIMS = ["why_clarity", "priority"]
 PEOPLE = ["Platform Engineering", "Sales", "Data & Analytics", "Finance"]
@@ -48,8 +52,12 @@ def store(db: Path, live_app: str) -> Iterator[Store]:
 
 def _no_navigation(page) -> None:
     """No sidebar, no page list and no button to open one: the phone sees its workshop only."""
-    for testid in ("stSidebar", "stSidebarNav", "stExpandSidebarButton",
-                   "stSidebarCollapsedControl"):
+    for testid in (
+        "stSidebar",
+        "stSidebarNav",
+        "stExpandSidebarButton",
+        "stSidebarCollapsedControl",
+    ):
         found = page.locator(f'[data-testid="{testid}"]')
         assert found.count() == 0 or not found.first.is_visible(), testid
 
@@ -80,12 +88,19 @@ def _wait_metric(page, label: str, value: str, timeout_s: float = 30) -> None:
     raise AssertionError(f"{label} stayed at {_metric(page, label)!r}, expected {value!r}")
 
 
-def test_phones_vote_at_once_and_the_facilitator_sees_every_vote(browser, live_app: str,
-                                                                 store: Store) -> None:
-    ws = workshop.create(store, title="Room vote", mode=workshop.RATING, items=ITEMS,
-                         dimensions=DIMS, groups=GROUPS, k_min=3)
-    contexts = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-                for _ in PEOPLE]
+def test_phones_vote_at_once_and_the_facilitator_sees_every_vote(
+    browser, live_app: str, store: Store
+) -> None:
+    ws = workshop.create(
+        store,
+        title="Room vote",
+        mode=workshop.RATING,
+        items=ITEMS,
+        dimensions=DIMS,
+        groups=GROUPS,
+        k_min=3,
+    )
+    contexts = [browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True) for _ in PEOPLE]
     phones = [c.new_page() for c in contexts]
     errors: list[str] = []
     for phone in phones:
@@ -115,7 +130,8 @@ def test_phones_vote_at_once_and_the_facilitator_sees_every_vote(browser, live_a
         for n, phone in enumerate(phones):  # every phone taps before any is awaited
             group = phone.locator('[data-testid="stButtonGroup"]').nth(q)
             group.get_by_role("radio", name=str(1 + (n + q) % 5), exact=True).click(
-                no_wait_after=True)
+                no_wait_after=True
+            )
         for phone in phones:
             wait_idle(phone)
     for phone in phones:
@@ -148,10 +164,18 @@ def test_phones_vote_at_once_and_the_facilitator_sees_every_vote(browser, live_a
         c.close()
 
 
-def test_a_phone_cannot_wander_into_the_rest_of_the_app(browser, live_app: str,
-                                                        store: Store) -> None:
-    ws = workshop.create(store, title="Closed door", mode=workshop.RATING, items=ITEMS,
-                         dimensions=DIMS, groups=GROUPS, k_min=3)
+def test_a_phone_cannot_wander_into_the_rest_of_the_app(
+    browser, live_app: str, store: Store
+) -> None:
+    ws = workshop.create(
+        store,
+        title="Closed door",
+        mode=workshop.RATING,
+        items=ITEMS,
+        dimensions=DIMS,
+        groups=GROUPS,
+        k_min=3,
+    )
     context = browser.new_context(viewport=PHONE)
     phone = context.new_page()
     phone.goto(f"{live_app}/?code={ws.code}")

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 HOSTILE = {
     "name": "<script>window.__xss='script'</script>Ledger",
-    "why": '<img src=x onerror="window.__xss=\'img\'">Because',
+    "why": "<img src=x onerror=\"window.__xss='img'\">Because",
     "group": "<b onmouseover=\"window.__xss='b'\">Sales</b>",
     "comment": "<svg onload=\"window.__xss='svg'\"></svg> [click](javascript:window.__xss='md')",
 }
@@ -20,9 +20,12 @@ HOSTILE = {
 
 def _files(tmp: Path) -> list[str]:
     init = tmp / "initiatives.csv"
-    init.write_text("Initiative ID,Name,Why,Team\n"
-                    f'P-1,"{HOSTILE["name"]}","{HOSTILE["why"].replace(chr(34), chr(34) * 2)}",'
-                    '<i>Payments</i>\n', encoding="utf-8")
+    init.write_text(
+        "Initiative ID,Name,Why,Team\n"
+        f'P-1,"{HOSTILE["name"]}","{HOSTILE["why"].replace(chr(34), chr(34) * 2)}",'
+        "<i>Payments</i>\n",
+        encoding="utf-8",
+    )
     rows = ["Respondent,Group,Initiative,Priority,Business value,Comment"]
     group = HOSTILE["group"].replace('"', '""')
     comment = HOSTILE["comment"].replace('"', '""')
