@@ -58,7 +58,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from alignment.ingest import Settings, SourceFile
+from alignment.ingest import ImportChoices, SourceFile
 
 ENV_URL = "ALIGNMENT_DB_URL"
 ENV_PATH = "ALIGNMENT_DB_PATH"
@@ -312,7 +312,7 @@ class Snapshot:
 
     info: SnapshotInfo
     sources: tuple[SourceFile, ...]
-    settings: Settings
+    settings: ImportChoices
     session: dict[str, Any]
 
 
@@ -554,7 +554,7 @@ class Store:
         self,
         name: str,
         sources: Sequence[SourceFile],
-        settings: Settings,
+        settings: ImportChoices,
         session: Mapping[str, Any] | None = None,
         summary: Mapping[str, Any] | None = None,
     ) -> SnapshotInfo:
@@ -674,7 +674,7 @@ class Store:
             _loads(row.summary_json),
         )
         return Snapshot(
-            info, sources, Settings.from_json(row.settings_json), _loads(row.session_json)
+            info, sources, ImportChoices.from_json(row.settings_json), _loads(row.session_json)
         )
 
     def rename_snapshot(self, snapshot_id: int, name: str) -> bool:

@@ -1,6 +1,6 @@
 """The import report: what was recognised, the column mapping (editable), problems, set-aside rows.
 
-Every correction the user makes here lands in ``Settings`` and the import re-runs at once from
+Every correction the user makes here lands in ``ImportChoices`` and the import re-runs at once from
 the cached raw sheets; the widgets are keyed by a version number so that after a re-run each
 select box shows the mapping as it now is, not a stale choice.
 """
@@ -236,7 +236,7 @@ def rejected(result: ImportResult) -> None:
 
 
 def sides(dataset: Dataset) -> None:
-    """Group -> side editor; edits land in Settings.sides and re-run the import."""
+    """Group -> side editor; edits land in ImportChoices.sides and re-run the import."""
     if not dataset.group_sides:
         st.caption("No feedback groups yet.")
         return

@@ -10,12 +10,12 @@ from typing import Any
 
 import streamlit as st
 
-from alignment.ingest import ImportResult, Settings, SourceFile
+from alignment.ingest import ImportChoices, ImportResult, SourceFile
 
 
 class Keys:
     SOURCES = "aw_sources"  # tuple[SourceFile, ...] of the user's upload; absent = the demo
-    SETTINGS = "aw_settings"  # Settings (mapping corrections, scales, sides)
+    SETTINGS = "aw_settings"  # ImportChoices (mapping corrections, scales, sides)
     RESULT = "aw_result"  # ImportResult of SOURCES + SETTINGS
     RESULT_KEY = "aw_result_key"  # what RESULT was computed from
     UPLOAD_SIGNATURE = "aw_upload_signature"  # digests of the files last loaded from the widget
@@ -69,13 +69,13 @@ def sources() -> tuple[SourceFile, ...] | None:
     return st.session_state.get(Keys.SOURCES)
 
 
-def settings() -> Settings:
+def settings() -> ImportChoices:
     if Keys.SETTINGS not in st.session_state:
-        st.session_state[Keys.SETTINGS] = Settings()
+        st.session_state[Keys.SETTINGS] = ImportChoices()
     return st.session_state[Keys.SETTINGS]
 
 
-def set_settings(value: Settings) -> None:
+def set_settings(value: ImportChoices) -> None:
     st.session_state[Keys.SETTINGS] = value
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 import openpyxl
 import pandas as pd
 
-from alignment.ingest import ImportResult, Settings, SourceFile, import_files
+from alignment.ingest import ImportChoices, ImportResult, SourceFile, import_files
 
 Rows = Sequence[Sequence[object]]
 
@@ -133,7 +133,7 @@ def ods_bytes(sheets: Mapping[str, Rows]) -> bytes:
     return buf.getvalue()
 
 
-def run(files: Mapping[str, bytes], settings: Settings | None = None) -> ImportResult:
+def run(files: Mapping[str, bytes], settings: ImportChoices | None = None) -> ImportResult:
     """Import named files the way the Data page does."""
     return import_files([SourceFile(n, d) for n, d in files.items()], settings)
 

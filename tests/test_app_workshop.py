@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import joincodes, workshop
-from alignment.ingest import Settings, SourceFile
+from alignment.ingest import ImportChoices, SourceFile
 from alignment.store import Store
 from alignment.templates import build_template
 from components.state import Keys
@@ -353,7 +353,7 @@ def test_save_list_rename_and_delete_a_workspace(store: Store) -> None:
 
 def test_the_app_reopens_on_the_last_workspace(store: Store) -> None:
     template = SourceFile("alignment-template.xlsx", build_template())
-    store.save_snapshot("Template test", [template], Settings())
+    store.save_snapshot("Template test", [template], ImportChoices())
     at = _app()
     assert at.session_state[Keys.SOURCES] == (template,)
     assert len(at.session_state[Keys.RESULT].dataset.initiatives) == 2
@@ -362,9 +362,9 @@ def test_the_app_reopens_on_the_last_workspace(store: Store) -> None:
 
 def test_opening_a_workspace_restores_its_files_and_corrections(store: Store) -> None:
     template = SourceFile("alignment-template.xlsx", build_template())
-    settings = Settings(sides={"Sales": "tech"})
+    settings = ImportChoices(sides={"Sales": "tech"})
     first = store.save_snapshot("With corrections", [template], settings)
-    store.save_snapshot("Later", [template], Settings())
+    store.save_snapshot("Later", [template], ImportChoices())
     at = _app()  # reopens "Later", the last one saved
     at.switch_page("app_pages/workspaces.py").run()
     at.selectbox(key="snap-pick").select(first.id).run()
@@ -379,8 +379,8 @@ def test_comparing_two_workspaces(store: Store) -> None:
     demo = SourceFile(
         "demo_workbook.xlsx", (ROOT / "sample_data" / "demo_workbook.xlsx").read_bytes()
     )
-    store.save_snapshot("As the groups said", [demo], Settings())
-    store.save_snapshot("Sales counted as tech", [demo], Settings(sides={"Sales": "tech"}))
+    store.save_snapshot("As the groups said", [demo], ImportChoices())
+    store.save_snapshot("Sales counted as tech", [demo], ImportChoices(sides={"Sales": "tech"}))
     at = _app()
     at.switch_page("app_pages/workspaces.py").run()
     assert not at.exception

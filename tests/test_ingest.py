@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from alignment import schema, templates
-from alignment.ingest import Settings, match_header, sheet_key
+from alignment.ingest import ImportChoices, match_header, sheet_key
 from tests.helpers import (
     INITIATIVES_ROWS,
     csv_bytes,
@@ -484,7 +484,7 @@ def test_a_scale_set_on_the_data_page_applies_where_the_header_says_none():
         ["r1", "Sales", "P-01", 10, 5],
     ]
     data = xlsx_bytes({"Initiatives": INITIATIVES_ROWS, "Feedback": feedback})
-    result = run({"f.xlsx": data}, Settings(scales={"priority": (0, 10)}))
+    result = run({"f.xlsx": data}, ImportChoices(scales={"priority": (0, 10)}))
     fb = result.dataset.feedback.set_index("dimension")
     assert fb.loc["priority", "score"] == 100.0 and fb.loc["priority", "scale_max"] == 10.0
     assert fb.loc["why_clarity", "score"] == 100.0 and fb.loc["why_clarity", "scale_max"] == 5.0
@@ -819,7 +819,7 @@ def test_a_side_column_wins_over_the_group_name():
 
 def test_sides_can_be_overridden():
     data = xlsx_bytes({"Initiatives": INITIATIVES_ROWS, "Feedback": _side_feedback(False)})
-    settings = Settings(sides={"Wizards": "tech", "Sales": "tech", "Nobody": "business"})
+    settings = ImportChoices(sides={"Wizards": "tech", "Sales": "tech", "Nobody": "business"})
     result = run({"f.xlsx": data}, settings)
     assert result.dataset.group_sides["Wizards"] == "tech"
     assert result.dataset.group_sides["Sales"] == "tech"
@@ -828,7 +828,7 @@ def test_sides_can_be_overridden():
     assert fb.loc["Sales", "side"] == "tech"
     assert result.warnings == []
     # The word lists behind the inference can be edited too.
-    custom = Settings(tech_words=("wizards",), business_words=("sales",))
+    custom = ImportChoices(tech_words=("wizards",), business_words=("sales",))
     sides = run({"f.xlsx": data}, custom).dataset.group_sides
     assert sides["Wizards"] == "tech" and sides["Platform team"] == "unknown"
 
@@ -856,7 +856,7 @@ def test_a_column_mapping_override_is_applied():
     before = run({"w.xlsx": data})
     assert before.sheets[0].mapping["name"] == "Title"
     assert before.sheets[0].mapping["description"] == "Summary"
-    settings = Settings(
+    settings = ImportChoices(
         overrides={key: {"columns": {"name": "Summary", "description": "Title", "team": ""}}}
     )
     after = run({"w.xlsx": data}, settings)
@@ -873,12 +873,12 @@ def test_a_column_mapping_override_is_applied():
 
 
 def test_settings_survive_a_json_round_trip():
-    settings = Settings(
+    settings = ImportChoices(
         overrides={sheet_key("a.xlsx", "S"): {"kind": "glossary", "columns": {"term": "Word"}}},
         scales={"priority": (0, 10)},
         sides={"Wizards": "tech"},
     )
-    again = Settings.from_json(settings.to_json())
+    again = ImportChoices.from_json(settings.to_json())
     assert again == settings
 
 
@@ -886,11 +886,11 @@ def test_a_sheet_can_be_ignored_or_given_another_table():
     glossary = [["Acronym", "Meaning"], ["SLA", "the service promise to customers"]]
     data = xlsx_bytes({"Initiatives": INITIATIVES_ROWS, "Words": glossary})
     assert list(run({"w.xlsx": data}).tables) == ["initiatives", "glossary"]
-    ignore = Settings(overrides={sheet_key("w.xlsx", "Words"): {"kind": "ignore"}})
+    ignore = ImportChoices(overrides={sheet_key("w.xlsx", "Words"): {"kind": "ignore"}})
     result = run({"w.xlsx": data}, ignore)
     assert list(result.tables) == ["initiatives"]
     assert result.sheets[1].reason == "ignored at your request"
-    as_objectives = Settings(
+    as_objectives = ImportChoices(
         overrides={
             sheet_key("w.xlsx", "Words"): {
                 "kind": "objectives",
@@ -908,7 +908,7 @@ def test_a_table_chosen_for_a_sheet_without_known_headers_is_applied():
     data = xlsx_bytes({"Sheet1": rows})
     assert run({"w.xlsx": data}).tables == {}
     key = sheet_key("w.xlsx", "Sheet1")
-    settings = Settings(
+    settings = ImportChoices(
         overrides={key: {"kind": "glossary", "columns": {"term": "Colour", "plain": "Shape"}}}
     )
     result = run({"w.xlsx": data}, settings)
@@ -935,7 +935,7 @@ def test_a_table_without_its_identifying_column_sets_every_row_aside(kind, unmap
         ["P-02", "Billing", "SLO", "a target", "2026-02", "P-02", "escalations"],
     ]
     key = sheet_key("w.xlsx", "Data")
-    settings = Settings(overrides={key: {"kind": kind, "columns": {unmapped: ""}}})
+    settings = ImportChoices(overrides={key: {"kind": kind, "columns": {unmapped: ""}}})
     result = run({"w.xlsx": xlsx_bytes({"Data": rows})}, settings)
     error = _only(result.errors)
     assert error.row is None and error.sheet == "Data"
@@ -949,7 +949,7 @@ def test_a_table_without_its_identifying_column_sets_every_row_aside(kind, unmap
 
 def test_initiatives_with_their_name_column_unmapped_are_named_by_id():
     key = sheet_key("w.xlsx", "Initiatives")
-    settings = Settings(overrides={key: {"columns": {"name": ""}}})
+    settings = ImportChoices(overrides={key: {"columns": {"name": ""}}})
     result = run({"w.xlsx": xlsx_bytes({"Initiatives": INITIATIVES_ROWS})}, settings)
     assert list(result.dataset.initiatives["name"]) == ["P-01", "P-02"]
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from alignment import store as store_mod
 from alignment import workshop
-from alignment.ingest import Settings, SourceFile
+from alignment.ingest import ImportChoices, SourceFile
 from alignment.store import (
     CORE,
     Migration,
@@ -155,7 +155,7 @@ def test_a_read_then_write_waits_for_another_writer_instead_of_failing(tmp_path:
 
 def test_snapshot_round_trip(db_url: str) -> None:
     s = Store(db_url)
-    settings = Settings(
+    settings = ImportChoices(
         overrides={"survey.csv::": {"kind": "feedback"}},
         scales={"priority": (1.0, 7.0)},
         sides={"Sales": "tech"},
@@ -181,8 +181,8 @@ def test_snapshot_round_trip(db_url: str) -> None:
 
 def test_rename_open_and_delete(db_url: str) -> None:
     s = Store(db_url)
-    first = s.save_snapshot("August", _files(), Settings())
-    second = s.save_snapshot("September", _files()[:1], Settings())
+    first = s.save_snapshot("August", _files(), ImportChoices())
+    second = s.save_snapshot("September", _files()[:1], ImportChoices())
     assert [i.name for i in s.snapshots()] == ["September", "August"]
     assert s.rename_snapshot(first.id, "August (final)")
     assert not s.rename_snapshot(9999, "nothing")
@@ -208,8 +208,8 @@ def test_deleting_a_snapshot_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path)
     path = tmp_path / "secret.sqlite"
     s = Store(f"sqlite:///{path}")
     marker = b"CONFIDENTIAL-FEEDBACK-" + os.urandom(8).hex().encode()
-    keep = s.save_snapshot("keep", [SourceFile("k.csv", b"harmless")], Settings())
-    doomed = s.save_snapshot("doomed", [SourceFile("s.csv", marker * 200)], Settings())
+    keep = s.save_snapshot("keep", [SourceFile("k.csv", b"harmless")], ImportChoices())
+    doomed = s.save_snapshot("doomed", [SourceFile("s.csv", marker * 200)], ImportChoices())
     s.delete_snapshot(doomed.id)
     s.dispose()
     for f in tmp_path.iterdir():
@@ -221,9 +221,9 @@ def test_deleting_a_snapshot_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path)
 def test_snapshot_needs_a_name_and_a_file(tmp_path: Path) -> None:
     s = Store(f"sqlite:///{tmp_path / 'n.sqlite'}")
     with pytest.raises(ValueError, match="needs a name"):
-        s.save_snapshot(" ", _files(), Settings())
+        s.save_snapshot(" ", _files(), ImportChoices())
     with pytest.raises(ValueError, match="at least one file"):
-        s.save_snapshot("x", [], Settings())
+        s.save_snapshot("x", [], ImportChoices())
     assert s.snapshots() == []
 
 
@@ -242,7 +242,7 @@ def test_a_failure_mid_snapshot_leaves_nothing(db_url: str) -> None:
 
     sa.event.listen(s.engine, "before_cursor_execute", fail_on_second_file)
     with pytest.raises(RuntimeError, match="disk pulled out"):
-        s.save_snapshot("half", _files(), Settings())
+        s.save_snapshot("half", _files(), ImportChoices())
     sa.event.remove(s.engine, "before_cursor_execute", fail_on_second_file)
     assert calls["files"] == 2
     assert s.snapshots() == []
@@ -257,11 +257,11 @@ def test_a_failure_mid_snapshot_leaves_nothing(db_url: str) -> None:
 KILLER = textwrap.dedent("""
     import os, signal, sys
     import sqlalchemy as sa
-    from alignment.ingest import Settings, SourceFile
+    from alignment.ingest import ImportChoices, SourceFile
     from alignment.store import Store
 
     store = Store(sys.argv[1])
-    store.save_snapshot("kept", [SourceFile("k.csv", b"k")], Settings())
+    store.save_snapshot("kept", [SourceFile("k.csv", b"k")], ImportChoices())
     seen = {"n": 0}
 
     @sa.event.listens_for(store.engine, "after_cursor_execute")
@@ -272,7 +272,7 @@ KILLER = textwrap.dedent("""
                 os.kill(os.getpid(), signal.SIGKILL)
 
     files = [SourceFile(f"f{i}.csv", bytes([65 + i]) * 5000) for i in range(3)]
-    store.save_snapshot("killed", files, Settings())
+    store.save_snapshot("killed", files, ImportChoices())
     print("not killed")
 """)
 
@@ -303,7 +303,7 @@ def test_a_version_1_database_upgrades_without_loss(db_url: str) -> None:
     """A database from before workshops and join throttling existed (core schema 1 only)."""
     old = Store(db_url, parts=(SchemaPart("core", CORE.migrations[:1]),))
     assert old.versions() == {"core": 1}
-    kept = old.save_snapshot("From version 1", _files(), Settings(sides={"Ops": "business"}))
+    kept = old.save_snapshot("From version 1", _files(), ImportChoices(sides={"Ops": "business"}))
     old.dispose()
 
     new = Store(db_url, parts=(workshop.SCHEMA,))

@@ -1,0 +1,177 @@
+"""What goes in and what comes out of an import: the files, the user's choices, the report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from alignment import schema
+from alignment.dataset import (
+    Dataset,
+)
+from alignment.problems import Note, Problem
+
+Progress = Callable[[float, str], None]
+
+
+IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """An uploaded file: its name and bytes, hashed once so caches can key on the digest."""
+
+    name: str
+    data: bytes
+
+    @cached_property
+    def sha(self) -> str:
+        """Computed once per object: pages ask for it on every rerun."""
+        return hashlib.sha256(self.data).hexdigest()
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> SourceFile:
+        p = Path(path)
+        return cls(p.name, p.read_bytes())
+
+
+@dataclass
+class ImportChoices:
+    """What the user can change on the Data page; part of a snapshot.
+
+    ``overrides``: per sheet key (``sheet_key(file, sheet)``) a dict with an optional ``kind``
+    (a table name or "ignore") and ``columns`` (canonical field -> header, "" to unmap).
+    ``scales``: dimension -> (min, max) where the header does not declare one.
+    ``sides``: group -> "tech" | "business" | "unknown", overriding the inference.
+    """
+
+    overrides: dict[str, dict] = field(default_factory=dict)
+    scales: dict[str, tuple[float, float]] = field(default_factory=dict)
+    sides: dict[str, str] = field(default_factory=dict)
+    tech_words: tuple[str, ...] = schema.DEFAULT_TECH_GROUPS
+    business_words: tuple[str, ...] = schema.DEFAULT_BUSINESS_GROUPS
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "overrides": self.overrides,
+                "scales": self.scales,
+                "sides": self.sides,
+                "tech_words": list(self.tech_words),
+                "business_words": list(self.business_words),
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ImportChoices:
+        raw = json.loads(text or "{}")
+        return cls(
+            overrides=raw.get("overrides", {}),
+            scales={k: tuple(v) for k, v in raw.get("scales", {}).items()},
+            sides=raw.get("sides", {}),
+            tech_words=tuple(raw.get("tech_words", schema.DEFAULT_TECH_GROUPS)),
+            business_words=tuple(raw.get("business_words", schema.DEFAULT_BUSINESS_GROUPS)),
+        )
+
+
+def sheet_key(file: str, sheet: str) -> str:
+    return f"{file}::{sheet}"
+
+
+@dataclass
+class SheetReport:
+    """What the importer decided about one sheet; the Data page's mapping editor reads it."""
+
+    file: str
+    sheet: str
+    kind: str | None  # table name, or None when the sheet holds no recognisable table
+    reason: str
+    header_row: int | None = None
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> header
+    form: str = ""  # feedback: wide | long | survey; indicators: long | wide
+    extra_columns: list[str] = field(default_factory=list)  # metric or survey columns used
+    unused_columns: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+
+    @property
+    def key(self) -> str:
+        return sheet_key(self.file, self.sheet)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} › {self.sheet}" if self.sheet else self.file
+
+
+@dataclass
+class TableReport:
+    name: str
+    sources: list[tuple[str, str]]
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    columns: dict[str, str]
+
+    def to_dict(self) -> dict[str, object]:
+        first = self.sources[0] if self.sources else ("", "")
+        out: dict[str, object] = {
+            "source": {"file": first[0], "sheet": first[1]},
+            "rows_read": self.rows_read,
+            "rows_accepted": self.rows_accepted,
+            "rows_rejected": self.rows_rejected,
+            "columns": self.columns,
+        }
+        if len(self.sources) > 1:
+            out["sources"] = [{"file": f, "sheet": s} for f, s in self.sources]
+        return out
+
+
+@dataclass
+class ImportResult:
+    """One result type for the Data page, the CLI's JSON and the tests."""
+
+    dataset: Dataset
+    sheets: list[SheetReport]
+    tables: dict[str, TableReport]
+    problems: list[Problem]
+    notes: list[Note]
+    rejected: dict[str, pd.DataFrame]  # table -> rows set aside, with their reason
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.tables)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "tables": {name: t.to_dict() for name, t in self.tables.items()},
+            "problems": [p.to_dict() for p in self.problems],
+            "notes": [n.to_dict() for n in self.notes],
+            "sheets": [
+                {
+                    "file": s.file,
+                    "sheet": s.sheet,
+                    "table": s.kind,
+                    "reason": s.reason,
+                    "header_row": s.header_row,
+                    "form": s.form or None,
+                }
+                for s in self.sheets
+            ],
+        }

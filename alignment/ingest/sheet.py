@@ -1,0 +1,385 @@
+"""One sheet to the rows of one table: header, blank and trailing rows, and the collector
+that gives every problem its cell."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from alignment import schema
+from alignment.ingest.headers import _blank, find_header
+from alignment.ingest.model import IGNORE, ImportChoices, SheetReport, sheet_key
+from alignment.ingest.recognise import _apply_overrides, _forced_plan, _plans
+from alignment.problems import Note, Problem
+from alignment.readers import RawSheet
+from alignment.schema import Kind
+from alignment.values import (
+    clean_text,
+    coerce_distinct,
+    guess_dayfirst,
+    parser_for,
+)
+
+_TRAILER = re.compile(
+    r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(sum|average|avg|mean|count)\b[\s:]*|"
+    r"^\s*(notes?|source|nb|n\.b\.|comments?)\s*[:\-]|^\s*\*|"
+    r"^\s*(last\s+)?updated\b|^\s*prepared\s+by\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Chunk:
+    """The rows of one sheet that belong to one table, before cross-sheet checks.
+
+    ``cols`` holds each used column once, as the original cells of the kept rows (plus ``_row``,
+    their Excel rows): the feedback path works on these arrays directly. ``frame`` and ``raw``
+    are the same cells as DataFrames, built on first use: every table but feedback reads
+    ``frame``, and ``raw`` is only needed when rows were set aside.
+    """
+
+    report: SheetReport
+    cols: dict[str, np.ndarray]  # canonical field or "__extra__<header>" -> cells; "_row" -> rows
+    index: pd.Index  # the kept rows' positions among the sheet's data rows
+    grid: np.ndarray  # kept rows x header columns: the original cells
+    longest: int  # the longest data row (the grid's columns beyond it are padding)
+    header_of: dict[str, str]  # canonical field -> original header
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """Canonical columns, plus ``_row``."""
+        fields = [c for c in self.cols if c != "_row" and not c.startswith("__extra__")]
+        out = pd.DataFrame({f: self.cols[f] for f in fields}, index=self.index)
+        for c in self.cols:
+            if c.startswith("__extra__"):
+                out[c] = self.cols[c]
+        out["_row"] = self.cols["_row"]
+        return out
+
+    @cached_property
+    def raw(self) -> pd.DataFrame:
+        """The original cells of every kept row, headers as columns, plus ``_row``."""
+        raw = pd.DataFrame(
+            self.grid[:, : self.longest], columns=range(self.longest), dtype=object
+        ).reindex(columns=range(len(self.report.headers)))
+        raw.index = self.index
+        raw.columns = self.report.headers
+        raw.insert(0, "_row", self.cols["_row"])
+        return raw
+
+
+def _sheet_grid(
+    sheet: RawSheet, header_index: int, width: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The data rows below the header as one (rows x width) array of cells, each row's Excel row,
+    and the longest row's length. Short rows (ragged CSV records) are padded with "", columns
+    past the longest row with NaN."""
+    data = sheet.rows[header_index + 1 :]
+    n = len(data)
+    longest = max(map(len, data), default=0)
+    if data and min(map(len, data)) != longest:
+        data = [r if len(r) == longest else [*r, *[""] * (longest - len(r))] for r in data]
+    grid = np.empty((n, max(width, longest)), dtype=object)
+    grid[:, longest:] = np.nan
+    if n and longest:
+        try:
+            grid[:, :longest] = data
+        except (ValueError, TypeError):  # a cell numpy takes for a sequence: one by one
+            for i, r in enumerate(data):
+                for j, v in enumerate(r):
+                    grid[i, j] = v
+    grid = grid[:, :width]
+    start = header_index + 1
+    if sheet.line_numbers is None:
+        rows = np.arange(sheet.first_row + start, sheet.first_row + start + n, dtype=np.int64)
+    else:
+        rows = np.array(sheet.line_numbers[start : start + n], dtype=np.int64)
+        if len(rows) != n:
+            rows = np.array([sheet.excel_row(start + i) for i in range(n)], dtype=np.int64)
+    return grid, rows, longest
+
+
+def _blank_rows(grid: np.ndarray) -> np.ndarray:
+    """Rows whose every cell is empty (NaN, None or "")."""
+    out = np.zeros(len(grid), dtype=bool)
+    if not grid.size:
+        return out
+    # Most rows hold something in their first cell; only the others are checked cell by cell.
+    first = grid[:, 0]
+    maybe = np.flatnonzero(pd.isna(first) | (first == ""))
+    if len(maybe):
+        rest = grid[maybe]
+        out[maybe] = (pd.isna(rest) | (rest == "")).all(axis=1)
+    return out
+
+
+def _trailers(
+    arr: np.ndarray, keep: np.ndarray, mapped_count: int, key_col: int | None
+) -> list[int]:
+    """Positions of trailing totals/notes rows (walking up from the last non-blank row)."""
+    found: list[int] = []
+    positions = np.flatnonzero(keep)[::-1][:5]
+    for pos in positions:
+        cells = [(j, v) for j, v in enumerate(arr[pos]) if not _blank(v)]
+        texts = [clean_text(v) for _, v in cells if isinstance(v, str)]
+        if texts and _TRAILER.match(texts[0]):
+            found.append(int(pos))
+            continue
+        if (
+            len(cells) == 1
+            and mapped_count >= 3
+            and isinstance(cells[0][1], str)
+            and (cells[0][0] != key_col or len(cells[0][1]) > 40)
+        ):
+            found.append(int(pos))
+            continue
+        break
+    return found
+
+
+def _read_sheet(
+    sheet: RawSheet, settings: ImportChoices
+) -> tuple[SheetReport, _Chunk | None, list[Problem], list[Note]]:
+    notes = list(sheet.notes)
+    override = settings.overrides.get(sheet_key(sheet.file, sheet.sheet), {})
+    kind_override = override.get("kind")
+    label = f"Sheet '{sheet.sheet}'" if sheet.sheet else "The file"
+    if kind_override == IGNORE:
+        return (
+            SheetReport(sheet.file, sheet.sheet, None, "ignored at your request"),
+            None,
+            [],
+            notes,
+        )
+    found = find_header(sheet, forced=kind_override in schema.TABLE_BY_NAME)
+    if found is None:
+        reason = "no row looks like a header (such as 'Initiative ID', 'Name', 'Objective(s)')"
+        if not any(any(not _blank(c) for c in r) for r in sheet.rows):
+            reason = "empty"
+        notes.append(
+            Note(f"{label} holds no table ({reason}); it was ignored.", sheet.file, sheet.sheet)
+        )
+        return SheetReport(sheet.file, sheet.sheet, None, reason), None, [], notes
+    h, headers = found
+    header_row = sheet.excel_row(h)
+    if kind_override in schema.TABLE_BY_NAME:
+        plan = _forced_plan(kind_override, headers)
+        reason = "chosen by you"
+    else:
+        plans = _plans(headers, sheet.sheet, sheet.file)
+        if not plans:
+            notes.append(
+                Note(
+                    f"{label} has headers ({', '.join(headers[:6])}"
+                    f"{'…' if len(headers) > 6 else ''})"
+                    " that match no table; it was ignored. Choose its table on the Data page if it "
+                    "holds data.",
+                    sheet.file,
+                    sheet.sheet,
+                )
+            )
+            return (
+                SheetReport(
+                    sheet.file, sheet.sheet, None, "headers match no table", header_row, headers
+                ),
+                None,
+                [],
+                notes,
+            )
+        plan = plans[0]
+        reason = f"recognised from {len(plan.mapping) + len(plan.extra)} matching headers"
+    plan = _apply_overrides(plan, headers, override)
+    table = schema.TABLE_BY_NAME[plan.kind]
+    used = set(plan.mapping.values()) | set(plan.extra)
+    report = SheetReport(
+        sheet.file,
+        sheet.sheet,
+        plan.kind,
+        reason,
+        header_row,
+        headers,
+        {f.name: headers[plan.mapping[f.name]] for f in table.fields if f.name in plan.mapping},
+        plan.form,
+        [headers[j] for j in plan.extra],
+        [h_ for j, h_ in enumerate(headers) if j not in used and not h_.startswith("Column ")],
+    )
+    grid, rows, longest = _sheet_grid(sheet, h, len(headers))
+    blank = _blank_rows(grid)
+    key_col = plan.mapping.get(table.key) if table.key else None
+    trailer_pos = _trailers(grid, ~blank, len(plan.mapping) + len(plan.extra), key_col)
+    # A respondent's name must not be quoted back, even in a note about a skipped row.
+    hidden = plan.mapping.get("respondent") if plan.kind == "feedback" else None
+    for pos in trailer_pos:
+        j, text = next((j, clean_text(v)) for j, v in enumerate(grid[pos]) if not _blank(v))
+        quoted = "a respondent's name, not shown" if j == hidden else f"'{text[:40]}'"
+        notes.append(
+            Note(
+                f"Row {rows[pos]} ({quoted}) looks like a total or a note, not "
+                "data; it was skipped.",
+                sheet.file,
+                sheet.sheet,
+                int(rows[pos]),
+            )
+        )
+    keep = ~blank
+    keep[trailer_pos] = False
+    inner_blank = int(blank[: (np.flatnonzero(keep).max() + 1) if keep.any() else 0].sum())
+    if inner_blank:
+        notes.append(
+            Note(
+                f"{inner_blank} blank row(s) between the data were skipped.",
+                sheet.file,
+                sheet.sheet,
+            )
+        )
+    if "_row" in headers:  # the rejected rows' table keeps the Excel row under that name
+        raise ValueError("cannot insert _row, already exists")
+    kept = np.flatnonzero(keep)
+    grid, rows = grid[kept], rows[kept]
+    cols = {f: grid[:, j].copy() for f, j in plan.mapping.items()}
+    for j in plan.extra:
+        cols[f"__extra__{headers[j]}"] = grid[:, j].copy()
+    cols["_row"] = rows
+    report.rows_read = len(rows)
+    if report.rows_read == 0:
+        notes.append(Note(f"{label} has headers but no data rows.", sheet.file, sheet.sheet))
+    index = pd.RangeIndex(len(blank))[keep]
+    chunk = _Chunk(report, cols, index, grid, longest, dict(report.mapping))
+    return report, chunk, [], notes
+
+
+class _Collector:
+    """Gathers problems and rejected rows for one chunk, so every message names its cell."""
+
+    def __init__(self, chunk: _Chunk, table: str):
+        self.chunk = chunk
+        self.table = table
+        self.problems: list[Problem] = []
+        self.rejected: dict[int, str] = {}  # excel row -> reason
+
+    def warn_cells(
+        self,
+        rows: Iterable[int],
+        field_name: str,
+        values: Iterable[object],
+        messages: Iterable[str],
+    ) -> None:
+        header = self.chunk.header_of.get(field_name, field_name)
+        r = self.chunk.report
+        for row, value, msg in zip(rows, values, messages, strict=False):
+            self.problems.append(
+                Problem(
+                    "warning",
+                    msg,
+                    r.file,
+                    r.sheet,
+                    int(row),
+                    header,
+                    clean_text(value)[:120],
+                    self.table,
+                )
+            )
+
+    def reject(
+        self,
+        rows: Iterable[int],
+        message: str | Iterable[str],
+        field_name: str = "",
+        values: Iterable[object] | None = None,
+    ) -> None:
+        header = self.chunk.header_of.get(field_name, field_name) if field_name else ""
+        r = self.chunk.report
+        rows = list(rows)
+        msgs = [message] * len(rows) if isinstance(message, str) else list(message)
+        vals = list(values) if values is not None else [""] * len(rows)
+        fresh = {int(row) for row in rows} - set(self.rejected)
+        if header and fresh:
+            # A rejected row's unreadable key was already warned about as "left empty, row
+            # kept"; that warning now says the opposite of what happened, so it goes.
+            self.problems = [
+                p
+                for p in self.problems
+                if not (p.severity == "warning" and p.row in fresh and p.column == header)
+            ]
+        for row, msg, value in zip(rows, msgs, vals, strict=False):
+            if int(row) in self.rejected:
+                continue
+            self.rejected[int(row)] = msg
+            self.problems.append(
+                Problem(
+                    "error",
+                    msg,
+                    r.file,
+                    r.sheet,
+                    int(row),
+                    header,
+                    clean_text(value)[:120] if not _blank(value) else "",
+                    self.table,
+                )
+            )
+
+    def reject_unmapped(self, rows: Iterable[int], field_label: str) -> None:
+        """Set every row aside because no column holds a field they all need.
+
+        One error for the sheet rather than one per row: the fix is a single mapping choice,
+        and a 100k-row sheet should not produce 100k identical messages.
+        """
+        rows = [int(r) for r in rows if int(r) not in self.rejected]
+        if not rows:
+            return
+        reason = f"No column holds the {field_label}, which every row needs; the row was set aside."
+        for row in rows:
+            self.rejected[row] = reason
+        r = self.chunk.report
+        self.problems.append(
+            Problem(
+                "error",
+                f"No column is recognised as the {field_label}, so all {len(rows)} row(s) were "
+                f"set aside. Choose the column that holds the {field_label} on the Data page, or "
+                "rename its header.",
+                r.file,
+                r.sheet,
+                None,
+                "",
+                "",
+                self.table,
+            )
+        )
+
+
+def _parse_columns(
+    chunk: _Chunk, table: schema.Table, col: _Collector, skip: Iterable[str] = ()
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``_parse_fields`` on a chunk's column arrays: each mapped field as (codes, parsed value
+    per distinct cell), unreadable values left missing with a warning naming the cell."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    rows = chunk.cols["_row"]
+    for f in table.fields:
+        if f.name not in chunk.cols or f.name in skip:
+            continue
+        cells = chunk.cols[f.name]
+        dayfirst = (
+            guess_dayfirst(pd.Series(cells, dtype=object))
+            if f.kind in (Kind.DATE, Kind.PERIOD)
+            else True
+        )
+        codes, values, problems = coerce_distinct(
+            cells, parser_for(f.kind, f.name, dayfirst=dayfirst)
+        )
+        bad_distinct = pd.notna(problems)
+        if bad_distinct.any():
+            bad = bad_distinct[codes]
+            suffix = "; the value was left empty (the rest of the row is kept)."
+            col.warn_cells(
+                rows[bad],
+                f.name,
+                cells[bad],
+                (f"{f.label}: {p}{suffix}" for p in problems[codes[bad]]),
+            )
+        out[f.name] = codes, values
+    return out
