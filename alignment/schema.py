@@ -216,6 +216,39 @@ RATING_WORDS: dict[str, int] = {
     "clear": 4,
     "very clear": 5,
 }
+# Sets of choice labels that survey tools export in place of numbers, each in scale order: a
+# column whose labels all belong to one set (after a word they all share, such as "clear" in
+# "Not at all clear" … "Completely clear", is taken away) is read by its place in the set.
+ANCHOR_SETS: tuple[tuple[frozenset[str], ...], ...] = (
+    (  # extent
+        frozenset({"not at all"}),
+        frozenset({"slightly", "a little", "a bit"}),
+        frozenset({"moderately", "somewhat", "fairly"}),
+        frozenset({"very", "quite"}),
+        frozenset({"extremely", "completely", "fully", "totally"}),
+    ),
+    (  # amount
+        frozenset({"none", "nothing", "no"}),
+        frozenset({"little", "very little", "a little"}),
+        frozenset({"some", "a moderate amount", "moderate"}),
+        frozenset({"much", "a lot", "quite a bit", "a good deal"}),
+        frozenset({"a great deal", "very much", "a huge amount"}),
+    ),
+    (  # likelihood
+        frozenset({"very unlikely"}),
+        frozenset({"unlikely"}),
+        frozenset({"neutral", "neither likely nor unlikely", "unsure"}),
+        frozenset({"likely"}),
+        frozenset({"very likely"}),
+    ),
+    (  # satisfaction
+        frozenset({"very dissatisfied"}),
+        frozenset({"dissatisfied"}),
+        frozenset({"neutral", "neither satisfied nor dissatisfied"}),
+        frozenset({"satisfied"}),
+        frozenset({"very satisfied"}),
+    ),
+)
 # Answers that mean "no rating", not a bad rating: they become missing without a warning.
 NON_ANSWERS = frozenset(
     {

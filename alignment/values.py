@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -451,3 +451,58 @@ def coerce(series: pd.Series, parser: Callable[[object], Parsed]) -> tuple[pd.Se
         pd.Series(vals[codes], index=series.index, dtype=object),
         pd.Series(probs[codes], index=series.index, dtype=object),
     )
+
+
+def _anchor_words(text: str, suffix: str) -> str:
+    folded = _fold(text)
+    if suffix and folded.endswith(" " + suffix):
+        folded = folded[: -len(suffix) - 1].strip()
+    return folded
+
+
+def anchor_positions(texts: Sequence[str]) -> dict[str, float]:
+    """The place on a 1..k scale of each choice label of one answer column, when the labels
+    together form one of the usual Likert anchor sets.
+
+    Survey tools export the choice text ("Not at all clear" … "Completely clear", "None" … "A
+    great deal"), not its number. One label alone can be ambiguous ("None" is also a way to say
+    "no answer"), the column's labels together are not: when every label of a column belongs to
+    one anchor set, after taking away a word all of them share ("clear"), each label takes its
+    place in that set. Returns label -> place (on 1..5), or {} when the labels fit no set.
+    """
+    labels = [t for t in texts if t and _fold(t) not in _NON_ANSWERS or _fold(t) == "none"]
+    if len(labels) < 2:
+        return {}
+    last_words = {_fold(t).rsplit(" ", 1)[-1] for t in labels}
+    suffixes = [""]
+    if len(last_words) == 1 and all(" " in _fold(t) for t in labels):
+        suffixes.insert(0, last_words.pop())
+    for suffix in suffixes:
+        stems = {t: _anchor_words(t, suffix) for t in labels}
+        for anchors in schema.ANCHOR_SETS:
+            index = {w: i for i, words in enumerate(anchors) for w in words}
+            if all(s in index for s in stems.values()):
+                k = len(anchors)
+                return {t: 1 + 4 * index[s] / (k - 1) for t, s in stems.items()}
+    return {}
+
+
+def rating_cells(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``coerce_distinct(values, parse_rating)``, with a column's choice labels placed by the
+    anchor set they form together (``anchor_positions``): the column, not the word alone, says
+    where "Very clear" sits."""
+    codes, uniques = distinct_cells(values)
+    vals = np.empty(len(uniques), dtype=object)
+    probs = np.empty(len(uniques), dtype=object)
+    labels: dict[int, str] = {}
+    for i, u in enumerate(uniques):
+        vals[i], probs[i] = parse_rating(u)
+        if isinstance(u, str) and not is_blank(u):
+            text = clean_text(u)
+            if _to_float(text) is None and not _LEADING_NUMBER.match(text):
+                labels[i] = text
+    places = anchor_positions(list(labels.values())) if len(labels) >= 2 else {}
+    for i, text in labels.items():
+        if text in places:
+            vals[i], probs[i] = WordRating(places[text]), None
+    return codes, vals, probs

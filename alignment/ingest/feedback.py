@@ -13,7 +13,8 @@ from alignment.dataset import (
     COMMENT_COLUMNS,
     FEEDBACK_COLUMNS,
 )
-from alignment.ingest.headers import _SURVEY_HEADER, _blank
+from alignment.ingest.headers import _SURVEY_HEADER, _blank, _dimension_of, _is_comment_question
+from alignment.ingest.layouts.base import SurveyColumn
 from alignment.ingest.model import ImportChoices
 from alignment.ingest.sheet import _Chunk, _Collector, _parse_columns
 from alignment.ingest.sides import infer_side
@@ -21,33 +22,11 @@ from alignment.problems import Problem
 from alignment.schema import Kind
 from alignment.values import (
     WordRating,
-    clean_text,
     coerce,
-    coerce_distinct,
     distinct_cells,
     parser_for,
+    rating_cells,
 )
-
-
-def _dimension_of(text: object) -> str:
-    """A question or dimension label -> canonical dimension name (or the cleaned text)."""
-    raw = clean_text(text)
-    norm = schema.normalise_header(raw)
-    for d in schema.DIMENSIONS:
-        if norm in {schema.normalise_header(s) for s in (*d.synonyms, d.label, d.name)}:
-            return d.name
-    for d in schema.DIMENSIONS:
-        if any(k in norm for k in d.keywords):
-            return d.name
-    return raw
-
-
-def _is_comment_question(text: str) -> bool:
-    norm = schema.normalise_header(text)
-    comment = schema.FEEDBACK.field("comment")
-    return norm in {schema.normalise_header(s) for s in comment.synonyms} or norm.startswith(
-        ("comment", "remark", "anything else", "other feedback")
-    )
 
 
 def _rating_values(
@@ -231,24 +210,35 @@ def _feedback_chunk(
     comment_pieces: list[pd.DataFrame] = []
     every = np.arange(n)
     if form == "survey":
+        by_row: np.ndarray | None = None  # rows that name their initiative, when one column does
         for c in [c for c in cols if c.startswith("__extra__")]:
             header = c[len("__extra__") :]
-            m = _SURVEY_HEADER.match(header)
-            question, item = m.group("question"), m.group("item").strip()
-            if _is_comment_question(question):
+            spec = chunk.survey.get(c) or _survey_spec(header)
+            if spec.about_row and by_row is None:
+                by_row = _require_initiative(no_initiative, rows, col)
+            if spec.comment:
                 texts = coerce(
                     pd.Series(cols[c], index=chunk.index, dtype=object), parser_for(Kind.TEXT)
                 )[0]
-                piece = base.assign(initiative=item, comment=texts)
-                comment_pieces.append(piece[piece["comment"].notna()])
+                piece = base.assign(comment=texts)
+                if spec.item is not None:
+                    piece = piece.assign(initiative=spec.item)
+                keep_c = piece["comment"].notna().to_numpy()
+                if by_row is not None and spec.about_row:
+                    keep_c &= by_row
+                comment_pieces.append(piece[keep_c])
                 continue
-            dim = _dimension_of(question)
-            codes, values, probs = coerce_distinct(cols[c], parser_for(Kind.RATING))
+            dim = _dimension_of(spec.dimension_text)
+            codes, values, probs = rating_cells(cols[c])
             chunk.header_of[c] = header
             _warn_rating_problems(col, c, cols[c], codes, probs, header)
             scale = _scale_for(dim, header, settings)
             rating = _rating_values(codes, values, scale, rows, header, c, cols[c], col)
-            pieces.append(_Piece(every, dim, rating, scale[0], scale[1], initiative=item))
+            if spec.about_row:
+                pos = np.flatnonzero(by_row)
+                pieces.append(_Piece(pos, dim, rating[pos], scale[0], scale[1]))
+            else:
+                pieces.append(_Piece(every, dim, rating, scale[0], scale[1], initiative=spec.item))
         if "comment" in parsed:
             comment_pieces.append(base[base["comment"].notna()])
     elif form == "long":
@@ -268,7 +258,7 @@ def _feedback_chunk(
                 "dimension",
             )
         keep &= ~no_dim
-        codes, values, probs = coerce_distinct(cols["score"], parser_for(Kind.RATING))
+        codes, values, probs = rating_cells(cols["score"])
         _warn_rating_problems(
             col, "score", cols["score"], codes, probs, chunk.header_of.get("score", "score")
         )
@@ -304,7 +294,7 @@ def _feedback_chunk(
             if dim not in cols:
                 continue
             header = chunk.header_of.get(dim, dim)
-            codes, values, probs = coerce_distinct(cols[dim], parser_for(Kind.RATING))
+            codes, values, probs = rating_cells(cols[dim])
             _warn_rating_problems(col, dim, cols[dim], codes, probs, header)
             scale = _scale_for(dim, header, settings)
             rating = _rating_values(codes, values, scale, rows, header, dim, cols[dim], col)
@@ -320,6 +310,15 @@ def _feedback_chunk(
             col.reject(empty_rows, "This response has no rating at all; it was set aside.")
     comments = pd.concat(comment_pieces, ignore_index=True) if comment_pieces else base.iloc[0:0]
     return _Rated(rated, tables, "date" not in distinct), comments, col
+
+
+def _survey_spec(header: str) -> SurveyColumn:
+    """A 'Question [Item]' header as a survey column (the layouts usually say it already)."""
+    m = _SURVEY_HEADER.match(header)
+    if not m:
+        return SurveyColumn(header)
+    question = m.group("question")
+    return SurveyColumn(question, m.group("item").strip(), comment=_is_comment_question(question))
 
 
 def _long_form_responses(base: pd.DataFrame, dims: pd.Series) -> np.ndarray:

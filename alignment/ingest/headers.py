@@ -192,3 +192,24 @@ def _numeric_text(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _dimension_of(text: object) -> str:
+    """A question or dimension label -> canonical dimension name (or the cleaned text)."""
+    raw = clean_text(text)
+    norm = schema.normalise_header(raw)
+    for d in schema.DIMENSIONS:
+        if norm in {schema.normalise_header(s) for s in (*d.synonyms, d.label, d.name)}:
+            return d.name
+    for d in schema.DIMENSIONS:
+        if any(k in norm for k in d.keywords):
+            return d.name
+    return raw
+
+
+def _is_comment_question(text: str) -> bool:
+    norm = schema.normalise_header(text)
+    comment = schema.FEEDBACK.field("comment")
+    return norm in {schema.normalise_header(s) for s in comment.synonyms} or norm.startswith(
+        ("comment", "remark", "anything else", "other feedback")
+    )

@@ -102,6 +102,11 @@ class SheetReport:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
+    layout: str = ""  # the name of the layout that read it (``alignment.ingest.layouts``)
+    set_aside: list[str] = field(default_factory=list)  # columns left out on purpose
+    hidden: list[str] = field(default_factory=list)  # columns never shown: people, tool metadata
+    header_rows: int = 1
+    read_as: str = ""  # one plain line: what the sheet was read as, and what that found
 
     @property
     def key(self) -> str:

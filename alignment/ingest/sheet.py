@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -13,8 +13,10 @@ import pandas as pd
 
 from alignment import schema
 from alignment.ingest.headers import _blank, find_header
+from alignment.ingest.layouts import Context, Reading, SurveyColumn, best_reading, layouts, readings
+from alignment.ingest.layouts.generic import HeaderWords
 from alignment.ingest.model import IGNORE, ImportChoices, SheetReport, sheet_key
-from alignment.ingest.recognise import _apply_overrides, _forced_plan, _plans
+from alignment.ingest.recognise import _apply_overrides, _Plan
 from alignment.problems import Note, Problem
 from alignment.readers import RawSheet
 from alignment.schema import Kind
@@ -49,6 +51,7 @@ class _Chunk:
     grid: np.ndarray  # kept rows x header columns: the original cells
     longest: int  # the longest data row (the grid's columns beyond it are padding)
     header_of: dict[str, str]  # canonical field -> original header
+    survey: dict[str, SurveyColumn] = field(default_factory=dict)  # extra column -> its question
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -63,12 +66,17 @@ class _Chunk:
 
     @cached_property
     def raw(self) -> pd.DataFrame:
-        """The original cells of every kept row, headers as columns, plus ``_row``."""
+        """The original cells of every kept row, headers as columns, plus ``_row``.
+
+        Columns about people (names, e-mail addresses) and a tool's own metadata (IP addresses,
+        recipient fields) are left out: these rows are shown and downloaded.
+        """
         raw = pd.DataFrame(
             self.grid[:, : self.longest], columns=range(self.longest), dtype=object
         ).reindex(columns=range(len(self.report.headers)))
         raw.index = self.index
         raw.columns = self.report.headers
+        raw = raw.drop(columns=[h for h in self.report.hidden if h in raw.columns])
         raw.insert(0, "_row", self.cols["_row"])
         return raw
 
@@ -142,37 +150,50 @@ def _trailers(
     return found
 
 
+def _choose_reading(
+    sheet: RawSheet, override: dict, context: Context
+) -> tuple[Reading | None, str]:
+    """The reading to use, and why: the user's choice of layout or table, else the best one."""
+    kind, layout = override.get("kind"), override.get("layout")
+    if layout in layouts():
+        reading = layouts()[layout].detect(sheet, context)
+        if reading is not None:
+            reading.reason = f"read as {layouts()[layout].label}, as you chose"
+            return reading, ""
+        return None, f"it does not look like {layouts()[layout].label}"
+    if kind in schema.TABLE_BY_NAME:
+        same = [r for r in readings(sheet, context) if r.kind == kind]
+        reading = same[0] if same else layouts()[HeaderWords.name].force(sheet, kind)
+        if reading is not None:
+            reading.reason = "chosen by you"
+        return reading, ""
+    return best_reading(sheet, context), ""
+
+
 def _read_sheet(
-    sheet: RawSheet, settings: ImportChoices
+    sheet: RawSheet, settings: ImportChoices, context: Context | None = None
 ) -> tuple[SheetReport, _Chunk | None, list[Problem], list[Note]]:
     notes = list(sheet.notes)
     override = settings.overrides.get(sheet_key(sheet.file, sheet.sheet), {})
-    kind_override = override.get("kind")
     label = f"Sheet '{sheet.sheet}'" if sheet.sheet else "The file"
-    if kind_override == IGNORE:
+    if override.get("kind") == IGNORE:
         return (
             SheetReport(sheet.file, sheet.sheet, None, "ignored at your request"),
             None,
             [],
             notes,
         )
-    found = find_header(sheet, forced=kind_override in schema.TABLE_BY_NAME)
-    if found is None:
-        reason = "no row looks like a header (such as 'Initiative ID', 'Name', 'Objective(s)')"
+    reading, why_not = _choose_reading(sheet, override, context or Context())
+    if reading is None:
+        found = find_header(sheet)
         if not any(any(not _blank(c) for c in r) for r in sheet.rows):
             reason = "empty"
-        notes.append(
-            Note(f"{label} holds no table ({reason}); it was ignored.", sheet.file, sheet.sheet)
-        )
-        return SheetReport(sheet.file, sheet.sheet, None, reason), None, [], notes
-    h, headers = found
-    header_row = sheet.excel_row(h)
-    if kind_override in schema.TABLE_BY_NAME:
-        plan = _forced_plan(kind_override, headers)
-        reason = "chosen by you"
-    else:
-        plans = _plans(headers, sheet.sheet, sheet.file)
-        if not plans:
+        elif why_not:
+            reason = why_not
+        elif found is None:
+            reason = "no row looks like a header (such as 'Initiative ID', 'Name', 'Objective(s)')"
+        else:
+            headers = found[1]
             notes.append(
                 Note(
                     f"{label} has headers ({', '.join(headers[:6])}"
@@ -185,38 +206,80 @@ def _read_sheet(
             )
             return (
                 SheetReport(
-                    sheet.file, sheet.sheet, None, "headers match no table", header_row, headers
+                    sheet.file,
+                    sheet.sheet,
+                    None,
+                    "headers match no table",
+                    sheet.excel_row(found[0]),
+                    found[1],
                 ),
                 None,
                 [],
                 notes,
             )
-        plan = plans[0]
-        reason = f"recognised from {len(plan.mapping) + len(plan.extra)} matching headers"
-    plan = _apply_overrides(plan, headers, override)
+        notes.append(
+            Note(f"{label} holds no table ({reason}); it was ignored.", sheet.file, sheet.sheet)
+        )
+        return SheetReport(sheet.file, sheet.sheet, None, reason), None, [], notes
+    grid_sheet = reading.grid or sheet
+    h, headers = reading.header_index, reading.headers
+    header_row = grid_sheet.excel_row(h) if grid_sheet.rows else None
+    plan = _apply_overrides(
+        _Plan(reading.kind, reading.score, reading.mapping, reading.form, reading.extra),
+        headers,
+        override,
+    )
     table = schema.TABLE_BY_NAME[plan.kind]
     used = set(plan.mapping.values()) | set(plan.extra)
+    set_aside = {j: why for j, why in reading.set_aside.items() if j not in used}
+    hidden = (reading.private | set(set_aside)) - set(plan.extra)
     report = SheetReport(
         sheet.file,
         sheet.sheet,
         plan.kind,
-        reason,
+        reading.reason,
         header_row,
         headers,
         {f.name: headers[plan.mapping[f.name]] for f in table.fields if f.name in plan.mapping},
         plan.form,
         [headers[j] for j in plan.extra],
-        [h_ for j, h_ in enumerate(headers) if j not in used and not h_.startswith("Column ")],
+        [
+            h_
+            for j, h_ in enumerate(headers)
+            if j not in used and j not in set_aside and not h_.startswith("Column ")
+        ],
+        layout=reading.layout,
+        set_aside=[headers[j] for j in sorted(set_aside)],
+        hidden=[headers[j] for j in sorted(hidden)],
+        header_rows=reading.header_rows,
     )
-    grid, rows, longest = _sheet_grid(sheet, h, len(headers))
+    for n in reading.notes:
+        notes.append(Note(n, sheet.file, sheet.sheet))
+    grid, rows, longest = _sheet_grid(grid_sheet, h, len(headers))
     blank = _blank_rows(grid)
+    if reading.skip_rows:
+        skipped = np.array(sorted(reading.skip_rows), dtype=np.intp) - (h + 1)
+        skipped = skipped[(skipped >= 0) & (skipped < len(blank))]
+        by_reason: dict[str, list[int]] = {}
+        for pos in skipped:
+            by_reason.setdefault(reading.skip_rows[int(pos) + h + 1], []).append(int(rows[pos]))
+        for why, where in by_reason.items():
+            shown = ", ".join(map(str, where[:8])) + (" …" if len(where) > 8 else "")
+            notes.append(
+                Note(
+                    f"{len(where)} row(s) ({shown}) {why}; they were skipped.",
+                    sheet.file,
+                    sheet.sheet,
+                )
+            )
+        blank[skipped] = True
     key_col = plan.mapping.get(table.key) if table.key else None
     trailer_pos = _trailers(grid, ~blank, len(plan.mapping) + len(plan.extra), key_col)
-    # A respondent's name must not be quoted back, even in a note about a skipped row.
-    hidden = plan.mapping.get("respondent") if plan.kind == "feedback" else None
+    # A respondent's name (or any column about a person) must not be quoted back, even in a
+    # note about a skipped row.
     for pos in trailer_pos:
         j, text = next((j, clean_text(v)) for j, v in enumerate(grid[pos]) if not _blank(v))
-        quoted = "a respondent's name, not shown" if j == hidden else f"'{text[:40]}'"
+        quoted = "a respondent's name, not shown" if j in hidden else f"'{text[:40]}'"
         notes.append(
             Note(
                 f"Row {rows[pos]} ({quoted}) looks like a total or a note, not "
@@ -228,8 +291,11 @@ def _read_sheet(
         )
     keep = ~blank
     keep[trailer_pos] = False
-    inner_blank = int(blank[: (np.flatnonzero(keep).max() + 1) if keep.any() else 0].sum())
-    if inner_blank:
+    last = (np.flatnonzero(keep).max() + 1) if keep.any() else 0
+    inner_blank = int(blank[:last].sum()) - sum(
+        1 for p in reading.skip_rows if 0 <= p - (h + 1) < last
+    )
+    if inner_blank > 0:
         notes.append(
             Note(
                 f"{inner_blank} blank row(s) between the data were skipped.",
@@ -242,14 +308,18 @@ def _read_sheet(
     kept = np.flatnonzero(keep)
     grid, rows = grid[kept], rows[kept]
     cols = {f: grid[:, j].copy() for f, j in plan.mapping.items()}
+    survey: dict[str, SurveyColumn] = {}
     for j in plan.extra:
-        cols[f"__extra__{headers[j]}"] = grid[:, j].copy()
+        key = f"__extra__{headers[j]}"
+        cols[key] = grid[:, j].copy()
+        if j in reading.survey:
+            survey[key] = reading.survey[j]
     cols["_row"] = rows
     report.rows_read = len(rows)
     if report.rows_read == 0:
         notes.append(Note(f"{label} has headers but no data rows.", sheet.file, sheet.sheet))
     index = pd.RangeIndex(len(blank))[keep]
-    chunk = _Chunk(report, cols, index, grid, longest, dict(report.mapping))
+    chunk = _Chunk(report, cols, index, grid, longest, dict(report.mapping), survey)
     return report, chunk, [], notes
 
 

@@ -1,0 +1,55 @@
+"""The registry of layouts: every way of laying out a sheet that the importer knows.
+
+Adding a tool's export is one class (a ``Layout`` subclass in this package), listed in
+``layout_classes``, one fixture and one test. Nothing else compares layout names as strings: the
+importer asks every layout how well it explains a sheet and keeps the best reading.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn
+from alignment.ingest.layouts.generic import HeaderWords
+from alignment.readers import RawSheet
+
+__all__ = [
+    "Context",
+    "Layout",
+    "Reading",
+    "SurveyColumn",
+    "best_reading",
+    "layout_classes",
+    "layouts",
+    "readings",
+]
+
+
+NO_CONTEXT = Context()
+
+
+def layout_classes() -> tuple[type[Layout], ...]:
+    """Every layout, most specific first: ties between equal scores go to the earlier one."""
+    return (HeaderWords,)
+
+
+@cache
+def layouts() -> dict[str, Layout]:
+    """One instance per layout, by name (layouts hold no state)."""
+    return {cls.name: cls() for cls in layout_classes()}
+
+
+def readings(sheet: RawSheet, context: Context = NO_CONTEXT) -> list[Reading]:
+    """Every layout's reading of the sheet, best first."""
+    found = []
+    for order, layout in enumerate(layouts().values()):
+        reading = layout.detect(sheet, context)
+        if reading is not None:
+            found.append((-reading.score, order, reading))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [r for _, _, r in found]
+
+
+def best_reading(sheet: RawSheet, context: Context = NO_CONTEXT) -> Reading | None:
+    found = readings(sheet, context)
+    return found[0] if found else None

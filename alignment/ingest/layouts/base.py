@@ -1,0 +1,185 @@
+"""What a layout is: one way a tool (or a person) lays out a sheet, and how to read it.
+
+Each layout says how well it explains a sheet (``detect`` returns a ``Reading`` with a score and
+a reason, or None) and how the sheet's cells map onto the workbench's tables. The registry in
+``alignment.ingest.layouts`` asks every layout and keeps the reading that explains the most.
+Everything after that (parsing values, setting rows aside, reshaping feedback) is shared, so a
+layout only describes structure: which rows are headers, which columns hold what, which columns
+and rows are the tool's own and are set aside on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from alignment import schema
+from alignment.readers import RawSheet, col_letter
+from alignment.values import clean_text, is_blank
+
+# Scores of the three families of layouts: a tool's own signature beats a reading from what the
+# columns hold, which beats a reading from header words alone. Within a family, the reading that
+# explains more of the sheet's columns wins.
+TOOL = 1000.0
+STRUCTURE = 500.0
+
+SET_ASIDE_TOOL = "the survey tool's own column"
+SET_ASIDE_TRACKER = "the tracker's own column"
+PRIVATE = "about a person: never shown"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SurveyColumn:
+    """One answer column of a survey: what was asked, and about which initiative.
+
+    ``question`` is the question's text ("How clear is the WHY of each initiative to you?"),
+    ``statement`` the matrix row or statement ("Billing migration"); either may name the
+    initiative, and either may be empty. ``about_row``: the initiative is the row's own (a
+    column of ids), not named in the text. ``comment``: an open-ended answer.
+    """
+
+    question: str
+    statement: str = ""
+    about_row: bool = False
+    comment: bool = False
+
+    @property
+    def text(self) -> str:
+        """The whole wording, as a reader would quote it."""
+        if self.question and self.statement:
+            return f"{self.question} [{self.statement}]"
+        return self.question or self.statement
+
+    @property
+    def item(self) -> str | None:
+        """The text that names the initiative, or None when the row names it."""
+        if self.about_row:
+            return None
+        return self.statement or self.question
+
+    @property
+    def dimension_text(self) -> str:
+        """The text that says what is rated: the question where there is one."""
+        return self.question or self.statement
+
+
+@dataclass
+class Reading:
+    """How one layout reads one sheet; the common importer takes it from here.
+
+    Column numbers index ``headers``; row numbers index the rows of ``grid`` (the sheet as read,
+    or a layout's rewrite of it whose ``line_numbers`` still point at the original rows).
+    """
+
+    layout: str
+    kind: str
+    score: float
+    reason: str
+    headers: list[str]
+    header_index: int  # the last header row: the data starts below it
+    mapping: dict[str, int]
+    form: str = ""
+    extra: list[int] = field(default_factory=list)
+    survey: dict[int, SurveyColumn] = field(default_factory=dict)
+    set_aside: dict[int, str] = field(default_factory=dict)
+    private: set[int] = field(default_factory=set)
+    skip_rows: dict[int, str] = field(default_factory=dict)
+    grid: RawSheet | None = None
+    notes: list[str] = field(default_factory=list)
+    header_rows: int = 1
+
+    @property
+    def explained(self) -> int:
+        """How many of the sheet's named columns this reading uses or sets aside on purpose."""
+        return len(set(self.mapping.values()) | set(self.extra) | set(self.set_aside))
+
+    @property
+    def named_columns(self) -> int:
+        return sum(1 for h in self.headers if not h.startswith("Column "))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the other sheets of the same import already say: the initiatives' ids and names
+    (folded), so a sheet can be recognised by columns that refer to them."""
+
+    initiative_refs: frozenset[str] = frozenset()
+
+
+class Layout:
+    """One way a sheet can be laid out. Subclasses set the class attributes and ``detect``."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""  # "a Qualtrics export": completes "read as …"
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
+        raise NotImplementedError
+
+
+# --- helpers layouts share -----------------------------------------------------------------------
+
+
+def cell(row: Sequence[object], j: int) -> str:
+    """The cleaned text of a cell, "" when blank or past the row's end."""
+    if j >= len(row) or is_blank(row[j]):
+        return ""
+    return clean_text(row[j])
+
+
+def texts(row: Sequence[object]) -> list[str]:
+    return [cell(row, j) for j in range(len(row))]
+
+
+def unique_headers(names: Iterable[str], first_col: int = 0) -> list[str]:
+    """Display headers, one per column: blanks named by their letter, repeats numbered."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for j, text in enumerate(names):
+        text = text or f"Column {col_letter(first_col + j)}"
+        if text in seen:
+            seen[text] += 1
+            text = f"{text} ({seen[text]})"
+        else:
+            seen[text] = 1
+        out.append(text)
+    return out
+
+
+def fold(text: str) -> str:
+    return schema.normalise_header(text)
+
+
+def has_all(found: Iterable[str], wanted: Iterable[str]) -> bool:
+    got = {fold(t) for t in found}
+    return all(fold(w) in got for w in wanted)
+
+
+def count_of(found: Iterable[str], wanted: Iterable[str]) -> int:
+    got = {fold(t) for t in found}
+    return sum(1 for w in wanted if fold(w) in got)
+
+
+def column_values(sheet: RawSheet, j: int, start: int, limit: int = 400) -> list[object]:
+    """Up to ``limit`` non-blank cells of column ``j`` below row ``start``."""
+    out: list[object] = []
+    for row in sheet.rows[start:]:
+        if j < len(row) and not is_blank(row[j]):
+            out.append(row[j])
+            if len(out) >= limit:
+                break
+    return out
+
+
+def looks_like_emails(values: Sequence[object]) -> bool:
+    """Whether most cells of a column are e-mail addresses: such a column is never shown."""
+    strings = [clean_text(v) for v in values if isinstance(v, str)]
+    return len(strings) >= 1 and sum(bool(_EMAIL.match(s)) for s in strings) >= 0.6 * len(values)
+
+
+def private_columns(sheet: RawSheet, headers: Sequence[str], start: int) -> set[int]:
+    """Columns whose cells are e-mail addresses, whatever their header says."""
+    return {j for j in range(len(headers)) if looks_like_emails(column_values(sheet, j, start, 60))}

@@ -1,0 +1,87 @@
+"""The layout of the workbench's own template and of most hand-kept sheets: one header row whose
+words name the fields ("Initiative ID", "Project name", "Clarity of the why"), found under any
+title rows, and Google-Forms-style survey columns ("Question [Initiative]")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alignment import schema
+from alignment.ingest.headers import _SURVEY_HEADER, _is_comment_question, find_header
+from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn, private_columns
+from alignment.ingest.recognise import _forced_plan, _Plan, _plans
+from alignment.readers import RawSheet
+
+
+def survey_columns(headers: list[str], extra: list[int]) -> dict[int, SurveyColumn]:
+    """'Question [Item]' headers as survey columns; comment questions marked as such."""
+    out: dict[int, SurveyColumn] = {}
+    for j in extra:
+        m = _SURVEY_HEADER.match(headers[j])
+        if not m:
+            continue
+        question, item = m.group("question"), m.group("item").strip()
+        out[j] = SurveyColumn(question, item, comment=_is_comment_question(question))
+    return out
+
+
+def reading_from_plan(
+    plan: _Plan, sheet: RawSheet, h: int, headers: list[str], layout: str, reason: str
+) -> Reading:
+    survey = survey_columns(headers, plan.extra) if plan.form == "survey" else {}
+    private = private_columns(sheet, headers, h + 1)
+    if plan.kind == "feedback" and "respondent" in plan.mapping:
+        private.add(plan.mapping["respondent"])
+    # A column of e-mail addresses is never a field that is shown (an initiative's name, a
+    # group); it may only count people once, as the respondent.
+    mapping = {
+        f: j for f, j in plan.mapping.items() if j not in private or f in ("respondent", "owner")
+    }
+    if plan.kind == "initiatives" and mapping.get("owner") in private:
+        del mapping["owner"]
+    return Reading(
+        layout,
+        plan.kind,
+        plan.score,
+        reason,
+        headers,
+        h,
+        mapping,
+        plan.form,
+        list(plan.extra),
+        survey,
+        private=private,
+    )
+
+
+class HeaderWords(Layout):
+    """Any table, recognised by the words of its header row."""
+
+    name = "headers"
+    label = "a table recognised by its headers"
+    tables = tuple(t.name for t in schema.TABLES)
+
+    def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
+        found = find_header(sheet)
+        if found is None:
+            return None
+        h, headers = found
+        plans = _plans(headers, sheet.sheet, sheet.file)
+        if not plans:
+            return None
+        plan = plans[0]
+        reason = f"recognised from {len(plan.mapping) + len(plan.extra)} matching headers"
+        return reading_from_plan(plan, sheet, h, headers, self.name, reason)
+
+    def force(self, sheet: RawSheet, kind: str) -> Reading | None:
+        """The best reading as ``kind``, however weak: the user said the sheet holds it."""
+        found = find_header(sheet, forced=True)
+        if found is None:
+            return None
+        h, headers = found
+        plan = _forced_plan(kind, headers)
+        return reading_from_plan(plan, sheet, h, headers, self.name, "chosen by you")
+
+
+def sheet_label(sheet: RawSheet) -> str:
+    return schema.normalise_header(sheet.sheet or Path(sheet.file).stem)
