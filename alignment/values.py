@@ -25,6 +25,10 @@ MISSING = np.nan
 
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A time zone that survey tools write after a timestamp ("9:06:31 AM GMT+1", "11:07:29 AM
+# AST"): the wall-clock time the respondent saw is kept, the zone dropped.
+_ZONE = re.compile(r"(?<=[\dM])\s+(?:(?:GMT|UTC)(?:[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{3,4})$")
+_ANSWER_CODE = re.compile(r"^([A-Za-z]{1,3})0*(\d{1,2})$")
 _LEADING_NUMBER = re.compile(
     r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:$|[-–—:.)/(\s]|stars?\b|pts?\b|of\b)"
 )
@@ -318,7 +322,7 @@ def parse_date(value: object, *, dayfirst: bool = True, period: bool = False) ->
         if 20000 <= f <= 80000:  # an Excel serial date that lost its format
             return (_EXCEL_EPOCH + pd.Timedelta(days=math.floor(f))), None
         return MISSING, "expected a date, e.g. 2027-09-30, 30/09/2027 or Q3 2027"
-    text = clean_text(value).lower()
+    text = _ZONE.sub("", clean_text(value)).lower()
     for i, pat in enumerate(_QUARTER_PATTERNS):
         m = pat.match(text)
         if m:
@@ -501,6 +505,14 @@ def rating_cells(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray
             text = clean_text(u)
             if _to_float(text) is None and not _LEADING_NUMBER.match(text):
                 labels[i] = text
+    if not labels:
+        return codes, vals, probs
+    coded = {i: _ANSWER_CODE.match(t) for i, t in labels.items()}
+    if all(coded.values()) and len({m.group(1).upper() for m in coded.values()}) == 1:
+        # Answer codes ("A1" … "A5", LimeSurvey's short answers) in their order on the scale.
+        for i, m in coded.items():
+            vals[i], probs[i] = float(m.group(2)), None
+        return codes, vals, probs
     places = anchor_positions(list(labels.values())) if len(labels) >= 2 else {}
     for i, text in labels.items():
         if text in places:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,10 +16,11 @@ from alignment.dataset import (
 )
 from alignment.ingest.headers import _SURVEY_HEADER, _blank, _dimension_of, _is_comment_question
 from alignment.ingest.layouts.base import SurveyColumn
+from alignment.ingest.matching import Initiatives, Match, find_initiative
 from alignment.ingest.model import ImportChoices
 from alignment.ingest.sheet import _Chunk, _Collector, _parse_columns
 from alignment.ingest.sides import infer_side
-from alignment.problems import Problem
+from alignment.problems import Note, Problem
 from alignment.schema import Kind
 from alignment.values import (
     WordRating,
@@ -206,6 +208,10 @@ def _feedback_chunk(
     )
     base["_row"] = rows
     base["_resp"] = rows
+    if form != "long" and "respondent" not in cols and n:
+        resp = _same_person(cols, rows, col)
+        arrays["_resp"] = resp
+        base["_resp"] = resp
     pieces: list[_Piece] = []
     comment_pieces: list[pd.DataFrame] = []
     every = np.arange(n)
@@ -310,6 +316,101 @@ def _feedback_chunk(
             col.reject(empty_rows, "This response has no rating at all; it was set aside.")
     comments = pd.concat(comment_pieces, ignore_index=True) if comment_pieces else base.iloc[0:0]
     return _Rated(rated, tables, "date" not in distinct), comments, col
+
+
+def _same_person(cols: dict[str, np.ndarray], rows: np.ndarray, col: _Collector) -> np.ndarray:
+    """Without a respondent column, the row that starts each person's answers.
+
+    A hand-kept survey sheet often has one row per person and initiative, with the person's
+    timestamp and team repeated on each: counting every row as a respondent would count one
+    person once per initiative, and several of their rows could pass the anonymity threshold on
+    their own. Rows that share a timestamp (with its time of day) and a team, and rate
+    different initiatives, are one person; otherwise each row counts as one, and the note says
+    what that does to n.
+    """
+    report = col.chunk.report
+    grouped = None
+    if "date" in cols and "initiative" in cols:
+        d_codes, d_cells = distinct_cells(cols["date"])
+        stamped = np.fromiter((_has_time(v) for v in d_cells), dtype=bool, count=len(d_cells))
+        if len(d_codes) and stamped[d_codes].mean() >= 0.8:
+            g_codes = distinct_cells(cols["group"])[0] if "group" in cols else d_codes * 0
+            who, _ = pd.factorize(d_codes.astype(np.int64) * (int(g_codes.max()) + 2) + g_codes)
+            items = distinct_cells(cols["initiative"])[0]
+            pairs = pd.DataFrame({"who": who, "item": items})
+            if not pairs.duplicated().any() and who.max() + 1 < len(rows):
+                first = pd.Series(rows).groupby(who).transform("first").to_numpy()
+                grouped = first.astype(rows.dtype)
+    if grouped is not None:
+        people = len(pd.unique(grouped))
+        col.notes.append(
+            Note(
+                f"There is no respondent column, so rows with the same timestamp and team were "
+                f"counted as one person: {people} respondents from {len(rows)} rows.",
+                report.file,
+                report.sheet,
+            )
+        )
+        return grouped
+    if "initiative" in cols or report.form == "survey":
+        col.notes.append(
+            Note(
+                "There is no respondent column, so each row is counted as one respondent. If one "
+                "person filled in several rows, n counts them several times: cells can look "
+                "larger than they are, and the intervals narrower. Add a respondent column "
+                "(a name or an e-mail address, never shown) to count each person once.",
+                report.file,
+                report.sheet,
+            )
+        )
+    return rows
+
+
+def _has_time(value: object) -> bool:
+    """Whether a timestamp cell carries a time of day (not a bare date)."""
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return bool(value.hour or value.minute or value.second)
+    return isinstance(value, str) and ":" in value
+
+
+def _warn_shared_claims(
+    long: dict[str, np.ndarray],
+    ref_codes: np.ndarray,
+    refs: np.ndarray,
+    item_codes: np.ndarray,
+    items: np.ndarray,
+    tables: dict[str, np.ndarray],
+    collectors: list[_Collector],
+) -> None:
+    """One warning per initiative that two different statements of one question claim: their
+    ratings would be merged as one, so the reader should know which statements they were."""
+    frame = pd.DataFrame(
+        {
+            "src": long["_src"],
+            "dim": tables["dimension"][long["dimension"]],
+            "item": item_codes,
+            "ref": ref_codes,
+        }
+    ).drop_duplicates()
+    shared = frame.groupby(["src", "dim", "item"])["ref"].nunique()
+    for src, dim, item in shared[shared > 1].index:
+        texts = frame[(frame["src"] == src) & (frame["dim"] == dim) & (frame["item"] == item)]
+        quoted = " and ".join(f"'{refs[r]}'" for r in texts["ref"])
+        col = collectors[src]
+        col.problems.append(
+            Problem(
+                "warning",
+                f"Two statements, {quoted}, both name initiative '{items[item]}' for the same "
+                "question; their ratings were counted together. If they mean different "
+                "initiatives, name each one in its statement.",
+                col.chunk.report.file,
+                col.chunk.report.sheet,
+                None,
+                "",
+                "",
+                "feedback",
+            )
+        )
 
 
 def _survey_spec(header: str) -> SurveyColumn:
@@ -597,12 +698,28 @@ def _feedback_table(
     for k in _by_count(np.concatenate([ref_codes, comm_refs]), len(refs)):
         # most used first; ties go to the spelling seen first
         spelling.setdefault(schema.fold_key(refs[k]), refs[k])
+    # Survey statements name their initiative inside their wording: matched by id or name.
+    statements = {
+        spec.item for chunk in chunks for spec in chunk.survey.values() if spec.item is not None
+    }
+    known = Initiatives.of(initiatives["id"], initiatives["name"]) if len(initiatives) else None
+    aliases = {schema.fold_key(k): v for k, v in settings.aliases.items()}
     canonical = np.empty(len(refs), dtype=object)
     unknown_ref = np.zeros(len(refs), dtype=bool)
+    unmatched: dict[str, Match] = {}  # statement -> why it names no initiative
     for k, ref in enumerate(refs):
         key = schema.fold_key(ref)
-        if key in lookup:
+        if key in aliases and schema.fold_key(aliases[key]) in lookup:
+            canonical[k] = lookup[schema.fold_key(aliases[key])]
+        elif key in lookup:
             canonical[k] = lookup[key]
+        elif ref in statements and known is not None:
+            match = find_initiative(ref, known)
+            if match.initiative is not None:
+                canonical[k] = match.initiative
+            else:
+                canonical[k], unknown_ref[k] = ref, True
+                unmatched[ref] = match
         else:
             canonical[k], unknown_ref[k] = spelling.get(key, ref), True
     item_of, items = pd.factorize(canonical)
@@ -616,23 +733,36 @@ def _feedback_table(
                 {"src": long["_src"][where], "item": item_codes[where], "row": long["_row"][where]}
             )
             .groupby(["src", "item"])["row"]
-            .agg(["min", "nunique"])
+            .agg(["min", "nunique", "size"])
         )
-        for (src, code), first, count in sorted(
-            zip(found.index, found["min"], found["nunique"], strict=True),
+        for (src, code), first, count, ratings in sorted(
+            zip(found.index, found["min"], found["nunique"], found["size"], strict=True),
             key=lambda g: (g[0][0], items[g[0][1]]),
         ):
             ref = items[code]
-            collectors[src].warn_cells(
-                [first],
-                "initiative",
-                [ref],
-                [
+            if ref in unmatched:
+                match = unmatched[ref]
+                if match.how == "ambiguous":
+                    why = "names several initiatives (" + ", ".join(match.candidates) + ")"
+                else:
+                    why = "names no initiative of the initiatives table"
+                message = (
+                    f"The survey statement '{ref}' {why}; its {ratings} rating(s) are kept under "
+                    "that text. Name one initiative (its ID or name) in the statement, or choose "
+                    "it in a mapping file."
+                )
+            else:
+                message = (
                     f"Initiative '{ref}' is not in the initiatives table "
                     f"({count} row(s) refer "
                     f"to it); the ratings are kept under that name.{_suggest(ref, names)}"
-                ],
-            )
+                )
+            collectors[src].warn_cells([first], "initiative", [ref], [message])
+    if statements and known is not None:
+        _warn_shared_claims(long, ref_codes, refs, item_codes, items, tables, collectors)
+    for src, col in enumerate(collectors):
+        mine = (long["_src"] == src) & ~unknown
+        col.chunk.report.initiatives_named = int(len(pd.unique(item_codes[mine])))
     # Respondents: a stable pseudonym; names are never kept.
     person_of, people_named, comm_people = _by_value(
         tables["respondent"], comm_column("respondent")

@@ -21,6 +21,12 @@ HEADER_SCAN_ROWS = 30
 FUZZY_CUTOFF = 86
 
 
+# A question that asks for the respondent's team, department or group.
+_GROUP_QUESTION = re.compile(
+    r"^(which|what|in which|your)\b.*\b(team|teams|group|department|dept|unit|function|division|"
+    r"business unit|tribe|squad)\b"
+)
+_ABOUT_WORK = re.compile(r"\b(initiative|initiatives|project|projects|roadmap|epic|work)\b")
 _SURVEY_HEADER = re.compile(r"^(?P<question>.*\S)\s*\[(?P<item>[^\[\]]+)\]\s*$")
 
 
@@ -56,6 +62,9 @@ def match_header(header: str) -> tuple[tuple[str, str, float], ...]:
     ):
         for tf in index[alias]:
             scores[tf] = max(scores.get(tf, 0.0), float(score) - 2)
+    if _GROUP_QUESTION.search(norm) and not _ABOUT_WORK.search(norm):
+        # "Which team are you part of?": the respondent's group, asked as a question.
+        scores[("feedback", "group")] = max(scores.get(("feedback", "group"), 0.0), 96.0)
     words = norm.split()
     for n in range(len(words) - 1, 0, -1):
         prefix = " ".join(words[:n])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 from collections.abc import Callable
@@ -43,12 +44,15 @@ class SourceFile:
 
 @dataclass
 class ImportChoices:
-    """What the user can change on the Data page; part of a snapshot.
+    """What the user can change on the Data page (or in a mapping file); part of a snapshot.
 
-    ``overrides``: per sheet key (``sheet_key(file, sheet)``) a dict with an optional ``kind``
-    (a table name or "ignore") and ``columns`` (canonical field -> header, "" to unmap).
+    ``overrides``: per sheet key (``sheet_key(file, sheet)``, where the file part may be a
+    pattern such as ``survey-*.csv`` so a monthly export with a new name gets the same choices)
+    a dict with an optional ``kind`` (a table name or "ignore"), ``layout`` (a layout's name,
+    ``alignment.ingest.layouts``) and ``columns`` (canonical field -> header, "" to unmap).
     ``scales``: dimension -> (min, max) where the header does not declare one.
     ``sides``: group -> "tech" | "business" | "unknown", overriding the inference.
+    ``aliases``: a survey statement (or any initiative reference) -> the initiative id it means.
     """
 
     overrides: dict[str, dict] = field(default_factory=dict)
@@ -56,29 +60,51 @@ class ImportChoices:
     sides: dict[str, str] = field(default_factory=dict)
     tech_words: tuple[str, ...] = schema.DEFAULT_TECH_GROUPS
     business_words: tuple[str, ...] = schema.DEFAULT_BUSINESS_GROUPS
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def override_for(self, file: str, sheet: str) -> dict:
+        """The choices for one sheet: its exact key, else the first pattern that matches it."""
+        key = sheet_key(file, sheet)
+        if key in self.overrides:
+            return self.overrides[key]
+        for pattern, choice in self.overrides.items():
+            if any(c in pattern for c in "*?[") and fnmatch.fnmatchcase(key, pattern):
+                return choice
+        return {}
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "overrides": self.overrides,
+            "scales": {k: list(v) for k, v in self.scales.items()},
+            "sides": self.sides,
+            "tech_words": list(self.tech_words),
+            "business_words": list(self.business_words),
+        }
+        if self.aliases:  # only when used: older snapshots keep their fingerprints
+            out["aliases"] = self.aliases
+        return out
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "overrides": self.overrides,
-                "scales": self.scales,
-                "sides": self.sides,
-                "tech_words": list(self.tech_words),
-                "business_words": list(self.business_words),
-            },
-            sort_keys=True,
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> ImportChoices:
+        return cls(
+            overrides=dict(raw.get("overrides") or {}),
+            scales={k: tuple(v) for k, v in (raw.get("scales") or {}).items()},
+            sides=dict(raw.get("sides") or {}),
+            tech_words=tuple(raw.get("tech_words") or schema.DEFAULT_TECH_GROUPS),
+            business_words=tuple(raw.get("business_words") or schema.DEFAULT_BUSINESS_GROUPS),
+            aliases={str(k): str(v) for k, v in (raw.get("aliases") or {}).items()},
         )
 
     @classmethod
     def from_json(cls, text: str) -> ImportChoices:
-        raw = json.loads(text or "{}")
-        return cls(
-            overrides=raw.get("overrides", {}),
-            scales={k: tuple(v) for k, v in raw.get("scales", {}).items()},
-            sides=raw.get("sides", {}),
-            tech_words=tuple(raw.get("tech_words", schema.DEFAULT_TECH_GROUPS)),
-            business_words=tuple(raw.get("business_words", schema.DEFAULT_BUSINESS_GROUPS)),
-        )
+        return cls.from_dict(json.loads(text or "{}"))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def sheet_key(file: str, sheet: str) -> str:
@@ -107,6 +133,37 @@ class SheetReport:
     hidden: list[str] = field(default_factory=list)  # columns never shown: people, tool metadata
     header_rows: int = 1
     read_as: str = ""  # one plain line: what the sheet was read as, and what that found
+    initiatives_named: int = 0  # feedback: how many initiatives its ratings are about
+    statements: int = 0  # survey feedback: how many rated statements (columns) it holds
+
+    def describe(self) -> str:
+        """One line a non-technical reader understands: what the sheet was read as, and what
+        that found ("read as a Qualtrics export: 3 header rows, 24 statements about 12
+        initiatives, 30 responses; 26 survey-tool columns set aside")."""
+        if self.kind is None:
+            return f"not read: {self.reason}"
+        table = schema.TABLE_BY_NAME[self.kind].label.lower()
+        if self.layout in ("", "headers"):
+            form = f", {self.form} form" if self.form else ""
+            head = f"read as {table}{form} ({self.reason})"
+        else:
+            head = self.reason
+        parts = []
+        if self.header_rows > 1:
+            parts.append(f"{self.header_rows} header rows")
+        if self.statements:
+            parts.append(
+                f"{_count(self.statements, 'statement')} about "
+                f"{_count(self.initiatives_named, 'initiative')}"
+            )
+        unit = "response" if self.kind == "feedback" and self.form == "survey" else "row"
+        parts.append(_count(self.rows_accepted, unit))
+        line = f"{head}: {', '.join(parts)}"
+        if self.set_aside:
+            what = {"feedback": "survey-tool ", "initiatives": "tracker "}.get(self.kind, "")
+            what = "" if self.layout in ("", "headers") else what
+            line += f"; {_count(len(self.set_aside), what + 'column')} set aside"
+        return line
 
     @property
     def key(self) -> str:

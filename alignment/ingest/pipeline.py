@@ -14,6 +14,8 @@ from alignment.dataset import (
     Dataset,
 )
 from alignment.ingest.feedback import _feedback_table
+from alignment.ingest.layouts import NO_CONTEXT, Context
+from alignment.ingest.layouts.base import cell
 from alignment.ingest.model import (
     ImportChoices,
     ImportResult,
@@ -22,7 +24,7 @@ from alignment.ingest.model import (
     SourceFile,
     TableReport,
 )
-from alignment.ingest.sheet import _Chunk, _Collector, _read_sheet
+from alignment.ingest.sheet import _choose_reading, _Chunk, _Collector, _read_sheet
 from alignment.ingest.tables import (
     _check_references,
     _indicator_table,
@@ -72,6 +74,29 @@ def read_sources(
     return sheets, problems
 
 
+def _initiative_context(sheets: Sequence[RawSheet], settings: ImportChoices) -> Context:
+    """The initiatives' ids and names, as the sheets read as initiatives hold them: a first look
+    at every sheet, so a survey sheet can be recognised by the initiatives it asks about."""
+    pairs: dict[str, tuple[str, str]] = {}
+    for sheet in sheets:
+        try:
+            reading, _ = _choose_reading(
+                sheet, settings.override_for(sheet.file, sheet.sheet), NO_CONTEXT
+            )
+        except Exception:  # noqa: BLE001 - the real read below reports it
+            continue
+        if reading is None or reading.kind != "initiatives" or "id" not in reading.mapping:
+            continue
+        grid = reading.grid or sheet
+        j_id = reading.mapping["id"]
+        j_name = reading.mapping.get("name", j_id)
+        for row in grid.rows[reading.header_index + 1 :]:
+            ident, name = cell(row, j_id), cell(row, j_name)
+            if ident:
+                pairs.setdefault(schema.fold_key(ident), (ident, name or ident))
+    return Context(tuple(pairs.values()))
+
+
 def build(
     sheets: Sequence[RawSheet],
     settings: ImportChoices | None = None,
@@ -87,13 +112,14 @@ def build(
     notes: list[Note] = []
     reports: list[SheetReport] = []
     chunks: dict[str, list[_Chunk]] = {t.name: [] for t in schema.TABLES}
+    context = _initiative_context(sheets, settings)
     for i, sheet in enumerate(sheets):
         if progress:
             progress(
                 0.5 + 0.3 * i / max(len(sheets), 1), f"Recognising {sheet.sheet or sheet.file}"
             )
         try:
-            report, chunk, probs, sheet_notes = _read_sheet(sheet, settings)
+            report, chunk, probs, sheet_notes = _read_sheet(sheet, settings, context)
         except Exception:  # noqa: BLE001 - report, never crash
             log.exception("interpreting %s › %s failed", sheet.file, sheet.sheet)
             problems.append(
@@ -149,6 +175,7 @@ def build(
         cols = collectors.get(name, [])
         for col in cols:
             problems.extend(col.problems)
+            notes.extend(col.notes)
             col.chunk.report.rows_rejected = len(col.rejected)
         if not cs:
             continue
@@ -190,6 +217,8 @@ def build(
             (settings.to_json() + repr([(s.file, s.sheet, len(s.rows)) for s in sheets])).encode()
         ).hexdigest()[:16],
     )
+    for report in reports:
+        report.read_as = report.describe()
     problems.sort(key=lambda p: (p.severity != "error", p.file, p.sheet, p.row or 0))
     if not table_reports and not any(p.severity == "error" and not p.row for p in problems):
         problems.append(

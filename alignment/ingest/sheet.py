@@ -15,7 +15,7 @@ from alignment import schema
 from alignment.ingest.headers import _blank, find_header
 from alignment.ingest.layouts import Context, Reading, SurveyColumn, best_reading, layouts, readings
 from alignment.ingest.layouts.generic import HeaderWords
-from alignment.ingest.model import IGNORE, ImportChoices, SheetReport, sheet_key
+from alignment.ingest.model import IGNORE, ImportChoices, SheetReport
 from alignment.ingest.recognise import _apply_overrides, _Plan
 from alignment.problems import Note, Problem
 from alignment.readers import RawSheet
@@ -174,7 +174,7 @@ def _read_sheet(
     sheet: RawSheet, settings: ImportChoices, context: Context | None = None
 ) -> tuple[SheetReport, _Chunk | None, list[Problem], list[Note]]:
     notes = list(sheet.notes)
-    override = settings.overrides.get(sheet_key(sheet.file, sheet.sheet), {})
+    override = settings.override_for(sheet.file, sheet.sheet)
     label = f"Sheet '{sheet.sheet}'" if sheet.sheet else "The file"
     if override.get("kind") == IGNORE:
         return (
@@ -315,6 +315,7 @@ def _read_sheet(
         if j in reading.survey:
             survey[key] = reading.survey[j]
     cols["_row"] = rows
+    report.statements = sum(1 for spec in survey.values() if not spec.comment)
     report.rows_read = len(rows)
     if report.rows_read == 0:
         notes.append(Note(f"{label} has headers but no data rows.", sheet.file, sheet.sheet))
@@ -331,6 +332,7 @@ class _Collector:
         self.table = table
         self.problems: list[Problem] = []
         self.rejected: dict[int, str] = {}  # excel row -> reason
+        self.notes: list[Note] = []  # what was done for the user, in plain words
 
     def warn_cells(
         self,

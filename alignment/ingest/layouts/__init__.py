@@ -11,9 +11,17 @@ from functools import cache
 
 from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn
 from alignment.ingest.layouts.generic import HeaderWords
+from alignment.ingest.layouts.surveys import (
+    GoogleForms,
+    LimeSurvey,
+    MicrosoftForms,
+    Qualtrics,
+    SurveyMonkey,
+)
 from alignment.readers import RawSheet
 
 __all__ = [
+    "NO_CONTEXT",
     "Context",
     "Layout",
     "Reading",
@@ -30,7 +38,7 @@ NO_CONTEXT = Context()
 
 def layout_classes() -> tuple[type[Layout], ...]:
     """Every layout, most specific first: ties between equal scores go to the earlier one."""
-    return (HeaderWords,)
+    return (Qualtrics, SurveyMonkey, MicrosoftForms, LimeSurvey, GoogleForms, HeaderWords)
 
 
 @cache

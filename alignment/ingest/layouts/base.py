@@ -55,9 +55,12 @@ class SurveyColumn:
 
     @property
     def item(self) -> str | None:
-        """The text that names the initiative, or None when the row names it."""
+        """The text that names the initiative, or None when the row names it (or, for a
+        comment, when only a general question was asked)."""
         if self.about_row:
             return None
+        if self.comment:
+            return self.statement or None
         return self.statement or self.question
 
     @property
@@ -103,10 +106,15 @@ class Reading:
 
 @dataclass(frozen=True)
 class Context:
-    """What the other sheets of the same import already say: the initiatives' ids and names
-    (folded), so a sheet can be recognised by columns that refer to them."""
+    """What the other sheets of the same import already say: the initiatives' (id, name)
+    pairs, so a sheet can be recognised by columns and questions that refer to them."""
 
-    initiative_refs: frozenset[str] = frozenset()
+    initiatives: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def refs(self) -> frozenset[str]:
+        """Every id and name, folded as ``schema.fold_key`` folds them."""
+        return frozenset(schema.fold_key(v) for pair in self.initiatives for v in pair)
 
 
 class Layout:
@@ -151,6 +159,14 @@ def unique_headers(names: Iterable[str], first_col: int = 0) -> list[str]:
 
 def fold(text: str) -> str:
     return schema.normalise_header(text)
+
+
+def is_group_header(text: str) -> bool:
+    """Whether a header names the respondent's team or department ("Department", "Which team
+    are you part of?")."""
+    from alignment.ingest.headers import match_header
+
+    return any(t == "feedback" and f == "group" and s >= 90 for t, f, s in match_header(text))
 
 
 def has_all(found: Iterable[str], wanted: Iterable[str]) -> bool:
