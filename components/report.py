@@ -87,8 +87,15 @@ def summary(result: ImportResult) -> None:
             "values left empty or references that lead nowhere.",
             icon=":material/warning:",
         )
-    else:
+    elif result.all_clear:
         st.success("Everything was read without a problem.", icon=":material/check_circle:")
+    else:
+        unused = sum(len(s.unused_columns) for s in result.sheets if s.kind)
+        st.info(
+            f"Every row was read, but {unused} column(s) were not used: see each sheet below. "
+            "Map a column to a field if it holds one.",
+            icon=":material/info:",
+        )
 
 
 def _sheet_title(sheet: SheetReport) -> str:

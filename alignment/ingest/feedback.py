@@ -231,7 +231,7 @@ def _feedback_chunk(
                     piece = piece.assign(initiative=spec.item)
                 keep_c = piece["comment"].notna().to_numpy()
                 if by_row is not None and spec.about_row:
-                    keep_c &= by_row
+                    keep_c = keep_c & by_row
                 comment_pieces.append(piece[keep_c])
                 continue
             dim = _dimension_of(spec.dimension_text)

@@ -156,7 +156,7 @@ class SheetReport:
                 f"{_count(self.statements, 'statement')} about "
                 f"{_count(self.initiatives_named, 'initiative')}"
             )
-        unit = "response" if self.kind == "feedback" and self.form == "survey" else "row"
+        unit = "response" if self.statements else "row"
         parts.append(_count(self.rows_accepted, unit))
         line = f"{head}: {', '.join(parts)}"
         if self.set_aside:
@@ -211,6 +211,16 @@ class ImportResult:
     @property
     def usable(self) -> bool:
         return bool(self.tables)
+
+    @property
+    def all_clear(self) -> bool:
+        """Nothing to report: no problem, and every column of every sheet read was used or set
+        aside on purpose. Only then may a page say that everything was read without a problem."""
+        return (
+            bool(self.tables)
+            and not self.problems
+            and not any(s.kind and s.unused_columns for s in self.sheets)
+        )
 
     @property
     def errors(self) -> list[Problem]:

@@ -255,6 +255,27 @@ def _read_sheet(
     )
     for n in reading.notes:
         notes.append(Note(n, sheet.file, sheet.sheet))
+    problems: list[Problem] = []
+    named_used = len(used - {j for j, h_ in enumerate(headers) if h_.startswith("Column ")})
+    if len(report.unused_columns) > max(named_used, 1):
+        shown = ", ".join(f"'{c}'" for c in report.unused_columns[:8])
+        more = (
+            f" and {len(report.unused_columns) - 8} more" if len(report.unused_columns) > 8 else ""
+        )
+        problems.append(
+            Problem(
+                "warning",
+                f"{label} was read as {table.label.lower()}, but most of its columns were not "
+                f"used: {shown}{more}. If it holds something else, choose its table (or the tool "
+                "that exported it) on the Data page.",
+                sheet.file,
+                sheet.sheet,
+                None,
+                "",
+                "",
+                plan.kind,
+            )
+        )
     grid, rows, longest = _sheet_grid(grid_sheet, h, len(headers))
     blank = _blank_rows(grid)
     if reading.skip_rows:
@@ -315,13 +336,13 @@ def _read_sheet(
         if j in reading.survey:
             survey[key] = reading.survey[j]
     cols["_row"] = rows
-    report.statements = sum(1 for spec in survey.values() if not spec.comment)
+    report.statements = sum(1 for spec in survey.values() if not spec.comment and spec.item)
     report.rows_read = len(rows)
     if report.rows_read == 0:
         notes.append(Note(f"{label} has headers but no data rows.", sheet.file, sheet.sheet))
     index = pd.RangeIndex(len(blank))[keep]
     chunk = _Chunk(report, cols, index, grid, longest, dict(report.mapping), survey)
-    return report, chunk, [], notes
+    return report, chunk, problems, notes
 
 
 class _Collector:

@@ -11,6 +11,7 @@ from functools import cache
 
 from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn
 from alignment.ingest.layouts.generic import HeaderWords
+from alignment.ingest.layouts.structure import RatedByStructure
 from alignment.ingest.layouts.surveys import (
     GoogleForms,
     LimeSurvey,
@@ -38,7 +39,15 @@ NO_CONTEXT = Context()
 
 def layout_classes() -> tuple[type[Layout], ...]:
     """Every layout, most specific first: ties between equal scores go to the earlier one."""
-    return (Qualtrics, SurveyMonkey, MicrosoftForms, LimeSurvey, GoogleForms, HeaderWords)
+    return (
+        Qualtrics,
+        SurveyMonkey,
+        MicrosoftForms,
+        LimeSurvey,
+        GoogleForms,
+        RatedByStructure,
+        HeaderWords,
+    )
 
 
 @cache

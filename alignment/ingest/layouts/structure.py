@@ -1,0 +1,138 @@
+"""Feedback recognised by what its columns hold, whatever its questions are called.
+
+A hand-made survey sheet is headed in its author's words: "How clear is the purpose of this
+project to you? (1-5)". No header names a known field, yet the sheet is plainly feedback: one
+column holds the ids (or names) of the initiatives found elsewhere in the upload, or is headed
+like an initiative reference, and several columns hold ratings. Each rating column becomes a
+dimension (mapped onto a known one by meaning where it matches, kept under its own wording
+where it does not).
+"""
+
+from __future__ import annotations
+
+from alignment import schema
+from alignment.ingest.headers import _is_comment_question, find_header, match_header
+from alignment.ingest.layouts.base import (
+    STRUCTURE,
+    Context,
+    Layout,
+    Reading,
+    SurveyColumn,
+    column_values,
+    is_group_header,
+    private_columns,
+)
+from alignment.ingest.layouts.surveys import rating_like
+from alignment.ingest.recognise import _plans
+from alignment.readers import RawSheet
+from alignment.values import clean_text
+
+# The feedback fields a header can name in such a sheet, besides the ratings.
+_FIELDS = ("respondent", "group", "side", "initiative", "comment", "date")
+
+
+def _field_of(header: str) -> str | None:
+    if is_group_header(header):
+        return "group"
+    for table, name, score in match_header(header):
+        if table == "feedback" and name in _FIELDS and score >= 90:
+            return name
+    return None
+
+
+def _share_known(values: list[object], refs: frozenset[str]) -> float:
+    if not values or not refs:
+        return 0.0
+    return sum(schema.fold_key(clean_text(v)) in refs for v in values) / len(values)
+
+
+class RatedByStructure(Layout):
+    """Ratings of initiatives in a sheet whose questions are in the author's own words."""
+
+    name = "structure"
+    label = "feedback recognised by what its columns hold"
+    tables = ("feedback",)
+
+    def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
+        found = find_header(sheet, forced=True)
+        if found is None:
+            return None
+        h, headers = found
+        plans = _plans(headers, sheet.sheet, sheet.file)
+        if plans and plans[0].kind in ("feedback", "indicators"):
+            return None  # the header words already say what it is
+        start = h + 1
+        refs = context.refs
+        mapping: dict[str, int] = {}
+        survey: dict[int, SurveyColumn] = {}
+        by_values: int | None = None
+        for j, header in enumerate(headers):
+            values = column_values(sheet, j, start, 200)
+            named = _field_of(header) if not header.startswith("Column ") else None
+            if named == "initiative" or _share_known(values, refs) >= 0.6:
+                if "initiative" not in mapping:
+                    mapping["initiative"] = j
+                    by_values = j if named != "initiative" else by_values
+                continue
+            if named and named not in mapping and named != "comment":
+                mapping[named] = j
+                continue
+            if values and rating_like(values) and _small_scale(values):
+                survey[j] = SurveyColumn(header, about_row=True)
+                continue
+            if named == "comment" or _is_comment_question(header):
+                survey[j] = SurveyColumn(header, about_row=True, comment=True)
+        ratings = [j for j, s in survey.items() if not s.comment]
+        if "initiative" not in mapping or not ratings:
+            return None
+        refs_col = [
+            schema.fold_key(clean_text(v))
+            for v in column_values(sheet, mapping["initiative"], start, 2000)
+        ]
+        if len(set(refs_col)) > 0.8 * len(refs_col):
+            # One row per initiative, ids hardly repeated: a list of initiatives with a numeric
+            # column (perhaps the very list the ids come from), not people's ratings of them,
+            # where each initiative is rated by several people.
+            return None
+        which = (
+            "a column of initiative IDs"
+            if by_values is not None
+            else f"the initiative column '{headers[mapping['initiative']]}'"
+        )
+        reason = (
+            f"read as feedback from what its columns hold ({which} and "
+            f"{len(ratings)} rating column{'s' if len(ratings) != 1 else ''})"
+        )
+        reading = Reading(
+            self.name,
+            "feedback",
+            0.0,
+            reason,
+            headers,
+            h,
+            mapping,
+            "survey",
+            sorted(survey),
+            survey,
+            private=private_columns(sheet, headers, start),
+        )
+        reading.score = STRUCTURE + reading.explained
+        return reading
+
+
+def _small_scale(values: list[object]) -> bool:
+    """Ratings sit on a short scale (1-5, 1-7, 0-10): whole numbers or words, a range of at most
+    ten. A column of amounts or percentages is a number, not a rating."""
+    numbers = []
+    for v in values:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            numbers.append(float(v))
+        elif isinstance(v, str):
+            try:
+                numbers.append(float(v.replace(",", ".")))
+            except ValueError:
+                continue
+    if not numbers:
+        return True  # words: rating_like already checked they are scale words
+    whole = sum(n.is_integer() for n in numbers) / len(numbers)
+    return whole >= 0.9 and max(numbers) - min(numbers) <= 10
