@@ -11,6 +11,7 @@ from functools import cache
 
 from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn
 from alignment.ingest.layouts.generic import HeaderWords
+from alignment.ingest.layouts.jira import Jira
 from alignment.readers import RawSheet
 
 __all__ = [
@@ -30,7 +31,10 @@ NO_CONTEXT = Context()
 
 def layout_classes() -> tuple[type[Layout], ...]:
     """Every layout, most specific first: ties between equal scores go to the earlier one."""
-    return (HeaderWords,)
+    return (
+        Jira,
+        HeaderWords,
+    )
 
 
 @cache
