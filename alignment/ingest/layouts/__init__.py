@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from functools import cache
 
+from alignment.ingest.layouts.asana import Asana
 from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn
 from alignment.ingest.layouts.generic import HeaderWords
 from alignment.ingest.layouts.jira import Jira
+from alignment.ingest.layouts.monday import Monday
 from alignment.readers import RawSheet
 
 __all__ = [
@@ -33,6 +35,8 @@ def layout_classes() -> tuple[type[Layout], ...]:
     """Every layout, most specific first: ties between equal scores go to the earlier one."""
     return (
         Jira,
+        Asana,
+        Monday,
         HeaderWords,
     )
 
