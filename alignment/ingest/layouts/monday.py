@@ -4,10 +4,11 @@ subitems under an item that has them (a ``Subitems, Name, …`` header, then row
 empty), a date-summary footer and a blank row.
 
 The initiatives are the item rows. They are told from everything else by their place, not by how
-full they are: column A filled, below a header, not a header, not a group title (a lone name
-followed by a header). ``Dependent On`` names the predecessor items, so names become Item IDs,
-preferring an item of the same group when a name repeats. The ``-updates`` and ``-discussion``
-sheets hold comments, not items: no layout reads them as a table. See docs/formats-trackers.md.
+full they are: column A filled, below a header, not a header, not a group title (a name without
+an Item ID, followed by a header). ``Dependent On`` names the predecessor items, so names become
+Item IDs, preferring an item of the same group when a name repeats. The ``-updates`` and
+``-discussion`` sheets hold comments, not items: no layout reads them as a table. See
+docs/formats-trackers.md.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ class Monday(Layout):
         def next_filled(i: int) -> int | None:
             return next((n for n in range(i + 1, len(rows)) if filled(n)), None)
 
+        def no_id(i: int) -> bool:
+            return id_col is None or id_col >= len(rows[i]) or not rows[i][id_col]
+
         group = next((texts(sheet.rows[i])[0] for i in range(h) if filled(i) == [0]), "")
         kept: list[int] = []
         skip: dict[int, str] = {}
@@ -81,7 +85,7 @@ class Monday(Layout):
             elif not first:
                 subitem = in_subitems and len(rows[i]) > 1 and rows[i][1]
                 skip[n] = _SUBITEMS if subitem else _FOOTER
-            elif cells == [0] and (nxt := next_filled(i)) is not None and _is_header(rows[nxt]):
+            elif no_id(i) and (nxt := next_filled(i)) is not None and _is_header(rows[nxt]):
                 skip[n], in_subitems = _TITLE, False
                 group = texts(sheet.rows[i])[0]
             else:

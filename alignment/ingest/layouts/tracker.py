@@ -105,7 +105,7 @@ def regrid(
         out.append(
             [
                 join_cells(row[j] for j in cols if j < len(row))
-                if len(cols) > 1
+                if len(cols) != 1
                 else (row[cols[0]] if cols[0] < len(row) else "")
                 for _, cols in columns
             ]
