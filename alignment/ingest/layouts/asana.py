@@ -9,6 +9,8 @@ accepted and names are turned into ids. See docs/formats-trackers.md for the evi
 
 from __future__ import annotations
 
+import re
+
 from alignment.ingest.layouts.base import Context, Layout, Reading, texts
 from alignment.ingest.layouts.tracker import (
     extra_fields,
@@ -43,6 +45,8 @@ _CORE = (
     "blocked by (dependencies)",
     "blocking (dependencies)",
 )
+
+_ROUNDED = re.compile(r"^\d+(?:[.,]\d+)?E\+?\d+$", re.IGNORECASE)
 
 
 def _is_header(folded: list[str]) -> bool:
@@ -148,6 +152,11 @@ class Asana(Layout):
             mapping["status"] = j
         private = {j for j, n in enumerate(names) if "email" in n}
         notes = []
+        if any(_ROUNDED.match(at(r, id_col)) for r in rows):
+            notes.append(
+                "Some Task IDs are written like 1.2E+15: a spreadsheet rounded them, so tasks "
+                "may share an id. Export the project from Asana again and import the CSV as it is."
+            )
         if ambiguous:
             shown = ", ".join(f"'{a}'" for a in dict.fromkeys(ambiguous))
             notes.append(

@@ -38,7 +38,14 @@ _FOOTER = "are group summary rows (the dates a group spans)"
 
 
 def _is_header(folded: list[str]) -> bool:
-    return bool(folded) and folded[0] == "name" and bool(set(_ITEM_ID) & set(folded))
+    """'Name' first and monday's own id column: the '(auto generated)' spelling, or a plain
+    'Item ID' beside 'Subitems' (a hand-kept list may well have 'Name' and 'Item ID')."""
+    got = set(folded)
+    return (
+        bool(folded)
+        and folded[0] == "name"
+        and (_ITEM_ID[0] in got or (_ITEM_ID[1] in got and "subitems" in got))
+    )
 
 
 class Monday(Layout):
