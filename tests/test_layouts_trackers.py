@@ -210,3 +210,18 @@ def test_asana_dependencies_written_as_task_names() -> None:
             r[j] = ", ".join(by_id[i.strip()] for i in r[j].split(",") if i.strip())
     result = _import("asana/roadmap.csv", _csv_data(rows))
     _check_roadmap(result, "asana/roadmap.csv")
+
+
+def test_a_jira_child_that_blocks_an_epic_holds_up_its_own_epic() -> None:
+    """Epic ← story ← sub-task: a blocker below an epic is named by the epic it belongs to."""
+    rows = _csv_rows("jira/roadmap.csv")
+    header = rows[0]
+    key_col, inward = header.index("Issue key"), header.index("Inward issue link (Blocks)")
+    by_key = {r[key_col]: r for r in rows[1:]}
+    by_key["ROAD-105"][inward] = "ROAD-113"  # a story of ROAD-101
+    by_key["ROAD-103"][inward] = "ROAD-116"  # a sub-task of a task of ROAD-104
+    result = _import("jira/roadmap.csv", _csv_data(rows))
+    deps = result.dataset.initiatives.set_index("id")["depends_on"]
+    assert deps["ROAD-105"] == ("ROAD-101",)
+    assert deps["ROAD-103"] == ("ROAD-104",)
+    assert not result.errors

@@ -106,11 +106,11 @@ class Jira(Layout):
             return one(epic_link, i)
 
         parents = {i: parent_of(i) for i in data}
-        epics = [i for i in data if key(kinds[i]) == "epic"]
+        epics = {i for i in data if key(kinds[i]) == "epic"}
         skip: dict[int, str] = {}
         skipped_kinds: Counter[str] = Counter()
         if epics:
-            initiatives = epics
+            initiatives = [i for i in data if i in epics]
             for i in data:
                 if i not in epics:
                     kind = kinds[i] or "issue"
@@ -119,8 +119,9 @@ class Jira(Layout):
             unit = "epic"
         else:
             initiatives = [i for i in data if not parents[i] and key(kinds[i]) not in _SUBTASK]
+            top = set(initiatives)
             for i in data:
-                if i not in initiatives:
+                if i not in top:
                     kind = kinds[i] or "issue"
                     skipped_kinds[kind.lower()] += 1
                     skip[i] = "have a parent issue: work inside an initiative, not initiatives"
@@ -129,14 +130,14 @@ class Jira(Layout):
         # "A blocks B": B depends on A. Read both ends, then name each blocker by its initiative
         # (a story blocking an epic holds up the story's epic).
         inward, outward = col(key(INWARD)), col(key(OUTWARD))
+        had_links = inward is not None or outward is not None
         known = {key(v) for v in keys.values() if v}
-        blockers: dict[str, list[str]] = {keys[i]: [] for i in data}
+        blockers: dict[str, list[str]] = {}  # folded key of the blocked issue -> its blockers
         for i in data:
             for ref in split_refs(", ".join(values(inward, i)), known):
-                blockers[keys[i]].append(ref)
-        for i in data:
+                blockers.setdefault(key(keys[i]), []).append(ref)
             for ref in split_refs(", ".join(values(outward, i)), known):
-                blockers.setdefault(ref, []).append(keys[i])
+                blockers.setdefault(key(ref), []).append(keys[i])
         initiative_keys = {key(keys[i]) for i in initiatives}
         parent_by_key = {key(keys[i]): parents[i] for i in data}
 
@@ -162,7 +163,7 @@ class Jira(Layout):
             if i in skip:
                 continue
             own = key(keys[i])
-            deps = [initiative_of(b) for b in blockers.get(keys[i], [])]
+            deps = [initiative_of(b) for b in blockers.get(own, [])]
             row[inward] = ", ".join(dict.fromkeys(d for d in deps if d and key(d) != own))
 
         mapping: dict[str, int] = {}
@@ -186,7 +187,7 @@ class Jira(Layout):
         if skipped_kinds:
             summary += f"; {sum(skipped_kinds.values())} {words(kinds_skipped)} skipped"
         notes = []
-        if inward is not None and (col(key(OUTWARD)) is not None or col(key(INWARD)) is not None):
+        if had_links:
             notes.append(
                 "Dependencies were read from Jira's 'Blocks' links, in both directions "
                 "('A blocks B' means B depends on A); other link types are not dependencies."
