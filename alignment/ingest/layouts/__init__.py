@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from functools import cache
 
+from alignment.ingest.layouts.asana import Asana
 from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn
 from alignment.ingest.layouts.generic import HeaderWords
+from alignment.ingest.layouts.jira import Jira
+from alignment.ingest.layouts.monday import Monday
 from alignment.ingest.layouts.structure import RatedByStructure
 from alignment.ingest.layouts.surveys import (
     GoogleForms,
@@ -45,6 +48,9 @@ def layout_classes() -> tuple[type[Layout], ...]:
         MicrosoftForms,
         LimeSurvey,
         GoogleForms,
+        Jira,
+        Asana,
+        Monday,
         RatedByStructure,
         HeaderWords,
     )
