@@ -80,7 +80,7 @@ def test_a_jira_export_is_never_read_as_feedback() -> None:
     assert all(r.score < found[0].score for r in found[1:])
     result = _import("jira/roadmap.csv")
     assert "feedback" not in result.tables
-    reason = result.sheets[0].reason
+    reason = result.sheets[0].read_as
     assert reason.startswith("read as a Jira export: 12 epics; 4 ")
     assert "Jira columns set aside" in reason
 
@@ -196,7 +196,7 @@ def test_a_jira_export_without_epics_keeps_the_top_level_issues() -> None:
             r[kind] = "Feature"
     result = _import("jira/roadmap.csv", _csv_data(rows))
     _check_roadmap(result, "jira/roadmap.csv")
-    assert "12 top-level issues" in result.sheets[0].reason
+    assert "12 top-level issues" in result.sheets[0].read_as
 
 
 def test_asana_dependencies_written_as_task_names() -> None:

@@ -135,6 +135,8 @@ class SheetReport:
     read_as: str = ""  # one plain line: what the sheet was read as, and what that found
     initiatives_named: int = 0  # feedback: how many initiatives its ratings are about
     statements: int = 0  # survey feedback: how many rated statements (columns) it holds
+    detail: str = ""  # what the layout found, in its own words ("12 epics; 3 subtasks skipped")
+    tool: str = ""  # whose columns were set aside: "Jira", "survey-tool"
 
     def describe(self) -> str:
         """One line a non-technical reader understands: what the sheet was read as, and what
@@ -157,11 +159,10 @@ class SheetReport:
                 f"{_count(self.initiatives_named, 'initiative')}"
             )
         unit = "response" if self.statements else "row"
-        parts.append(_count(self.rows_accepted, unit))
+        parts.append(self.detail or _count(self.rows_accepted, unit))
         line = f"{head}: {', '.join(parts)}"
         if self.set_aside:
-            what = {"feedback": "survey-tool ", "initiatives": "tracker "}.get(self.kind, "")
-            what = "" if self.layout in ("", "headers") else what
+            what = f"{self.tool} " if self.tool else ""
             line += f"; {_count(len(self.set_aside), what + 'column')} set aside"
         return line
 

@@ -252,6 +252,8 @@ def _read_sheet(
         set_aside=[headers[j] for j in sorted(set_aside)],
         hidden=[headers[j] for j in sorted(hidden)],
         header_rows=reading.header_rows,
+        detail=reading.detail,
+        tool=reading.tool,
     )
     for n in reading.notes:
         notes.append(Note(n, sheet.file, sheet.sheet))

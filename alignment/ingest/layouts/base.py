@@ -93,6 +93,8 @@ class Reading:
     grid: RawSheet | None = None
     notes: list[str] = field(default_factory=list)
     header_rows: int = 1
+    detail: str = ""  # what it found, in the layout's own words ("12 epics; 3 subtasks skipped")
+    tool: str = ""  # whose columns were set aside, for "23 Jira columns set aside"
 
     @property
     def explained(self) -> int:

@@ -116,6 +116,8 @@ class RatedByStructure(Layout):
             survey,
             private=private_columns(sheet, headers, start),
         )
+        if reading.explained < 0.6 * reading.named_columns:
+            return None  # most columns would go unused: not a sheet of ratings
         reading.score = STRUCTURE + reading.explained
         return reading
 

@@ -221,6 +221,7 @@ class SurveyExport(Layout):
             skip,
             notes=shape.notes,
             header_rows=shape.header_rows,
+            tool="survey-tool",
         )
 
 

@@ -240,8 +240,7 @@ def tracker_reading(
         notes=list(notes),
     )
     reading.score = TOOL + reading.explained
-    aside = len(set_aside)
-    reading.reason = (
-        f"read as {label}: {summary}; {aside} {tool} {plural('column', aside)} set aside"
-    )
+    reading.reason = f"read as {label}"
+    reading.detail = summary
+    reading.tool = tool
     return reading
