@@ -1,6 +1,7 @@
 """Command line: the same core as the web app, for checking files before a workshop or in a script.
 
-    python -m alignment validate FILE [FILE ...] [--json]
+    python -m alignment validate FILE [FILE ...] [--json] [--as FILE[:SHEET]=TABLE]
+                                 [--mapping MAPPING.yaml] [--save-mapping MAPPING.yaml]
     python -m alignment report FILE [FILE ...] --out report.xlsx [--k-min N]
     python -m alignment briefs FILE [FILE ...] --out DIR [--format md|docx|pdf] [--initiative ID]
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from alignment import schema
 from alignment.access import hash_password
-from alignment.ingest import ImportResult, SourceFile, import_files
+from alignment.ingest import ImportChoices, ImportResult, SourceFile, import_files, mapping
 from alignment.privacy import Privacy
 from alignment.privacy import from_config as privacy_from_config
 from alignment.report import report_tables, report_xlsx
@@ -42,13 +43,57 @@ def _load(paths: Sequence[str], parser: argparse.ArgumentParser) -> list[SourceF
     return sources
 
 
+def _choices(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ImportChoices:
+    """The import choices of a scripted run: a mapping file, then each --as on top of it."""
+    choices = ImportChoices()
+    if getattr(args, "mapping", None):
+        path = Path(args.mapping)
+        try:
+            choices = mapping.from_yaml(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            parser.error(f"--mapping {args.mapping}: cannot be read ({exc.strerror})")
+        except mapping.MappingError as exc:
+            parser.error(f"--mapping {args.mapping}: {exc}")
+    for choice in getattr(args, "as_", None) or []:
+        try:
+            key, override = mapping.parse_as(choice)
+        except mapping.MappingError as exc:
+            parser.error(str(exc))
+        choices.overrides[key] = {**choices.overrides.get(key, {}), **override}
+    return choices
+
+
+def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ImportResult:
+    choices = _choices(args, parser)
+    result = import_files(_load(args.files, parser), choices)
+    if getattr(args, "save_mapping", None):
+        write_atomically(Path(args.save_mapping), mapping.to_yaml(choices).encode("utf-8"))
+    return result
+
+
+def _add_import_choices(sub: argparse.ArgumentParser) -> None:
+    """--as and --mapping: the Data page's corrections, for every command that reads files."""
+    sub.add_argument(
+        "--as",
+        dest="as_",
+        action="append",
+        metavar="FILE[:SHEET]=TABLE",
+        help="read a file (or one of its sheets) as this table, or with this tool's layout, "
+        "e.g. --as survey.csv=feedback or --as export.csv=qualtrics; may be repeated",
+    )
+    sub.add_argument(
+        "--mapping",
+        metavar="MAPPING.yaml",
+        help="import choices saved from the Data page (tables, columns, scales, sides, "
+        "statements); --as choices apply on top",
+    )
+
+
 def format_report(result: ImportResult) -> str:
     """The Data page's report as plain text."""
     lines: list[str] = []
     for sheet in result.sheets:
-        what = schema.TABLE_BY_NAME[sheet.kind].label if sheet.kind else "ignored"
-        form = f" ({sheet.form} form)" if sheet.form else ""
-        lines.append(f"{sheet.where}: {what}{form} — {sheet.reason}")
+        lines.append(f"{sheet.where}: {sheet.read_as or sheet.describe()}")
     if result.tables:
         lines.append("")
         lines.append("Tables")
@@ -76,7 +121,7 @@ def format_report(result: ImportResult) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    result = import_files(_load(args.files, parser))
+    result = _import(args, parser)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str))
     else:
@@ -107,7 +152,7 @@ def _privacy(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Priva
 
 def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     privacy = _privacy(args, parser)
-    result = import_files(_load(args.files, parser))
+    result = _import(args, parser)
     if not result.usable:
         print(format_report(result))
         return EXIT_NOTHING_USABLE
@@ -132,7 +177,7 @@ def _cmd_briefs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     from alignment import briefs, documents
 
     privacy = _privacy(args, parser)
-    result = import_files(_load(args.files, parser))
+    result = _import(args, parser)
     if not result.usable or result.dataset.initiatives.empty:
         print(format_report(result))
         print("\nNo initiatives were found, so there is nothing to brief.", file=sys.stderr)
@@ -194,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="+", metavar="FILE", help=".xlsx, .xlsm, .ods, .csv, .tsv or .txt files"
     )
     validate.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_import_choices(validate)
+    validate.add_argument(
+        "--save-mapping",
+        metavar="MAPPING.yaml",
+        help="write the import choices used to this file, to edit and pass to --mapping",
+    )
     validate.set_defaults(func=_cmd_validate)
     report = sub.add_parser(
         "report",
@@ -204,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("files", nargs="+", metavar="FILE", help="the data files")
     report.add_argument("--out", required=True, metavar="REPORT.xlsx", help="where to write")
+    _add_import_choices(report)
     report.add_argument(
         "--k-min",
         type=int,
@@ -220,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     brief.add_argument("files", nargs="+", metavar="FILE", help="the data files")
     brief.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    _add_import_choices(brief)
     brief.add_argument(
         "--format",
         choices=("md", "docx", "pdf"),

@@ -8,6 +8,7 @@ select box shows the mapping as it now is, not a stale choice.
 from __future__ import annotations
 
 import copy
+import hashlib
 import itertools
 
 import pandas as pd
@@ -15,7 +16,8 @@ import streamlit as st
 
 from alignment import schema
 from alignment.dataset import Dataset
-from alignment.ingest import ImportResult, SheetReport
+from alignment.ingest import ImportResult, SheetReport, mapping
+from alignment.ingest.layouts import layouts
 from alignment.privacy import Privacy
 from alignment.problems import problems_frame
 from components import privacy, state
@@ -23,9 +25,11 @@ from components.downloads import frame_downloads
 from components.text import escape
 
 NOT_USED = "— not used —"
+AUTOMATIC = "Recognise it automatically"
 IGNORE_LABEL = "Nothing: ignore this sheet"
 SIDE_CHOICES = {"tech": "Tech", "business": "Business", "unknown": "Unassigned"}
 _VERSION = "aw_mapping_version"
+_APPLIED = "aw_mapping_applied"
 
 
 def _version() -> int:
@@ -53,6 +57,19 @@ def _on_kind(sheet_key: str, widget: str, labels: dict[str, str]) -> None:
     choice = st.session_state[widget]
     kind = "ignore" if choice == IGNORE_LABEL else labels[choice]
     _update_override(sheet_key, kind=kind)
+
+
+def _on_layout(sheet_key: str, widget: str, labels: dict[str, str]) -> None:
+    settings = copy.deepcopy(state.settings())
+    entry = settings.overrides.setdefault(sheet_key, {})
+    name = labels.get(st.session_state[widget], "")
+    if name:
+        entry["layout"] = name
+    else:
+        entry.pop("layout", None)
+    entry.pop("columns", None)
+    state.set_settings(settings)
+    _bump()
 
 
 def _on_column(sheet_key: str, field_name: str, widget: str) -> None:
@@ -98,6 +115,33 @@ def summary(result: ImportResult) -> None:
         )
 
 
+def _mapping_upload() -> None:
+    """Apply a saved mapping file once (re-applying on every rerun would undo later edits)."""
+    with st.popover("Use a saved mapping file", icon=":material/upload_file:"):
+        upload = st.file_uploader(
+            "Mapping file (.yaml)", type=["yaml", "yml"], key="mapping-upload"
+        )
+        if upload is None:
+            return
+        digest = hashlib.sha256(upload.getvalue()).hexdigest()
+        if st.session_state.get(_APPLIED) == digest:
+            st.caption("Applied.")
+            return
+        try:
+            choices = mapping.from_yaml(upload.getvalue().decode("utf-8", errors="replace"))
+        except mapping.MappingError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        st.session_state[_APPLIED] = digest
+        state.set_settings(choices)
+        _bump()
+        st.rerun()
+
+
+def _sentence(text: str) -> str:
+    return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else ""
+
+
 def _sheet_title(sheet: SheetReport) -> str:
     where = escape(sheet.where)
     if sheet.kind is None:
@@ -109,8 +153,25 @@ def _sheet_title(sheet: SheetReport) -> str:
 
 
 def sheets(result: ImportResult) -> None:
-    """One expander per sheet: the table it holds and the column mapping, both editable."""
+    """One expander per sheet: what it was read as, the table it holds and the column mapping,
+    all editable; the choices download as a mapping file for the command line."""
     labels = {t.label: t.name for t in schema.TABLES}
+    tools = {AUTOMATIC: ""} | {
+        layout.label[0].upper() + layout.label[1:]: name
+        for name, layout in layouts().items()
+        if name not in ("headers", "structure")
+    }
+    st.download_button(
+        "Download these choices as a mapping file",
+        data=mapping.to_yaml(state.settings()),
+        file_name="mapping.yaml",
+        mime="application/x-yaml",
+        key="dl-mapping",
+        help="Repeat the same choices in a scripted run: python -m alignment validate FILE "
+        "--mapping mapping.yaml",
+        icon=":material/download:",
+    )
+    _mapping_upload()
     for i, sheet in enumerate(result.sheets):
         with st.expander(
             _sheet_title(sheet),
@@ -120,8 +181,10 @@ def sheets(result: ImportResult) -> None:
             if not sheet.headers:
                 st.caption("No header row was found in this sheet, so there is nothing to map.")
                 continue
+            st.markdown(f"**{escape(_sentence(sheet.read_as or sheet.describe()))}**")
             if sheet.header_row:
-                st.caption(f"Header found on row {sheet.header_row}. Decision: {sheet.reason}.")
+                rows = f"{sheet.header_rows} header rows ending" if sheet.header_rows > 1 else ""
+                st.caption(f"Header {rows or 'found'} on row {sheet.header_row}.")
             options = [*labels, IGNORE_LABEL]
             current = schema.TABLE_BY_NAME[sheet.kind].label if sheet.kind else IGNORE_LABEL
             widget = f"kind::{i}::{sheet.key}::{_version()}"
@@ -133,6 +196,17 @@ def sheets(result: ImportResult) -> None:
                 on_change=_on_kind,
                 args=(sheet.key, widget, labels),
                 help="Change it if the workbench guessed wrong; the import re-runs.",
+            )
+            chosen = next((k for k, v in tools.items() if v and v == sheet.layout), AUTOMATIC)
+            tool_widget = f"layout::{i}::{sheet.key}::{_version()}"
+            st.selectbox(
+                "Exported by",
+                list(tools),
+                index=list(tools).index(chosen),
+                key=tool_widget,
+                on_change=_on_layout,
+                args=(sheet.key, tool_widget, tools),
+                help="The tool that wrote this file, if the workbench did not recognise it.",
             )
             if sheet.kind:
                 _mapping_editor(i, sheet)
@@ -177,6 +251,14 @@ def _mapping_editor(i: int, sheet: SheetReport) -> None:
         st.caption(
             "Columns not used: " + ", ".join(f"'{escape(c)}'" for c in sheet.unused_columns) + "."
         )
+    if sheet.hidden:
+        st.caption(
+            f"{len(sheet.hidden)} column(s) about people or the tool's own records (names, "
+            "e-mail addresses, IP addresses, response ids) are never shown or exported; names "
+            "and addresses only count each person once."
+        )
+    elif sheet.set_aside:
+        st.caption(f"{len(sheet.set_aside)} column(s) the tool adds for itself were set aside.")
     st.caption("\\* required. Changing a field re-runs the import at once.")
 
 

@@ -244,6 +244,10 @@ class ImportResult:
                     "reason": s.reason,
                     "header_row": s.header_row,
                     "form": s.form or None,
+                    "layout": s.layout or None,
+                    "read_as": s.read_as or s.describe(),
+                    "columns_set_aside": list(s.set_aside),
+                    "columns_not_used": list(s.unused_columns),
                 }
                 for s in self.sheets
             ],

@@ -31,6 +31,7 @@ from alignment.ingest.tables import (
     _rejected_frame,
     _simple_table,
     _stakeholder_sides,
+    set_aside_template_examples,
 )
 from alignment.problems import Note, Problem, UnreadableFile
 from alignment.readers import DEFAULT_LIMITS, Limits, RawSheet, read_file
@@ -137,6 +138,7 @@ def build(
         notes.extend(sheet_notes)
         if chunk is not None:
             chunks[report.kind].append(chunk)
+    chunks = set_aside_template_examples(chunks, notes)
     if progress:
         progress(0.85, "Checking values")
     collectors: dict[str, list[_Collector]] = {}

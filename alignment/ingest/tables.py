@@ -3,6 +3,7 @@ indicators (one value per period, scope and metric)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
@@ -17,6 +18,7 @@ from alignment.ingest.headers import _blank
 from alignment.ingest.model import ImportChoices
 from alignment.ingest.sheet import _Chunk, _Collector, _parse_columns
 from alignment.ingest.sides import infer_side
+from alignment.problems import Note
 from alignment.schema import Kind
 from alignment.values import (
     clean_text,
@@ -388,3 +390,85 @@ def _rejected_frame(chunks: list[_Chunk], collectors: list[_Collector], table: s
     if not parts:
         return pd.DataFrame(columns=["File", "Sheet", "Row", "Reason"])
     return pd.concat(parts, ignore_index=True)
+
+
+def _same_as_example(cell: object, example: str) -> bool:
+    """Whether a cell still holds the template's example text (as the template writes it:
+    numbers as numbers, ISO dates as dates)."""
+    if not example:
+        return _blank(cell)
+    if _blank(cell):
+        return False
+    if isinstance(cell, (dt.datetime, dt.date)):
+        return cell.isoformat()[:10] == example[:10]
+    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
+        try:
+            return float(cell) == float(example)
+        except ValueError:
+            return False
+    return clean_text(cell) == clean_text(example)
+
+
+def _example_rows(chunk: _Chunk) -> np.ndarray:
+    """For each kept row of a sheet, whether it is one of the template's example rows, every
+    mapped cell as the template wrote it."""
+    table = schema.TABLE_BY_NAME[chunk.report.kind]
+    fields = [f for f in table.fields if f.name in chunk.cols]
+    n = len(chunk.cols["_row"])
+    out = np.zeros(n, dtype=bool)
+    if not fields or not any(e for f in fields for e in f.examples):
+        return out
+    for k in range(2):
+        if not any(f.examples[k] for f in fields):
+            continue
+        same = np.ones(n, dtype=bool)
+        for f in fields:
+            cells = chunk.cols[f.name]
+            same &= np.fromiter(
+                (_same_as_example(c, f.examples[k]) for c in cells), dtype=bool, count=n
+            )
+            if not same.any():
+                break
+        out |= same
+    return out
+
+
+def set_aside_template_examples(
+    chunks: dict[str, list[_Chunk]], notes: list[Note]
+) -> dict[str, list[_Chunk]]:
+    """Sheets that still hold only the template's example rows, left untouched while other
+    sheets hold the user's own data, are skipped with a note: their examples (objectives G1
+    and G2, a stakeholder called Ana) are not the user's data. An upload that is the untouched
+    template as a whole keeps them, so the workbench can be seen at work, and says so."""
+    untouched: list[_Chunk] = []
+    touched = 0
+    for cs in chunks.values():
+        for c in cs:
+            n = len(c.cols["_row"])
+            if n and n <= 2 and _example_rows(c).all():
+                untouched.append(c)
+            elif n:
+                touched += 1
+    if not untouched:
+        return chunks
+    if not touched:
+        notes.append(
+            Note(
+                "These are the template's example rows: they were read so you can see the "
+                "workbench at work. Replace them with your own data."
+            )
+        )
+        return chunks
+    for c in untouched:
+        notes.append(
+            Note(
+                f"Sheet '{c.report.sheet}' still holds only the template's example rows; they "
+                "were skipped, not imported as your data.",
+                c.report.file,
+                c.report.sheet,
+            )
+        )
+        c.report.kind = None
+        c.report.reason = "only the template's example rows"
+    dropped = {id(c) for c in untouched}
+    return {name: [c for c in cs if id(c) not in dropped] for name, cs in chunks.items()}
