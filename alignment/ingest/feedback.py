@@ -401,8 +401,8 @@ def _warn_shared_claims(
             Problem(
                 "warning",
                 f"Two statements, {quoted}, both name initiative '{items[item]}' for the same "
-                "question; their ratings were counted together. If they mean different "
-                "initiatives, name each one in its statement.",
+                "question, so each person's answer to it counts once (the later one). If they "
+                "mean different initiatives, name each one in its statement.",
                 col.chunk.report.file,
                 col.chunk.report.sheet,
                 None,

@@ -89,7 +89,11 @@ def find_initiative(text: object, initiatives: Initiatives) -> Match:
     for ident, _, fname in keys:
         if len(fname) < 5:
             continue
-        score = fuzz.partial_ratio(fname, folded)
+        # The whole name must be found in the text: 'Partner API' is not 'Partner API v2'.
+        if len(fname) <= len(folded):
+            score = fuzz.partial_ratio(fname, folded)
+        else:
+            score = fuzz.ratio(fname, folded)
         if score >= TYPO_CUTOFF:
             scored.append((score, ident))
     if not scored:

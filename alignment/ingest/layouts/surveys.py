@@ -70,18 +70,20 @@ class Shape:
 
 
 def rating_like(values: list[object]) -> bool:
-    """Whether most cells of a column read as ratings (numbers, scale words, choice labels)."""
+    """Whether most answers in a column read as ratings (numbers, scale words, choice labels);
+    non-answers ("N/A", "Don't know") count neither way."""
     if not values:
         return False
-    arr = np.array(values, dtype=object)
-    codes, vals, probs = rating_cells(arr)
-    ok = np.array(
+    codes, vals, probs = rating_cells(np.array(values, dtype=object))
+    good = np.array(
         [p is None and isinstance(v, float) and v == v for v, p in zip(vals, probs, strict=True)]
     )
-    if not ok[codes].mean() >= 0.8:
+    bad = np.array([p is not None for p in probs])
+    n_good, n_bad = int(good[codes].sum()), int(bad[codes].sum())
+    if n_good == 0 or n_good < 0.8 * (n_good + n_bad):
         return False
-    numbers = [float(v) for v, good in zip(vals, ok, strict=True) if good]
-    return bool(numbers) and min(numbers) >= -10 and max(numbers) <= 100
+    numbers = [float(v) for v, ok in zip(vals, good, strict=True) if ok]
+    return min(numbers) >= -10 and max(numbers) <= 100
 
 
 def text_like(values: list[object]) -> bool:
