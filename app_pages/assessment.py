@@ -9,8 +9,10 @@ import urllib.parse
 import pandas as pd
 import streamlit as st
 
-from alignment import assessment, assessment_report, evidence, indicators
-from alignment.assessment_store import AssessmentStore, TeamRound, describe, latest_closed
+from alignment import assessment, indicators
+from alignment.assessment import evidence
+from alignment.assessment import report as assessment_report
+from alignment.assessment.store import AssessmentStore, TeamRound, describe, latest_closed
 from alignment.charts import assessment as charts
 from alignment.charts import render
 from alignment.dataset import Dataset

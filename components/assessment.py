@@ -17,7 +17,7 @@ import streamlit as st
 
 from alignment import assessment, joincodes
 from alignment.assessment import Bank, BankError
-from alignment.assessment_store import AssessmentStore
+from alignment.assessment.store import AssessmentStore
 from alignment.store import StoreError
 from components import storage
 from components.state import Keys

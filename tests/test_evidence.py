@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from alignment import assessment, cadence, evidence, indicators
+from alignment import assessment, cadence, indicators
+from alignment.assessment import evidence
 from alignment.dataset import Dataset, empty_table, table_columns
 from alignment.glossary import builtin
 from alignment.privacy import Privacy

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from alignment import cadence, dependencies, indicators, readability, scoring
-from alignment.assessment import TeamView
+from alignment.assessment.scores import TeamView
 from alignment.coverage import has_why
 from alignment.dataset import Dataset
 from alignment.glossary import Glossary, for_dataset
