@@ -32,7 +32,7 @@ from docx.shared import Cm, Pt, RGBColor
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from alignment.markup import Block, parse
+from alignment.briefs.markup import Block, parse
 
 FORMATS: dict[str, tuple[str, str, str]] = {
     # key: (label, MIME type, extension)

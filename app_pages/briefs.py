@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment import briefs, readability
+from alignment import briefs
+from alignment.briefs import readability
 from alignment.charts import briefs as brief_charts
 from components import briefs as ui
 from components import privacy as privacy_ui

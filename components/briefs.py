@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from alignment import briefs, documents, readability
+from alignment import briefs, documents
+from alignment.briefs import readability
+from alignment.briefs.glossary import GlossaryError
 from alignment.dataset import Dataset
-from alignment.glossary import GlossaryError
 from alignment.privacy import Privacy
 from components import state
 from components.state import Keys

@@ -9,8 +9,8 @@ import pytest
 
 from alignment import assessment, cadence, indicators
 from alignment.assessment import evidence
+from alignment.briefs.glossary import builtin
 from alignment.dataset import Dataset, empty_table, table_columns
-from alignment.glossary import builtin
 from alignment.privacy import Privacy
 
 TODAY = dt.date(2026, 11, 25)

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from alignment import cadence, dependencies, indicators, readability, scoring
+from alignment import cadence, dependencies, indicators, scoring
 from alignment.assessment.scores import TeamView
+from alignment.briefs import readability
+from alignment.briefs.glossary import Glossary, for_dataset
 from alignment.coverage import has_why
 from alignment.dataset import Dataset
-from alignment.glossary import Glossary, for_dataset
 from alignment.privacy import Privacy
 
 DATA_PAGE = "app_pages/data.py"
