@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alignment import briefs, cadence, coverage, dependencies, indicators, narrative, scoring
+from alignment.excel_report import report_tables
 from alignment.ingest import SourceFile, import_files
 from alignment.privacy import Privacy
-from alignment.report import report_tables
 
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
