@@ -31,7 +31,7 @@ class Keys:
     DETECTION = "aw_detection"  # indicators.Rules: rising periods, baseline window, z
     RISK_WEIGHTS = "aw_risk_weights"  # indicators.Weights of the misalignment risk index
     AS_OF = "aw_as_of"  # datetime.date that "overdue" and "late" are measured against
-    RITUALS = "aw_rituals"  # list[cadence.Ritual]: the checklist with its last-held dates
+    RITUALS = "aw_rituals"  # list[stakeholders.Ritual]: the checklist with its last-held dates
     STEPS_EDITOR_VERSION = "aw_steps_editor_version"  # bumped so editors start from saved state
     STEPS_WIDGET = "aw_steps::"  # + a name: widget keys of these three pages
     # Workspaces and workshops (components/workspace.py, app_pages/workspaces.py, workshop, join):

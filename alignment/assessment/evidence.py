@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from alignment import cadence, dependencies, indicators, scoring
+from alignment import dependencies, indicators, scoring, stakeholders
 from alignment.assessment.scores import TeamView
 from alignment.briefs import readability
 from alignment.briefs.glossary import Glossary, for_dataset
@@ -357,8 +357,8 @@ def one_on_ones(
             "Your stakeholder list has no 'last 1:1' dates.",
             unlock,
         )
-    track = cadence.tracker(people, today)
-    on, key = cadence.on_cadence_share(track)
+    track = stakeholders.tracker(people, today)
+    on, key = stakeholders.on_cadence_share(track)
     if key == 0:
         return Figure(
             3,
@@ -370,7 +370,7 @@ def one_on_ones(
             "No stakeholder has high or very high influence, so none counts as key.",
             "Give each stakeholder an influence level (Low to Very high).",
         )
-    late = cadence.overdue(track, key_only=True)
+    late = stakeholders.overdue(track, key_only=True)
     names = ", ".join(str(n) for n in late["name"][:3])
     tail = f" Most overdue: {names}." if names else ""
     return Figure(
@@ -456,7 +456,7 @@ def alerts_clear(detection: indicators.Detection | None) -> Figure:
 # --- step 5: rituals ---------------------------------------------------------------------------
 
 
-def rituals_on_cadence(rituals: Sequence[cadence.Ritual] | None, today: dt.date) -> Figure:
+def rituals_on_cadence(rituals: Sequence[stakeholders.Ritual] | None, today: dt.date) -> Figure:
     """Share of the active rituals with a recorded date that are not overdue as of ``today``."""
     label = "Rituals held on cadence"
     unlock = (
@@ -475,8 +475,8 @@ def rituals_on_cadence(rituals: Sequence[cadence.Ritual] | None, today: dt.date)
             "No ritual has a date it was last held.",
             unlock,
         )
-    table = cadence.rituals_frame(recorded, today)
-    late = table[table["status"] == cadence.STATUS_OVERDUE]
+    table = stakeholders.rituals_frame(recorded, today)
+    late = table[table["status"] == stakeholders.STATUS_OVERDUE]
     on = len(table) - len(late)
     unrecorded = [r.name for r in (rituals or ()) if r.active and r.last_held is None]
     text = (
@@ -651,7 +651,7 @@ def gather(
     team: TeamView | None = None,
     views: scoring.Views | None = None,
     detection: indicators.Detection | None = None,
-    rituals: Sequence[cadence.Ritual] | None = None,
+    rituals: Sequence[stakeholders.Ritual] | None = None,
     glossary: Glossary | None = None,
     mapped: Mapping[str, Collection[str]] | None = None,
 ) -> Evidence:

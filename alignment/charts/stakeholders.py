@@ -11,15 +11,15 @@ import altair as alt
 import pandas as pd
 
 from alignment import schema
-from alignment.cadence import (
+from alignment.charts.indicators import short
+from alignment.charts.render import FONT
+from alignment.stakeholders import (
     QUADRANTS,
     STATUS_NONE,
     STATUS_OK,
     STATUS_OVERDUE,
     STATUS_SOON,
 )
-from alignment.charts.indicators import short
-from alignment.charts.render import FONT
 
 STATUS_ORDER = (STATUS_OVERDUE, STATUS_SOON, STATUS_OK, STATUS_NONE)
 STATUS_COLOURS = ("#D55E00", "#E69F00", "#009E73", "#7F7F7F")
