@@ -171,7 +171,7 @@ def _maker(
 def downloads(data: briefs.BriefData, brief: briefs.Brief, text: str, *, key: str) -> None:
     """Markdown, Word and PDF of one brief, as it now reads (edits included)."""
     cols = st.columns(3)
-    doc = documents.Document_(brief.stem, brief.title, text)
+    doc = documents.BriefDocument(brief.stem, brief.title, text)
     cols[0].download_button(
         "Text",
         documents.to_markdown(text),

@@ -279,7 +279,7 @@ def to_documents(
     *,
     charts: bool = True,
     edits: Mapping[str, str] | None = None,
-) -> list[documents.Document_]:
+) -> list[documents.BriefDocument]:
     """Briefs ready for ``alignment.documents``: the user's edit where there is one (keyed by
     ``Brief.key``), and each initiative's chart, rendered once per initiative."""
     edits = edits or {}
@@ -291,5 +291,5 @@ def to_documents(
             if b.initiative_id not in pngs:
                 pngs[b.initiative_id] = chart_png(data, b.initiative_id)
             png = pngs[b.initiative_id]
-        out.append(documents.Document_(b.stem, b.title, edits.get(b.key, b.markdown), png))
+        out.append(documents.BriefDocument(b.stem, b.title, edits.get(b.key, b.markdown), png))
     return out
