@@ -14,7 +14,7 @@ from components.page import DATA_PAGE, setup
 from components.state import Keys
 from components.text import escape
 
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 ALL = "— all initiatives —"
 result = setup(
     "Dependencies",

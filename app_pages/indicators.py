@@ -17,7 +17,7 @@ from components.page import setup
 from components.state import Keys
 from components.text import escape
 
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 result = setup(
     "Indicators",
     needs=("indicators",),
@@ -221,7 +221,7 @@ st.caption(
     "your own number to replace it; change the direction and the default moves to the "
     "other side."
 )
-version = state.get(Keys.STEPS_EDITOR_VERSION, 0)
+version = state.get(Keys.KEEP_ALIGNED_EDITOR_VERSION, 0)
 labels_to_dir = {v: k for k, v in DIRECTION_LABELS.items()}
 editor_frame = pd.DataFrame(
     {
@@ -260,13 +260,13 @@ changed = indicators.edit_overrides(
 )
 if changed != overrides:
     state.put(Keys.THRESHOLDS, changed)
-    state.put(Keys.STEPS_EDITOR_VERSION, version + 1)
+    state.put(Keys.KEEP_ALIGNED_EDITOR_VERSION, version + 1)
     st.rerun()
 if overrides and st.button(
     "Back to the defaults from the data", icon=":material/undo:", key=f"{W}thresholds-reset"
 ):
     state.put(Keys.THRESHOLDS, {})
-    state.put(Keys.STEPS_EDITOR_VERSION, version + 1)
+    state.put(Keys.KEEP_ALIGNED_EDITOR_VERSION, version + 1)
     st.rerun()
 
 # --- 4. misalignment risk index -----------------------------------------------------------------

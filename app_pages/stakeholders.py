@@ -17,7 +17,7 @@ from components.page import DATA_PAGE, setup
 from components.state import Keys
 from components.text import escape
 
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 CADENCE_CHOICES = ["weekly", "fortnightly", "monthly", "quarterly"]
 # The rituals work without any uploaded table, so the page itself needs none; the stakeholder
 # part explains kindly below when that table is missing.
@@ -174,7 +174,7 @@ checklist = stakeholders.rituals_frame(rituals, today)
 checklist = checklist.assign(
     last_held=pd.to_datetime(checklist["last_held"]), next_due=pd.to_datetime(checklist["next_due"])
 )
-version = state.get(Keys.STEPS_EDITOR_VERSION, 0)
+version = state.get(Keys.KEEP_ALIGNED_EDITOR_VERSION, 0)
 edited = st.data_editor(
     checklist,
     hide_index=True,
@@ -208,7 +208,7 @@ edited = st.data_editor(
 updated = stakeholders.rituals_from_frame(edited, rituals)
 if updated != rituals:
     state.put(Keys.RITUALS, updated)
-    state.put(Keys.STEPS_EDITOR_VERSION, version + 1)
+    state.put(Keys.KEEP_ALIGNED_EDITOR_VERSION, version + 1)
     st.rerun()
 due = checklist[checklist["status"].isin([stakeholders.STATUS_OVERDUE, "Not held yet"])]
 if not due.empty:

@@ -14,7 +14,7 @@ from components.state import Keys
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSY = ROOT / "tests" / "fixtures" / "messy"
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 
 
 @pytest.fixture
