@@ -19,7 +19,7 @@ from alignment.dataset import Dataset
 from alignment.exports import to_csv_bytes
 from alignment.joincodes import pretty
 from alignment.privacy import Privacy
-from components import analysis, as_of, chart, state
+from components import analysis, as_of, chart, page_registry, state
 from components import assessment as ui
 from components import privacy as privacy_ui
 from components.page import setup
@@ -100,8 +100,7 @@ proof = _evidence(
     dataset,
 )
 actions = assessment.next_actions(bank, answers, scored)
-titles = ui.page_titles()
-registered = ui.registered_pages()
+titles = page_registry.titles()
 
 
 def _num(value: float | None) -> str:
@@ -109,9 +108,9 @@ def _num(value: float | None) -> str:
 
 
 def _page_link(path: str, text: str) -> None:
-    """A link to the page that helps, or the page's name when it is not in this app."""
-    if path in registered:
-        st.page_link(path, label=f"{text} → {registered[path]}", icon=":material/arrow_forward:")
+    """A link to the page that helps, or the action alone when the page is not in this app."""
+    if path in titles:
+        st.page_link(path, label=f"{text} → {titles[path]}", icon=":material/arrow_forward:")
     else:
         st.markdown(f"- {text}")
 

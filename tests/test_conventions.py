@@ -1,4 +1,4 @@
-"""House rules that keep the architecture honest (see DEVELOPERS.md and STYLE.md)."""
+"""House rules that keep the architecture honest: layers, the page registry, safe output."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import pytest
 
 from alignment import schema
 from alignment.templates import template_fields
+from components import page_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = sorted((ROOT / "alignment").rglob("*.py"))
 UI = sorted(
     [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"]
 )
+BANKS = sorted((ROOT / "alignment").rglob("*.yaml"))
 
 
 def _tree(path: Path) -> ast.AST:
@@ -31,11 +33,35 @@ def test_the_core_never_imports_streamlit(path: Path) -> None:
             assert (node.module or "").split(".")[0] != "streamlit", path
 
 
-def test_every_page_file_is_registered_in_app_py() -> None:
-    app = (ROOT / "app.py").read_text(encoding="utf-8")
-    registered = set(re.findall(r'st\.Page\(\s*"(app_pages/[a-z_]+\.py)"', app))
+def test_every_page_file_is_in_the_registry_and_every_entry_is_a_file() -> None:
     files = {f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py")}
-    assert files == registered
+    assert files == set(page_registry.BY_FILE)
+    assert len(page_registry.BY_FILE) == len(page_registry.PAGES), "a page is listed twice"
+
+
+def test_the_registry_gives_each_page_its_own_title_and_address_and_one_default() -> None:
+    pages = page_registry.PAGES
+    assert len({p.title for p in pages}) == len(pages)
+    assert len({p.url_path for p in pages}) == len(pages)
+    assert [p.url_path for p in pages if p.default] == [""]
+    for p in pages:
+        assert p.icon.startswith(":material/"), p.file
+        assert re.fullmatch(r"[a-z][a-z0-9_-]*", p.url_path) or p.default, p.file
+
+
+def test_app_py_builds_its_navigation_from_the_registry_only() -> None:
+    """No second list of pages: app.py names page files only to pick the participant pages."""
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert "page_registry.st_pages()" in app
+    assert not re.search(r'st\.Page\(\s*"app_pages/', app)
+
+
+@pytest.mark.parametrize("path", [*CORE, *UI, *BANKS], ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_page_a_file_names_is_registered(path: Path) -> None:
+    """Links, guards and the question bank's actions name only pages the app has."""
+    named = set(re.findall(r"app_pages/[a-z0-9_]+\.py", path.read_text(encoding="utf-8")))
+    named -= {"app_pages/x.py"}  # the question bank's own example of the format
+    assert named <= set(page_registry.BY_FILE), sorted(named - set(page_registry.BY_FILE))
 
 
 @pytest.mark.parametrize("path", UI, ids=lambda p: str(p.relative_to(ROOT)))
