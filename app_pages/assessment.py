@@ -10,15 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from alignment import assessment, indicators
-from alignment.assessment import evidence
 from alignment.assessment import report as assessment_report
 from alignment.assessment.store import AssessmentStore, TeamRound, describe, latest_closed
 from alignment.charts import assessment as charts
 from alignment.charts import render
-from alignment.dataset import Dataset
 from alignment.exports import to_csv_bytes
 from alignment.joincodes import pretty
-from alignment.privacy import Privacy
 from components import analysis, as_of, chart, page_registry, state
 from components import assessment as ui
 from components import privacy as privacy_ui
@@ -54,40 +51,7 @@ team_answers = (
 team = assessment.team_view(bank, team_answers, privacy) if team_answers is not None else None
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _evidence(
-    fingerprint: str,
-    k_min: int,
-    k_comments: int,
-    today: dt.date,
-    team: assessment.TeamView | None,
-    rituals: tuple,
-    thresholds: str,
-    rules: indicators.Rules,
-    mapped: tuple,
-    _dataset: Dataset,
-) -> evidence.Evidence:
-    """Every step's evidence, recomputed only when the data, a threshold or the team changes
-    (an answer click reruns the page; the evidence does not depend on the answers)."""
-    privacy_ = Privacy(k_min, k_comments)
-    views = analysis.current_views(_dataset, privacy_) if _dataset.has_feedback else None
-    detection = None
-    if not _dataset.indicators.empty:
-        limits = indicators.thresholds(_dataset.indicators, json.loads(thresholds))
-        detection = indicators.detect(_dataset.indicators, limits, rules)
-    return evidence.gather(
-        _dataset,
-        privacy_,
-        today=today,
-        team=team,
-        views=views,
-        detection=detection,
-        rituals=list(rituals) or None,
-        mapped={t: set(fields) for t, fields in mapped},
-    )
-
-
-proof = _evidence(
+proof = analysis.assessment_evidence(
     dataset.fingerprint,
     privacy.k_min,
     privacy.k_comments,

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 
 from alignment import dependencies as dep
-from alignment.dataset import Dataset
 from components import analysis, as_of, privacy
 from components.downloads import frame_downloads
 from components.page import DATA_PAGE, setup
@@ -27,12 +26,7 @@ dataset = result.dataset
 priv = privacy.current()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _graph(fingerprint: str, _dataset: Dataset) -> dep.DependencyGraph:
-    return dep.build(_dataset.initiatives)
-
-
-graph = _graph(dataset.fingerprint, dataset)
+graph = analysis.dependency_graph(dataset.fingerprint, dataset)
 if not graph.has_edges:
     st.info(
         "No initiative names another as a dependency, so there is no map to draw. Add a "

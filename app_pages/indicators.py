@@ -9,7 +9,6 @@ import streamlit as st
 
 from alignment import indicators
 from alignment.charts import indicators as ind_charts
-from alignment.dataset import Dataset
 from alignment.indicators import DIRECTION_LABELS, HIGHER_IS_WORSE, Rules, Weights
 from components import analysis, chart, privacy, state
 from components.downloads import frame_downloads
@@ -32,15 +31,7 @@ overrides: dict = state.get(Keys.THRESHOLDS) or {}
 weights: Weights = state.get(Keys.RISK_WEIGHTS) or Weights()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _detect(
-    fingerprint: str, rules: Rules, overrides_json: str, _dataset: Dataset
-) -> indicators.Detection:
-    limits = indicators.thresholds(_dataset.indicators, json.loads(overrides_json))
-    return indicators.detect(_dataset.indicators, limits, rules)
-
-
-det = _detect(dataset.fingerprint, rules, json.dumps(overrides, sort_keys=True), dataset)
+det = analysis.detection(dataset.fingerprint, rules, json.dumps(overrides, sort_keys=True), dataset)
 unit = indicators.unit(det.freq)
 
 # --- 1. early warnings --------------------------------------------------------------------------

@@ -3,15 +3,12 @@ both sides talking (seed steps 3 and 5)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
 from alignment import stakeholders
 from alignment.charts import stakeholders as sh_charts
-from alignment.dataset import Dataset
-from components import as_of, chart, state
+from components import analysis, as_of, chart, state
 from components.downloads import frame_downloads
 from components.page import DATA_PAGE, setup
 from components.state import Keys
@@ -32,11 +29,6 @@ dataset = result.dataset
 today = as_of.show("stakeholders", st.columns([1, 4])[0])
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _tracker(fingerprint: str, day: dt.date, _dataset: Dataset) -> pd.DataFrame:
-    return stakeholders.tracker(_dataset.stakeholders, day)
-
-
 # --- stakeholders -------------------------------------------------------------------------------
 
 st.subheader("Power–interest grid")
@@ -51,7 +43,7 @@ if people.empty:
     )
     st.page_link(DATA_PAGE, label="Go to the Data page", icon=":material/upload_file:")
 else:
-    track = _tracker(dataset.fingerprint, today, dataset)
+    track = analysis.stakeholder_tracker(dataset.fingerprint, today, dataset)
     placed = stakeholders.grid(people)
     key_total = int(track["key"].sum())
     on_time, _ = stakeholders.on_cadence_share(track)

@@ -19,7 +19,7 @@ from alignment import assessment, joincodes
 from alignment.assessment import Bank, BankError
 from alignment.assessment.store import AssessmentStore
 from alignment.store import StoreError
-from components import storage
+from components import analysis, storage
 from components.state import Keys
 
 QUERY_KEY = "key"
@@ -34,17 +34,11 @@ def bank_path() -> Path:
     return Path(os.environ.get(assessment.ENV_BANK) or assessment.BANK_PATH)
 
 
-@st.cache_resource(show_spinner=False)
-def _bank(path: str, mtime: float) -> Bank:
-    """Parsed once per file version: editing the file takes effect on the next run."""
-    return assessment.load_bank(path)
-
-
 def bank_or_stop() -> Bank:
     """The checked bank; a broken file is explained point by point and the page stops."""
     path = bank_path()
     try:
-        return _bank(str(path), path.stat().st_mtime)
+        return analysis.assessment_bank(str(path), path.stat().st_mtime)
     except FileNotFoundError:
         problems = [f"the file {path} does not exist"]
     except BankError as exc:

@@ -100,6 +100,20 @@ def test_layers_point_one_way(path: Path) -> None:
                 assert alias.name.split(".")[0] not in forbidden.get(layer, ()), path
 
 
+# Caches outside components/analysis.py hold inputs, not analyses: the files read by digest
+# (loader), the database connection (storage), the login throttle (auth), a QR picture.
+INPUT_CACHES = {"loader.py", "storage.py", "auth.py", "workshop_view.py"}
+
+
+@pytest.mark.parametrize("path", UI, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_define_no_caches_and_analyses_are_cached_in_one_place(path: Path) -> None:
+    if path.parent.name == "components" and path.name in {"analysis.py", *INPUT_CACHES}:
+        return
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.Attribute):
+            assert node.attr not in ("cache_data", "cache_resource"), f"{path}:{node.lineno}"
+
+
 @pytest.mark.parametrize("table", schema.TABLES, ids=lambda t: t.name)
 def test_every_field_has_a_label_help_and_a_template_column(table: schema.Table) -> None:
     in_template = {f.name for f in template_fields(table)}
