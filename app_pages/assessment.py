@@ -6,11 +6,11 @@ import datetime as dt
 import json
 import urllib.parse
 
-import pandas as pd
 import streamlit as st
 
 from alignment import assessment, indicators
 from alignment.assessment import report as assessment_report
+from alignment.assessment import results
 from alignment.assessment.store import AssessmentStore, TeamRound, describe, latest_closed
 from alignment.charts import assessment as charts
 from alignment.charts import render
@@ -182,19 +182,7 @@ def _results_tab() -> None:
         if not scored.complete:
             st.caption("Scores so far: they change as you answer the rest.")
 
-        labels = {s.number: s.label for s in bank.steps}
-        step_titles = {s.number: s.title for s in bank.steps}
-        series = {charts.NOW: scored.scores()}
-        counts: dict[str, dict[int, int | None]] = {charts.NOW: {}}
-        if previous is not None:
-            series[charts.PREVIOUS] = previous.scores()
-        if team is not None:
-            series[charts.TEAM] = team.scores()
-            counts[charts.TEAM] = {s.step: s.n for s in team.steps}
-        frame = charts.series_frame(series, labels, step_titles, counts)
-        change = assessment.scores_frame(scored, previous)
-        frame = frame.merge(change[["step", "change"]], on="step", how="left")
-        frame.loc[frame["series"] != charts.NOW, "change"] = None
+        frame = results.chart_frame(bank, scored, previous, team)
         view = st.segmented_control(
             "Chart", ["Radar", "Bars"], default="Radar", key="aw-assess-view", required=True
         )
@@ -223,27 +211,7 @@ def _results_tab() -> None:
             )
 
         st.subheader("Step by step")
-        change_by_step = change.set_index("step")["change"]
-        rows = []
-        for s in scored.steps:
-            t = team.step(s.number) if team is not None else None
-            ev_score = proof.step(s.number).score
-            rows.append(
-                {
-                    "Step": s.label,
-                    "Score": s.score,
-                    "Change": change_by_step.get(s.number),
-                    "Level": s.level.name if s.level else "Not scored",
-                    "Don't know": s.dont_know,
-                    "Team (n)": ""
-                    if t is None
-                    else (f"hidden (< {privacy.k_min})" if t.masked else f"{t.score:.0f} ({t.n})"),
-                    "Data says": "no data" if ev_score is None else f"{ev_score:.0f}",
-                }
-            )
-        steps_table = pd.DataFrame(rows)
-        if team is None:
-            steps_table = steps_table.drop(columns=["Team (n)"])
+        steps_table = results.steps_table(scored, previous, team, proof.scores(), privacy.k_min)
         st.dataframe(
             steps_table,
             hide_index=True,
@@ -276,23 +244,13 @@ def _results_tab() -> None:
             )
         )
 
-        differences = assessment.evidence_differences(scored, proof.scores())
-        if team is not None:
-            differences += assessment.team_differences(scored, team)
+        watch, better = results.readings(scored, proof.scores(), team)
         st.subheader("Where the readings differ")
-        watch = [d for d in differences if d.kind in ("blind spot", "evidence lower")]
-        better = [d for d in differences if d.kind in ("hidden strength", "evidence higher")]
         if watch:
-            st.warning(
-                "\n".join(f"- {d.sentence()}" for d in sorted(watch, key=lambda d: d.step)),
-                icon=":material/visibility:",
-            )
+            st.warning("\n".join(f"- {d.sentence()}" for d in watch), icon=":material/visibility:")
         if better:
-            st.success(
-                "\n".join(f"- {d.sentence()}" for d in sorted(better, key=lambda d: d.step)),
-                icon=":material/star:",
-            )
-        if not differences:
+            st.success("\n".join(f"- {d.sentence()}" for d in better), icon=":material/star:")
+        if not watch and not better:
             st.caption(
                 "No step differs by 25 points or more from the data, nor by 15 or more "
                 "from your team."
@@ -511,13 +469,7 @@ def _history_tab() -> None:
                 key="aw-assess-trend",
                 caption="Each step's score at every saved assessment.",
             )
-        wide = trend.pivot_table(
-            index=["id", "completed_at"], columns="label", values="score", aggfunc="first"
-        ).reset_index()
-        overall = {c.id: c.overall for c in history}
-        wide.insert(2, "Overall", wide["id"].map(overall))
-        wide = wide.sort_values("completed_at", ascending=False).drop(columns=["id"])
-        wide = wide.rename(columns={"completed_at": "Completed"})
+        wide = results.history_table(bank, history)
         st.dataframe(
             wide,
             hide_index=True,
@@ -607,14 +559,7 @@ def _report_tab() -> None:
             width="stretch",
             key="aw-assess-pdf-prepare",
         ):
-            frame_pdf = charts.series_frame(
-                {
-                    charts.NOW: scored.scores(),
-                    **({charts.PREVIOUS: previous.scores()} if previous is not None else {}),
-                    **({charts.TEAM: team.scores()} if team is not None else {}),
-                },
-                {s.number: s.label for s in bank.steps},
-            )
+            frame_pdf = results.chart_frame(bank, scored, previous, team, detailed=False)
             png = render.to_png(charts.radar(frame_pdf, size=280, font_size=15))
             st.session_state[Keys.ASSESS_FILES] = (content, assessment_report.pdf(report, png))
             st.rerun()
