@@ -252,7 +252,7 @@ def on_cadence_share(track: pd.DataFrame) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Ritual:
-    """A recurring forum from the seed, with the last time it was held (None: not yet)."""
+    """A recurring forum (``DEFAULT_RITUALS``), with the last time it was held (None: not yet)."""
 
     name: str
     cadence: str

@@ -1,5 +1,5 @@
 """Briefs: each initiative explained to the business and to the engineers, and one page for the
-roadmap review. Step 1 of the seed: be the translator."""
+roadmap review (step 1 of the seven: be the translator)."""
 
 from __future__ import annotations
 

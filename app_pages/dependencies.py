@@ -1,5 +1,5 @@
 """Dependencies: who waits for whom, where it loops, what is blocked, and the longest chain
-(seed step 2, collaborative planning)."""
+(step 2 of the seven, collaborative planning)."""
 
 from __future__ import annotations
 

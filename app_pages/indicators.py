@@ -1,4 +1,4 @@
-"""Indicators: leading signs of misalignment, caught months before a release (seed step 4)."""
+"""Indicators: leading signs of misalignment, caught months before a release (step 4)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Stakeholders & rituals: who to keep close, whose 1:1 is overdue, and the rituals that keep
-both sides talking (seed steps 3 and 5)."""
+both sides talking (steps 3 and 5 of the seven)."""
 
 from __future__ import annotations
 

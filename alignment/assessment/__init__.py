@@ -5,11 +5,13 @@ The package holds one concept per module:
 - ``bank``: the question bank (``assessment.yaml`` beside it), loaded and checked;
 - ``scores``: answers to scores, maturity levels, next actions, the team's masked view, history;
 - ``evidence``: what the uploaded data says about each step, on the same 0-100 scale;
+- ``results``: the page's frames (chart, steps table, readings, history), built from the above;
 - ``report``: the one-page report, as Markdown and PDF;
 - ``store``: drafts, completed assessments and team rounds in the workbench's database.
 
-The names below are the question bank and the scores, which every caller needs; ``evidence``,
-``report`` and ``store`` pull in heavier libraries and are imported by name where they are used.
+The names below are the question bank and the scores, which every caller needs; the other
+modules pull in heavier libraries (pandas frames, fpdf, SQLAlchemy) and are imported by name
+where they are used.
 """
 
 from __future__ import annotations

@@ -394,7 +394,8 @@ _NO_INDICATORS = (
 
 
 def indicators_tracked(dataset: Dataset) -> Figure:
-    """Share of the seed's three leading indicators (escalations, risk, quality delta) tracked."""
+    """Share of the three leading indicators known by name (escalations, risk, quality delta)
+    that the data tracks."""
     label = "The seed's indicators tracked"
     data = dataset.indicators
     if data.empty:
@@ -409,16 +410,16 @@ def indicators_tracked(dataset: Dataset) -> Figure:
             _NO_INDICATORS,
         )
     metrics = set(data["metric"].dropna().astype(str))
-    seed = [m for m in indicators.KNOWN_DIRECTIONS if m in metrics]
+    known = [m for m in indicators.KNOWN_DIRECTIONS if m in metrics]
     missing = [indicators.metric_label(m) for m in indicators.KNOWN_DIRECTIONS if m not in metrics]
-    others = len(metrics) - len(seed)
+    others = len(metrics) - len(known)
     text = (
-        f"{len(seed)} of the 3 leading indicators the field note names are tracked"
+        f"{len(known)} of the 3 leading indicators the field note names are tracked"
         + (f" (missing: {', '.join(missing)})" if missing else "")
         + (f", plus {others} other metric(s)" if others else "")
         + "."
     )
-    return Figure(4, "tracked", label, _share(len(seed), 3), len(metrics), "metrics", text)
+    return Figure(4, "tracked", label, _share(len(known), 3), len(metrics), "metrics", text)
 
 
 def alerts_clear(detection: indicators.Detection | None) -> Figure:
