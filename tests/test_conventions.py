@@ -100,6 +100,33 @@ def test_layers_point_one_way(path: Path) -> None:
                 assert alias.name.split(".")[0] not in forbidden.get(layer, ()), path
 
 
+PACKAGES = sorted(p.parent for p in (ROOT / "alignment").glob("*/__init__.py"))
+VAGUE = {"report", "utils", "util", "helpers", "misc", "common", "data"}
+
+
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+def test_a_package_introduces_each_of_its_modules(package: Path) -> None:
+    """A package's docstring is its map: every module in it is named there."""
+    doc = ast.get_docstring(_tree(package / "__init__.py")) or ""
+    for module in package.glob("*.py"):
+        if module.name != "__init__.py":
+            assert f"``{module.stem}``" in doc, f"{package.name}/__init__.py: {module.stem}"
+
+
+def test_a_family_of_modules_lives_in_its_package_not_beside_it() -> None:
+    """``alignment/assessment_x.py`` next to ``alignment/assessment/`` would split one concept."""
+    for package in PACKAGES:
+        strays = sorted(p.name for p in (ROOT / "alignment").glob(f"{package.name}_*.py"))
+        assert not strays, strays
+
+
+def test_top_level_modules_are_named_for_a_concept() -> None:
+    """A bare ``report.py`` or ``utils.py`` says nothing: whose report, which utilities?"""
+    for layer in ("alignment", "components"):
+        vague = sorted(p.name for p in (ROOT / layer).glob("*.py") if p.stem in VAGUE)
+        assert not vague, f"{layer}: {vague}"
+
+
 # Caches outside components/analysis.py hold inputs, not analyses: the files read by digest
 # (loader), the database connection (storage), the login throttle (auth), a QR picture.
 INPUT_CACHES = {"loader.py", "storage.py", "auth.py", "workshop_view.py"}

@@ -10,7 +10,7 @@ The package holds one concept per module:
 - ``store``: drafts, completed assessments and team rounds in the workbench's database.
 
 The names below are the question bank and the scores, which every caller needs; the other
-modules pull in heavier libraries (pandas frames, fpdf, SQLAlchemy) and are imported by name
+modules pull in heavier libraries (Altair, Jinja2, fpdf, SQLAlchemy) and are imported by name
 where they are used.
 """
 
