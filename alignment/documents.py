@@ -1,7 +1,7 @@
 """Briefs to files: Markdown as written, Word (python-docx) and PDF (fpdf2), chart included.
 
 The text of a document is the brief's Markdown exactly as the user left it (edited or not), read
-by ``alignment.markup``: headings, paragraphs, bullet and numbered lists, quotes, bold and
+by ``alignment.briefs.markup``: headings, paragraphs, bullet and numbered lists, quotes, bold and
 italic. Nothing else is interpreted, so a document can never carry markup, links or formulas
 the user did not see as text. The initiative's alignment chart, when given as PNG bytes, goes at
 the end of the section about how the two sides see it (or at the end if that heading was edited

@@ -46,8 +46,8 @@ def power_interest(
     width: int | str = "container",
     height: int = 520,
 ) -> alt.LayerChart:
-    """The grid from ``cadence.grid(...)`` (x = interest, y = influence, jittered), joined
-    with ``cadence.tracker(...)`` by name for the 1:1 status when given."""
+    """The grid from ``stakeholders.grid(...)`` (x = interest, y = influence, jittered), joined
+    with ``stakeholders.tracker(...)`` by name for the 1:1 status when given."""
     data = placed.copy()
     if track is not None and not track.empty:
         extra = track.set_index("name")[["status", "next_due", "days_overdue"]]
