@@ -22,10 +22,10 @@ from pathlib import Path
 
 from alignment import schema
 from alignment.access import hash_password
+from alignment.excel_report import report_tables, report_xlsx
 from alignment.ingest import ImportChoices, ImportResult, SourceFile, import_files, mapping
 from alignment.privacy import Privacy
 from alignment.privacy import from_config as privacy_from_config
-from alignment.report import report_tables, report_xlsx
 
 EXIT_OK, EXIT_NOTHING_USABLE, EXIT_USAGE = 0, 1, 2
 

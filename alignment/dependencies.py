@@ -1,9 +1,10 @@
 """The dependency map: which initiative waits for which, and where that puts delivery at risk.
 
-Step 2 of the seed asks leaders to "map out intricate project interdependencies" with the
-business before work starts. From the initiatives table's ``depends_on`` column this module
-builds a directed graph (an edge runs from the initiative that must land first, *upstream*, to
-the one that waits for it, *downstream*) and answers the questions a planning session asks:
+Step 2 of the seven (collaborative planning, in ``alignment/assessment/assessment.yaml``) asks
+leaders to map the dependencies between projects with the business before work starts. From the
+initiatives table's ``depends_on`` column this module builds a directed graph (an edge runs from
+the initiative that must land first, *upstream*, to the one that waits for it, *downstream*) and
+answers the questions a planning session asks:
 
 - Are there **cycles** (A waits for B, which waits for A)? Listed, since nothing in one can finish.
 - Which open initiatives are **blocked** by an upstream that is at risk, blocked, on hold,

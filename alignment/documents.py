@@ -1,7 +1,7 @@
 """Briefs to files: Markdown as written, Word (python-docx) and PDF (fpdf2), chart included.
 
 The text of a document is the brief's Markdown exactly as the user left it (edited or not), read
-by ``alignment.markup``: headings, paragraphs, bullet and numbered lists, quotes, bold and
+by ``alignment.briefs.markup``: headings, paragraphs, bullet and numbered lists, quotes, bold and
 italic. Nothing else is interpreted, so a document can never carry markup, links or formulas
 the user did not see as text. The initiative's alignment chart, when given as PNG bytes, goes at
 the end of the section about how the two sides see it (or at the end if that heading was edited
@@ -32,7 +32,7 @@ from docx.shared import Cm, Pt, RGBColor
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from alignment.markup import Block, parse
+from alignment.briefs.markup import Block, parse
 
 FORMATS: dict[str, tuple[str, str, str]] = {
     # key: (label, MIME type, extension)
@@ -55,8 +55,11 @@ DEJAVU_DIRS = (
 
 
 @dataclass(frozen=True)
-class Document_:
-    """One brief ready to be written: its file stem, title, Markdown and optional chart PNG."""
+class BriefDocument:
+    """One brief ready to be written: its file stem, title, Markdown and optional chart PNG.
+
+    (python-docx's ``Document``, used below to write Word files, is the other kind.)
+    """
 
     stem: str
     title: str
@@ -320,7 +323,7 @@ def _pdf_block(pdf: _PDF, block: Block) -> None:
 # --- any format, one or many ------------------------------------------------------------------
 
 
-def render(doc: Document_, fmt: str) -> bytes:
+def render(doc: BriefDocument, fmt: str) -> bytes:
     """One brief in one format ("md", "docx" or "pdf")."""
     if fmt == "md":
         return to_markdown(doc.markdown)
@@ -331,11 +334,11 @@ def render(doc: Document_, fmt: str) -> bytes:
     raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def filename(doc: Document_, fmt: str) -> str:
+def filename(doc: BriefDocument, fmt: str) -> str:
     return doc.stem + FORMATS[fmt][2]
 
 
-def bundle(docs: Iterable[Document_], fmt: str) -> bytes:
+def bundle(docs: Iterable[BriefDocument], fmt: str) -> bytes:
     """A zip with one file per brief, named as the command line names them."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

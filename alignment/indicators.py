@@ -1,7 +1,8 @@
 """Leading misalignment indicators: thresholds, three detection rules, early warnings, risk index.
 
-Step 4 of the seed: do not wait for a release to find out that a team drifted; watch escalations,
-risk and output-quality deltas every month and act on the first signs. This module turns the long
+Step 4 of the seven (leading indicators, in ``alignment/assessment/assessment.yaml``): do not wait
+for a release to find out that a team drifted; watch escalations, risk and output-quality deltas
+every month and act on the first signs. This module turns the long
 indicators table (``period, scope, metric, value``; the importer already reshapes wide input) into
 
 - one regular time series per metric × scope (a missing period stays a gap, never a zero);
@@ -35,8 +36,8 @@ LOWER_IS_WORSE = "lower_is_worse"
 DIRECTIONS = (HIGHER_IS_WORSE, LOWER_IS_WORSE)
 DIRECTION_LABELS = {HIGHER_IS_WORSE: "Higher is worse", LOWER_IS_WORSE: "Lower is worse"}
 
-# The seed's three indicators; quality_delta is "this month's output quality minus last
-# month's", so a negative delta is the bad news.
+# The three leading indicators the workbench knows by name; quality_delta is "this month's output
+# quality minus last month's", so a negative delta is the bad news.
 KNOWN_DIRECTIONS = {
     "escalations": HIGHER_IS_WORSE,
     "risk": HIGHER_IS_WORSE,
@@ -149,7 +150,7 @@ def metric_label(metric: str) -> str:
 
 
 def default_direction(metric: str) -> str:
-    """Which way is bad for a metric: the seed's three are known, others guessed from words.
+    """Which way is bad for a metric: these three are known, others guessed from words.
 
     The guess only sets the starting point; the page lets the user flip it. Unknown words
     default to "higher is worse" because most leading indicators count bad things.
@@ -413,7 +414,7 @@ def rolling_z(
 
 @dataclass(frozen=True)
 class Rules:
-    """The detection settings the page exposes, with the issue's defaults."""
+    """The detection settings the Indicators page exposes, with their defaults."""
 
     rising_periods: int = 3
     baseline_periods: int = 6

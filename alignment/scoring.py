@@ -1,6 +1,6 @@
 """The numbers: alignment scores, gaps with their uncertainty, agreement, polarisation, anonymity.
 
-Every formula is the one in PRODUCT.md ("How the numbers are computed") and on the Method page:
+Every formula is the one the Method page explains (``alignment/method.py``):
 
 - a rating x on a lo..hi scale is normalised to ``100 * (x - lo) / (hi - lo)`` (done at import);
 - a cell's **score** is the mean of all normalised ratings in it (missing ratings left out);

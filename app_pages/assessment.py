@@ -6,18 +6,17 @@ import datetime as dt
 import json
 import urllib.parse
 
-import pandas as pd
 import streamlit as st
 
-from alignment import assessment, assessment_report, evidence, indicators
-from alignment.assessment_store import AssessmentStore, TeamRound, describe, latest_closed
+from alignment import assessment, indicators
+from alignment.assessment import report as assessment_report
+from alignment.assessment import results
+from alignment.assessment.store import AssessmentStore, TeamRound, describe, latest_closed
 from alignment.charts import assessment as charts
 from alignment.charts import render
-from alignment.dataset import Dataset
 from alignment.exports import to_csv_bytes
 from alignment.joincodes import pretty
-from alignment.privacy import Privacy
-from components import analysis, as_of, chart, state
+from components import analysis, as_of, chart, page_registry, state
 from components import assessment as ui
 from components import privacy as privacy_ui
 from components.page import setup
@@ -52,40 +51,7 @@ team_answers = (
 team = assessment.team_view(bank, team_answers, privacy) if team_answers is not None else None
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _evidence(
-    fingerprint: str,
-    k_min: int,
-    k_comments: int,
-    today: dt.date,
-    team: assessment.TeamView | None,
-    rituals: tuple,
-    thresholds: str,
-    rules: indicators.Rules,
-    mapped: tuple,
-    _dataset: Dataset,
-) -> evidence.Evidence:
-    """Every step's evidence, recomputed only when the data, a threshold or the team changes
-    (an answer click reruns the page; the evidence does not depend on the answers)."""
-    privacy_ = Privacy(k_min, k_comments)
-    views = analysis.current_views(_dataset, privacy_) if _dataset.has_feedback else None
-    detection = None
-    if not _dataset.indicators.empty:
-        limits = indicators.thresholds(_dataset.indicators, json.loads(thresholds))
-        detection = indicators.detect(_dataset.indicators, limits, rules)
-    return evidence.gather(
-        _dataset,
-        privacy_,
-        today=today,
-        team=team,
-        views=views,
-        detection=detection,
-        rituals=list(rituals) or None,
-        mapped={t: set(fields) for t, fields in mapped},
-    )
-
-
-proof = _evidence(
+proof = analysis.assessment_evidence(
     dataset.fingerprint,
     privacy.k_min,
     privacy.k_comments,
@@ -98,8 +64,7 @@ proof = _evidence(
     dataset,
 )
 actions = assessment.next_actions(bank, answers, scored)
-titles = ui.page_titles()
-registered = ui.registered_pages()
+titles = page_registry.titles()
 
 
 def _num(value: float | None) -> str:
@@ -107,9 +72,9 @@ def _num(value: float | None) -> str:
 
 
 def _page_link(path: str, text: str) -> None:
-    """A link to the page that helps, or the page's name when it is not in this app."""
-    if path in registered:
-        st.page_link(path, label=f"{text} → {registered[path]}", icon=":material/arrow_forward:")
+    """A link to the page that helps, or the action alone when the page is not in this app."""
+    if path in titles:
+        st.page_link(path, label=f"{text} → {titles[path]}", icon=":material/arrow_forward:")
     else:
         st.markdown(f"- {text}")
 
@@ -217,19 +182,7 @@ def _results_tab() -> None:
         if not scored.complete:
             st.caption("Scores so far: they change as you answer the rest.")
 
-        labels = {s.number: s.label for s in bank.steps}
-        step_titles = {s.number: s.title for s in bank.steps}
-        series = {charts.NOW: scored.scores()}
-        counts: dict[str, dict[int, int | None]] = {charts.NOW: {}}
-        if previous is not None:
-            series[charts.PREVIOUS] = previous.scores()
-        if team is not None:
-            series[charts.TEAM] = team.scores()
-            counts[charts.TEAM] = {s.step: s.n for s in team.steps}
-        frame = charts.series_frame(series, labels, step_titles, counts)
-        change = assessment.scores_frame(scored, previous)
-        frame = frame.merge(change[["step", "change"]], on="step", how="left")
-        frame.loc[frame["series"] != charts.NOW, "change"] = None
+        frame = results.chart_frame(bank, scored, previous, team)
         view = st.segmented_control(
             "Chart", ["Radar", "Bars"], default="Radar", key="aw-assess-view", required=True
         )
@@ -258,27 +211,7 @@ def _results_tab() -> None:
             )
 
         st.subheader("Step by step")
-        change_by_step = change.set_index("step")["change"]
-        rows = []
-        for s in scored.steps:
-            t = team.step(s.number) if team is not None else None
-            ev_score = proof.step(s.number).score
-            rows.append(
-                {
-                    "Step": s.label,
-                    "Score": s.score,
-                    "Change": change_by_step.get(s.number),
-                    "Level": s.level.name if s.level else "Not scored",
-                    "Don't know": s.dont_know,
-                    "Team (n)": ""
-                    if t is None
-                    else (f"hidden (< {privacy.k_min})" if t.masked else f"{t.score:.0f} ({t.n})"),
-                    "Data says": "no data" if ev_score is None else f"{ev_score:.0f}",
-                }
-            )
-        steps_table = pd.DataFrame(rows)
-        if team is None:
-            steps_table = steps_table.drop(columns=["Team (n)"])
+        steps_table = results.steps_table(scored, previous, team, proof.scores(), privacy.k_min)
         st.dataframe(
             steps_table,
             hide_index=True,
@@ -311,23 +244,13 @@ def _results_tab() -> None:
             )
         )
 
-        differences = assessment.evidence_differences(scored, proof.scores())
-        if team is not None:
-            differences += assessment.team_differences(scored, team)
+        watch, better = results.readings(scored, proof.scores(), team)
         st.subheader("Where the readings differ")
-        watch = [d for d in differences if d.kind in ("blind spot", "evidence lower")]
-        better = [d for d in differences if d.kind in ("hidden strength", "evidence higher")]
         if watch:
-            st.warning(
-                "\n".join(f"- {d.sentence()}" for d in sorted(watch, key=lambda d: d.step)),
-                icon=":material/visibility:",
-            )
+            st.warning("\n".join(f"- {d.sentence()}" for d in watch), icon=":material/visibility:")
         if better:
-            st.success(
-                "\n".join(f"- {d.sentence()}" for d in sorted(better, key=lambda d: d.step)),
-                icon=":material/star:",
-            )
-        if not differences:
+            st.success("\n".join(f"- {d.sentence()}" for d in better), icon=":material/star:")
+        if not watch and not better:
             st.caption(
                 "No step differs by 25 points or more from the data, nor by 15 or more "
                 "from your team."
@@ -546,13 +469,7 @@ def _history_tab() -> None:
                 key="aw-assess-trend",
                 caption="Each step's score at every saved assessment.",
             )
-        wide = trend.pivot_table(
-            index=["id", "completed_at"], columns="label", values="score", aggfunc="first"
-        ).reset_index()
-        overall = {c.id: c.overall for c in history}
-        wide.insert(2, "Overall", wide["id"].map(overall))
-        wide = wide.sort_values("completed_at", ascending=False).drop(columns=["id"])
-        wide = wide.rename(columns={"completed_at": "Completed"})
+        wide = results.history_table(bank, history)
         st.dataframe(
             wide,
             hide_index=True,
@@ -642,14 +559,7 @@ def _report_tab() -> None:
             width="stretch",
             key="aw-assess-pdf-prepare",
         ):
-            frame_pdf = charts.series_frame(
-                {
-                    charts.NOW: scored.scores(),
-                    **({charts.PREVIOUS: previous.scores()} if previous is not None else {}),
-                    **({charts.TEAM: team.scores()} if team is not None else {}),
-                },
-                {s.number: s.label for s in bank.steps},
-            )
+            frame_pdf = results.chart_frame(bank, scored, previous, team, detailed=False)
             png = render.to_png(charts.radar(frame_pdf, size=280, font_size=15))
             st.session_state[Keys.ASSESS_FILES] = (content, assessment_report.pdf(report, png))
             st.rerun()

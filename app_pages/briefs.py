@@ -1,11 +1,12 @@
 """Briefs: each initiative explained to the business and to the engineers, and one page for the
-roadmap review. Step 1 of the seed: be the translator."""
+roadmap review (step 1 of the seven: be the translator)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from alignment import briefs, readability
+from alignment import briefs
+from alignment.briefs import readability
 from alignment.charts import briefs as brief_charts
 from components import briefs as ui
 from components import privacy as privacy_ui

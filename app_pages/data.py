@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment.templates import build_csv_templates, build_template
-from components import loader, privacy, report, state
+from components import import_report, loader, privacy, state
 from components.downloads import XLSX_MIME, frame_downloads
 from components.page import setup
 from components.state import Keys
@@ -57,21 +57,21 @@ result = loader.load()
 if not state.is_demo() and state.get(Keys.LOAD_SECONDS) is not None:
     st.caption(f"Read and checked in {state.get(Keys.LOAD_SECONDS):.1f} s.")
 
-report.summary(result)
-report.notes(result)
+import_report.summary(result)
+import_report.notes(result)
 
 st.subheader("What was recognised")
 st.caption(
     "Each sheet or file, the table the workbench thinks it holds, and which of your columns "
     "feeds each field. Open one to correct it."
 )
-report.sheets(result)
+import_report.sheets(result)
 
 st.subheader("Problems")
-report.problems(result)
+import_report.problems(result)
 
 st.subheader("Rows set aside")
-report.rejected(result)
+import_report.rejected(result)
 
 dataset = result.dataset
 if dataset.has_feedback:
@@ -80,13 +80,13 @@ if dataset.has_feedback:
         "Each feedback group belongs to one side. The workbench guessed from the group "
         "names (or your Side column); correct any group here."
     )
-    report.sides(dataset)
+    import_report.sides(dataset)
     with st.expander("Rating scales", icon=":material/straighten:"):
         st.caption(
             "Ratings are turned into 0–100 from each dimension's scale. A scale written in "
             "a header, such as 'Business value (1-7)', always wins over these."
         )
-        report.scales(dataset)
+        import_report.scales(dataset)
 
 st.subheader("The data as read")
 tabs = [
@@ -106,7 +106,7 @@ if tabs:
                     f"of at least {privacy.current().k_min} people."
                 )
                 st.dataframe(
-                    report.feedback_summary(dataset, privacy.current()),
+                    import_report.feedback_summary(dataset, privacy.current()),
                     hide_index=True,
                     width="stretch",
                 )

@@ -1,5 +1,5 @@
 """Dependencies: who waits for whom, where it loops, what is blocked, and the longest chain
-(seed step 2, collaborative planning)."""
+(step 2 of the seven, collaborative planning)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from alignment import dependencies as dep
-from alignment.dataset import Dataset
 from components import analysis, as_of, privacy
 from components.downloads import frame_downloads
 from components.page import DATA_PAGE, setup
 from components.state import Keys
 from components.text import escape
 
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 ALL = "— all initiatives —"
 result = setup(
     "Dependencies",
@@ -27,12 +26,7 @@ dataset = result.dataset
 priv = privacy.current()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _graph(fingerprint: str, _dataset: Dataset) -> dep.DependencyGraph:
-    return dep.build(_dataset.initiatives)
-
-
-graph = _graph(dataset.fingerprint, dataset)
+graph = analysis.dependency_graph(dataset.fingerprint, dataset)
 if not graph.has_edges:
     st.info(
         "No initiative names another as a dependency, so there is no map to draw. Add a "

@@ -1,4 +1,4 @@
-"""Indicators: leading signs of misalignment, caught months before a release (seed step 4)."""
+"""Indicators: leading signs of misalignment, caught months before a release (step 4)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import streamlit as st
 
 from alignment import indicators
 from alignment.charts import indicators as ind_charts
-from alignment.dataset import Dataset
 from alignment.indicators import DIRECTION_LABELS, HIGHER_IS_WORSE, Rules, Weights
 from components import analysis, chart, privacy, state
 from components.downloads import frame_downloads
@@ -17,7 +16,7 @@ from components.page import setup
 from components.state import Keys
 from components.text import escape
 
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 result = setup(
     "Indicators",
     needs=("indicators",),
@@ -32,15 +31,7 @@ overrides: dict = state.get(Keys.THRESHOLDS) or {}
 weights: Weights = state.get(Keys.RISK_WEIGHTS) or Weights()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _detect(
-    fingerprint: str, rules: Rules, overrides_json: str, _dataset: Dataset
-) -> indicators.Detection:
-    limits = indicators.thresholds(_dataset.indicators, json.loads(overrides_json))
-    return indicators.detect(_dataset.indicators, limits, rules)
-
-
-det = _detect(dataset.fingerprint, rules, json.dumps(overrides, sort_keys=True), dataset)
+det = analysis.detection(dataset.fingerprint, rules, json.dumps(overrides, sort_keys=True), dataset)
 unit = indicators.unit(det.freq)
 
 # --- 1. early warnings --------------------------------------------------------------------------
@@ -221,7 +212,7 @@ st.caption(
     "your own number to replace it; change the direction and the default moves to the "
     "other side."
 )
-version = state.get(Keys.STEPS_EDITOR_VERSION, 0)
+version = state.get(Keys.KEEP_ALIGNED_EDITOR_VERSION, 0)
 labels_to_dir = {v: k for k, v in DIRECTION_LABELS.items()}
 editor_frame = pd.DataFrame(
     {
@@ -260,13 +251,13 @@ changed = indicators.edit_overrides(
 )
 if changed != overrides:
     state.put(Keys.THRESHOLDS, changed)
-    state.put(Keys.STEPS_EDITOR_VERSION, version + 1)
+    state.put(Keys.KEEP_ALIGNED_EDITOR_VERSION, version + 1)
     st.rerun()
 if overrides and st.button(
     "Back to the defaults from the data", icon=":material/undo:", key=f"{W}thresholds-reset"
 ):
     state.put(Keys.THRESHOLDS, {})
-    state.put(Keys.STEPS_EDITOR_VERSION, version + 1)
+    state.put(Keys.KEEP_ALIGNED_EDITOR_VERSION, version + 1)
     st.rerun()
 
 # --- 4. misalignment risk index -----------------------------------------------------------------

@@ -1,23 +1,20 @@
 """Stakeholders & rituals: who to keep close, whose 1:1 is overdue, and the rituals that keep
-both sides talking (seed steps 3 and 5)."""
+both sides talking (steps 3 and 5 of the seven)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from alignment import cadence
+from alignment import stakeholders
 from alignment.charts import stakeholders as sh_charts
-from alignment.dataset import Dataset
-from components import as_of, chart, state
+from components import analysis, as_of, chart, state
 from components.downloads import frame_downloads
 from components.page import DATA_PAGE, setup
 from components.state import Keys
 from components.text import escape
 
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 CADENCE_CHOICES = ["weekly", "fortnightly", "monthly", "quarterly"]
 # The rituals work without any uploaded table, so the page itself needs none; the stakeholder
 # part explains kindly below when that table is missing.
@@ -30,11 +27,6 @@ result = setup(
 )
 dataset = result.dataset
 today = as_of.show("stakeholders", st.columns([1, 4])[0])
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _tracker(fingerprint: str, day: dt.date, _dataset: Dataset) -> pd.DataFrame:
-    return cadence.tracker(_dataset.stakeholders, day)
 
 
 # --- stakeholders -------------------------------------------------------------------------------
@@ -51,11 +43,11 @@ if people.empty:
     )
     st.page_link(DATA_PAGE, label="Go to the Data page", icon=":material/upload_file:")
 else:
-    track = _tracker(dataset.fingerprint, today, dataset)
-    placed = cadence.grid(people)
+    track = analysis.stakeholder_tracker(dataset.fingerprint, today, dataset)
+    placed = stakeholders.grid(people)
     key_total = int(track["key"].sum())
-    on_time, _ = cadence.on_cadence_share(track)
-    late_key = cadence.overdue(track, key_only=True)
+    on_time, _ = stakeholders.on_cadence_share(track)
+    late_key = stakeholders.overdue(track, key_only=True)
     m = st.columns(4)
     m[0].metric("Stakeholders", len(track))
     m[1].metric("Key stakeholders", key_total, help="Influence High or Very high.")
@@ -81,7 +73,7 @@ else:
             "Colour and shape show the 1:1 status. Hover a point for the person.",
         )
         with st.expander("What each quadrant asks of you", icon=":material/help:"):
-            for name, advice in cadence.QUADRANT_ADVICE.items():
+            for name, advice in stakeholders.QUADRANT_ADVICE.items():
                 count = int((placed["quadrant"] == name).sum())
                 st.markdown(f"- **{name}** ({count}): {advice}.")
     unplaced = people[~people["name"].isin(placed["name"])] if not placed.empty else people
@@ -94,7 +86,7 @@ else:
 
     st.subheader("1:1 tracker")
     key_only = st.toggle("Key stakeholders only", value=True, key=f"{W}key-only")
-    late = cadence.overdue(track, key_only=key_only)
+    late = stakeholders.overdue(track, key_only=key_only)
     who = "key stakeholders" if key_only else "stakeholders"
     if late.empty:
         st.success(
@@ -106,7 +98,7 @@ else:
         worst = late.iloc[0]
         lead = (
             f"{escape(worst['name'])} is {worst['days_overdue']} days overdue"
-            if worst["status"] == cadence.STATUS_OVERDUE
+            if worst["status"] == stakeholders.STATUS_OVERDUE
             else f"{escape(worst['name'])} has no 1:1 on record"
         )
         st.warning(
@@ -168,13 +160,13 @@ st.caption(
     "date follows from the cadence. Your changes stay for this session (save a workspace "
     "to keep them)."
 )
-rituals: list[cadence.Ritual] = state.get(Keys.RITUALS) or list(cadence.DEFAULT_RITUALS)
-checklist = cadence.rituals_frame(rituals, today)
+rituals: list[stakeholders.Ritual] = state.get(Keys.RITUALS) or list(stakeholders.DEFAULT_RITUALS)
+checklist = stakeholders.rituals_frame(rituals, today)
 # As datetimes, so that a ritual never held shows an empty cell rather than "None".
 checklist = checklist.assign(
     last_held=pd.to_datetime(checklist["last_held"]), next_due=pd.to_datetime(checklist["next_due"])
 )
-version = state.get(Keys.STEPS_EDITOR_VERSION, 0)
+version = state.get(Keys.KEEP_ALIGNED_EDITOR_VERSION, 0)
 edited = st.data_editor(
     checklist,
     hide_index=True,
@@ -205,18 +197,18 @@ edited = st.data_editor(
         "why": st.column_config.TextColumn("Why", width="large"),
     },
 )
-updated = cadence.rituals_from_frame(edited, rituals)
+updated = stakeholders.rituals_from_frame(edited, rituals)
 if updated != rituals:
     state.put(Keys.RITUALS, updated)
-    state.put(Keys.STEPS_EDITOR_VERSION, version + 1)
+    state.put(Keys.KEEP_ALIGNED_EDITOR_VERSION, version + 1)
     st.rerun()
-due = checklist[checklist["status"].isin([cadence.STATUS_OVERDUE, "Not held yet"])]
+due = checklist[checklist["status"].isin([stakeholders.STATUS_OVERDUE, "Not held yet"])]
 if not due.empty:
     st.caption("Due now: " + escape(", ".join(due["ritual"])) + ".")
 
 st.markdown("**Calendar for the next 12 months**")
 weekdays = st.toggle("Move weekend dates to the Monday after", value=True, key=f"{W}weekdays")
-occurrences = cadence.schedule(updated, today, weekdays_only=weekdays)
+occurrences = stakeholders.schedule(updated, today, weekdays_only=weekdays)
 if occurrences.empty:
     st.caption("No ritual is ticked, so the calendar would be empty.")
 else:
@@ -239,7 +231,7 @@ else:
     left, right = st.columns([1, 3])
     left.download_button(
         "Calendar (.ics)",
-        cadence.to_ics(occurrences, notes=notes),
+        stakeholders.to_ics(occurrences, notes=notes),
         "alignment-rituals.ics",
         "text/calendar",
         key=f"{W}ics",

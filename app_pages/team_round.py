@@ -13,7 +13,7 @@ import streamlit as st
 
 from alignment import joincodes
 from alignment.assessment import Bank
-from alignment.assessment_store import AssessmentStore, RoundClosed
+from alignment.assessment.store import AssessmentStore, RoundClosed
 from alignment.store import StoreError
 from components import assessment as ui
 from components import privacy as privacy_ui

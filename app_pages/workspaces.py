@@ -9,11 +9,8 @@ import streamlit as st
 
 from alignment import compare
 from alignment.charts import compare as compare_charts
-from alignment.compare import Comparison
-from alignment.ingest import import_files
-from alignment.privacy import Privacy
 from alignment.store import SnapshotInfo, StoreError
-from components import chart, loader, privacy, state, storage
+from components import analysis, chart, loader, privacy, state, storage
 from components.downloads import frame_downloads
 from components.page import setup
 from components.state import Keys
@@ -174,21 +171,6 @@ if st.session_state.get("snap-confirm") == info.id:
 # --- compare -----------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner="Reading both workspaces…", max_entries=8)
-def _comparison(
-    db_url: str, before_id: int, after_id: int, saved: tuple[str, str], k_min: int, k_comments: int
-) -> Comparison | None:
-    """Re-import both snapshots from their stored bytes and compare their masked views.
-    Keyed by ids and save times (a snapshot's content never changes once saved)."""
-    s = storage.get()
-    a, b = s.snapshot(before_id), s.snapshot(after_id)
-    if a is None or b is None:
-        return None
-    da = import_files(a.sources, a.settings, name=a.info.name).dataset
-    db = import_files(b.sources, b.settings, name=b.info.name).dataset
-    return compare.compare(da, db, Privacy(k_min, k_comments))
-
-
 st.subheader("Compare two workspaces")
 if len(snapshots) < 2:
     st.info(
@@ -207,7 +189,7 @@ if before_id == after_id:
     st.info("Pick two different workspaces.", icon=":material/compare_arrows:")
     st.stop()
 before, after = by_id[before_id], by_id[after_id]
-cmp = _comparison(
+cmp = analysis.workspace_comparison(
     storage.url(),
     before_id,
     after_id,

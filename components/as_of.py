@@ -30,7 +30,7 @@ def _store(widget: str) -> None:
 
 def show(page: str, container=st) -> dt.date:
     """A date input (keyed per page) that sets the session's date; returns it."""
-    widget = f"{Keys.STEPS_WIDGET}as-of-{page}"
+    widget = f"{Keys.KEEP_ALIGNED_WIDGET}as-of-{page}"
     value = current()
     if st.session_state.get(widget) != value:
         st.session_state[widget] = value

@@ -17,27 +17,14 @@ import streamlit as st
 
 from alignment import assessment, joincodes
 from alignment.assessment import Bank, BankError
-from alignment.assessment_store import AssessmentStore
+from alignment.assessment.store import AssessmentStore
 from alignment.store import StoreError
-from components import storage
+from components import analysis, storage
 from components.state import Keys
 
 QUERY_KEY = "key"
 DONT_KNOW = 0  # the radio's value for "Don't know" (stored as None)
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-# Titles of the workbench pages the actions point to, for the report when a page is not open.
-PAGE_TITLES = {
-    "app_pages/data.py": "Data",
-    "app_pages/alignment.py": "Alignment",
-    "app_pages/briefs.py": "Briefs",
-    "app_pages/indicators.py": "Indicators",
-    "app_pages/dependencies.py": "Dependencies",
-    "app_pages/stakeholders.py": "Stakeholders & rituals",
-    "app_pages/workshop.py": "Workshop",
-    "app_pages/assessment.py": "Self-assessment",
-}
-
 
 # --- the question bank -------------------------------------------------------------------------
 
@@ -47,17 +34,11 @@ def bank_path() -> Path:
     return Path(os.environ.get(assessment.ENV_BANK) or assessment.BANK_PATH)
 
 
-@st.cache_resource(show_spinner=False)
-def _bank(path: str, mtime: float) -> Bank:
-    """Parsed once per file version: editing the file takes effect on the next run."""
-    return assessment.load_bank(path)
-
-
 def bank_or_stop() -> Bank:
     """The checked bank; a broken file is explained point by point and the page stops."""
     path = bank_path()
     try:
-        return _bank(str(path), path.stat().st_mtime)
+        return analysis.assessment_bank(str(path), path.stat().st_mtime)
     except FileNotFoundError:
         problems = [f"the file {path} does not exist"]
     except BankError as exc:
@@ -263,40 +244,3 @@ def questionnaire(bank: Bank, draft_: dict[str, Any], db: AssessmentStore | None
             args=(draft_, step.number + 1, db),
             key="aw-assess-next",
         )
-
-
-# --- pages the actions point to ----------------------------------------------------------------
-
-
-def registered_pages() -> dict[str, str]:
-    """Page file (``app_pages/x.py``) -> title, for the pages the app has registered.
-
-    Streamlit keeps the registry of ``st.navigation`` in the script's run context; reading it
-    lets an action link to a page only when this installation has that page.
-    """
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        if ctx is None:
-            return {}
-        root = Path(ctx.main_script_path).resolve().parent
-        out = {}
-        for info in ctx.pages_manager.get_pages().values():
-            path = Path(info.get("script_path", "")).resolve()
-            try:
-                rel = path.relative_to(root).as_posix()
-            except ValueError:
-                continue
-            out[rel] = (
-                PAGE_TITLES.get(rel)
-                or str(info.get("page_name") or rel).replace("_", " ").capitalize()
-            )
-        return out
-    except Exception:  # noqa: BLE001 - an internal API: without it, links fall back to text
-        return {}
-
-
-def page_titles() -> dict[str, str]:
-    """Titles for every page an action may name (registered pages take their real title)."""
-    return {**PAGE_TITLES, **registered_pages()}

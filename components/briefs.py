@@ -1,4 +1,4 @@
-"""The Briefs page's pieces: cached brief inputs, one brief's read/edit panel, downloads.
+"""The Briefs page's pieces: the brief inputs, one brief's read/edit panel, downloads.
 
 Edits live in the session (``Keys.BRIEF_EDITS``: brief key -> Markdown), per dataset and tone,
 so switching initiatives or pages keeps them, and every download reads them. Word and PDF files
@@ -13,26 +13,21 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from alignment import briefs, documents, readability
+from alignment import briefs, documents
+from alignment.briefs import readability
+from alignment.briefs.glossary import GlossaryError
 from alignment.dataset import Dataset
-from alignment.glossary import GlossaryError
 from alignment.privacy import Privacy
-from components import state
+from components import analysis, state
 from components.state import Keys
 
 FORMAT_LABELS = {"md": "Markdown", "docx": "Word", "pdf": "PDF"}
 
 
-@st.cache_resource(show_spinner="Preparing the briefs…", max_entries=8, ttl=3600)
-def _prepared(fingerprint: str, k_min: int, k_comments: int, _dataset: Dataset) -> briefs.BriefData:
-    """Keyed by the dataset's fingerprint and the thresholds; shared read-only between sessions."""
-    return briefs.prepare(_dataset, Privacy(k_min, k_comments))
-
-
 def prepared(dataset: Dataset, privacy: Privacy) -> briefs.BriefData:
     """The brief inputs, or a plain error and a stop when the glossary file is broken."""
     try:
-        return _prepared(
+        return analysis.brief_inputs(
             dataset.fingerprint or dataset.name, privacy.k_min, privacy.k_comments, dataset
         )
     except GlossaryError as exc:
@@ -170,7 +165,7 @@ def _maker(
 def downloads(data: briefs.BriefData, brief: briefs.Brief, text: str, *, key: str) -> None:
     """Markdown, Word and PDF of one brief, as it now reads (edits included)."""
     cols = st.columns(3)
-    doc = documents.Document_(brief.stem, brief.title, text)
+    doc = documents.BriefDocument(brief.stem, brief.title, text)
     cols[0].download_button(
         "Text",
         documents.to_markdown(text),

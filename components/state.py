@@ -25,16 +25,17 @@ class Keys:
     BRIEF_EDITS = "aw_brief_edits"  # {fingerprint|tone: {brief key: the user's edited Markdown}}
     BRIEF_INITIATIVE = "aw_brief_initiative"  # the initiative picked on the Briefs page
     BRIEF_TONE = "aw_brief_tone"  # "concise" or "detailed"
-    # Indicators, dependencies, stakeholders & rituals (app_pages/indicators.py, dependencies.py,
-    # stakeholders.py, components/as_of.py):
+    # The Keep-aligned pages: indicators, dependencies, stakeholders & rituals
+    # (app_pages/indicators.py, dependencies.py, stakeholders.py, components/as_of.py):
     THRESHOLDS = "aw_thresholds"  # metric -> {"direction", "value"}: the user's threshold changes
     DETECTION = "aw_detection"  # indicators.Rules: rising periods, baseline window, z
     RISK_WEIGHTS = "aw_risk_weights"  # indicators.Weights of the misalignment risk index
     AS_OF = "aw_as_of"  # datetime.date that "overdue" and "late" are measured against
-    RITUALS = "aw_rituals"  # list[cadence.Ritual]: the checklist with its last-held dates
-    STEPS_EDITOR_VERSION = "aw_steps_editor_version"  # bumped so editors start from saved state
-    STEPS_WIDGET = "aw_steps::"  # + a name: widget keys of these three pages
-    # Workspaces and workshops (components/workspace.py, app_pages/workspaces.py, workshop, join):
+    RITUALS = "aw_rituals"  # list[stakeholders.Ritual]: the checklist with its last-held dates
+    # bumped so the editors of these pages start again from the saved state:
+    KEEP_ALIGNED_EDITOR_VERSION = "aw_keep_aligned_editor_version"
+    KEEP_ALIGNED_WIDGET = "aw_keep_aligned::"  # + a name: widget keys of these three pages
+    # Workspaces and workshops (components/loader.py, app_pages/workspaces.py, workshop, join):
     STARTED = "aw_started"  # the session has looked for the last workspace to reopen
     OPEN_SNAPSHOT = "aw_open_snapshot"  # (id, name, content key) of the workspace opened
     WORKSHOP_ID = "aw_workshop_id"  # the workshop the facilitator manages

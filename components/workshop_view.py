@@ -19,7 +19,7 @@ import streamlit as st
 from alignment import workshop
 from alignment.charts import workshop as charts
 from alignment.workshop import Workshop
-from components import config, storage
+from components import analysis, config, storage
 
 ENV_PUBLIC_URL = "ALIGNMENT_PUBLIC_URL"
 LIVE_SECONDS = 3
@@ -76,14 +76,8 @@ def qr_png(url: str) -> bytes:
     return buf.getvalue()
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def answers(db_url: str, workshop_id: int, version: str) -> pd.DataFrame:
-    """Every answer of a workshop as of ``version`` (the key: a new version means new answers)."""
-    return workshop.answers_frame(storage.get(), workshop_id)
-
-
 def current_answers(ws: Workshop, version: str) -> pd.DataFrame:
-    return answers(storage.url(), ws.id, version)
+    return analysis.workshop_answers(storage.url(), ws.id, version)
 
 
 def show_results(

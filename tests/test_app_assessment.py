@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import assessment
-from alignment.assessment_store import AssessmentStore
+from alignment.assessment.store import AssessmentStore
 from alignment.store import Store, sqlite_url
 from components.state import Keys
 

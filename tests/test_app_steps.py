@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alignment import cadence
+from alignment import stakeholders
 from components.state import Keys
 
 ROOT = Path(__file__).resolve().parent.parent
 MESSY = ROOT / "tests" / "fixtures" / "messy"
-W = Keys.STEPS_WIDGET
+W = Keys.KEEP_ALIGNED_WIDGET
 
 
 @pytest.fixture
@@ -204,8 +204,10 @@ def test_stakeholders_page_lists_overdue_key_stakeholders(app: AppTest) -> None:
 
 def test_rituals_last_held_is_kept_in_the_session(app: AppTest) -> None:
     at = _open(app, "app_pages/stakeholders.py")
-    rituals = list(cadence.DEFAULT_RITUALS)
-    rituals[0] = cadence.Ritual(rituals[0].name, "monthly", rituals[0].why, dt.date(2026, 11, 2))
+    rituals = list(stakeholders.DEFAULT_RITUALS)
+    rituals[0] = stakeholders.Ritual(
+        rituals[0].name, "monthly", rituals[0].why, dt.date(2026, 11, 2)
+    )
     at.session_state[Keys.RITUALS] = rituals
     at = _open(at, "app_pages/indicators.py")
     at = _open(at, "app_pages/stakeholders.py")
@@ -224,7 +226,7 @@ def test_calendar_is_offered_with_its_count(app: AppTest) -> None:
     assert [b.proto.label for b in at.get("download_button") if "Calendar" in b.proto.label] == [
         "Calendar (.ics)"
     ]
-    occ = cadence.schedule(cadence.DEFAULT_RITUALS, dt.date(2026, 11, 25))
+    occ = stakeholders.schedule(stakeholders.DEFAULT_RITUALS, dt.date(2026, 11, 25))
     assert any(f"{len(occ)} all-day reminders" in c.value for c in at.caption)
     preview = next(
         d.value for d in at.dataframe if "Ritual" in d.value.columns and "Date" in d.value.columns

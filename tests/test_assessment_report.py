@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from alignment import assessment as a
-from alignment import assessment_report as report
-from alignment import documents, evidence
+from alignment import documents
+from alignment.assessment import evidence, report
 from alignment.charts import assessment as charts
 from alignment.charts import render
 from alignment.dataset import Dataset, table_columns

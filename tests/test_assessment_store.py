@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from alignment.assessment_store import (
+from alignment.assessment.store import (
     ASSESSMENT,
     AssessmentStore,
     RoundClosed,

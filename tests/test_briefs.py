@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from alignment import briefs, markup
+from alignment import briefs
+from alignment.briefs import markup
 from alignment.ingest import import_paths
 from alignment.privacy import Privacy
 from tests import briefs_data as bd

@@ -1,6 +1,6 @@
 """The demo workbook tells its story: each planted case is checked from the data, not by name.
 
-The figures follow the "Method" of PRODUCT.md (0-100 normalisation, tech - business gaps, Welch
+The figures follow the Method page (0-100 normalisation, tech - business gaps, Welch
 intervals, the polarised-cell rule), computed here independently of the scoring code, so a demo
 that silently stops showing a case fails here rather than in front of a user.
 """
@@ -87,7 +87,7 @@ def _gaps(ratings: pd.DataFrame) -> pd.DataFrame:
 
 
 def _polarised(part: pd.DataFrame) -> bool:
-    """PRODUCT.md: >= 25% of respondent means <= 25 and >= 25% >= 75, or variance above uniform."""
+    """Method page: >= 25% of respondent means <= 25 and >= 25% >= 75, or variance over uniform."""
     means = part.groupby("Respondent")["Rating"].mean().astype(float)
     scores = 100 * (means - 1) / (K - 1)
     split = (scores <= 25).mean() >= 0.25 and (scores >= 75).mean() >= 0.25

@@ -28,8 +28,8 @@ def chart_png(data) -> bytes:
     return render.to_png(chart)
 
 
-def doc_of(brief: briefs.Brief, png: bytes | None = None) -> documents.Document_:
-    return documents.Document_(brief.stem, brief.title, brief.markdown, png)
+def doc_of(brief: briefs.Brief, png: bytes | None = None) -> documents.BriefDocument:
+    return documents.BriefDocument(brief.stem, brief.title, brief.markdown, png)
 
 
 def docx_text(data_bytes: bytes) -> tuple[str, object]:
@@ -103,7 +103,7 @@ def test_pdf_keeps_non_latin_text_with_an_embedded_font(data) -> None:
 def test_markdown_export_is_the_edited_text(data) -> None:
     brief = briefs.business(data, "P-02")
     edited = brief.markdown.replace("Self-service onboarding", "Self-serve sign-up") + "\n\n\n"
-    out = documents.render(documents.Document_(brief.stem, brief.title, edited), "md")
+    out = documents.render(documents.BriefDocument(brief.stem, brief.title, edited), "md")
     assert out.decode("utf-8") == edited.rstrip() + "\n"
     assert documents.filename(doc_of(brief), "md") == "P-02-business.md"
 
@@ -113,7 +113,7 @@ def test_edits_reach_word_and_pdf(data) -> None:
     edited = brief.markdown + (
         "\n## Agreed on Monday\n\n- **Ship** the *pilot* to three customers.\n"
     )
-    doc = documents.Document_(brief.stem, brief.title, edited)
+    doc = documents.BriefDocument(brief.stem, brief.title, edited)
     text, _ = docx_text(documents.render(doc, "docx"))
     assert "Agreed on Monday" in text and "Ship the pilot to three customers." in text
     text, _ = pdf_text(documents.render(doc, "pdf"))

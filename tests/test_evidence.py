@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from alignment import assessment, cadence, evidence, indicators
+from alignment import assessment, indicators, stakeholders
+from alignment.assessment import evidence
+from alignment.briefs.glossary import builtin
 from alignment.dataset import Dataset, empty_table, table_columns
-from alignment.glossary import builtin
 from alignment.privacy import Privacy
 
 TODAY = dt.date(2026, 11, 25)
@@ -224,15 +225,15 @@ def test_no_indicators() -> None:
 
 
 def test_rituals_count_only_when_recorded() -> None:
-    none = evidence.rituals_on_cadence(cadence.DEFAULT_RITUALS, TODAY)
+    none = evidence.rituals_on_cadence(stakeholders.DEFAULT_RITUALS, TODAY)
     assert none.value is None and "Stakeholders & rituals" in none.unlock
     rituals = [
-        cadence.Ritual("Monthly roadmap review", "monthly", "", dt.date(2026, 11, 10)),
-        cadence.Ritual(
+        stakeholders.Ritual("Monthly roadmap review", "monthly", "", dt.date(2026, 11, 10)),
+        stakeholders.Ritual(
             "Quarterly prioritisation session", "quarterly", "", dt.date(2026, 6, 1)
         ),  # due 1 Sep: overdue
-        cadence.Ritual("Open Q&A channel", "weekly", ""),  # never recorded
-        cadence.Ritual("Old ritual", "monthly", "", dt.date(2020, 1, 1), active=False),
+        stakeholders.Ritual("Open Q&A channel", "weekly", ""),  # never recorded
+        stakeholders.Ritual("Old ritual", "monthly", "", dt.date(2020, 1, 1), active=False),
     ]
     f = evidence.rituals_on_cadence(rituals, TODAY)
     assert f.value == 50 and f.n == 2

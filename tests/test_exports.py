@@ -17,10 +17,10 @@ import pytest
 
 from alignment import exports, scoring, workshop
 from alignment.assessment import answers_frame, load_bank
+from alignment.excel_report import report_xlsx
 from alignment.ingest import SourceFile, import_files
 from alignment.privacy import Privacy
 from alignment.problems import problems_frame
-from alignment.report import report_xlsx
 from alignment.store import Store, sqlite_url
 
 HOSTILE = [

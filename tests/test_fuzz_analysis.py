@@ -14,10 +14,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alignment import briefs, cadence, coverage, dependencies, indicators, narrative, scoring
+from alignment import briefs, coverage, dependencies, indicators, narrative, scoring, stakeholders
+from alignment.excel_report import report_tables
 from alignment.ingest import SourceFile, import_files
 from alignment.privacy import Privacy
-from alignment.report import report_tables
 
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
@@ -141,5 +141,5 @@ def test_every_analysis_runs_on_anything_importable(files, k_min) -> None:
     dependencies.blocked(graph, today)
     dependencies.critical_path(graph)
     dependencies.to_dot(graph)
-    cadence.tracker(ds.stakeholders, dt.date(2026, 11, 25))
-    cadence.grid(ds.stakeholders)
+    stakeholders.tracker(ds.stakeholders, dt.date(2026, 11, 25))
+    stakeholders.grid(ds.stakeholders)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from alignment import glossary
-from alignment.glossary import Glossary, GlossaryError, Term, parse_csv
+from alignment.briefs import glossary
+from alignment.briefs.glossary import Glossary, GlossaryError, Term, parse_csv
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from alignment import readability
-from alignment.glossary import parse_csv
-from alignment.readability import assess, band, flesch, sentence_count, syllables
+from alignment.briefs import readability
+from alignment.briefs.glossary import parse_csv
+from alignment.briefs.readability import assess, band, flesch, sentence_count, syllables
 
 # Syllable counts as a dictionary gives them (Merriam-Webster), for everyday and roadmap words.
 DICTIONARY = {

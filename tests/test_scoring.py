@@ -1,4 +1,4 @@
-"""The method, against hand-worked examples (PRODUCT.md "How the numbers are computed")."""
+"""The method, against hand-worked examples (as the Method page explains it)."""
 
 from __future__ import annotations
 

@@ -11,15 +11,15 @@ import altair as alt
 import pandas as pd
 
 from alignment import schema
-from alignment.cadence import (
+from alignment.charts.indicators import short
+from alignment.charts.render import FONT
+from alignment.stakeholders import (
     QUADRANTS,
     STATUS_NONE,
     STATUS_OK,
     STATUS_OVERDUE,
     STATUS_SOON,
 )
-from alignment.charts.indicators import short
-from alignment.charts.render import FONT
 
 STATUS_ORDER = (STATUS_OVERDUE, STATUS_SOON, STATUS_OK, STATUS_NONE)
 STATUS_COLOURS = ("#D55E00", "#E69F00", "#009E73", "#7F7F7F")
@@ -46,8 +46,8 @@ def power_interest(
     width: int | str = "container",
     height: int = 520,
 ) -> alt.LayerChart:
-    """The grid from ``cadence.grid(...)`` (x = interest, y = influence, jittered), joined
-    with ``cadence.tracker(...)`` by name for the 1:1 status when given."""
+    """The grid from ``stakeholders.grid(...)`` (x = interest, y = influence, jittered), joined
+    with ``stakeholders.tracker(...)`` by name for the 1:1 status when given."""
     data = placed.copy()
     if track is not None and not track.empty:
         extra = track.set_index("name")[["status", "next_due", "days_overdue"]]

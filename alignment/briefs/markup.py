@@ -159,7 +159,7 @@ def parse(markdown: str) -> list[Block]:
 
 
 def to_text(markdown: str, *, headings: bool = False) -> str:
-    """Plain text, one block per line (the unit ``alignment.readability`` counts sentences by).
+    """Plain text, one block per line (the unit ``readability`` counts sentences by).
 
     Headings are left out unless asked for: a brief's section titles are signposts, not prose,
     and counting them as sentences would flatter its reading ease.

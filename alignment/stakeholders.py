@@ -1,8 +1,8 @@
-"""Communication cadence: who to keep close, whose 1:1 is overdue, which rituals are due.
+"""Stakeholders and rituals: who to keep close, whose 1:1 is overdue, which rituals are due.
 
-Steps 3 and 5 of the seed: "monthly roadmap reviews, quarterly prioritization sessions, open Q&A
-channels… I do monthly 1on1 with all key stakeholders and decision makers", and rituals that
-make alignment a habit. This module gives
+The core of the Stakeholders & rituals page, for steps 3 and 5 of the seven (structured
+communication: roadmap reviews, prioritisation sessions, an open Q&A channel and a regular 1:1
+with every key stakeholder; and rituals that make alignment a habit). This module gives
 
 - the **power–interest grid**: influence × interest levels (Very low … Very high) to the four
   classic quadrants — manage closely, keep satisfied, keep informed, monitor;
@@ -252,7 +252,7 @@ def on_cadence_share(track: pd.DataFrame) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Ritual:
-    """A recurring forum from the seed, with the last time it was held (None: not yet)."""
+    """A recurring forum (``DEFAULT_RITUALS``), with the last time it was held (None: not yet)."""
 
     name: str
     cadence: str

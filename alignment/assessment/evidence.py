@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from alignment import cadence, dependencies, indicators, readability, scoring
-from alignment.assessment import TeamView
+from alignment import dependencies, indicators, scoring, stakeholders
+from alignment.assessment.scores import TeamView
+from alignment.briefs import readability
+from alignment.briefs.glossary import Glossary, for_dataset
 from alignment.coverage import has_why
 from alignment.dataset import Dataset
-from alignment.glossary import Glossary, for_dataset
 from alignment.privacy import Privacy
 
 DATA_PAGE = "app_pages/data.py"
@@ -356,8 +357,8 @@ def one_on_ones(
             "Your stakeholder list has no 'last 1:1' dates.",
             unlock,
         )
-    track = cadence.tracker(people, today)
-    on, key = cadence.on_cadence_share(track)
+    track = stakeholders.tracker(people, today)
+    on, key = stakeholders.on_cadence_share(track)
     if key == 0:
         return Figure(
             3,
@@ -369,7 +370,7 @@ def one_on_ones(
             "No stakeholder has high or very high influence, so none counts as key.",
             "Give each stakeholder an influence level (Low to Very high).",
         )
-    late = cadence.overdue(track, key_only=True)
+    late = stakeholders.overdue(track, key_only=True)
     names = ", ".join(str(n) for n in late["name"][:3])
     tail = f" Most overdue: {names}." if names else ""
     return Figure(
@@ -393,7 +394,8 @@ _NO_INDICATORS = (
 
 
 def indicators_tracked(dataset: Dataset) -> Figure:
-    """Share of the seed's three leading indicators (escalations, risk, quality delta) tracked."""
+    """Share of the three leading indicators known by name (escalations, risk, quality delta)
+    that the data tracks."""
     label = "The seed's indicators tracked"
     data = dataset.indicators
     if data.empty:
@@ -408,16 +410,16 @@ def indicators_tracked(dataset: Dataset) -> Figure:
             _NO_INDICATORS,
         )
     metrics = set(data["metric"].dropna().astype(str))
-    seed = [m for m in indicators.KNOWN_DIRECTIONS if m in metrics]
+    known = [m for m in indicators.KNOWN_DIRECTIONS if m in metrics]
     missing = [indicators.metric_label(m) for m in indicators.KNOWN_DIRECTIONS if m not in metrics]
-    others = len(metrics) - len(seed)
+    others = len(metrics) - len(known)
     text = (
-        f"{len(seed)} of the 3 leading indicators the field note names are tracked"
+        f"{len(known)} of the 3 leading indicators the field note names are tracked"
         + (f" (missing: {', '.join(missing)})" if missing else "")
         + (f", plus {others} other metric(s)" if others else "")
         + "."
     )
-    return Figure(4, "tracked", label, _share(len(seed), 3), len(metrics), "metrics", text)
+    return Figure(4, "tracked", label, _share(len(known), 3), len(metrics), "metrics", text)
 
 
 def alerts_clear(detection: indicators.Detection | None) -> Figure:
@@ -455,7 +457,7 @@ def alerts_clear(detection: indicators.Detection | None) -> Figure:
 # --- step 5: rituals ---------------------------------------------------------------------------
 
 
-def rituals_on_cadence(rituals: Sequence[cadence.Ritual] | None, today: dt.date) -> Figure:
+def rituals_on_cadence(rituals: Sequence[stakeholders.Ritual] | None, today: dt.date) -> Figure:
     """Share of the active rituals with a recorded date that are not overdue as of ``today``."""
     label = "Rituals held on cadence"
     unlock = (
@@ -474,8 +476,8 @@ def rituals_on_cadence(rituals: Sequence[cadence.Ritual] | None, today: dt.date)
             "No ritual has a date it was last held.",
             unlock,
         )
-    table = cadence.rituals_frame(recorded, today)
-    late = table[table["status"] == cadence.STATUS_OVERDUE]
+    table = stakeholders.rituals_frame(recorded, today)
+    late = table[table["status"] == stakeholders.STATUS_OVERDUE]
     on = len(table) - len(late)
     unrecorded = [r.name for r in (rituals or ()) if r.active and r.last_held is None]
     text = (
@@ -650,7 +652,7 @@ def gather(
     team: TeamView | None = None,
     views: scoring.Views | None = None,
     detection: indicators.Detection | None = None,
-    rituals: Sequence[cadence.Ritual] | None = None,
+    rituals: Sequence[stakeholders.Ritual] | None = None,
     glossary: Glossary | None = None,
     mapped: Mapping[str, Collection[str]] | None = None,
 ) -> Evidence:

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from alignment import joincodes
-from alignment.assessment import Completed
+from alignment.assessment.scores import Completed
 from alignment.store import Migration, SchemaPart, Store, as_utc, now
 
 TITLE_MAX = 120

@@ -1,7 +1,7 @@
 """The Excel report: every masked view as a sheet, readable on its own.
 
-Shared by ``python -m alignment report`` and the Alignment page's download, so both give the
-same file. Cells under the anonymity threshold stay empty; the Method sheet says why.
+Written by ``python -m alignment report``. Cells under the anonymity threshold stay empty; the
+Method sheet says why.
 """
 
 from __future__ import annotations

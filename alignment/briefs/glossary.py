@@ -1,8 +1,8 @@
 """Technical jargon and its plain-business meaning: the translator's dictionary.
 
 A leader translating technical work for the business needs the same words explained the same way
-every time. The workbench ships a glossary of common technical terms (``alignment/data/
-glossary.csv``, a plain CSV an organisation can edit, or replace by pointing the
+every time. The workbench ships a glossary of common technical terms (``glossary.csv`` beside
+this module, a plain CSV an organisation can edit, or replace by pointing the
 ``ALIGNMENT_GLOSSARY`` environment variable at its own file); the glossary table a user uploads
 extends it and wins where both define a term, so a company's own wording ("Freightline",
 "Tech debt") is what its people read.
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-BUILTIN_PATH = Path(__file__).resolve().parent / "data" / "glossary.csv"
+BUILTIN_PATH = Path(__file__).resolve().parent / "glossary.csv"
 ENV_GLOSSARY = "ALIGNMENT_GLOSSARY"
 COLUMNS = ("term", "plain", "aliases")
 BUILTIN, USER = "built-in", "yours"

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from fpdf import FPDF
 
 from alignment import documents
-from alignment.assessment import (
-    Bank,
+from alignment.assessment.bank import Bank
+from alignment.assessment.evidence import Evidence
+from alignment.assessment.scores import (
     Difference,
     Result,
     StepActions,
@@ -31,7 +32,6 @@ from alignment.assessment import (
     evidence_differences,
     team_differences,
 )
-from alignment.evidence import Evidence
 
 BAR_WIDTH = 20
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 
-from alignment import cadence as cad
-from alignment.cadence import Cadence, Ritual
+from alignment import stakeholders as cad
 from alignment.charts import stakeholders as charts
+from alignment.stakeholders import Cadence, Ritual
 
 D = dt.date
 
