@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from alignment import schema
+from alignment import config, schema
 from alignment.access import hash_password
 from alignment.ingest import ImportResult, SourceFile, import_files
 from alignment.privacy import Privacy
@@ -27,6 +27,8 @@ from alignment.privacy import from_config as privacy_from_config
 from alignment.report import report_tables, report_xlsx
 
 EXIT_OK, EXIT_NOTHING_USABLE, EXIT_USAGE = 0, 1, 2
+_K_MIN, _HASH = config.SETTING_BY_NAME["k_min"], config.SETTING_BY_NAME["password_hash"]
+K_MIN_HELP = f"anonymity threshold (default: {_K_MIN.env} or {_K_MIN.default})"
 
 
 def _load(paths: Sequence[str], parser: argparse.ArgumentParser) -> list[SourceFile]:
@@ -100,8 +102,11 @@ def _privacy(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Priva
         print(f"Note: {note}", file=sys.stderr)
     if getattr(args, "k_min", None) is None:
         return base
-    if args.k_min < 1:
-        parser.error("--k-min must be at least 1 (a threshold of 0 would show single answers)")
+    if args.k_min < _K_MIN.minimum:
+        parser.error(
+            f"--k-min must be at least {_K_MIN.minimum} (a threshold of 0 would show single "
+            "answers)"
+        )
     return Privacy(args.k_min, max(base.k_comments, args.k_min))
 
 
@@ -163,7 +168,7 @@ def _cmd_briefs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def _cmd_hash_password(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Print a hash to put in ALIGNMENT_PASSWORD_HASH or secrets.toml; the password itself is
+    """Print a hash to put in the ``password_hash`` setting; the password itself is
     read without echo (or from standard input when piped) and never stored."""
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
@@ -209,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)",
+        help=K_MIN_HELP,
     )
     report.set_defaults(func=_cmd_report)
     brief = sub.add_parser(
@@ -238,14 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)",
+        help=K_MIN_HELP,
     )
     brief.set_defaults(func=_cmd_briefs)
     hashing = sub.add_parser(
         "hash-password",
         help="make the password hash that protects a self-hosted instance",
         description="Read a password (without echo) and print its salted scrypt hash for "
-        "ALIGNMENT_PASSWORD_HASH or password_hash in .streamlit/secrets.toml.",
+        f"{_HASH.env} or {_HASH.secrets_keys[0]} in .streamlit/secrets.toml.",
     )
     hashing.set_defaults(func=_cmd_hash_password)
     return parser

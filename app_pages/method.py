@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from alignment import config as settings
 from alignment import indicators, method, scoring
 from components import analysis, privacy
 from components.page import setup
@@ -90,10 +91,12 @@ st.markdown(
     "hidden part could be worked out by subtraction, so when exactly one part is hidden "
     "the next-smallest part is hidden too."
 )
+_K_MIN, _K_COMMENTS = settings.SETTING_BY_NAME["k_min"], settings.SETTING_BY_NAME["k_comments"]
 st.caption(
     "k_min and k_comments are set by the person who runs the workbench "
-    "(ALIGNMENT_K_MIN / ALIGNMENT_K_COMMENTS, or k_min / k_comments in "
-    ".streamlit/secrets.toml); they can never go below 1."
+    f"({_K_MIN.env} / {_K_COMMENTS.env}, or {_K_MIN.secrets_keys[-1]} / "
+    f"{_K_COMMENTS.secrets_keys[-1]} in .streamlit/secrets.toml); they can never go below "
+    f"{_K_MIN.minimum}."
 )
 for note in priv.notes:
     st.warning(note, icon=":material/warning:")
