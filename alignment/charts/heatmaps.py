@@ -17,8 +17,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from alignment.coverage import ORPHAN
 from alignment.constants import AGREEMENT_TEXT, AGREEMENT_THRESHOLD
+from alignment.coverage import ORPHAN
 from alignment.scoring import MASK_SMALL
 from alignment.values import is_missing
 
