@@ -86,7 +86,7 @@ POLARISED = ("P-27", "Sales")  # the portal redesign splits Sales into two camps
 EVERYONE_AGREES = ("P-25", "Marketing")  # self-service sign-up: Marketing loves it, all 4s and 5s
 UNCLEAR = "P-18"  # rated by 3 engineers and 4 finance people: a gap too thin to trust
 UNCLEAR_GROUPS = {"Data & Analytics": 3, "Finance": 4}
-# Cells resting on one or two people: what anonymity masking at k_min = 3 must hide.
+# Cells resting on one or two people: what anonymity masking at the default k_min must hide.
 SMALL_CELLS: dict[tuple[str, str], int] = {
     ("P-10", "Marketing"): 1,
     ("P-06", "Operations"): 2,

@@ -8,8 +8,9 @@ indicators table (``period, scope, metric, value``; the importer already reshape
 - a threshold per metric with a direction ("higher is worse" or "lower is worse"), with a default
   taken from the data's own distribution that the user can change;
 - three detection rules, each a small function tested on hand-made series:
-  **over threshold**, **worsening N periods running** (default 3) and **unusual against the
-  rolling baseline** (z-score over the previous 6 periods, default |z| ≥ 2);
+  **over threshold**, **worsening N periods running** (default ``RISING_PERIODS``) and
+  **unusual against the rolling baseline** (z-score over the previous ``BASELINE_PERIODS``
+  periods, default |z| ≥ ``Z_MIN``; the numbers are in ``alignment.constants``);
 - an early-warning table, one row per series whose latest period trips a rule, ranked by
   severity, with the reason in words;
 - a misalignment risk index per initiative and per team that adds the alignment gap and low
@@ -118,10 +119,10 @@ _WORSE_WHEN_LOW = (
     "delta",
 )
 
-# Robust default threshold: median ± 3 scaled MADs of all the metric's values (every scope and
-# period). The median and MAD are barely moved by the outliers they are meant to catch, unlike
-# a mean and standard deviation; 1.4826 × MAD estimates σ for normal data, so "3 MADs" is the
-# usual three-sigma line. (MAD_SCALE, DEFAULT_MADS and the severities are in constants.)
+# Robust default threshold: median ± DEFAULT_MADS scaled MADs of all the metric's values (every
+# scope and period). The median and MAD are barely moved by the outliers they are meant to
+# catch, unlike a mean and standard deviation; MAD_SCALE × MAD estimates σ for normal data, so
+# "3 MADs" is the usual three-sigma line. (The numbers are in alignment.constants.)
 SEVERITY_MAX = SEVERITY_OVER + SEVERITY_RISING + 1 + SEVERITY_UNUSUAL + 1
 SHOWN_STEPS = 4  # values of a worsening run written out in a warning; longer runs start "…"
 
@@ -180,7 +181,7 @@ def default_direction(metric: str) -> str:
 def robust_threshold(
     values: Iterable[float], direction: str, mads: float = DEFAULT_MADS
 ) -> float | None:
-    """median + mads × 1.4826 × MAD (or minus, when lower is worse), rounded to 2 significant
+    """median + mads × ``MAD_SCALE`` × MAD (or minus, when lower is worse), rounded to 2 significant
     figures so it reads as a number a person would have chosen.
 
     When more than half the values are equal the MAD is 0; the standard deviation stands in,
@@ -203,7 +204,7 @@ def robust_threshold(
 
 
 def robust_spread(values: Iterable[float]) -> float:
-    """1.4826 × the median absolute deviation (σ for normal data, robust to outliers); the
+    """``MAD_SCALE`` × the median absolute deviation (σ for normal data, robust to outliers); the
     standard deviation when more than half the values are equal (MAD 0); 0 for one value."""
     arr = _clean(values)
     if arr.size < 2:
