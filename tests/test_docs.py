@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from alignment import config, constants
+from alignment import assessment, config, constants
+from alignment.access import Throttle
 from alignment.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,6 +196,7 @@ def _pct(share: float) -> str:
     return _g(100 * share)
 
 
+_WORDS = {3: "three", 4: "four", 5: "five", 6: "six", 10: "ten"}
 A = constants.AGREEMENT_TEXT
 C = constants
 # (pattern in the README, the values its groups must equal as written). A pattern that no longer
@@ -245,6 +247,18 @@ QUOTED: tuple[tuple[str, tuple[str, ...]], ...] = (
             _g(C.SEVERITY_STRONG_Z),
             _g(C.LEVEL_HIGH),
             _g(C.LEVEL_MEDIUM),
+        ),
+    ),
+    # Thresholds that live with their own feature, not in alignment.constants.
+    (r"data differ by (\d+) points or more", (_g(assessment.EVIDENCE_GAP),)),
+    (r"you (\d+)\+ points above your team", (_g(assessment.TEAM_GAP),)),
+    (
+        r"after (\w+), each further failure doubles a\s+lock-out \((\d+) s, .*? up to (\d+) "
+        r"minutes\)",
+        (
+            _WORDS.get(Throttle.free, str(Throttle.free)),
+            _g(Throttle.base_seconds),
+            _g(Throttle.max_seconds / 60),
         ),
     ),
 )
