@@ -1,10 +1,10 @@
 """An optional password for a self-hosted instance, and throttling of wrong guesses.
 
-Only a hash is ever configured (``ALIGNMENT_PASSWORD_HASH`` or ``password_hash`` in the
-Streamlit secrets), made with ``python -m alignment hash-password``. The hash is scrypt from the
-standard library, salted, in a self-describing string, and checked in constant time. Wrong
-guesses are slowed down per client: after a few free tries each further failure doubles a
-lock-out, so guessing a decent password online is impractical.
+Only a hash is ever configured (the ``password_hash`` setting of ``alignment.config``), made
+with ``python -m alignment hash-password``. The hash is scrypt from the standard library,
+salted, in a self-describing string, and checked in constant time. Wrong guesses are slowed
+down per client: after a few free tries each further failure doubles a lock-out, so guessing a
+decent password online is impractical.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-ENV_HASH = "ALIGNMENT_PASSWORD_HASH"
+from alignment import config
+
+ENV_HASH = config.env("password_hash")
 SCHEME = "scrypt"
 # scrypt cost: 2**14 × 8 × 1 takes ~50 ms and 16 MB here: slow for a guesser, fine for a login.
 N, R, P = 2**14, 8, 1
@@ -72,18 +73,8 @@ def configured_hash(
     secrets_map: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
 ) -> str | None:
     """The hash in force: the environment wins over the secrets file; None means no password."""
-    environ = os.environ if environ is None else environ
-    if environ.get(ENV_HASH, "").strip():
-        return environ[ENV_HASH].strip()
-    secrets_map = secrets_map or {}
-    for source in (
-        secrets_map,
-        secrets_map.get("auth") if isinstance(secrets_map.get("auth"), Mapping) else {},
-    ):
-        value = source.get("password_hash") if isinstance(source, Mapping) else None
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
+    value = config.get("password_hash", secrets_map, environ)
+    return str(value) if value else None
 
 
 @dataclass

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from alignment import schema
+from alignment import config, schema
 from alignment.access import hash_password
 from alignment.excel_report import report_tables, report_xlsx
 from alignment.ingest import ImportChoices, ImportResult, SourceFile, import_files, mapping
@@ -28,6 +28,8 @@ from alignment.privacy import Privacy
 from alignment.privacy import from_config as privacy_from_config
 
 EXIT_OK, EXIT_NOTHING_USABLE, EXIT_USAGE = 0, 1, 2
+_K_MIN, _HASH = config.SETTING_BY_NAME["k_min"], config.SETTING_BY_NAME["password_hash"]
+K_MIN_HELP = f"anonymity threshold (default: {_K_MIN.env} or {_K_MIN.default})"
 
 
 def _load(paths: Sequence[str], parser: argparse.ArgumentParser) -> list[SourceFile]:
@@ -93,7 +95,11 @@ def format_report(result: ImportResult) -> str:
     """The Data page's report as plain text."""
     lines: list[str] = []
     for sheet in result.sheets:
-        lines.append(f"{sheet.where}: {sheet.read_as or sheet.describe()}")
+        what = schema.TABLE_BY_NAME[sheet.kind].label if sheet.kind else "ignored"
+        form = f" ({sheet.form} form)" if sheet.form else ""
+        lines.append(f"{sheet.where}: {what}{form} — {sheet.reason}")
+        if sheet.kind:
+            lines.append(f"    {sheet.read_as or sheet.describe()}")
     if result.tables:
         lines.append("")
         lines.append("Tables")
@@ -145,8 +151,11 @@ def _privacy(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Priva
         print(f"Note: {note}", file=sys.stderr)
     if getattr(args, "k_min", None) is None:
         return base
-    if args.k_min < 1:
-        parser.error("--k-min must be at least 1 (a threshold of 0 would show single answers)")
+    if args.k_min < _K_MIN.minimum:
+        parser.error(
+            f"--k-min must be at least {_K_MIN.minimum} (a threshold of 0 would show single "
+            "answers)"
+        )
     return Privacy(args.k_min, max(base.k_comments, args.k_min))
 
 
@@ -208,7 +217,7 @@ def _cmd_briefs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def _cmd_hash_password(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Print a hash to put in ALIGNMENT_PASSWORD_HASH or secrets.toml; the password itself is
+    """Print a hash to put in the ``password_hash`` setting; the password itself is
     read without echo (or from standard input when piped) and never stored."""
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
@@ -261,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)",
+        help=K_MIN_HELP,
     )
     report.set_defaults(func=_cmd_report)
     brief = sub.add_parser(
@@ -291,14 +300,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help="anonymity threshold (default: ALIGNMENT_K_MIN or 3)",
+        help=K_MIN_HELP,
     )
     brief.set_defaults(func=_cmd_briefs)
     hashing = sub.add_parser(
         "hash-password",
         help="make the password hash that protects a self-hosted instance",
         description="Read a password (without echo) and print its salted scrypt hash for "
-        "ALIGNMENT_PASSWORD_HASH or password_hash in .streamlit/secrets.toml.",
+        f"{_HASH.env} or {_HASH.secrets_keys[0]} in .streamlit/secrets.toml.",
     )
     hashing.set_defaults(func=_cmd_hash_password)
     return parser

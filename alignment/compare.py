@@ -4,7 +4,8 @@ closed?
 Both sides of the comparison are read through ``alignment.scoring``'s masked views, with the same
 thresholds: a cell hidden in either snapshot is "not comparable" (its figure is not known to the
 comparison either, so no change can leak a hidden score). Changes smaller than
-``STEADY_POINTS`` on the 0–100 scale are called steady: a monthly review should not chase noise.
+``STEADY_POINTS`` (``constants.COMPARISON_CHANGE``) on the 0–100 scale are called steady: a
+monthly review should not chase noise.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from alignment import scoring
+from alignment.constants import COMPARISON_CHANGE
 from alignment.dataset import Dataset
 from alignment.privacy import Privacy
 
-STEADY_POINTS = 5.0
+STEADY_POINTS = COMPARISON_CHANGE
 IMPROVED, WORSENED, STEADY = "improved", "worsened", "steady"
 NEW, GONE, HIDDEN = "new", "gone", "not comparable"
 STATUSES = (IMPROVED, WORSENED, STEADY, NEW, GONE, HIDDEN)

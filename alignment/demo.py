@@ -86,7 +86,7 @@ POLARISED = ("P-27", "Sales")  # the portal redesign splits Sales into two camps
 EVERYONE_AGREES = ("P-25", "Marketing")  # self-service sign-up: Marketing loves it, all 4s and 5s
 UNCLEAR = "P-18"  # rated by 3 engineers and 4 finance people: a gap too thin to trust
 UNCLEAR_GROUPS = {"Data & Analytics": 3, "Finance": 4}
-# Cells resting on one or two people: what anonymity masking at k_min = 3 must hide.
+# Cells resting on one or two people: what anonymity masking at the default k_min must hide.
 SMALL_CELLS: dict[tuple[str, str], int] = {
     ("P-10", "Marketing"): 1,
     ("P-06", "Operations"): 2,
@@ -492,13 +492,27 @@ _STORY_COMMENTS: dict[str, tuple[str, ...]] = {
 _COMMENT_SHARE = 0.25
 _STORY_COMMENT_SHARE = 0.5
 
-# Mean ratings (1..5) per dimension, in schema.DIMENSIONS order, for the planted side gaps:
-# why_clarity, business_value, priority, confidence, communication.
-_ENTHUSIASTS = (4.5, 4.4, 4.1, 3.5, 3.8)
-_SCEPTICS = (2.0, 2.1, 2.2, 2.9, 2.0)
+# Mean ratings (1..5) per dimension name, for the planted side gaps. Keyed by name so that a
+# dimension added to the schema gets the camp's usual mean (``_camp``) instead of a crash.
+_ENTHUSIASTS = {
+    "why_clarity": 4.5,
+    "business_value": 4.4,
+    "priority": 4.1,
+    "confidence": 3.5,
+    "communication": 3.8,
+}
+_SCEPTICS = {
+    "why_clarity": 2.0,
+    "business_value": 2.1,
+    "priority": 2.2,
+    "confidence": 2.9,
+    "communication": 2.0,
+}
 
-# The unclear gap, rated by hand: rows are respondents, columns the five dimensions. The business
+# The unclear gap, rated by hand: rows are respondents, columns the dimensions named in
+# _UNCLEAR_DIMENSIONS (another dimension takes each respondent's rounded mean). The business
 # value gap is about 23 points, but three and four people with this spread cannot settle it.
+_UNCLEAR_DIMENSIONS = ("why_clarity", "business_value", "priority", "confidence", "communication")
 _UNCLEAR_RATINGS: dict[str, tuple[tuple[int, ...], ...]] = {
     "Data & Analytics": ((4, 4, 3, 4, 3), (3, 2, 3, 2, 2), (4, 5, 4, 4, 4)),
     "Finance": ((3, 3, 3, 3, 3), (4, 1, 2, 4, 3), (3, 5, 4, 2, 3), (4, 2, 3, 3, 2)),
@@ -675,7 +689,9 @@ def _assign(
     return pairs
 
 
-def _baseline_means(rng: np.random.Generator) -> dict[tuple[str, str], np.ndarray]:
+def _baseline_means(
+    rng: np.random.Generator, dims: Sequence[str]
+) -> dict[tuple[str, str], np.ndarray]:
     """Mean rating per (initiative, side) and dimension, before people's own leanings.
 
     Ordinary initiatives sit around 3.2 with small, sensible nudges: no written why lowers the
@@ -685,25 +701,52 @@ def _baseline_means(rng: np.random.Generator) -> dict[tuple[str, str], np.ndarra
     value_shift = {"Very low": -0.6, "Low": -0.3, "Medium": 0.0, "High": 0.2, "Very high": 0.4}
     status_shift = {"At risk": -0.8, "Blocked": -1.1, "Done": 0.9, "On hold": -0.3, "Idea": -0.2}
     means: dict[tuple[str, str], np.ndarray] = {}
+    position = {d: j for j, d in enumerate(dims)}
     for row in INITIATIVES:
         base = 3.2 + rng.normal(0.0, 0.2)
         for side in schema.SIDES:
-            mu = base + rng.normal(0.0, 0.12, len(schema.DIMENSIONS))
-            mu[0] += 0.3 if row["why"] else (-0.4 if side == "tech" else -0.9)
-            mu[1] += value_shift[str(row["business_value"])]
-            mu[2] += 0.5 * value_shift[str(row["business_value"])]
-            mu[2] += -0.4 if row["status"] in ("On hold", "Idea") else 0.0
-            mu[3] += status_shift.get(str(row["status"]), 0.0)
-            mu[3] += -0.3 if row["risk"] == "Very high" else 0.0
-            if row["team"] == RISING_TEAM and side == "business":
-                mu[4] -= 0.4
+            mu = base + rng.normal(0.0, 0.12, len(dims))
+            nudges = (  # (dimension, shift), applied in this order
+                ("why_clarity", 0.3 if row["why"] else (-0.4 if side == "tech" else -0.9)),
+                ("business_value", value_shift[str(row["business_value"])]),
+                ("priority", 0.5 * value_shift[str(row["business_value"])]),
+                ("priority", -0.4 if row["status"] in ("On hold", "Idea") else 0.0),
+                ("confidence", status_shift.get(str(row["status"]), 0.0)),
+                ("confidence", -0.3 if row["risk"] == "Very high" else 0.0),
+                ("communication", -0.4 if row["team"] == RISING_TEAM and side == "business" else 0),
+            )
+            for name, shift in nudges:
+                if name in position and shift:
+                    mu[position[name]] += shift
             means[(str(row["id"]), side)] = mu
+    enthusiasts, sceptics = _camp(_ENTHUSIASTS, dims), _camp(_SCEPTICS, dims)
     for initiative in TECH_OVER_BUSINESS:
-        means[(initiative, "tech")] = np.array(_ENTHUSIASTS)
-        means[(initiative, "business")] = np.array(_SCEPTICS)
-    means[(BUSINESS_OVER_TECH, "business")] = np.array(_ENTHUSIASTS)
-    means[(BUSINESS_OVER_TECH, "tech")] = np.array(_SCEPTICS)
+        means[(initiative, "tech")] = enthusiasts
+        means[(initiative, "business")] = sceptics
+    means[(BUSINESS_OVER_TECH, "business")] = enthusiasts
+    means[(BUSINESS_OVER_TECH, "tech")] = sceptics
     return means
+
+
+def _dimensions() -> list[str]:
+    """The rating dimensions, read when the demo is built (not at import), in schema order."""
+    return [d.name for d in schema.DIMENSIONS]
+
+
+def _camp(means: Mapping[str, float], dims: Sequence[str]) -> np.ndarray:
+    """A camp's mean per dimension; a dimension it does not name gets the camp's average."""
+    usual = float(np.mean(list(means.values())))
+    return np.array([means.get(d, usual) for d in dims])
+
+
+def _hand_rated(rows: tuple[tuple[int, ...], ...], dims: Sequence[str]) -> np.ndarray:
+    """The hand-rated unclear cell as a respondents × ``dims`` array."""
+    out = []
+    for row in rows:
+        given = dict(zip(_UNCLEAR_DIMENSIONS, row, strict=True))
+        usual = int(round(float(np.mean(row))))
+        out.append([given.get(d, usual) for d in dims])
+    return np.array(out)
 
 
 def _story_key(initiative: str, group: str, side: str, camp: str) -> str | None:
@@ -730,8 +773,9 @@ def _feedback(rng: np.random.Generator) -> pd.DataFrame:
         people[["respondent", "group", "side"]], on="respondent", how="left", validate="m:1"
     )
 
-    n_dims = len(schema.DIMENSIONS)
-    means = _baseline_means(rng)
+    dims = _dimensions()
+    n_dims = len(dims)
+    means = _baseline_means(rng, dims)
     group_lean = dict(zip([g for g, *_ in GROUPS], rng.normal(0.0, 0.15, len(GROUPS)), strict=True))
     person_lean = dict(zip(people["respondent"], rng.normal(0.0, 0.3, len(people)), strict=True))
     mu = np.vstack([means[(i, s)] for i, s in zip(rows["initiative"], rows["side"], strict=True)])
@@ -749,7 +793,7 @@ def _feedback(rng: np.random.Generator) -> pd.DataFrame:
     agrees = np.flatnonzero(cell == "|".join(EVERYONE_AGREES))
     ratings[agrees] = rng.integers(4, 6, size=(len(agrees), n_dims))
     for group, hand_rated in _UNCLEAR_RATINGS.items():
-        ratings[np.flatnonzero(cell == f"{UNCLEAR}|{group}")] = np.array(hand_rated)
+        ratings[np.flatnonzero(cell == f"{UNCLEAR}|{group}")] = _hand_rated(hand_rated, dims)
 
     # A few skipped questions, away from the planted cells; never a whole row.
     planted = set(polarised) | set(agrees) | set(np.flatnonzero(rows["initiative"] == UNCLEAR))
@@ -771,7 +815,7 @@ def _feedback(rng: np.random.Generator) -> pd.DataFrame:
     frame = pd.DataFrame(
         {"respondent": rows["respondent"], "group": rows["group"], "initiative": rows["initiative"]}
     )
-    for j, dim in enumerate(schema.FEEDBACK_RATING_FIELDS):
+    for j, dim in enumerate(dims):
         column = pd.array(ratings[:, j], dtype="Int64")
         column[skipped[skipped_dim == j]] = pd.NA
         frame[dim] = column
@@ -779,9 +823,10 @@ def _feedback(rng: np.random.Generator) -> pd.DataFrame:
     frame["date"] = dates
     frame = frame.sort_values(["date", "respondent", "initiative"], kind="stable")
     frame = frame.reset_index(drop=True)
-    return frame.rename(
-        columns={name: schema.FEEDBACK.field(name).label for name in COLUMNS["feedback"]}
-    )[[schema.FEEDBACK.field(name).label for name in COLUMNS["feedback"]]]
+    labels = {d.name: d.label for d in schema.DIMENSIONS}
+    columns = ["respondent", "group", "initiative", *dims, "comment", "date"]
+    labels.update({c: schema.FEEDBACK.field(c).label for c in columns if c not in labels})
+    return frame.rename(columns=labels)[[labels[c] for c in columns]]
 
 
 def _comments(

@@ -8,7 +8,7 @@ the end of the section about how the two sides see it (or at the end if that hea
 away).
 
 PDF text needs a Unicode font for anything beyond Latin-1 (names such as "Łukasz", the "−" and
-"→" the briefs use). The first found of ``$ALIGNMENT_PDF_FONT`` (a regular TTF; Bold/Oblique
+"→" the briefs use). The first found of the ``pdf_font`` setting (a regular TTF; Bold/Oblique
 files beside it are used when named like DejaVu's), Debian's DejaVu Sans
 (``fonts-dejavu-core``) and matplotlib's bundled copy is embedded; without any, the PDF falls back
 to a built-in font and replaces characters it cannot draw, rather than failing.
@@ -17,7 +17,6 @@ to a built-in font and replaces characters it cannot draw, rather than failing.
 from __future__ import annotations
 
 import io
-import os
 import struct
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -32,6 +31,7 @@ from docx.shared import Cm, Pt, RGBColor
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from alignment import config
 from alignment.briefs.markup import Block, parse
 
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -46,7 +46,7 @@ FORMATS: dict[str, tuple[str, str, str]] = {
 }
 CHART_SECTIONS = ("how stakeholders see it", "who the stakeholders are and how each side rates it")
 AUTHOR = "Alignment Workbench"
-ENV_FONT = "ALIGNMENT_PDF_FONT"
+ENV_FONT = config.env("pdf_font")
 DEJAVU_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
@@ -174,9 +174,9 @@ def unicode_font() -> dict[str, str] | None:
     only ``fonts-dejavu-core`` (regular and bold) still gets every character right.
     """
     candidates: list[Path] = []
-    env = os.environ.get(ENV_FONT)
-    if env:
-        candidates.append(Path(env))
+    configured = config.get("pdf_font")
+    if configured:
+        candidates.append(Path(str(configured)))
     candidates += [d / "DejaVuSans.ttf" for d in DEJAVU_DIRS]
     spec = importlib_util.find_spec("matplotlib")
     if spec and spec.origin:

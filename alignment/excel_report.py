@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from alignment import constants, scoring
 from alignment import coverage as coverage_mod
-from alignment import scoring
 from alignment.dataset import Dataset
 from alignment.exports import to_xlsx_bytes
 from alignment.privacy import Privacy
@@ -117,6 +117,7 @@ def report_tables(dataset: Dataset, privacy: Privacy) -> dict[str, pd.DataFrame]
 
 
 def method_sheet(privacy: Privacy) -> pd.DataFrame:
+    share = constants.pct(constants.POLAR_SHARE)
     rows = [
         ("Scale", "Each rating x on a lo..hi scale becomes 100 × (x − lo) / (hi − lo)."),
         ("score", "Mean of every normalised rating in the cell (missing ratings left out)."),
@@ -124,13 +125,14 @@ def method_sheet(privacy: Privacy) -> pd.DataFrame:
         (
             "rwg",
             "1 − s² / σ²_EU on the respondents' mean ratings, σ²_EU = (k² − 1) / 12 for a "
-            "k-point scale; clipped to 0..1; empty for n < 2. 0.70 or more: the group "
-            "agrees.",
+            "k-point scale; clipped to 0..1; empty for n < 2. "
+            f"{constants.AGREEMENT_TEXT} or more: the group agrees.",
         ),
         (
             "polarised",
-            "TRUE when at least 25% of respondents' means are at or below 25 and at "
-            "least 25% at or above 75, or the variance exceeds the uniform null.",
+            f"TRUE when at least {share} of respondents' means are at or below "
+            f"{constants.POLAR_LOW:g} and at least {share} at or above "
+            f"{constants.POLAR_HIGH:g}, or the variance exceeds the uniform null.",
         ),
         ("gap", "Tech mean − business mean, in points of the 0–100 scale."),
         (

@@ -9,8 +9,9 @@ indicators table (``period, scope, metric, value``; the importer already reshape
 - a threshold per metric with a direction ("higher is worse" or "lower is worse"), with a default
   taken from the data's own distribution that the user can change;
 - three detection rules, each a small function tested on hand-made series:
-  **over threshold**, **worsening N periods running** (default 3) and **unusual against the
-  rolling baseline** (z-score over the previous 6 periods, default |z| ≥ 2);
+  **over threshold**, **worsening N periods running** (default ``RISING_PERIODS``) and
+  **unusual against the rolling baseline** (z-score over the previous ``BASELINE_PERIODS``
+  periods, default |z| ≥ ``Z_MIN``; the numbers are in ``alignment.constants``);
 - an early-warning table, one row per series whose latest period trips a rule, ranked by
   severity, with the reason in words;
 - a misalignment risk index per initiative and per team that adds the alignment gap and low
@@ -28,8 +29,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from alignment import schema
-from alignment.scoring import AGREEMENT_THRESHOLD
+from alignment import constants, schema
+from alignment.constants import (
+    AGREEMENT_TEXT,
+    AGREEMENT_THRESHOLD,
+    BASELINE_PERIODS,
+    DEFAULT_MADS,
+    LEVEL_HIGH,
+    LEVEL_MEDIUM,
+    MAD_SCALE,
+    MIN_BASELINE,
+    RISING_PERIODS,
+    RISK_GAP_FULL,
+    RISK_WEIGHT_AGREEMENT,
+    RISK_WEIGHT_GAP,
+    RISK_WEIGHT_INDICATORS,
+    SEVERITY_LONG_RUN,
+    SEVERITY_OVER,
+    SEVERITY_RISING,
+    SEVERITY_STRONG_Z,
+    SEVERITY_UNUSUAL,
+    Z_MIN,
+)
 
 HIGHER_IS_WORSE = "higher_is_worse"
 LOWER_IS_WORSE = "lower_is_worse"
@@ -99,18 +120,11 @@ _WORSE_WHEN_LOW = (
     "delta",
 )
 
-# Robust default threshold: median ± 3 scaled MADs of all the metric's values (every scope and
-# period). The median and MAD are barely moved by the outliers they are meant to catch, unlike
-# a mean and standard deviation; 1.4826 × MAD estimates σ for normal data, so "3 MADs" is the
-# usual three-sigma line.
-MAD_SCALE = 1.4826
-DEFAULT_MADS = 3.0
-
-SEVERITY_OVER = 3
-SEVERITY_RISING = 2
-SEVERITY_UNUSUAL = 2
+# Robust default threshold: median ± DEFAULT_MADS scaled MADs of all the metric's values (every
+# scope and period). The median and MAD are barely moved by the outliers they are meant to
+# catch, unlike a mean and standard deviation; MAD_SCALE × MAD estimates σ for normal data, so
+# "3 MADs" is the usual three-sigma line. (The numbers are in alignment.constants.)
 SEVERITY_MAX = SEVERITY_OVER + SEVERITY_RISING + 1 + SEVERITY_UNUSUAL + 1
-LEVEL_HIGH, LEVEL_MEDIUM = 6, 3
 SHOWN_STEPS = 4  # values of a worsening run written out in a warning; longer runs start "…"
 
 _FREQ_UNITS = {"M": "month", "Q": "quarter", "W": "week", "D": "day"}
@@ -168,7 +182,7 @@ def default_direction(metric: str) -> str:
 def robust_threshold(
     values: Iterable[float], direction: str, mads: float = DEFAULT_MADS
 ) -> float | None:
-    """median + mads × 1.4826 × MAD (or minus, when lower is worse), rounded to 2 significant
+    """median + mads × ``MAD_SCALE`` × MAD (or minus, when lower is worse), rounded to 2 significant
     figures so it reads as a number a person would have chosen.
 
     When more than half the values are equal the MAD is 0; the standard deviation stands in,
@@ -191,7 +205,7 @@ def robust_threshold(
 
 
 def robust_spread(values: Iterable[float]) -> float:
-    """1.4826 × the median absolute deviation (σ for normal data, robust to outliers); the
+    """``MAD_SCALE`` × the median absolute deviation (σ for normal data, robust to outliers); the
     standard deviation when more than half the values are equal (MAD 0); 0 for one value."""
     arr = _clean(values)
     if arr.size < 2:
@@ -381,7 +395,10 @@ def worsening_run(values: Iterable[float], direction: str = HIGHER_IS_WORSE) -> 
 
 
 def rolling_z(
-    values: Iterable[float], window: int = 6, min_periods: int = 3, flat_sd: float | None = None
+    values: Iterable[float],
+    window: int = BASELINE_PERIODS,
+    min_periods: int = MIN_BASELINE,
+    flat_sd: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rule 3's score: z of each value against the ``window`` periods before it.
 
@@ -416,10 +433,10 @@ def rolling_z(
 class Rules:
     """The detection settings the Indicators page exposes, with their defaults."""
 
-    rising_periods: int = 3
-    baseline_periods: int = 6
-    z_min: float = 2.0
-    min_baseline: int = 3
+    rising_periods: int = RISING_PERIODS
+    baseline_periods: int = BASELINE_PERIODS
+    z_min: float = Z_MIN
+    min_baseline: int = MIN_BASELINE
     # A deviation the good way (escalations dropping sharply) is not a warning by default.
     improvements: bool = False
 
@@ -563,7 +580,8 @@ def _warnings(points: pd.DataFrame, rules: Rules, freq: str) -> pd.DataFrame:
         severity, sentences = 0, []
         if last["rising"]:
             run = int(last["run"])
-            severity += SEVERITY_RISING + (1 if run >= rules.rising_periods + 2 else 0)
+            long_run = run >= rules.rising_periods + SEVERITY_LONG_RUN
+            severity += SEVERITY_RISING + (1 if long_run else 0)
             pos = g.index.get_loc(last.name)
             values = g["value"].to_numpy(float)[pos - run : pos + 1]
             labels = g["label"].to_numpy()[pos - run : pos + 1]
@@ -585,7 +603,7 @@ def _warnings(points: pd.DataFrame, rules: Rules, freq: str) -> pd.DataFrame:
             )
         if last["unusual"]:
             z = float(last["z"])
-            severity += SEVERITY_UNUSUAL + (1 if abs(z) >= 3 else 0)
+            severity += SEVERITY_UNUSUAL + (1 if abs(z) >= SEVERITY_STRONG_Z else 0)
             lead = "" if sentences else f"{metric_label(metric)} "
             n_base = int(
                 g["value"]
@@ -644,16 +662,16 @@ def _warnings(points: pd.DataFrame, rules: Rules, freq: str) -> pd.DataFrame:
 class Weights:
     """How much each part counts in the risk index; only their ratios matter."""
 
-    indicators: float = 0.4
-    gap: float = 0.35
-    agreement: float = 0.25
+    indicators: float = RISK_WEIGHT_INDICATORS
+    gap: float = RISK_WEIGHT_GAP
+    agreement: float = RISK_WEIGHT_AGREEMENT
 
     @property
     def total(self) -> float:
         return self.indicators + self.gap + self.agreement
 
 
-GAP_FULL = 40.0  # an overall tech-business gap of 40 points (of 100) counts in full
+GAP_FULL = RISK_GAP_FULL  # an overall tech-business gap this large (of 100) counts in full
 
 
 @dataclass(frozen=True)
@@ -665,7 +683,7 @@ class RiskIndex:
 
 
 def gap_part(gap: pd.Series, clear: pd.Series) -> pd.Series:
-    """|gap| / 40 points, capped at 1; halved when its 95 % interval contains 0 (as in
+    """|gap| / ``GAP_FULL`` points, capped at 1; halved when its 95 % interval contains 0 (as in
     ``scoring.misalignment``: a gap we are not sure of counts, but less). NaN stays NaN."""
     share = (gap.astype(float).abs() / GAP_FULL).clip(upper=1.0)
     sure = clear.astype("boolean").fillna(False).astype(bool)
@@ -673,8 +691,9 @@ def gap_part(gap: pd.Series, clear: pd.Series) -> pd.Series:
 
 
 def agreement_part(rwg: pd.Series, polarised: pd.Series) -> pd.Series:
-    """1 for a polarised room (two camps); otherwise how far r_wg falls short of the 0.70 that
-    means "the group agrees", as a share of it: (0.70 − r_wg) / 0.70, clipped to [0, 1].
+    """1 for a polarised room (two camps); otherwise how far r_wg falls short of the
+    ``AGREEMENT_THRESHOLD`` that means "the group agrees", as a share of it:
+    (threshold − r_wg) / threshold, clipped to [0, 1].
     Unknown (NaN) when r_wg is unknown and nothing is known to be polarised."""
     short = ((AGREEMENT_THRESHOLD - rwg.astype(float)) / AGREEMENT_THRESHOLD).clip(0.0, 1.0)
     polar = polarised.astype("boolean").fillna(False).astype(bool)
@@ -954,39 +973,44 @@ def contributions(frame: pd.DataFrame, weights: Weights, item: pd.Series) -> pd.
 # --- wording and small helpers ------------------------------------------------------------------
 
 
-METHOD = """
+_C = {c.name: c.text for c in constants.CONSTANTS}
+METHOD = f"""
 **Series.** One line per metric and scope (team or initiative), on a regular calendar from its
 first to its last period (months, quarters, weeks or days, from the data). A period with no
 number is a gap, never a zero.
 
 **Thresholds.** Each metric has a direction (*higher is worse*, e.g. escalations and risk, or
 *lower is worse*, e.g. the quality delta) and a threshold. The default threshold is the median of
-all the metric's values, plus (or minus) 3 × 1.4826 × the median absolute deviation: the robust
-version of "three standard deviations", which the outliers it should catch barely move. You can
-replace it with your own number.
+all the metric's values, plus (or minus) {_C["DEFAULT_MADS"]} × {_C["MAD_SCALE"]} × the median
+absolute deviation: the robust version of "three standard deviations", which the outliers it
+should catch barely move. You can replace it with your own number.
 
 **Rules**, checked at every period; a series is on the warning list when its latest period
 trips one:
 
 1. *Over threshold*: the value is past the threshold on the bad side.
-2. *Worsening N periods running* (default 3): the value got strictly worse than the period before
-   N times in a row. An equal value or a missing period ends the run.
-3. *Unusual*: z = (value − mean of the previous 6 periods) / their standard deviation, with at
-   least 3 of those 6 periods present; |z| ≥ 2 in the bad direction is unusual. After a perfectly
-   flat stretch (standard deviation 0) the metric's usual spread across all scopes (1.4826 × MAD)
-   stands in for the standard deviation; if that is 0 too, any move the bad way is unusual.
+2. *Worsening N periods running* (default {_C["RISING_PERIODS"]}): the value got strictly worse
+   than the period before N times in a row. An equal value or a missing period ends the run.
+3. *Unusual*: z = (value − mean of the previous {_C["BASELINE_PERIODS"]} periods) / their standard
+   deviation, with at least {_C["MIN_BASELINE"]} of those {_C["BASELINE_PERIODS"]} periods present;
+   |z| ≥ {_C["Z_MIN"]} in the bad direction is unusual. After a perfectly flat stretch (standard
+   deviation 0) the metric's usual spread across all scopes ({_C["MAD_SCALE"]} × MAD) stands in
+   for the standard deviation; if that is 0 too, any move the bad way is unusual.
 
-**Severity** adds points: over threshold 3; worsening 2 (+1 when it lasts 2 periods beyond N);
-unusual 2 (+1 when |z| ≥ 3). High ≥ 6, medium ≥ 3, else low.
+**Severity** adds points: over threshold {_C["SEVERITY_OVER"]}; worsening {_C["SEVERITY_RISING"]}
+(+1 when it lasts {_C["SEVERITY_LONG_RUN"]} periods beyond N); unusual {_C["SEVERITY_UNUSUAL"]}
+(+1 when |z| ≥ {_C["SEVERITY_STRONG_Z"]}). High ≥ {_C["LEVEL_HIGH"]}, medium ≥
+{_C["LEVEL_MEDIUM"]}, else low.
 
 **Misalignment risk index** (0–100) per initiative = 100 × (w₁ × indicators + w₂ × gap +
 w₃ × agreement) / (w₁ + w₂ + w₃), each part from 0 to 1:
 indicators = the highest severity open on the initiative or its team ÷ the highest possible;
-gap = |tech − business| ÷ 40 points, capped at 1, halved when its 95 % interval contains 0;
-agreement = 1 when the room is polarised, else (0.70 − r_wg) ÷ 0.70, clipped to 0–1.
-A part that is unknown (no indicators, no feedback, or fewer respondents than the anonymity
-threshold) adds nothing and is named; "up to" shows the index if it were at its worst. A team's
-alignment parts are the mean over its initiatives whose figures are shown.
+gap = |tech − business| ÷ {_C["RISK_GAP_FULL"]} points, capped at 1, halved when its 95 % interval
+contains 0; agreement = 1 when the room is polarised, else ({AGREEMENT_TEXT} − r_wg) ÷
+{AGREEMENT_TEXT}, clipped to 0–1. A part that is unknown (no indicators, no feedback, or fewer
+respondents than the anonymity threshold) adds nothing and is named; "up to" shows the index if
+it were at its worst. A team's alignment parts are the mean over its initiatives whose figures
+are shown.
 """
 
 

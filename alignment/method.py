@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from alignment.constants import AGREEMENT_THRESHOLD, POLAR_HIGH, POLAR_LOW
 from alignment.privacy import Privacy
-from alignment.scoring import AGREEMENT_THRESHOLD, SIDES_SHOWN, Views
+from alignment.scoring import SIDES_SHOWN, Views
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,8 @@ def cell_example(fb: pd.DataFrame, views: Views, privacy: Privacy) -> CellExampl
             sigma,
             1 - variance / sigma,
             float(cell["rwg"]),
-            float((norm <= 25).mean()),
-            float((norm >= 75).mean()),
+            float((norm <= POLAR_LOW).mean()),
+            float((norm >= POLAR_HIGH).mean()),
             bool(cell["polarised"]),
         )
     return None

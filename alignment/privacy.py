@@ -2,20 +2,21 @@
 
 A cell resting on fewer than ``k_min`` distinct respondents is never shown, exported or used in
 a drill-down; comments need ``k_comments`` respondents (never fewer than ``k_min``). The values
-come from an environment variable or the Streamlit secrets file; a value below 1 (or garbage) is
-not used silently: it is reported and the safe default stays.
+come from ``alignment.config`` (environment or secrets file); a value below the setting's minimum
+(or garbage) is not used silently: it is reported and the safe default stays.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-DEFAULT_K_MIN = 3
-DEFAULT_K_COMMENTS = 5
-ENV_K_MIN = "ALIGNMENT_K_MIN"
-ENV_K_COMMENTS = "ALIGNMENT_K_COMMENTS"
+from alignment import config
+
+DEFAULT_K_MIN = int(config.default("k_min"))
+DEFAULT_K_COMMENTS = int(config.default("k_comments"))
+ENV_K_MIN = config.env("k_min")
+ENV_K_COMMENTS = config.env("k_comments")
 
 
 @dataclass(frozen=True)
@@ -39,42 +40,17 @@ class Privacy:
         )
 
 
-def _parse(raw: object, name: str, default: int, notes: list[str]) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        notes.append(f"{name}={raw!r} is not a whole number; the default {default} is used.")
-        return default
-    if value < 1:
-        notes.append(
-            f"{name}={value} would show single answers; the threshold cannot go below "
-            f"1, so the default {default} is used."
-        )
-        return default
-    return value
-
-
 def from_config(
     secrets: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
 ) -> Privacy:
-    """Thresholds from the environment (``ALIGNMENT_K_MIN``, ``ALIGNMENT_K_COMMENTS``), else the
-    secrets file (``k_min``, ``k_comments`` at top level or under ``[privacy]``), else defaults."""
-    environ = os.environ if environ is None else environ
-    secrets = secrets or {}
-    section = secrets.get("privacy", {}) if isinstance(secrets.get("privacy"), Mapping) else {}
-    notes: list[str] = []
-
-    def pick(env: str, key: str) -> object:
-        if environ.get(env):
-            return environ[env]
-        return section.get(key, secrets.get(key))
-
-    k_min = _parse(pick(ENV_K_MIN, "k_min"), "k_min", DEFAULT_K_MIN, notes)
-    k_comments = _parse(
-        pick(ENV_K_COMMENTS, "k_comments"), "k_comments", max(DEFAULT_K_COMMENTS, k_min), notes
+    """Thresholds from the environment, else the secrets file, else the defaults (see the
+    ``k_min`` and ``k_comments`` settings in ``alignment.config``); every refused value is noted."""
+    k_min = config.resolve("k_min", secrets, environ)
+    k_comments = config.resolve(
+        "k_comments", secrets, environ, default=max(DEFAULT_K_COMMENTS, int(k_min.value))
     )
-    if k_comments < k_min:
-        notes.append(f"k_comments={k_comments} is below k_min={k_min}; comments follow k_min.")
-    return Privacy(k_min, k_comments, tuple(notes))
+    notes = [r.note for r in (k_min, k_comments) if r.note]
+    low, comments = int(k_min.value), int(k_comments.value)
+    if comments < low:
+        notes.append(f"k_comments={comments} is below k_min={low}; comments follow k_min.")
+    return Privacy(low, comments, tuple(notes))

@@ -8,6 +8,7 @@ Adding a synonym here teaches the importer, the template comments and the docs a
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,7 +19,7 @@ class Kind(StrEnum):
     ID = "id"  # identifier: trimmed text, compared case- and whitespace-insensitively
     TEXT = "text"
     IDS = "ids"  # several identifiers in one cell: "G1, G3", "P-02; P-07"
-    NUMBER = "number"  # decimal commas, percentages, thousands separators, T-shirt sizes for effort
+    NUMBER = "number"  # decimal commas, percentages, thousands separators; sizes where declared
     LEVEL = "level"  # Very low .. Very high, from words, letters (L/M/H) or 1..5
     RATING = "rating"  # a rating on a declared scale, from numbers or words
     DATE = "date"  # Excel dates, ISO, day-first or month-first text dates, quarters
@@ -42,6 +43,19 @@ class Field:
     # A field whose presence says a lot about which table a sheet holds (e.g. "influence" says
     # stakeholders); generic fields such as "name" say little.
     signal: float = 1.0
+    # Value rules, read generically by ``alignment.values`` and ``alignment.validation``: the
+    # smallest number that makes sense (a smaller one is dropped with a warning), and the words a
+    # number may also be written as (effort's T-shirt sizes).
+    minimum: float | None = None
+    sizes: Mapping[str, float] | None = None
+
+    @property
+    def minimum_message(self) -> str:
+        """'an effort cannot be negative': the warning for a value below ``minimum``."""
+        noun = self.label.lower()
+        article = "an" if noun[:1] in "aeiou" else "a"
+        limit = "be negative" if self.minimum == 0 else f"be below {self.minimum:g}"
+        return f"{article} {noun} cannot {limit}"
 
 
 @dataclass(frozen=True)
@@ -687,6 +701,8 @@ INITIATIVES = Table(
             ),
             examples=("8", "13"),
             signal=1.5,
+            minimum=0,
+            sizes=TSHIRT_SIZES,
         ),
         Field(
             "risk",
@@ -822,6 +838,7 @@ OBJECTIVES = Table(
             ),
             examples=("40", "25"),
             signal=2,
+            minimum=0,
         ),
         Field(
             "description",
@@ -1238,6 +1255,16 @@ GLOSSARY = Table(
 
 TABLES: tuple[Table, ...] = (INITIATIVES, OBJECTIVES, FEEDBACK, INDICATORS, STAKEHOLDERS, GLOSSARY)
 TABLE_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+def sizes_for(field_name: str) -> Mapping[str, float] | None:
+    """The size words a field of this name accepts (effort: T-shirt sizes), for callers that
+    know only the field's name; a field name means the same thing in every table."""
+    for table in TABLES:
+        for f in table.fields:
+            if f.name == field_name and f.sizes:
+                return f.sizes
+    return None
 
 
 # --- header normalisation ---------------------------------------------------------------------

@@ -8,7 +8,9 @@ Every formula is the one the Method page explains (``alignment/method.py``):
 - **r_wg** = 1 - s² / σ²_EU, with s² the sample variance of the respondents' mean ratings and
   σ²_EU = (k² - 1) / 12 for a k-point scale (computed on the 0-100 scale, where both are
   multiplied by the same factor), clipped to [0, 1], undefined for n < 2;
-- **polarised**: ≥ 25 % of respondents' means ≤ 25 and ≥ 25 % ≥ 75 (0-100), or unclipped r_wg < 0;
+- **polarised**: ≥ ``POLAR_SHARE`` of respondents' means ≤ ``POLAR_LOW`` and as many ≥
+  ``POLAR_HIGH`` (0-100), or unclipped r_wg < 0; "agrees" is r_wg ≥ ``AGREEMENT_THRESHOLD``
+  (the values are in ``alignment.constants``);
 - a **gap** is tech mean - business mean per initiative and dimension, with a 95 % Welch
   two-sample t interval; "clear" when the interval excludes 0;
 - a cell with fewer than ``k_min`` respondents is masked, and where a total is shown beside its
@@ -27,10 +29,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from alignment.constants import (
+    AGREEMENT_THRESHOLD,
+    POLAR_HIGH,
+    POLAR_LOW,
+    POLAR_SHARE,
+    RANK_DISAGREE_CAP,
+    RANK_DISAGREE_POINTS,
+    RANK_SPLIT_POINTS,
+    RANK_UNCLEAR_GAP_SHARE,
+)
 from alignment.privacy import Privacy
 
-AGREEMENT_THRESHOLD = 0.70
-POLAR_LOW, POLAR_HIGH, POLAR_SHARE = 25.0, 75.0, 0.25
+__all__ = ["AGREEMENT_THRESHOLD", "POLAR_HIGH", "POLAR_LOW", "POLAR_SHARE"]  # re-exported
 MASK_SMALL = "small"  # fewer than k_min respondents
 MASK_COMPLEMENT = "complement"  # hidden so that a small part cannot be found by subtraction
 SIDES_SHOWN = ("tech", "business")
@@ -475,14 +486,16 @@ def split_anywhere(summary: pd.DataFrame) -> pd.Series:
 def misalignment(rows: pd.DataFrame) -> pd.Series:
     """How much an initiative needs a conversation, for ranking only (shown with its reasons).
 
-    The absolute overall gap counts in full when its interval excludes 0 and half otherwise; a
-    polarised side or group adds 20 points; groups that disagree add 5 each (up to 15).
+    The absolute overall gap counts in full when its interval excludes 0 and by
+    ``RANK_UNCLEAR_GAP_SHARE`` otherwise; a polarised side or group adds ``RANK_SPLIT_POINTS``;
+    groups that disagree add ``RANK_DISAGREE_POINTS`` each, up to ``RANK_DISAGREE_CAP``.
     """
     gap = rows["gap"].abs().fillna(0.0)
     clear = rows["clear"].fillna(False).astype(bool)
-    score = np.where(clear, gap, gap / 2)
-    split = np.where(split_anywhere(rows), 20.0, 0.0)
-    score = score + split + np.minimum(rows["groups_disagree"] * 5, 15)
+    score = np.where(clear, gap, gap * RANK_UNCLEAR_GAP_SHARE)
+    split = np.where(split_anywhere(rows), RANK_SPLIT_POINTS, 0.0)
+    disagree = np.minimum(rows["groups_disagree"] * RANK_DISAGREE_POINTS, RANK_DISAGREE_CAP)
+    score = score + split + disagree
     return pd.Series(score, index=rows.index)
 
 

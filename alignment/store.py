@@ -58,10 +58,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
+from alignment import config
 from alignment.ingest import ImportChoices, SourceFile
 
-ENV_URL = "ALIGNMENT_DB_URL"
-ENV_PATH = "ALIGNMENT_DB_PATH"
+ENV_URL = config.env("db_url")
+ENV_PATH = config.env("db_path")
 APP_DIR_NAME = "alignment-workbench"
 DB_FILE_NAME = "workbench.sqlite"
 BUSY_TIMEOUT_MS = 5000
@@ -107,22 +108,20 @@ def default_path(root: Path | None = None, environ: Mapping[str, str] | None = N
 def database_url(
     secrets: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> str:
-    """The database to use: ``ALIGNMENT_DB_URL``, else ``ALIGNMENT_DB_PATH`` (a SQLite file),
-    else the secrets file (``[storage] url`` or ``path``, or top-level ``db_url``/``db_path``),
-    else the default SQLite file. The environment wins so a test or a container can override a
-    secrets file without editing it."""
+    """The database to use: the ``db_url`` setting, else ``db_path`` (a SQLite file), else the
+    default SQLite file (see ``alignment.config``). Either one in the environment wins over
+    both in the secrets file, so a test or a container can override a secrets file without
+    editing it."""
     environ = os.environ if environ is None else environ
-    secrets = secrets or {}
-    section = secrets.get("storage") if isinstance(secrets.get("storage"), Mapping) else {}
-    url = environ.get(ENV_URL) or ""
-    path = environ.get(ENV_PATH) or ""
+    url = config.get("db_url", None, environ)
+    path = config.get("db_path", None, environ)
     if not url and not path:
-        url = str(section.get("url") or secrets.get("db_url") or "")
-        path = str(section.get("path") or secrets.get("db_path") or "")
+        url = config.get("db_url", secrets, {})
+        path = config.get("db_path", secrets, {})
     if url:
-        return url
+        return str(url)
     if path:
-        return sqlite_url(Path(path).expanduser())
+        return sqlite_url(Path(str(path)).expanduser())
     return sqlite_url(default_path(environ=environ))
 
 

@@ -1,7 +1,8 @@
 """Value rules on the parsed tables, checked with pandera so every failure is gathered at once.
 
 Parsing (``alignment.values``) decides whether a cell can be read; these rules decide whether a
-readable value makes sense (a negative weight, an effort below zero). A failing value is dropped
+readable value makes sense (a negative weight, an effort below zero). The rules are declared on
+the fields in ``schema`` (``Field.minimum``) and read here generically. A failing value is dropped
 with a warning naming the row, never the whole row.
 """
 
@@ -14,26 +15,31 @@ import pandera.pandas as pa
 from alignment import schema
 from alignment.problems import Problem
 
-_NON_NEGATIVE = {
-    ("objectives", "weight"): "a weight cannot be negative",
-    ("initiatives", "effort"): "an effort cannot be negative",
-}
+
+def _minimums(table: str) -> dict[str, schema.Field]:
+    """The table's fields that declare a ``minimum`` in ``schema``: the rules this module checks."""
+    return {f.name: f for f in schema.TABLE_BY_NAME[table].fields if f.minimum is not None}
+
+
+def _below(frame: pd.DataFrame, field: schema.Field) -> pd.Series:
+    values = pd.to_numeric(frame[field.name], errors="coerce")
+    return values < field.minimum
 
 
 def _schema_for(table: str) -> pa.DataFrameSchema | None:
-    columns = {}
-    for (t, column), message in _NON_NEGATIVE.items():
-        if t == table:
-            columns[column] = pa.Column(
-                object,
-                nullable=True,
-                coerce=False,
-                checks=pa.Check(
-                    lambda s: pd.to_numeric(s, errors="coerce").fillna(0) >= 0,
-                    element_wise=False,
-                    error=message,
-                ),
-            )
+    columns = {
+        name: pa.Column(
+            object,
+            nullable=True,
+            coerce=False,
+            checks=pa.Check(
+                lambda s, f=f: pd.to_numeric(s, errors="coerce").fillna(f.minimum) >= f.minimum,
+                element_wise=False,
+                error=f.minimum_message,
+            ),
+        )
+        for name, f in _minimums(table).items()
+    }
     if not columns:
         return None
     return pa.DataFrameSchema(columns, strict=False)
@@ -43,18 +49,15 @@ def failures(table: str, frame: pd.DataFrame) -> list[tuple[object, str, str]]:
     """(index label, column, message) of every value that breaks the table's rules.
 
     The caller knows where each row came from (file, sheet, Excel row, the user's header), so
-    it reports and clears the values; this module only knows the rules.
+    it reports and clears the values; this module only knows the rules, read from ``schema``.
     """
     rules = _schema_for(table)
     if rules is None or frame.empty:
         return []
-    if all(
-        (pd.to_numeric(frame[column], errors="coerce").fillna(0) >= 0).all()
-        for (t, column) in _NON_NEGATIVE
-        if t == table and column in frame.columns
-    ):
+    fields = _minimums(table)
+    if not any(_below(frame, f).any() for name, f in fields.items() if name in frame.columns):
         # pandera would report only the column's type and presence, which name no row: the
-        # usual case (no negative value) skips building its failure report.
+        # usual case (no value out of bounds) skips building its failure report.
         return []
     try:
         rules.validate(frame, lazy=True)
@@ -66,7 +69,8 @@ def failures(table: str, frame: pd.DataFrame) -> list[tuple[object, str, str]]:
         column, index = case["column"], case["index"]
         if index is None or (isinstance(index, float) and np.isnan(index)):
             continue
-        found.append((index, column, _NON_NEGATIVE.get((table, column), str(case["check"]))))
+        message = fields[column].minimum_message if column in fields else str(case["check"])
+        found.append((index, column, message))
     return found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -156,8 +156,11 @@ def _to_float(text: str) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def parse_number(value: object, *, sizes: bool = False) -> Parsed:
-    """A number from '1,5', '30 %', '€1,200', '12 pts' or, with ``sizes``, a T-shirt size."""
+def parse_number(value: object, *, sizes: bool | Mapping[str, float] | None = None) -> Parsed:
+    """A number from '1,5', '30 %', '€1,200', '12 pts' or, with ``sizes``, a size word ('M').
+
+    ``sizes`` is a field's ``schema.Field.sizes``; ``True`` means the T-shirt sizes."""
+    words = schema.TSHIRT_SIZES if sizes is True else (sizes or None)
     if is_blank(value):
         return MISSING, None
     if isinstance(value, bool):
@@ -169,14 +172,14 @@ def parse_number(value: object, *, sizes: bool = False) -> Parsed:
     folded = _fold(text)
     if folded in _NON_ANSWERS:
         return MISSING, None
-    if sizes and folded in schema.TSHIRT_SIZES:
-        return float(schema.TSHIRT_SIZES[folded]), None
+    if words and folded in words:
+        return float(words[folded]), None
     f = _to_float(text.rstrip("%"))
     if f is None:
         m = _LEADING_NUMBER.match(text)
         f = _to_float(m.group(1)) if m else None
     if f is None:
-        expected = "a number or a T-shirt size (XS, S, M, L, XL)" if sizes else "a number"
+        expected = "a number or a T-shirt size (XS, S, M, L, XL)" if words else "a number"
         return MISSING, f"expected {expected}"
     return f, None
 
@@ -398,10 +401,13 @@ def guess_dayfirst(values: pd.Series) -> bool:
 
 
 def parser_for(
-    kind: Kind, field_name: str = "", *, dayfirst: bool = True
+    kind: Kind, field: schema.Field | str = "", *, dayfirst: bool = True
 ) -> Callable[[object], Parsed]:
+    """The cell parser of a field; its rules (size words) come from the field in ``schema``,
+    looked up by name when only the name is given."""
     if kind is Kind.NUMBER:
-        return (lambda v: parse_number(v, sizes=True)) if field_name == "effort" else parse_number
+        sizes = field.sizes if isinstance(field, schema.Field) else schema.sizes_for(field)
+        return (lambda v: parse_number(v, sizes=sizes)) if sizes else parse_number
     if kind is Kind.DATE:
         return lambda v: parse_date(v, dayfirst=dayfirst)
     if kind is Kind.PERIOD:

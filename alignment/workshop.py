@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 
 from alignment import exports, joincodes, schema, scoring
 from alignment.dataset import FEEDBACK_COLUMNS
-from alignment.privacy import Privacy
+from alignment.privacy import DEFAULT_K_MIN, Privacy
 from alignment.store import Migration, SchemaPart, Store, StoreError, as_utc, now
 from alignment.templates import template_fields
 
@@ -316,7 +316,7 @@ def create(
     dimensions: Sequence[str] = (),
     groups: Sequence[tuple[str, str]],
     dots: int = 0,
-    k_min: int = 3,
+    k_min: int = DEFAULT_K_MIN,
 ) -> Workshop:
     """A new open workshop with a fresh, unguessable code."""
     store.ensure(SCHEMA)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from alignment import schema, scoring, selection
 from alignment.charts import heatmaps
+from alignment.constants import AGREEMENT_TEXT
 from alignment.scoring import MASK_SMALL
 from components import analysis, chart, filters, privacy
 from components.page import setup
@@ -165,7 +166,8 @@ with tab_cells:
         key=f"heat-{column}",
         on_select="rerun",
         data=frame,
-        caption="▼ the group disagrees (r_wg < 0.70) · ◆ split room: two camps (polarised) · "
+        caption=f"▼ the group disagrees (r_wg < {AGREEMENT_TEXT}) · ◆ split room: two camps "
+        "(polarised) · "
         f"grey: hidden (fewer than {priv.k_min} respondents, or hiding it keeps a smaller "
         "group from being worked out by subtraction).",
     )

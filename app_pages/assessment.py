@@ -252,8 +252,8 @@ def _results_tab() -> None:
             st.success("\n".join(f"- {d.sentence()}" for d in better), icon=":material/star:")
         if not watch and not better:
             st.caption(
-                "No step differs by 25 points or more from the data, nor by 15 or more "
-                "from your team."
+                f"No step differs by {assessment.EVIDENCE_GAP:g} points or more from the data, "
+                f"nor by {assessment.TEAM_GAP:g} or more from your team."
             )
 
         st.subheader("Next actions for your three weakest steps")
@@ -306,8 +306,8 @@ def _results_tab() -> None:
                 "of the steps.\n"
                 f"- A team's step score is the mean of its members' step scores, shown only when "
                 f"at least {privacy.k_min} answered and only once the round is closed.\n"
-                "- Readings that differ by 25 points from the data, or by 15 from your team, "
-                "are called out."
+                f"- Readings that differ by {assessment.EVIDENCE_GAP:g} points from the data, or "
+                f"by {assessment.TEAM_GAP:g} from your team, are called out."
             )
             for lv in bank.levels:
                 st.markdown(f"- **{lv.name}** (from {lv.start:g}): {lv.description}")

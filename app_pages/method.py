@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from alignment import config as settings
+from alignment import constants as c
 from alignment import indicators, method, scoring
 from components import analysis, privacy
 from components.page import setup
@@ -48,15 +50,16 @@ st.markdown(
 )
 st.latex(r"r_{wg} = 1 - \frac{s^2}{\sigma^2_{EU}}, \qquad \sigma^2_{EU} = \frac{k^2 - 1}{12}")
 st.markdown(
-    "r_wg is clipped to 0–1 and undefined for fewer than 2 respondents. **0.70 or more "
-    "means the group agrees**; below that the heatmap marks the cell ▼."
+    f"r_wg is clipped to 0–1 and undefined for fewer than 2 respondents. **{c.AGREEMENT_TEXT} "
+    "or more means the group agrees**; below that the heatmap marks the cell ▼."
 )
 
 st.subheader("4. A split room: polarised")
 st.markdown(
     "A clipped r_wg of 0 cannot tell people answering at random from a room split into "
-    "two camps. A cell is **polarised** (◆) when at least 25% of its respondents' mean "
-    "ratings are at or below 25 on the 0–100 scale *and* at least 25% are at or above 75 "
+    f"two camps. A cell is **polarised** (◆) when at least {c.pct(c.POLAR_SHARE)} of its "
+    f"respondents' mean ratings are at or below {c.POLAR_LOW:g} on the 0–100 scale *and* at "
+    f"least {c.pct(c.POLAR_SHARE)} are at or above {c.POLAR_HIGH:g} "
     "(1–2 and 4–5 on a 1–5 scale), or when the observed variance exceeds σ²_EU (the "
     "unclipped r_wg is negative). The room is split, not vague: talk to both camps."
 )
@@ -90,10 +93,12 @@ st.markdown(
     "hidden part could be worked out by subtraction, so when exactly one part is hidden "
     "the next-smallest part is hidden too."
 )
+_K_MIN, _K_COMMENTS = settings.SETTING_BY_NAME["k_min"], settings.SETTING_BY_NAME["k_comments"]
 st.caption(
     "k_min and k_comments are set by the person who runs the workbench "
-    "(ALIGNMENT_K_MIN / ALIGNMENT_K_COMMENTS, or k_min / k_comments in "
-    ".streamlit/secrets.toml); they can never go below 1."
+    f"({_K_MIN.env} / {_K_COMMENTS.env}, or {_K_MIN.secrets_keys[-1]} / "
+    f"{_K_COMMENTS.secrets_keys[-1]} in .streamlit/secrets.toml); they can never go below "
+    f"{_K_MIN.minimum}."
 )
 for note in priv.notes:
     st.warning(note, icon=":material/warning:")
@@ -101,9 +106,10 @@ for note in priv.notes:
 st.subheader("7. Ranking what needs a conversation")
 st.markdown(
     "The overview ranks initiatives by the absolute overall gap (in full when its "
-    "interval excludes 0, half otherwise), plus 20 points when a side or group is "
-    "polarised and 5 per group that disagrees (up to 15). The score is only used for "
-    "ordering; the reasons shown are the figures themselves."
+    f"interval excludes 0, {c.pct(c.RANK_UNCLEAR_GAP_SHARE)} of it otherwise), plus "
+    f"{c.RANK_SPLIT_POINTS:g} points when a side or group is polarised and "
+    f"{c.RANK_DISAGREE_POINTS:g} per group that disagrees (up to {c.RANK_DISAGREE_CAP:g}). "
+    "The score is only used for ordering; the reasons shown are the figures themselves."
 )
 
 st.subheader("8. Coverage")
@@ -142,8 +148,9 @@ else:
         f"- r_wg = 1 − {cell.variance:.2f} / {cell.sigma_eu:.2f} = {cell.rwg_raw:.2f}"
         f"{' → clipped to ' + format(cell.rwg, '.2f') if not 0 <= cell.rwg_raw <= 1 else ''}: "
         f"**{method.agreement_words(cell.rwg)}**\n"
-        f"- {cell.share_low:.0%} of respondents at or below 25, {cell.share_high:.0%} at or "
-        f"above 75: **{'polarised' if cell.polarised else 'not polarised'}**"
+        f"- {cell.share_low:.0%} of respondents at or below {c.POLAR_LOW:g}, "
+        f"{cell.share_high:.0%} at or above {c.POLAR_HIGH:g}: "
+        f"**{'polarised' if cell.polarised else 'not polarised'}**"
     )
 gap = method.gap_example(fb, views)
 if gap is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment import narrative, scoring
+from alignment.constants import AGREEMENT_TEXT
 from components import analysis, privacy, state
 from components.page import setup
 from components.text import escape
@@ -95,7 +96,7 @@ cols[1].metric("Uncovered objectives", head.uncovered, help="Objectives no initi
 cols[2].metric(
     "Where a group disagrees",
     head.disagree,
-    help="Initiatives with at least one group whose agreement r_wg is below 0.70.",
+    help=f"Initiatives with at least one group whose agreement r_wg is below {AGREEMENT_TEXT}.",
 )
 cols[3].metric(
     "Split rooms", head.polarised, help="Initiatives where a side or group is polarised: two camps."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment import __version__
+from alignment import config as settings
 from alignment.readers import DEFAULT_LIMITS, human_size
 from components import auth, loader, privacy, storage
 from components.page import setup
@@ -21,6 +22,18 @@ setup(
     "the browser.",
 )
 priv = privacy.current()
+S = settings.SETTING_BY_NAME
+
+
+def where_set(*names: str) -> str:
+    """'ALIGNMENT_K_MIN (or k_min in the secrets file)', from the settings' declarations."""
+    parts = []
+    for name in names:
+        s = S[name]
+        keys = f" (or {s.secrets_keys[-1]} in the secrets file)" if s.secrets_keys else ""
+        parts.append(f"{s.env}{keys}")
+    return " and ".join(parts)
+
 
 st.subheader("Access")
 if auth.password_configured():
@@ -39,8 +52,8 @@ else:
 st.markdown("To set a password, make its hash and give it to the server:")
 st.code(
     "python -m alignment hash-password\n"
-    "export ALIGNMENT_PASSWORD_HASH='scrypt$...'   # or password_hash = '...' in "
-    ".streamlit/secrets.toml",
+    f"export {S['password_hash'].env}='scrypt$...'   # or "
+    f"{S['password_hash'].secrets_keys[0]} = '...' in .streamlit/secrets.toml",
     language="bash",
 )
 
@@ -50,9 +63,8 @@ cols[0].metric("k_min: respondents a figure needs", priv.k_min)
 cols[1].metric("k_comments: respondents before comments show", priv.k_comments)
 st.caption(
     f"{priv.describe()} Where a total sits beside its parts, one more part is hidden so a "
-    "small one cannot be worked out by subtraction. Set ALIGNMENT_K_MIN and "
-    "ALIGNMENT_K_COMMENTS (or k_min, k_comments in the secrets file); values below 1 are "
-    "refused."
+    f"small one cannot be worked out by subtraction. Set {where_set('k_min', 'k_comments')}; "
+    f"values below {S['k_min'].minimum} are refused."
 )
 for note in priv.notes:
     st.warning(note, icon=":material/warning:")
@@ -80,9 +92,31 @@ try:
 except Exception as exc:  # noqa: BLE001 - a misconfigured URL must be explained, not raised
     st.error(f"The storage setting cannot be read: {exc}", icon=":material/database_off:")
 st.caption(
-    "Set ALIGNMENT_DB_PATH for another SQLite file, or ALIGNMENT_DB_URL "
+    f"Set {S['db_path'].env} for another SQLite file, or {S['db_url'].env} "
     "(postgresql+psycopg://…) to share one PostgreSQL database between several servers. "
     "Deleting a workspace deletes its files and settings from the store."
+)
+
+st.subheader("Every setting")
+st.caption(
+    "Set by whoever runs the server, as an environment variable or in "
+    ".streamlit/secrets.toml; the environment wins. Values in force are shown above only "
+    "where showing them is safe."
+)
+st.dataframe(
+    [
+        {
+            "Setting": s.name,
+            "Environment variable": s.env,
+            "Secrets key": s.secrets_text or "—",
+            "Default": s.shown_default.replace("`", ""),
+            "Minimum": "" if s.minimum is None else str(s.minimum),
+            "Meaning": s.help.replace("`", ""),
+        }
+        for s in settings.SETTINGS
+        if s.group != settings.TESTS
+    ],
+    hide_index=True,
 )
 
 st.subheader("About")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from alignment import config as settings
 from alignment import joincodes, schema, workshop
 from alignment.ingest import SourceFile
 from alignment.store import StoreError
@@ -192,8 +193,8 @@ def _join_panel(ws: Workshop) -> None:
     if workshop_view.only_this_computer(url):
         right.warning(
             "This link names this computer (localhost): phones cannot reach it. Open "
-            "the app through its network address, or set ALIGNMENT_PUBLIC_URL "
-            "(see the README).",
+            "the app through its network address, or set "
+            f"{settings.env('public_url')} (see docs/settings.md).",
             icon=":material/wifi_off:",
         )
 

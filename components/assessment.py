@@ -8,7 +8,6 @@ answer (so a reload or a restart loses nothing either).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from alignment import assessment, joincodes
+from alignment import config as settings
 from alignment.assessment import Bank, BankError
 from alignment.assessment.store import AssessmentStore
 from alignment.store import StoreError
@@ -30,8 +30,8 @@ _KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 def bank_path() -> Path:
-    """The bundled bank, or the organisation's own file named by ``ALIGNMENT_ASSESSMENT_FILE``."""
-    return Path(os.environ.get(assessment.ENV_BANK) or assessment.BANK_PATH)
+    """The bundled bank, or the organisation's own file (the ``assessment_file`` setting)."""
+    return Path(str(settings.get("assessment_file") or "") or assessment.BANK_PATH)
 
 
 def bank_or_stop() -> Bank:

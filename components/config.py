@@ -1,8 +1,8 @@
-"""The Streamlit secrets as a plain dict, for the core's configuration readers.
+"""The Streamlit secrets as a plain dict, for ``alignment.config``.
 
-Thresholds, the password hash and the database URL are all read by pure functions in
-``alignment`` from (secrets, environment); this is the one place that turns ``st.secrets``
-into the mapping they take.
+Every setting (thresholds, the password hash, the database, the public URL …) is declared and
+resolved by ``alignment.config`` from (secrets, environment); this is the one place that turns
+``st.secrets`` into the mapping it takes.
 """
 
 from __future__ import annotations

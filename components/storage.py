@@ -1,7 +1,7 @@
 """The store for this Streamlit process: one per database URL, opened (and migrated) at first use.
 
 ``st.cache_resource`` shares one ``Store`` (a thread-safe connection pool) between every session;
-the URL is read on each call, so a test that points ``ALIGNMENT_DB_PATH`` at a temporary file
+the URL is read on each call, so a test that points the ``db_path`` setting at a temporary file
 gets its own store. A database that cannot be opened never crashes a page: ``require`` explains
 the problem and stops the page, and the loader falls back to the demo.
 """
@@ -12,6 +12,7 @@ import os
 
 import streamlit as st
 
+from alignment import config as settings
 from alignment import workshop
 from alignment.store import SchemaPart, Store, StoreError, database_url, describe_url
 from components import config
@@ -38,7 +39,7 @@ def get() -> Store:
     except Exception as exc:  # noqa: BLE001 - a driver error must become words, not a trace
         raise StoreError(
             f"The database could not be opened ({type(exc).__name__}). Check "
-            "ALIGNMENT_DB_URL / ALIGNMENT_DB_PATH (see the README)."
+            f"{settings.env('db_url')} / {settings.env('db_path')} (see docs/settings.md)."
         ) from exc
 
 

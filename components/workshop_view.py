@@ -9,19 +9,19 @@ moves, once for all the views that show the same workshop.
 from __future__ import annotations
 
 import io
-import os
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import segno
 import streamlit as st
 
+from alignment import config as settings
 from alignment import workshop
 from alignment.charts import workshop as charts
 from alignment.workshop import Workshop
 from components import analysis, config, storage
 
-ENV_PUBLIC_URL = "ALIGNMENT_PUBLIC_URL"
+ENV_PUBLIC_URL = settings.env("public_url")
 LIVE_SECONDS = 3
 _PAGE_PATHS = {"workshop", "present", "join", "workspaces"}
 
@@ -40,9 +40,9 @@ def hide_sidebar() -> None:
 
 
 def public_base() -> str:
-    """The address phones use to reach the app: ``ALIGNMENT_PUBLIC_URL`` (or ``public_url`` in
-    the secrets file) when set, else the address this browser used, without the page."""
-    configured = os.environ.get(ENV_PUBLIC_URL) or str(config.secrets().get("public_url", ""))
+    """The address phones use to reach the app: the ``public_url`` setting when set, else the
+    address this browser used, without the page."""
+    configured = str(settings.get("public_url", config.secrets()) or "")
     if configured:
         return configured.rstrip("/")
     seen = st.context.url or "http://localhost:8501"

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from alignment import config as settings
+
 _SESSION_DIR = tempfile.mkdtemp(prefix="aw-tests-")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    os.environ.pop("ALIGNMENT_DB_URL", None)
-    os.environ["ALIGNMENT_DB_PATH"] = str(Path(_SESSION_DIR) / "session.sqlite")
+    os.environ.pop(settings.env("db_url"), None)
+    os.environ[settings.env("db_path")] = str(Path(_SESSION_DIR) / "session.sqlite")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -32,13 +34,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database file of this test's own, used by the app (AppTest) and by the store."""
     path = tmp_path / "workbench.sqlite"
-    monkeypatch.setenv("ALIGNMENT_DB_PATH", str(path))
+    monkeypatch.setenv(settings.env("db_path"), str(path))
     return path
 
 
 # --- databases for the store's tests -----------------------------------------------------------
 
-PG_ENV = "ALIGNMENT_TEST_PG_URL"
+PG_ENV = settings.env("test_pg_url")
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -47,7 +49,7 @@ def _pg_admin_url() -> str | None:
     reach it), else a local server on the default port if one answers; None otherwise."""
     import sqlalchemy as sa
 
-    url = os.environ.get(PG_ENV)
+    url = settings.get("test_pg_url")
     candidate = url or PG_DEFAULT
     try:
         engine = sa.create_engine(candidate, connect_args={"connect_timeout": 3})

@@ -366,3 +366,14 @@ def test_planted_cases_hold_for_another_seed() -> None:
     gap = 25 * (means["tech"] - means["business"])
     assert (gap >= 35).sum() == 3 and (gap <= -35).sum() == 1
     assert np.isfinite(gap).sum() == 30
+
+
+def test_a_dimension_added_to_the_schema_is_rated_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo is keyed by dimension name: a new dimension gets ratings, not a crash."""
+    extra = schema.Dimension("fairness", "Fairness", "The effort is shared fairly.", (), ())
+    monkeypatch.setattr(schema, "DIMENSIONS", (*schema.DIMENSIONS, extra))
+    feedback = demo.build_demo_tables()["feedback"]
+    assert list(feedback.columns[3:9]) == [*DIMS, "Fairness"]
+    ratings = pd.to_numeric(feedback["Fairness"], errors="coerce").dropna()
+    assert len(ratings) > 0.9 * len(feedback)
+    assert ratings.between(1, 5).all()

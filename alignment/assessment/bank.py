@@ -16,8 +16,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from alignment import config
+
 BANK_PATH = Path(__file__).resolve().parent / "assessment.yaml"
-ENV_BANK = "ALIGNMENT_ASSESSMENT_FILE"  # an organisation's own bank, used instead of the above
+ENV_BANK = config.env("assessment_file")  # an organisation's own bank, instead of the above
 STEP_COUNT = 7
 MIN_STATEMENTS, MAX_STATEMENTS = 4, 6
 LEVEL_COUNT = 5

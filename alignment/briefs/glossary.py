@@ -2,8 +2,8 @@
 
 A leader translating technical work for the business needs the same words explained the same way
 every time. The workbench ships a glossary of common technical terms (``glossary.csv`` beside
-this module, a plain CSV an organisation can edit, or replace by pointing the
-``ALIGNMENT_GLOSSARY`` environment variable at its own file); the glossary table a user uploads
+this module, a plain CSV an organisation can edit, or replace by pointing the ``glossary``
+setting of ``alignment.config`` at its own file); the glossary table a user uploads
 extends it and wins where both define a term, so a company's own wording ("Freightline",
 "Tech debt") is what its people read.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,8 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from alignment import config
+
 BUILTIN_PATH = Path(__file__).resolve().parent / "glossary.csv"
-ENV_GLOSSARY = "ALIGNMENT_GLOSSARY"
+ENV_GLOSSARY = config.env("glossary")
 COLUMNS = ("term", "plain", "aliases")
 BUILTIN, USER = "built-in", "yours"
 MAX_TERM_LENGTH = 80
@@ -265,11 +266,11 @@ def _load(path: str, mtime: float) -> Glossary:
 
 
 def builtin(path: str | Path | None = None) -> Glossary:
-    """The organisation's glossary: ``path``, else ``$ALIGNMENT_GLOSSARY``, else the shipped file.
+    """The organisation's glossary: ``path``, else the ``glossary`` setting, else the shipped file.
 
     Cached per file and modification time, so an edited file is read again without a restart.
     """
-    chosen = Path(path or os.environ.get(ENV_GLOSSARY) or BUILTIN_PATH)
+    chosen = Path(path or str(config.get("glossary") or "") or BUILTIN_PATH)
     try:
         mtime = chosen.stat().st_mtime
     except OSError:

@@ -19,6 +19,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from alignment.privacy import DEFAULT_K_MIN
+
 NOW, PREVIOUS, TEAM, EVIDENCE = "You now", "Previous", "Your team", "The data says"
 SERIES_ORDER = (NOW, PREVIOUS, TEAM, EVIDENCE)
 SERIES_COLOURS = {NOW: "#0072B2", PREVIOUS: "#7F7F7F", TEAM: "#D55E00", EVIDENCE: "#009E73"}
@@ -257,7 +259,9 @@ def bars(scores: pd.DataFrame, *, width: int = 520, title: str = "") -> alt.Laye
     return chart.configure_view(stroke=None)
 
 
-def team_dumbbell(frame: pd.DataFrame, *, width: int = 520, k_min: int = 3) -> alt.LayerChart:
+def team_dumbbell(
+    frame: pd.DataFrame, *, width: int = 520, k_min: int = DEFAULT_K_MIN
+) -> alt.LayerChart:
     """Self beside team per step: a line joins the two; a hidden team score says why.
 
     ``frame`` is ``assessment.team_frame``: ``step, label, self, team, n, masked``.

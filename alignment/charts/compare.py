@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from alignment.compare import GONE, IMPROVED, NEW, STEADY, WORSENED
+from alignment.constants import COMPARISON_CHANGE
 
 STATUS_COLOURS = {
     IMPROVED: "#2166ac",
@@ -26,7 +27,7 @@ STATUS_COLOURS = {
 STATUS_LABELS = {
     IMPROVED: "Improved",
     WORSENED: "Worsened",
-    STEADY: "Steady (< 5 points)",
+    STEADY: f"Steady (< {COMPARISON_CHANGE:g} points)",
     NEW: "New (not rated before)",
     GONE: "Gone (not rated now)",
 }

@@ -17,13 +17,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from alignment.constants import AGREEMENT_TEXT, AGREEMENT_THRESHOLD
 from alignment.coverage import ORPHAN
-from alignment.scoring import AGREEMENT_THRESHOLD, MASK_SMALL
+from alignment.scoring import MASK_SMALL
 from alignment.values import is_missing
 
 HIDDEN_COLOUR = "#d9d9d9"
 ROW_HEIGHT = 22
-MARK_DISAGREE = "Group disagrees (r_wg < 0.70)"
+MARK_DISAGREE = f"Group disagrees (r_wg < {AGREEMENT_TEXT})"
 MARK_POLARISED = "Split room (polarised)"
 MARK_UNCLEAR = "No clear difference (interval contains 0)"
 

@@ -8,9 +8,21 @@ export) to one rating per respondent x initiative x dimension. Nothing the user 
 row that cannot be used is set aside with the reason, a value that cannot be read is reported
 with its cell, and the user can correct any choice and re-run.
 
-The package follows the import's seams: ``model`` (inputs and the result), ``headers``,
-``recognise``, ``sheet``, ``tables``, ``feedback``, ``pipeline``; ``alignment.readers`` turns
-each file format into raw sheets.
+The package follows the import's seams:
+
+- ``model``: the inputs (files, the user's ``ImportChoices``) and the result (``ImportResult``);
+- ``headers``: finding the header row and naming what each header means;
+- ``recognise``: the readings of a sheet from its header words alone;
+- ``layouts``: the registry of layouts, one class per way a tool writes its export;
+- ``sheet``: one sheet, read by its chosen layout, to the rows of one table;
+- ``tables``: the tables of one row per thing, and the template's example rows;
+- ``feedback``: ratings of every form to one rating per respondent x initiative x dimension;
+- ``matching``: which initiative a survey statement names;
+- ``sides``: which side (tech or business) a group is on;
+- ``mapping``: the user's choices as a mapping file and ``--as`` options;
+- ``pipeline``: the whole import, files to a ``Dataset`` and its report.
+
+``alignment.readers`` turns each file format into the raw sheets these read.
 """
 
 from __future__ import annotations
