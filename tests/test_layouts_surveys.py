@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from alignment import scoring
 from alignment.cli import main as cli_main
@@ -496,11 +499,8 @@ def _styled(style: str, items: list[str], answers: list[list[object]], teams: li
     return f"{style}.csv", ("\ufeff" + text).encode("utf-8")
 
 
-try:
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
-except ImportError:  # pragma: no cover - hypothesis is in requirements-dev.txt
-    raise
+# FUZZ_EXAMPLES=2000 explores further, with fresh random inputs (as test_fuzz_import does).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0"))
 
 
 ANSWER = st.one_of(
@@ -509,7 +509,12 @@ ANSWER = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES or 60,
+    deadline=None,
+    derandomize=not EXAMPLES,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     style=st.sampled_from(["qualtrics", "surveymonkey", "limesurvey", "googleforms", "msforms"]),
     picked=st.lists(st.sampled_from(truth.INITIATIVES), min_size=1, max_size=4, unique=True),

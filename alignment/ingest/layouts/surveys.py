@@ -86,6 +86,18 @@ def rating_like(values: list[object]) -> bool:
     return min(numbers) >= -10 and max(numbers) <= 100
 
 
+def no_answers(values: list[object]) -> bool:
+    """Whether a column holds nothing but blanks and non-answers ("N/A"): a question nobody
+    answered yet, which is still a question."""
+    if not values:
+        return True
+    _, vals, probs = rating_cells(np.array(values, dtype=object))
+    return all(
+        p is None and not (isinstance(v, float) and v == v)
+        for v, p in zip(vals, probs, strict=True)
+    )
+
+
 def text_like(values: list[object]) -> bool:
     strings = [clean_text(v) for v in values if isinstance(v, str)]
     return len(strings) >= max(1, len(values) // 2) and any(" " in s for s in strings)
@@ -160,7 +172,7 @@ class SurveyExport(Layout):
             if "group" not in mapping and is_group_header(col.question):
                 mapping["group"] = j
                 continue
-            if rating_like(values) or (not values and not _is_comment_question(text)):
+            if rating_like(values) or (no_answers(values) and not _is_comment_question(text)):
                 if not col.statement and known is not None:
                     question, item = split_statement(col.question)
                     if find_initiative(item, known).initiative is None:
