@@ -4,7 +4,7 @@
 The initiatives are the top-level tasks. Task IDs are 16-digit numbers, read as text so a float
 never rounds them. ``Blocked By (Dependencies)`` on B and ``Blocking (Dependencies)`` on A say
 the same edge ("A blocks B"); whether the cells hold ids or names is not verified, so both are
-accepted and names are turned into ids. See docs/formats-trackers.md for the evidence.
+accepted and names are turned into ids. See docs/formats.md for the evidence.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ their stories, tasks and sub-tasks, and one column per value of a multi-valued f
 The initiatives are the epics. When the export holds no epic, they are the issues without a
 parent. A link "A blocks B" is written on both issues ('Outward issue link (Blocks)' = B on A,
 'Inward issue link (Blocks)' = A on B); either end may be missing when the other issue was not
-exported, so both are read. See docs/formats-trackers.md for the evidence.
+exported, so both are read. See docs/formats.md for the evidence.
 """
 
 from __future__ import annotations

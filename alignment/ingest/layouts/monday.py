@@ -8,7 +8,7 @@ full they are: column A filled, below a header, not a header, not a group title 
 an Item ID, followed by a header). ``Dependent On`` names the predecessor items, so names become
 Item IDs, preferring an item of the same group when a name repeats. The ``-updates`` and
 ``-discussion`` sheets hold comments, not items: no layout reads them as a table. See
-docs/formats-trackers.md.
+docs/formats.md.
 """
 
 from __future__ import annotations
