@@ -138,6 +138,12 @@ def _mapping_upload() -> None:
         st.rerun()
 
 
+def _tool_name(label: str) -> str:
+    """'a Qualtrics export' -> 'Qualtrics export', for a list of tools."""
+    name = label.removeprefix("an ").removeprefix("a ")
+    return name[:1].upper() + name[1:]
+
+
 def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) if text else ""
 
@@ -148,6 +154,8 @@ def _sheet_title(sheet: SheetReport) -> str:
         return f"{where} — ignored ({escape(sheet.reason)})"
     label = schema.TABLE_BY_NAME[sheet.kind].label
     form = f", {sheet.form} form" if sheet.form else ""
+    if sheet.layout and sheet.layout in layouts() and sheet.layout not in ("headers", "structure"):
+        form = f", {_tool_name(layouts()[sheet.layout].label)}"
     rejected = f", {sheet.rows_rejected} set aside" if sheet.rows_rejected else ""
     return f"{where} — {label}{form}: {sheet.rows_read} rows{rejected}"
 
@@ -157,7 +165,7 @@ def sheets(result: ImportResult) -> None:
     all editable; the choices download as a mapping file for the command line."""
     labels = {t.label: t.name for t in schema.TABLES}
     tools = {AUTOMATIC: ""} | {
-        layout.label[0].upper() + layout.label[1:]: name
+        _tool_name(layout.label): name
         for name, layout in layouts().items()
         if name not in ("headers", "structure")
     }
@@ -182,9 +190,10 @@ def sheets(result: ImportResult) -> None:
                 st.caption("No header row was found in this sheet, so there is nothing to map.")
                 continue
             st.markdown(f"**{escape(_sentence(sheet.read_as or sheet.describe()))}**")
-            if sheet.header_row:
-                rows = f"{sheet.header_rows} header rows ending" if sheet.header_rows > 1 else ""
-                st.caption(f"Header {rows or 'found'} on row {sheet.header_row}.")
+            if sheet.header_row and sheet.header_rows > 1:
+                st.caption(f"{sheet.header_rows} header rows, the last on row {sheet.header_row}.")
+            elif sheet.header_row:
+                st.caption(f"Header found on row {sheet.header_row}.")
             options = [*labels, IGNORE_LABEL]
             current = schema.TABLE_BY_NAME[sheet.kind].label if sheet.kind else IGNORE_LABEL
             widget = f"kind::{i}::{sheet.key}::{_version()}"

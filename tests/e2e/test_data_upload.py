@@ -42,3 +42,38 @@ def test_upload_through_the_widget_shows_the_report(page, app_url: str) -> None:
     page.get_by_role("button", name="Back to the demo").click()
     page.get_by_text("You are looking at the demo workbook").wait_for(timeout=60_000)
     _no_exception(page)
+
+
+EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+
+
+def test_real_exports_are_read_and_say_what_they_were_read_as(page, app_url: str) -> None:
+    """A Jira roadmap and a Qualtrics survey, as the tools export them, with no manual step:
+    each sheet's line says what it was read as, and no respondent's e-mail, name or IP address
+    reaches the page."""
+    import sys
+
+    sys.path.insert(0, str(EXPORTS))
+    import truth
+
+    page.goto(f"{app_url}/data")
+    wait_idle(page)
+    files = [str(EXPORTS / "jira/roadmap.csv"), str(EXPORTS / "qualtrics/numeric_values.csv")]
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(files)
+    page.get_by_text("You are looking at your files").wait_for(timeout=60_000)
+    wait_idle(page)
+    _no_exception(page)
+    for expander in page.locator('[data-testid="stExpander"] summary').all():
+        expander.click()
+    wait_idle(page)
+    text = page.locator("body").inner_text()
+    assert "Read as a Jira export: 12 epics" in text
+    assert "Read as a Qualtrics export: 3 header rows, 24 statements about 12 initiatives" in text
+    leaked = [
+        v for r in truth.RESPONDENTS for v in (r.email, r.ip, f"{r.first} {r.last}") if v in text
+    ]
+    assert leaked == []
+    page.goto(f"{app_url}/alignment")
+    wait_idle(page)
+    page.locator(".vega-embed svg, .vega-embed canvas").first.wait_for(timeout=60_000)
+    _no_exception(page)

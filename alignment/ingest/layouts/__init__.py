@@ -3,6 +3,12 @@
 Adding a tool's export is one class (a ``Layout`` subclass in this package), listed in
 ``layout_classes``, one fixture and one test. Nothing else compares layout names as strings: the
 importer asks every layout how well it explains a sheet and keeps the best reading.
+
+- ``base``: what a layout is (``Layout``, ``Reading``, ``SurveyColumn``) and shared helpers;
+- ``surveys``: Qualtrics, SurveyMonkey, Microsoft Forms, LimeSurvey and Google Forms exports;
+- ``tracker``, ``jira``, ``asana``, ``monday``: tracker exports read as the roadmap;
+- ``structure``: feedback recognised by what its columns hold;
+- ``generic``: any table recognised by its header words (the template's own layout).
 """
 
 from __future__ import annotations
