@@ -154,8 +154,9 @@ def _sheet_title(sheet: SheetReport) -> str:
         return f"{where} — ignored ({escape(sheet.reason)})"
     label = schema.TABLE_BY_NAME[sheet.kind].label
     form = f", {sheet.form} form" if sheet.form else ""
-    if sheet.layout and sheet.layout in layouts() and sheet.layout not in ("headers", "structure"):
-        form = f", {_tool_name(layouts()[sheet.layout].label)}"
+    layout = layouts().get(sheet.layout)
+    if layout is not None and layout.tool:
+        form = f", {_tool_name(layout.label)}"
     rejected = f", {sheet.rows_rejected} set aside" if sheet.rows_rejected else ""
     return f"{where} — {label}{form}: {sheet.rows_read} rows{rejected}"
 
@@ -165,9 +166,7 @@ def sheets(result: ImportResult) -> None:
     all editable; the choices download as a mapping file for the command line."""
     labels = {t.label: t.name for t in schema.TABLES}
     tools = {AUTOMATIC: ""} | {
-        _tool_name(layout.label): name
-        for name, layout in layouts().items()
-        if name not in ("headers", "structure")
+        _tool_name(layout.label): name for name, layout in layouts().items() if layout.tool
     }
     st.download_button(
         "Download these choices as a mapping file",

@@ -136,7 +136,7 @@ class SheetReport:
     initiatives_named: int = 0  # feedback: how many initiatives its ratings are about
     statements: int = 0  # survey feedback: how many rated statements (columns) it holds
     detail: str = ""  # what the layout found, in its own words ("12 epics; 3 subtasks skipped")
-    tool: str = ""  # whose columns were set aside: "Jira", "survey-tool"
+    tool_word: str = ""  # whose columns were set aside: "Jira", "survey-tool"
 
     def describe(self) -> str:
         """One line a non-technical reader understands: what the sheet was read as, and what
@@ -145,11 +145,11 @@ class SheetReport:
         if self.kind is None:
             return f"not read: {self.reason}"
         table = schema.TABLE_BY_NAME[self.kind].label.lower()
-        if self.layout in ("", "headers"):
+        if self.reason.startswith("read as"):
+            head = self.reason
+        else:
             form = f", {self.form} form" if self.form else ""
             head = f"read as {table}{form} ({self.reason})"
-        else:
-            head = self.reason
         parts = []
         if self.header_rows > 1:
             parts.append(f"{self.header_rows} header rows")
@@ -162,7 +162,7 @@ class SheetReport:
         parts.append(self.detail or _count(self.rows_accepted, unit))
         line = f"{head}: {', '.join(parts)}"
         if self.set_aside:
-            what = f"{self.tool} " if self.tool else ""
+            what = f"{self.tool_word} " if self.tool_word else ""
             line += f"; {_count(len(self.set_aside), what + 'column')} set aside"
         return line
 

@@ -14,7 +14,7 @@ import pandas as pd
 from alignment import schema
 from alignment.ingest.headers import _blank, find_header
 from alignment.ingest.layouts import Context, Reading, SurveyColumn, best_reading, layouts, readings
-from alignment.ingest.layouts.generic import HeaderWords
+from alignment.ingest.layouts.generic import forced_reading
 from alignment.ingest.model import IGNORE, ImportChoices, SheetReport
 from alignment.ingest.recognise import _apply_overrides, _Plan
 from alignment.problems import Note, Problem
@@ -163,7 +163,7 @@ def _choose_reading(
         return None, f"it does not look like {layouts()[layout].label}"
     if kind in schema.TABLE_BY_NAME:
         same = [r for r in readings(sheet, context) if r.kind == kind]
-        reading = same[0] if same else layouts()[HeaderWords.name].force(sheet, kind)
+        reading = same[0] if same else forced_reading(sheet, kind)
         if reading is not None:
             reading.reason = "chosen by you"
         return reading, ""
@@ -253,7 +253,7 @@ def _read_sheet(
         hidden=[headers[j] for j in sorted(hidden)],
         header_rows=reading.header_rows,
         detail=reading.detail,
-        tool=reading.tool,
+        tool_word=reading.tool_word,
     )
     for n in reading.notes:
         notes.append(Note(n, sheet.file, sheet.sheet))

@@ -8,7 +8,9 @@ importer asks every layout how well it explains a sheet and keeps the best readi
 - ``surveys``: Qualtrics, SurveyMonkey, Microsoft Forms, LimeSurvey and Google Forms exports;
 - ``tracker``, ``jira``, ``asana``, ``monday``: tracker exports read as the roadmap;
 - ``structure``: feedback recognised by what its columns hold;
-- ``generic``: any table recognised by its header words (the template's own layout).
+- ``generic``: tables and feedback forms recognised by their header words (the template's
+  own layouts: a table of rows, wide and long feedback, 'Question [Initiative]' grids,
+  indicators).
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from functools import cache
 
 from alignment.ingest.layouts.asana import Asana
 from alignment.ingest.layouts.base import Context, Layout, Reading, SurveyColumn
-from alignment.ingest.layouts.generic import HeaderWords
+from alignment.ingest.layouts.generic import (
+    GridSurvey,
+    IndicatorsByHeaders,
+    LongFeedback,
+    TableByHeaders,
+    WideFeedback,
+)
 from alignment.ingest.layouts.jira import Jira
 from alignment.ingest.layouts.monday import Monday
 from alignment.ingest.layouts.structure import RatedByStructure
@@ -58,7 +66,11 @@ def layout_classes() -> tuple[type[Layout], ...]:
         Asana,
         Monday,
         RatedByStructure,
-        HeaderWords,
+        GridSurvey,
+        LongFeedback,
+        WideFeedback,
+        IndicatorsByHeaders,
+        TableByHeaders,
     )
 
 

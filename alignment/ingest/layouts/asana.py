@@ -61,6 +61,8 @@ def _is_header(folded: list[str]) -> bool:
 class Asana(Layout):
     """An Asana project export, read as the roadmap: top-level tasks are the initiatives."""
 
+    tool = True
+
     name = "asana"
     label = "an Asana export"
     tables = ("initiatives",)

@@ -94,7 +94,7 @@ class Reading:
     notes: list[str] = field(default_factory=list)
     header_rows: int = 1
     detail: str = ""  # what it found, in the layout's own words ("12 epics; 3 subtasks skipped")
-    tool: str = ""  # whose columns were set aside, for "23 Jira columns set aside"
+    tool_word: str = ""  # whose columns were set aside, for "23 Jira columns set aside"
 
     @property
     def explained(self) -> int:
@@ -125,6 +125,7 @@ class Layout:
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""  # "a Qualtrics export": completes "read as …"
     tables: ClassVar[tuple[str, ...]] = ()
+    tool: ClassVar[bool] = False  # a tool's own export: offered by name on the Data page
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         raise NotImplementedError

@@ -5,6 +5,7 @@ title rows, and Google-Forms-style survey columns ("Question [Initiative]")."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from alignment import schema
 from alignment.ingest.headers import _SURVEY_HEADER, _is_comment_question, find_header
@@ -54,33 +55,88 @@ def reading_from_plan(
     )
 
 
-class HeaderWords(Layout):
-    """Any table, recognised by the words of its header row."""
+_TABLE_ORDER = {t.name: i for i, t in enumerate(schema.TABLES)}
 
-    name = "headers"
-    label = "a table recognised by its headers"
-    tables = tuple(t.name for t in schema.TABLES)
+
+class ByHeaderWords(Layout):
+    """Readings from the words of one header row: each header matched to a field by synonym,
+    then by a fuzzy match (``recognise._plans`` scores every table a sheet could hold). Each
+    subclass claims the tables and forms it reads; the registry keeps the best claim."""
+
+    claims: ClassVar[frozenset[tuple[str, str]]] = frozenset()  # (table, form)
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         found = find_header(sheet)
         if found is None:
             return None
         h, headers = found
-        plans = _plans(headers, sheet.sheet, sheet.file)
+        plans = [
+            p for p in _plans(headers, sheet.sheet, sheet.file) if (p.kind, p.form) in self.claims
+        ]
         if not plans:
             return None
         plan = plans[0]
         reason = f"recognised from {len(plan.mapping) + len(plan.extra)} matching headers"
-        return reading_from_plan(plan, sheet, h, headers, self.name, reason)
+        reading = reading_from_plan(plan, sheet, h, headers, self.name, reason)
+        # Equal scores go to the table listed first in the schema, as they always have.
+        reading.score = plan.score - 1e-6 * _TABLE_ORDER[plan.kind]
+        return reading
 
-    def force(self, sheet: RawSheet, kind: str) -> Reading | None:
-        """The best reading as ``kind``, however weak: the user said the sheet holds it."""
-        found = find_header(sheet, forced=True)
-        if found is None:
-            return None
-        h, headers = found
-        plan = _forced_plan(kind, headers)
-        return reading_from_plan(plan, sheet, h, headers, self.name, "chosen by you")
+
+class TableByHeaders(ByHeaderWords):
+    """A table of one row per thing (initiatives, objectives, stakeholders, glossary): the
+    workbench's template and most hand-kept lists."""
+
+    name = "headers"
+    label = "a table recognised by its headers"
+    tables = ("initiatives", "objectives", "stakeholders", "glossary")
+    claims = frozenset((t, "") for t in tables)
+
+
+class IndicatorsByHeaders(ByHeaderWords):
+    """Monthly numbers: long (period, scope, metric, value) or wide (a column per metric)."""
+
+    name = "indicators"
+    label = "indicators recognised by their headers"
+    tables = ("indicators",)
+    claims = frozenset({("indicators", "long"), ("indicators", "wide")})
+
+
+class WideFeedback(ByHeaderWords):
+    """Feedback with a column per dimension ("Clarity of the why", "Business value")."""
+
+    name = "wide"
+    label = "feedback with a column per dimension"
+    tables = ("feedback",)
+    claims = frozenset({("feedback", "wide")})
+
+
+class LongFeedback(ByHeaderWords):
+    """Feedback with a row per rating: a dimension column and a score column."""
+
+    name = "long"
+    label = "feedback with a dimension and a score column"
+    tables = ("feedback",)
+    claims = frozenset({("feedback", "long")})
+
+
+class GridSurvey(ByHeaderWords):
+    """A survey's grid questions as "Question [Initiative]" columns, whatever tool wrote it."""
+
+    name = "grid"
+    label = "a survey with 'Question [Initiative]' columns"
+    tables = ("feedback",)
+    claims = frozenset({("feedback", "survey")})
+
+
+def forced_reading(sheet: RawSheet, kind: str) -> Reading | None:
+    """The best reading as ``kind``, however weak: the user said the sheet holds it."""
+    found = find_header(sheet, forced=True)
+    if found is None:
+        return None
+    h, headers = found
+    plan = _forced_plan(kind, headers)
+    return reading_from_plan(plan, sheet, h, headers, TableByHeaders.name, "chosen by you")
 
 
 def sheet_label(sheet: RawSheet) -> str:

@@ -59,6 +59,8 @@ def _custom_label(header: str) -> str:
 class Jira(Layout):
     """A Jira issue export, read as the roadmap: epics are the initiatives."""
 
+    tool = True
+
     name = "jira"
     label = "a Jira export"
     tables = ("initiatives",)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 
@@ -122,7 +121,7 @@ class SurveyExport(Layout):
     """The shared reading of a survey tool's export; subclasses only describe its shape."""
 
     tables = ("feedback",)
-    what: ClassVar[str] = "survey-tool"  # "17 survey-tool columns set aside"
+    tool = True
 
     def shape(self, sheet: RawSheet) -> Shape | None:
         raise NotImplementedError
@@ -235,7 +234,7 @@ class SurveyExport(Layout):
             skip,
             notes=shape.notes,
             header_rows=shape.header_rows,
-            tool="survey-tool",
+            tool_word="survey-tool",
         )
 
 

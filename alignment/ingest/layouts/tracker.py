@@ -242,5 +242,5 @@ def tracker_reading(
     reading.score = TOOL + reading.explained
     reading.reason = f"read as {label}"
     reading.detail = summary
-    reading.tool = tool
+    reading.tool_word = tool
     return reading
