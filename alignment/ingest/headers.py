@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -129,19 +129,23 @@ def find_header(sheet: RawSheet, forced: bool = False) -> tuple[int, list[str]] 
     row = zone[best]
     above = zone[best - 1] if best > 0 else []
     width = max(map(len, sheet.rows)) if sheet.rows else 0
-    headers: list[str] = []
+    headers = unique_headers((_joined_cell(row, above, j) for j in range(width)), sheet.first_col)
+    return best, headers
+
+
+def unique_headers(names: Iterable[str], first_col: int = 0) -> list[str]:
+    """Display headers, one per column: blanks named by their letter, repeats numbered."""
+    out: list[str] = []
     seen: dict[str, int] = {}
-    for j in range(width):
-        text = _joined_cell(row, above, j)
-        if not text:
-            text = f"Column {col_letter(sheet.first_col + j)}"
+    for j, text in enumerate(names):
+        text = text or f"Column {col_letter(first_col + j)}"
         if text in seen:
             seen[text] += 1
             text = f"{text} ({seen[text]})"
         else:
             seen[text] = 1
-        headers.append(text)
-    return best, headers
+        out.append(text)
+    return out
 
 
 def _header_hits(cells: Sequence[str]) -> int:

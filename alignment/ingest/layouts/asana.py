@@ -61,11 +61,10 @@ def _is_header(folded: list[str]) -> bool:
 class Asana(Layout):
     """An Asana project export, read as the roadmap: top-level tasks are the initiatives."""
 
-    tool = True
-
     name = "asana"
     label = "an Asana export"
     tables = ("initiatives",)
+    tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         h = find_row(sheet, _is_header)

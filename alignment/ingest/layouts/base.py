@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from alignment import schema
-from alignment.readers import RawSheet, col_letter
+from alignment.readers import RawSheet
 from alignment.values import clean_text, is_blank
 
 # Scores of the three families of layouts: a tool's own signature beats a reading from what the
@@ -143,21 +143,6 @@ def cell(row: Sequence[object], j: int) -> str:
 
 def texts(row: Sequence[object]) -> list[str]:
     return [cell(row, j) for j in range(len(row))]
-
-
-def unique_headers(names: Iterable[str], first_col: int = 0) -> list[str]:
-    """Display headers, one per column: blanks named by their letter, repeats numbered."""
-    out: list[str] = []
-    seen: dict[str, int] = {}
-    for j, text in enumerate(names):
-        text = text or f"Column {col_letter(first_col + j)}"
-        if text in seen:
-            seen[text] += 1
-            text = f"{text} ({seen[text]})"
-        else:
-            seen[text] = 1
-        out.append(text)
-    return out
 
 
 def fold(text: str) -> str:

@@ -59,11 +59,10 @@ def _custom_label(header: str) -> str:
 class Jira(Layout):
     """A Jira issue export, read as the roadmap: epics are the initiatives."""
 
-    tool = True
-
     name = "jira"
     label = "a Jira export"
     tables = ("initiatives",)
+    tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         h = find_row(sheet, _is_header)

@@ -51,11 +51,10 @@ def _is_header(folded: list[str]) -> bool:
 class Monday(Layout):
     """A monday.com board exported to Excel, read as the roadmap: the items are the initiatives."""
 
-    tool = True
-
     name = "monday"
     label = "a monday.com board export"
     tables = ("initiatives",)
+    tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         h = find_row(sheet, _is_header)

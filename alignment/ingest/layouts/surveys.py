@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from alignment import schema
-from alignment.ingest.headers import _SURVEY_HEADER, _dimension_of, _is_comment_question
+from alignment.ingest.headers import (
+    _SURVEY_HEADER,
+    _dimension_of,
+    _is_comment_question,
+    unique_headers,
+)
 from alignment.ingest.layouts.base import (
     PRIVATE,
     SET_ASIDE_TOOL,
@@ -33,7 +38,6 @@ from alignment.ingest.layouts.base import (
     is_group_header,
     looks_like_emails,
     texts,
-    unique_headers,
 )
 from alignment.ingest.matching import Initiatives, find_initiative
 from alignment.readers import RawSheet

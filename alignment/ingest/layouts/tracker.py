@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from alignment.ingest.headers import match_header
+from alignment.ingest.headers import match_header, unique_headers
 from alignment.ingest.layouts.base import (
     SET_ASIDE_TRACKER,
     TOOL,
     Reading,
     private_columns,
     texts,
-    unique_headers,
 )
 from alignment.readers import RawSheet
 from alignment.values import clean_text, is_blank
