@@ -37,10 +37,9 @@ def table_columns(name: str) -> tuple[str, ...]:
         return FEEDBACK_COLUMNS
     if name == "indicators":
         return INDICATOR_COLUMNS
-    cols = tuple(f.name for f in schema.TABLE_BY_NAME[name].fields)
-    if name == "initiatives":
-        cols = (*cols, "target_label")
-    return cols
+    fields = schema.TABLE_BY_NAME[name].fields
+    kept_text = tuple(f.keep_text_as for f in fields if f.keep_text_as)
+    return (*(f.name for f in fields), *kept_text)
 
 
 def empty_table(name: str) -> pd.DataFrame:

@@ -38,6 +38,8 @@ class Field:
     kind: Kind
     help: str
     synonyms: tuple[str, ...] = ()
+    # A sheet is read as this table only if a column holds the field, and a row without a value
+    # is set aside (the glossary's business wording), unless ``fallback`` fills it.
     required: bool = False
     examples: tuple[str, str] = ("", "")
     # A field whose presence says a lot about which table a sheet holds (e.g. "influence" says
@@ -48,6 +50,16 @@ class Field:
     # number may also be written as (effort's T-shirt sizes).
     minimum: float | None = None
     sizes: Mapping[str, float] | None = None
+    # Row rules, read generically by ``alignment.ingest.tables``:
+    # a blank value (or no column at all) takes this field's value from the same row, with a
+    # warning for a blank cell (an initiative without a name is called by its ID);
+    fallback: str | None = None
+    # the cell's own text is also kept, cleaned, in this extra column (a target date still
+    # shows as the 'Q3 2027' the user wrote);
+    keep_text_as: str | None = None
+    # the IDs name rows of this table (by its key): known ones are spelt as there, unknown ones
+    # kept with a warning, and a row naming itself, in its own table, is ignored with a warning.
+    references: str | None = None
 
     @property
     def minimum_message(self) -> str:
@@ -56,6 +68,26 @@ class Field:
         article = "an" if noun[:1] in "aeiou" else "a"
         limit = "be negative" if self.minimum == 0 else f"be below {self.minimum:g}"
         return f"{article} {noun} cannot {limit}"
+
+    def fallback_message(self, value: object) -> str:
+        """The warning for a blank value that took its ``fallback``'s: "No name given; the ID
+        'P-03' is used as its name." """
+        what = self.name.replace("_", " ")
+        source = "ID" if self.fallback == "id" else str(self.fallback).replace("_", " ")
+        return f"No {what} given; the {source} '{value}' is used as its {what}."
+
+    def self_reference_message(self, ref: object) -> str:
+        """The warning for a row that ``references`` itself: "'P-01' depends on itself; that
+        dependency was ignored." (the label reads as a verb)."""
+        return f"'{ref}' {self.label.lower()} itself; that dependency was ignored."
+
+    def unknown_reference_message(self, ref: object) -> str:
+        """The warning for an ID that is not in the table the field ``references``."""
+        target = TABLE_BY_NAME[str(self.references)].label.lower()
+        return (
+            f"'{ref}' is not in the {target} table; the reference is kept but leads nowhere. "
+            "Check the ID for a typo."
+        )
 
 
 @dataclass(frozen=True)
@@ -68,6 +100,9 @@ class Table:
     fields: tuple[Field, ...]
     sheet_names: tuple[str, ...]
     key: str | None = None  # the identifying field: a row without it is rejected, duplicates too
+    # A sheet is read as this table only if a column holds one of these fields (a name and a
+    # group alone could be anyone's list, not stakeholders).
+    signature: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -78,6 +113,12 @@ class Table:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
+
+    def blank_message(self, field_name: str) -> str:
+        """Why a row without a required value (other than the key, which has its own message)
+        was set aside: "This term has no business wording; it was set aside." """
+        row = self.field(self.key).label.lower() if self.key else "row"
+        return f"This {row} has no {self.field(field_name).label.lower()}; it was set aside."
 
 
 # --- rating dimensions ------------------------------------------------------------------------
@@ -575,6 +616,7 @@ INITIATIVES = Table(
             required=True,
             examples=("Self-service onboarding", "Billing migration"),
             signal=0.5,
+            fallback="id",
         ),
         Field(
             "description",
@@ -638,6 +680,7 @@ INITIATIVES = Table(
             ),
             examples=("G1", "G1, G2"),
             signal=2,
+            references="objectives",
         ),
         Field(
             "why",
@@ -743,6 +786,7 @@ INITIATIVES = Table(
             ),
             examples=("Q2 2027", "2027-09-30"),
             signal=1.5,
+            keep_text_as="target_label",
         ),
         Field(
             "depends_on",
@@ -762,6 +806,7 @@ INITIATIVES = Table(
             ),
             examples=("", "P-01"),
             signal=2,
+            references="initiatives",
         ),
         Field(
             "kpi",
@@ -819,6 +864,7 @@ OBJECTIVES = Table(
             required=True,
             examples=("Grow SMB revenue", "Cut cost to serve"),
             signal=0.5,
+            fallback="id",
         ),
         Field(
             "weight",
@@ -1112,6 +1158,7 @@ STAKEHOLDERS = Table(
     label="Stakeholders",
     help="The people whose support the roadmap needs, and when you last had a 1:1.",
     key="name",
+    signature=("influence", "interest", "last_1on1", "cadence", "role"),
     sheet_names=(
         "stakeholders",
         "stakeholder map",

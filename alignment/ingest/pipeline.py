@@ -145,12 +145,8 @@ def build(
     tables: dict[str, pd.DataFrame] = {}
     for name in ("objectives", "initiatives", "stakeholders", "glossary"):
         tables[name], collectors[name] = _simple_table(chunks[name], name)
-    tables["initiatives"] = _check_references(
-        tables["initiatives"],
-        tables["objectives"],
-        collectors["initiatives"],
-        chunks["initiatives"],
-    )
+    for name in ("objectives", "initiatives", "stakeholders", "glossary"):
+        tables[name] = _check_references(name, tables, collectors[name], chunks[name])
     tables["stakeholders"] = _stakeholder_sides(tables["stakeholders"], settings)
     feedback, comments, sides, _, collectors["feedback"], extra = _feedback_table(
         chunks["feedback"], tables["initiatives"], settings

@@ -98,13 +98,7 @@ def _plans(headers: list[str], sheet_name: str, file: str) -> list[_Plan]:
             mapping, score = _assign(table, headers, names)
             if any(r not in mapping for r in table.required):
                 continue
-            if table.name == "stakeholders" and not {
-                "influence",
-                "interest",
-                "last_1on1",
-                "cadence",
-                "role",
-            } & set(mapping):
+            if table.signature and not set(table.signature) & set(mapping):
                 continue
         if label and (
             label in table.sheet_names

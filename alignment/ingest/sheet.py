@@ -463,9 +463,7 @@ def _parse_columns(
             if f.kind in (Kind.DATE, Kind.PERIOD)
             else True
         )
-        codes, values, problems = coerce_distinct(
-            cells, parser_for(f.kind, f.name, dayfirst=dayfirst)
-        )
+        codes, values, problems = coerce_distinct(cells, parser_for(f.kind, f, dayfirst=dayfirst))
         bad_distinct = pd.notna(problems)
         if bad_distinct.any():
             bad = bad_distinct[codes]

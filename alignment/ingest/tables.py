@@ -107,6 +107,40 @@ def _drop_rejected(parsed: pd.DataFrame, chunk: _Chunk, col: _Collector) -> pd.D
     return parsed[~rows.isin(col.rejected.keys()).to_numpy()]
 
 
+def _fill_from_fallback(
+    parsed: pd.DataFrame, f: schema.Field, chunk: _Chunk, col: _Collector
+) -> pd.DataFrame:
+    """A field's blank values take its ``fallback`` field's, with a warning per cell; with no
+    column for the field at all (unmapped by the user), every row takes it silently, so no page
+    ever shows an empty label."""
+    source = str(f.fallback)
+    if f.name not in parsed.columns:
+        parsed[f.name] = parsed[source] if source in parsed.columns else np.nan
+        return parsed
+    blank = parsed[f.name].isna()
+    if blank.any():
+        col.warn_cells(
+            chunk.frame.loc[parsed.index[blank], "_row"],
+            f.name,
+            [""] * int(blank.sum()),
+            [f.fallback_message(v) for v in parsed.loc[blank, source]],
+        )
+        parsed.loc[blank, f.name] = parsed.loc[blank, source]
+    return parsed
+
+
+def _reject_blank(
+    parsed: pd.DataFrame, table: schema.Table, f: schema.Field, chunk: _Chunk, col: _Collector
+) -> pd.DataFrame:
+    """Rows without a required value are set aside; all of them when no column holds it."""
+    if f.name not in parsed.columns:
+        col.reject_unmapped(chunk.frame.loc[parsed.index, "_row"], f.label)
+        return parsed.iloc[0:0]
+    blank = parsed[f.name].isna()
+    col.reject(chunk.frame.loc[parsed.index[blank], "_row"], table.blank_message(f.name), f.name)
+    return parsed[~blank]
+
+
 def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_Collector]]:
     table = schema.TABLE_BY_NAME[name]
     parts: list[tuple[_Chunk, pd.DataFrame, _Collector]] = []
@@ -115,34 +149,11 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
         parsed = _parse_fields(chunk, table, col)
         keep = _reject_missing_key(chunk.frame, parsed, table, col)
         parsed = parsed[keep]
-        if name in ("initiatives", "objectives") and "name" not in parsed.columns:
-            # No name column at all (unmapped by the user): the ID names each row, as it does
-            # for a blank name, so no page ever shows an empty label.
-            parsed["name"] = parsed["id"] if "id" in parsed.columns else np.nan
-        elif name in ("initiatives", "objectives"):
-            nameless = parsed["name"].isna()
-            if nameless.any():
-                col.warn_cells(
-                    chunk.frame.loc[parsed.index[nameless], "_row"],
-                    "name",
-                    [""] * int(nameless.sum()),
-                    [
-                        f"No name given; the ID '{i}' is used as its name."
-                        for i in parsed.loc[nameless, "id"]
-                    ],
-                )
-                parsed.loc[nameless, "name"] = parsed.loc[nameless, "id"]
-        if name == "glossary" and "plain" not in parsed.columns:
-            col.reject_unmapped(chunk.frame.loc[parsed.index, "_row"], table.field("plain").label)
-            parsed = parsed.iloc[0:0]
-        elif name == "glossary":
-            empty = parsed["plain"].isna()
-            col.reject(
-                chunk.frame.loc[parsed.index[empty], "_row"],
-                "This term has no business wording; it was set aside.",
-                "plain",
-            )
-            parsed = parsed[~empty]
+        for f in table.fields:
+            if f.fallback:
+                parsed = _fill_from_fallback(parsed, f, chunk, col)
+            elif f.required and f.name != table.key:
+                parsed = _reject_blank(parsed, table, f, chunk, col)
         for index, column, message in validation.failures(name, parsed):
             # Checked per sheet, where each value's file, sheet, row and header are known.
             col.warn_cells(
@@ -155,11 +166,11 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
                 ],
             )
             parsed.at[index, column] = np.nan
-        if name == "initiatives" and "target" in chunk.frame.columns:
-            labels = chunk.frame.loc[parsed.index, "target"].map(
-                lambda v: np.nan if _blank(v) else clean_text(v)
-            )
-            parsed["target_label"] = labels
+        for f in table.fields:
+            if f.keep_text_as and f.name in chunk.frame.columns:
+                parsed[f.keep_text_as] = chunk.frame.loc[parsed.index, f.name].map(
+                    lambda v: np.nan if _blank(v) else clean_text(v)
+                )
         parts.append((chunk, parsed, col))
     if table.key:
         _dedupe_keys(parts, table)
@@ -279,66 +290,53 @@ def _metric_name(text: object) -> object:
 
 
 def _check_references(
-    initiatives: pd.DataFrame,
-    objectives: pd.DataFrame,
-    init_cols: list[_Collector],
-    init_chunks: list[_Chunk],
+    name: str,
+    tables: dict[str, pd.DataFrame],
+    collectors: list[_Collector],
+    chunks: list[_Chunk],
 ) -> pd.DataFrame:
-    """Canonicalise objective and dependency IDs; warn (and keep the row) for unknown ones."""
-    if initiatives.empty:
-        return initiatives
-    obj_ids = {schema.fold_key(i): i for i in objectives["id"]}
-    init_ids = {schema.fold_key(i): i for i in initiatives["id"]}
+    """Canonicalise the IDs of every field that ``references`` a table (an initiative's
+    objectives and dependencies); warn (and keep the row) for unknown ones."""
+    table = schema.TABLE_BY_NAME[name]
+    frame = tables[name]
+    fields = [f for f in table.fields if f.references]
+    if frame.empty or not fields or not table.key:
+        return frame
     rows_by_id = {}
-    for chunk, col in zip(init_chunks, init_cols, strict=False):
-        if "id" in chunk.frame.columns:
-            for ident, row in zip(chunk.frame["id"], chunk.frame["_row"], strict=False):
+    for chunk, col in zip(chunks, collectors, strict=False):
+        if table.key in chunk.frame.columns:
+            for ident, row in zip(chunk.frame[table.key], chunk.frame["_row"], strict=False):
                 if not _blank(ident):
                     rows_by_id.setdefault(schema.fold_key(clean_text(ident)), (col, int(row)))
 
-    def fix(ids: tuple, known: dict[str, str], field_name: str, owner: str) -> tuple:
+    def fix(ids: tuple, known: dict[str, str], f: schema.Field, owner: str) -> tuple:
         out = []
         for ref in ids if isinstance(ids, tuple) else ():
             k = schema.fold_key(ref)
-            if field_name == "depends_on" and k == schema.fold_key(owner):
+            if f.references == name and k == schema.fold_key(owner):
                 col, row = rows_by_id.get(schema.fold_key(owner), (None, None))
                 if col:
-                    col.warn_cells(
-                        [row],
-                        field_name,
-                        [ref],
-                        [f"'{ref}' depends on itself; that dependency was ignored."],
-                    )
+                    col.warn_cells([row], f.name, [ref], [f.self_reference_message(ref)])
                 continue
             if k in known:
                 out.append(known[k])
             else:
                 out.append(ref)
-                if known or field_name == "depends_on":
-                    col, row = rows_by_id.get(schema.fold_key(owner), (None, None))
-                    what = "objectives" if field_name == "objective_ids" else "initiatives"
-                    if col and (field_name == "depends_on" or not objectives.empty):
-                        col.warn_cells(
-                            [row],
-                            field_name,
-                            [ref],
-                            [
-                                f"'{ref}' is not in the {what} table; the reference is kept but "
-                                "leads nowhere. Check the ID for a typo."
-                            ],
-                        )
+                # An unknown ID is worth a warning only when its table was brought at all.
+                col, row = rows_by_id.get(schema.fold_key(owner), (None, None))
+                if known and col:
+                    col.warn_cells([row], f.name, [ref], [f.unknown_reference_message(ref)])
         return tuple(out)
 
-    initiatives = initiatives.copy()
-    initiatives["objective_ids"] = [
-        fix(v, obj_ids, "objective_ids", o)
-        for v, o in zip(initiatives["objective_ids"], initiatives["id"], strict=False)
-    ]
-    initiatives["depends_on"] = [
-        fix(v, init_ids, "depends_on", o)
-        for v, o in zip(initiatives["depends_on"], initiatives["id"], strict=False)
-    ]
-    return initiatives
+    frame = frame.copy()
+    for f in fields:
+        target = tables[str(f.references)]
+        key = schema.TABLE_BY_NAME[str(f.references)].key
+        known = {schema.fold_key(i): i for i in target[key]} if key else {}
+        frame[f.name] = [
+            fix(v, known, f, o) for v, o in zip(frame[f.name], frame[table.key], strict=False)
+        ]
+    return frame
 
 
 def _stakeholder_sides(stakeholders: pd.DataFrame, settings: ImportChoices) -> pd.DataFrame:
