@@ -14,7 +14,7 @@ from alignment.dataset import (
     Dataset,
 )
 from alignment.ingest.feedback import _feedback_table
-from alignment.ingest.layouts import NO_CONTEXT, Context
+from alignment.ingest.layouts import Context
 from alignment.ingest.layouts.base import cell
 from alignment.ingest.model import (
     ImportChoices,
@@ -79,10 +79,11 @@ def _initiative_context(sheets: Sequence[RawSheet], settings: ImportChoices) -> 
     """The initiatives' ids and names, as the sheets read as initiatives hold them: a first look
     at every sheet, so a survey sheet can be recognised by the initiatives it asks about."""
     pairs: dict[str, tuple[str, str]] = {}
+    first_look = Context()
     for sheet in sheets:
         try:
             reading, _ = _choose_reading(
-                sheet, settings.override_for(sheet.file, sheet.sheet), NO_CONTEXT
+                sheet, settings.override_for(sheet.file, sheet.sheet), first_look
             )
         except Exception:  # noqa: BLE001 - the real read below reports it
             continue
@@ -95,7 +96,8 @@ def _initiative_context(sheets: Sequence[RawSheet], settings: ImportChoices) -> 
             ident, name = cell(row, j_id), cell(row, j_name)
             if ident:
                 pairs.setdefault(schema.fold_key(ident), (ident, name or ident))
-    return Context(tuple(pairs.values()))
+    # The header rows found in this first look serve the real read too.
+    return Context(tuple(pairs.values()), memo=first_look.memo)
 
 
 def build(

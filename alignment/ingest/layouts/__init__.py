@@ -39,7 +39,6 @@ from alignment.ingest.layouts.surveys import (
 from alignment.readers import RawSheet
 
 __all__ = [
-    "NO_CONTEXT",
     "Context",
     "Layout",
     "Reading",
@@ -49,9 +48,6 @@ __all__ = [
     "layouts",
     "readings",
 ]
-
-
-NO_CONTEXT = Context()
 
 
 def layout_classes() -> tuple[type[Layout], ...]:
@@ -80,8 +76,9 @@ def layouts() -> dict[str, Layout]:
     return {cls.name: cls() for cls in layout_classes()}
 
 
-def readings(sheet: RawSheet, context: Context = NO_CONTEXT) -> list[Reading]:
+def readings(sheet: RawSheet, context: Context | None = None) -> list[Reading]:
     """Every layout's reading of the sheet, best first."""
+    context = Context() if context is None else context
     found = []
     for order, layout in enumerate(layouts().values()):
         reading = layout.detect(sheet, context)
@@ -91,6 +88,6 @@ def readings(sheet: RawSheet, context: Context = NO_CONTEXT) -> list[Reading]:
     return [r for _, _, r in found]
 
 
-def best_reading(sheet: RawSheet, context: Context = NO_CONTEXT) -> Reading | None:
+def best_reading(sheet: RawSheet, context: Context | None = None) -> Reading | None:
     found = readings(sheet, context)
     return found[0] if found else None

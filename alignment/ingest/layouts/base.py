@@ -112,6 +112,8 @@ class Context:
     pairs, so a sheet can be recognised by columns and questions that refer to them."""
 
     initiatives: tuple[tuple[str, str], ...] = ()
+    # Work shared by the layouts that read the same sheet in one import (its header row).
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def refs(self) -> frozenset[str]:

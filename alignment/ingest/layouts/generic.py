@@ -27,10 +27,20 @@ def survey_columns(headers: list[str], extra: list[int]) -> dict[int, SurveyColu
 
 
 def reading_from_plan(
-    plan: _Plan, sheet: RawSheet, h: int, headers: list[str], layout: str, reason: str
+    plan: _Plan,
+    sheet: RawSheet,
+    h: int,
+    headers: list[str],
+    layout: str,
+    reason: str,
+    context: Context | None = None,
 ) -> Reading:
     survey = survey_columns(headers, plan.extra) if plan.form == "survey" else {}
-    private = private_columns(sheet, headers, h + 1)
+    memo = context.memo if context is not None else {}
+    key = ("private", id(sheet), h)
+    if key not in memo or memo[key][0] is not sheet:
+        memo[key] = (sheet, private_columns(sheet, headers, h + 1))
+    private = set(memo[key][1])
     if plan.kind == "feedback" and "respondent" in plan.mapping:
         private.add(plan.mapping["respondent"])
     # A column of e-mail addresses is never a field that is shown (an initiative's name, a
@@ -58,6 +68,21 @@ def reading_from_plan(
 _TABLE_ORDER = {t.name: i for i, t in enumerate(schema.TABLES)}
 
 
+def header_plans(sheet: RawSheet, context: Context) -> tuple[int, list[str], list[_Plan]] | None:
+    """The sheet's header row, its headers and every table its header words could hold, best
+    first: computed once per sheet and import (``context.memo``), however many layouts ask."""
+    key = ("header_plans", id(sheet))
+    if key in context.memo and context.memo[key][0] is sheet:
+        return context.memo[key][1]
+    header = find_header(sheet)
+    found = None
+    if header is not None:
+        h, headers = header
+        found = (h, headers, _plans(headers, sheet.sheet, sheet.file))
+    context.memo[key] = (sheet, found)
+    return found
+
+
 class ByHeaderWords(Layout):
     """Readings from the words of one header row: each header matched to a field by synonym,
     then by a fuzzy match (``recognise._plans`` scores every table a sheet could hold). Each
@@ -66,18 +91,16 @@ class ByHeaderWords(Layout):
     claims: ClassVar[frozenset[tuple[str, str]]] = frozenset()  # (table, form)
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
-        found = find_header(sheet)
+        found = header_plans(sheet, context)
         if found is None:
             return None
-        h, headers = found
-        plans = [
-            p for p in _plans(headers, sheet.sheet, sheet.file) if (p.kind, p.form) in self.claims
-        ]
+        h, headers, plans = found
+        plans = [p for p in plans if (p.kind, p.form) in self.claims]
         if not plans:
             return None
         plan = plans[0]
         reason = f"recognised from {len(plan.mapping) + len(plan.extra)} matching headers"
-        reading = reading_from_plan(plan, sheet, h, headers, self.name, reason)
+        reading = reading_from_plan(plan, sheet, h, headers, self.name, reason, context)
         # Equal scores go to the table listed first in the schema, as they always have.
         reading.score = plan.score - 1e-6 * _TABLE_ORDER[plan.kind]
         return reading

@@ -22,8 +22,8 @@ from alignment.ingest.layouts.base import (
     is_group_header,
     private_columns,
 )
+from alignment.ingest.layouts.generic import header_plans
 from alignment.ingest.layouts.surveys import rating_like
-from alignment.ingest.recognise import _plans
 from alignment.readers import RawSheet
 from alignment.values import clean_text
 
@@ -54,45 +54,67 @@ class RatedByStructure(Layout):
     tables = ("feedback",)
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
-        found = find_header(sheet, forced=True)
-        if found is None:
-            return None
-        h, headers = found
-        plans = _plans(headers, sheet.sheet, sheet.file)
+        found = header_plans(sheet, context)
+        if found is None:  # no header names a known field: the first row that holds text
+            forced = find_header(sheet, forced=True)
+            if forced is None:
+                return None
+            found = (*forced, [])
+        h, headers, plans = found
         if plans and plans[0].kind in ("feedback", "indicators"):
             return None  # the header words already say what it is
         start = h + 1
         refs = context.refs
-        mapping: dict[str, int] = {}
-        survey: dict[int, SurveyColumn] = {}
-        by_values: int | None = None
-        for j, header in enumerate(headers):
-            values = column_values(sheet, j, start, 200)
-            named = _field_of(header) if not header.startswith("Column ") else None
-            if named == "initiative" or _share_known(values, refs) >= 0.6:
-                if "initiative" not in mapping:
-                    mapping["initiative"] = j
-                    by_values = j if named != "initiative" else by_values
-                continue
-            if named and named not in mapping and named != "comment":
-                mapping[named] = j
-                continue
-            if values and rating_like(values) and _small_scale(values):
-                survey[j] = SurveyColumn(header, about_row=True)
-                continue
-            if named == "comment" or _is_comment_question(header):
-                survey[j] = SurveyColumn(header, about_row=True, comment=True)
-        ratings = [j for j, s in survey.items() if not s.comment]
-        if "initiative" not in mapping or not ratings:
+        named = {
+            j: _field_of(header)
+            for j, header in enumerate(headers)
+            if not header.startswith("Column ")
+        }
+        # First the column of initiative references: without one that repeats (each initiative
+        # rated by several people), the sheet is not ratings, and no other column is looked at.
+        initiative = next((j for j, f in named.items() if f == "initiative"), None)
+        by_values = None
+        if initiative is None and refs:
+            by_values = next(
+                (
+                    j
+                    for j in range(len(headers))
+                    if _share_known(column_values(sheet, j, start, 200), refs) >= 0.6
+                ),
+                None,
+            )
+            initiative = by_values
+        if initiative is None:
             return None
         refs_col = [
-            schema.fold_key(clean_text(v))
-            for v in column_values(sheet, mapping["initiative"], start, 2000)
+            schema.fold_key(clean_text(v)) for v in column_values(sheet, initiative, start, 2000)
         ]
         if len(set(refs_col)) > 0.8 * len(refs_col):
             # One row per initiative, ids hardly repeated: a list of initiatives with a numeric
             # column (perhaps the very list the ids come from), not people's ratings of them,
             # where each initiative is rated by several people.
+            return None
+        mapping: dict[str, int] = {"initiative": initiative}
+        survey: dict[int, SurveyColumn] = {}
+        for j, header in enumerate(headers):
+            if j == initiative:
+                continue
+            field_name = named.get(j)
+            if (
+                field_name
+                and field_name not in mapping
+                and field_name not in ("comment", "initiative")
+            ):
+                mapping[field_name] = j
+                continue
+            values = column_values(sheet, j, start, 200)
+            if values and rating_like(values) and _small_scale(values):
+                survey[j] = SurveyColumn(header, about_row=True)
+                continue
+            if field_name == "comment" or _is_comment_question(header):
+                survey[j] = SurveyColumn(header, about_row=True, comment=True)
+        ratings = [j for j, s in survey.items() if not s.comment]
+        if not ratings:
             return None
         which = (
             "a column of initiative IDs"
