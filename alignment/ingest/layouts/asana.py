@@ -67,7 +67,7 @@ class Asana(Layout):
     tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
-        h = find_row(sheet, _is_header)
+        h = find_row(sheet, _is_header, context)
         if h is None:
             return None
         names = [key(t) for t in texts(sheet.rows[h])]

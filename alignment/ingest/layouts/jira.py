@@ -65,7 +65,7 @@ class Jira(Layout):
     tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
-        h = find_row(sheet, _is_header)
+        h = find_row(sheet, _is_header, context)
         if h is None:
             return None
         groups = column_groups([cell(sheet.rows[h], j) for j in range(len(sheet.rows[h]))])

@@ -57,7 +57,7 @@ class Monday(Layout):
     tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
-        h = find_row(sheet, _is_header)
+        h = find_row(sheet, _is_header, context)
         if h is None:
             return None
         header = [key(t) for t in texts(sheet.rows[h])]

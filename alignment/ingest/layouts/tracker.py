@@ -17,6 +17,7 @@ from alignment.ingest.headers import match_header, unique_headers
 from alignment.ingest.layouts.base import (
     SET_ASIDE_TRACKER,
     TOOL,
+    Context,
     Reading,
     private_columns,
     texts,
@@ -36,13 +37,24 @@ def key(text: str) -> str:
 
 
 def find_row(
-    sheet: RawSheet, test: Callable[[list[str]], bool], limit: int = SCAN_ROWS
+    sheet: RawSheet,
+    test: Callable[[list[str]], bool],
+    context: Context | None = None,
+    limit: int = SCAN_ROWS,
 ) -> int | None:
-    """The first row (of the first ``limit``) whose folded cells pass ``test``."""
-    for i, row in enumerate(sheet.rows[:limit]):
-        if test([key(t) for t in texts(row)]):
+    """The first row (of the first ``limit``) whose folded cells pass ``test``. The folded rows
+    are kept in ``context.memo``: the tracker layouts look at the same sheet in turn."""
+    memo = context.memo if context is not None else {}
+    memo_key = ("tracker_rows", id(sheet), limit)
+    if memo_key not in memo or memo[memo_key][0] is not sheet:
+        memo[memo_key] = (sheet, [[key(t) for t in texts(row)] for row in sheet.rows[:limit]])
+    for i, folded in enumerate(memo[memo_key][1]):
+        if test(folded):
             return i
     return None
+    rows = [[key(t) for t in texts(row)] for row in sheet.rows[:limit]]
+    _LAST = (sheet, limit, rows)
+    return rows
 
 
 def first_of(folded: Sequence[str], *names: str) -> int | None:
