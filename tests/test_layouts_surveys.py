@@ -535,3 +535,49 @@ def test_mixed_layout_features_never_crash_and_never_invent_ratings(style, picke
     sheet = next(s for s in result.sheets if s.file == name)
     assert sheet.kind == "feedback", sheet.read_as
     assert len(fb) == given_cells
+
+
+def test_questions_not_about_a_known_dimension_are_one_dimension_named_from_the_question() -> None:
+    """The same question asked about each initiative ("How excited are you about the billing
+    migration?", "… about Partner API v2?") is one dimension, named from its wording without
+    the initiative; a question that names no initiative is set aside."""
+    rows = [
+        [
+            "ID",
+            "Start time",
+            "Completion time",
+            "Email",
+            "Name",
+            "Which team are you part of?",
+            "How excited are you about the billing migration?",
+            "How excited are you about Partner API v2?",
+            "Billing migration: I am excited",
+            "Partner API v2: I am excited",
+            "Overall, how are we doing?",
+        ]
+    ]
+    rows += [[i + 1, "", "", "anonymous", "", "Sales", 4, 5, 3, 2, 4] for i in range(4)]
+    result = import_files([roadmap(), SourceFile("form.xlsx", _xlsx({"Sheet1": rows}))])
+    fb = result.dataset.feedback
+    assert set(fb["dimension"]) == {"How excited are you about …?", "I am excited"}
+    assert set(fb["initiative_id"]) == {"ROAD-101", "ROAD-107"}
+    assert len(fb) == 16
+    assert "Overall, how are we doing?" in result.sheets[1].set_aside
+    # "anonymous" in every Email cell is nobody in particular: each response is one person.
+    assert fb["respondent"].nunique() == 4
+
+
+def test_labelled_end_points_mixed_with_bare_numbers() -> None:
+    header = ["Timestamp", "Which team are you part of?"]
+    header += [f"{QUESTION} [{name}]" for name in ("Billing migration", "Support chatbot")]
+    rows = [
+        header,
+        ["2026/05/04 9:06:31 AM GMT+1", "Sales", "1 - Not at all", "5 - Completely"],
+        ["2026/05/04 9:07:31 AM AST", "Finance", "3", "4"],
+        ["2026/05/04 9:08:31 AM GMT+1", "Marketing", "N/A", 2],
+    ]
+    csv = "\r\n".join(",".join(f'"{c}"' for c in r) for r in rows).encode()
+    result = import_files([roadmap(), SourceFile("responses.csv", csv)])
+    fb = result.dataset.feedback.sort_values(["initiative_id", "rating"])
+    assert list(fb["rating"]) == [1.0, 3.0, 2.0, 4.0, 5.0]
+    assert result.problems == []

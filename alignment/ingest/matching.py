@@ -41,6 +41,13 @@ class Initiatives:
     def keys(self) -> tuple[tuple[str, str, str], ...]:
         return _keys(self.pairs)
 
+    def without(self, text: str, initiative: str) -> str:
+        """The text with the initiative's id and name taken out ("How excited are you about
+        the …?"): what was asked, the same for every initiative."""
+        name = next((n for i, n in self.pairs if i == initiative), "")
+        out = strip_name(strip_name(text, name), initiative) if name else text
+        return out
+
 
 @lru_cache(maxsize=64)
 def _keys(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
@@ -111,4 +118,6 @@ def strip_name(text: str, name: str) -> str:
     if not pattern:
         return text
     out = re.sub(pattern, "…", text, flags=re.IGNORECASE)
+    # "about the billing migration" and "about Partner API v2" ask the same question.
+    out = re.sub(r"\b(?:the|a|an|our)\s+…", "…", out, flags=re.IGNORECASE)
     return " ".join(out.split())

@@ -106,18 +106,33 @@ def text_like(values: list[object]) -> bool:
     return len(strings) >= max(1, len(values) // 2) and any(" " in s for s in strings)
 
 
-def split_statement(text: str) -> tuple[str, str]:
+def split_statement(text: str, known: Initiatives | None = None) -> tuple[str, str]:
     """A statement that carries both what is rated and what about ("Billing migration: the WHY
-    is clear to me") as (question part, initiative part); ("", text) when it does not split."""
+    is clear to me") as (question part, initiative part). With the initiatives known, a
+    question that names one inside its own wording ("How excited are you about the billing
+    migration?") is split too: its wording without the name says what is asked, so the same
+    question about every initiative is one dimension. ("", text) when it does not split."""
     parts = [p for p in _SEPARATORS.split(text, maxsplit=1) if p]
-    if len(parts) != 2:
-        return "", text
-    a, b = parts
-    a_dim, b_dim = _dimension_of(a), _dimension_of(b)
-    if b_dim in schema.DIMENSION_BY_NAME and a_dim not in schema.DIMENSION_BY_NAME:
-        return b, a
-    if a_dim in schema.DIMENSION_BY_NAME and b_dim not in schema.DIMENSION_BY_NAME:
-        return a, b
+    if len(parts) == 2:
+        a, b = parts
+        a_dim, b_dim = _dimension_of(a), _dimension_of(b)
+        if b_dim in schema.DIMENSION_BY_NAME and a_dim not in schema.DIMENSION_BY_NAME:
+            return b, a
+        if a_dim in schema.DIMENSION_BY_NAME and b_dim not in schema.DIMENSION_BY_NAME:
+            return a, b
+        if known is not None:
+            a_item = find_initiative(a, known).initiative
+            b_item = find_initiative(b, known).initiative
+            if a_item and not b_item:
+                return b, a
+            if b_item and not a_item:
+                return a, b
+    if known is not None:
+        match = find_initiative(text, known)
+        if match.initiative is not None and match.how in ("id", "name"):
+            question = known.without(text, match.initiative)
+            if question and question != text:
+                return question, text
     return "", text
 
 
@@ -177,7 +192,7 @@ class SurveyExport(Layout):
                 continue
             if rating_like(values) or (no_answers(values) and not _is_comment_question(text)):
                 if not col.statement and known is not None:
-                    question, item = split_statement(col.question)
+                    question, item = split_statement(col.question, known)
                     if find_initiative(item, known).initiative is None:
                         set_aside[j] = ABOUT_NO_INITIATIVE
                         continue
