@@ -13,7 +13,7 @@ each in a fresh subprocess so peak memory is that step's own:
 - peak RSS of the import + analysis process.
 
 With ``--rerun`` it also measures, with Streamlit's AppTest, a filter change on the Alignment
-page after uploading the largest workbook. Figures go to the README's performance section.
+page after uploading the largest workbook. Figures go to docs/performance.md.
 """
 
 from __future__ import annotations

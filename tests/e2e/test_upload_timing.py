@@ -1,6 +1,6 @@
 """In a real Chromium: upload the demo workbook and time until the heatmap is drawn.
 
-A figure for the README's performance section, not a timed assertion: it is printed (run with
+A figure for docs/performance.md, not a timed assertion: it is printed (run with
 ``-s``) and recorded as a test property; it only fails if the heatmap never appears.
 """
 
