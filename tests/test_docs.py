@@ -276,9 +276,6 @@ def test_constants_quoted_in_the_docs_are_the_codes(
 # --- the docs themselves -------------------------------------------------------------------------
 
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
-# Written on another branch and linked ahead of the merge. The test below fails once a file here
-# exists, so the exception cannot outlive its reason.
-PENDING = {ROOT / "docs" / "formats.md"}
 
 
 def _slug(heading: str) -> str:
@@ -299,16 +296,9 @@ def test_every_relative_link_points_at_a_file_and_heading_that_exist(path: Path)
             continue
         file, _, anchor = target.partition("#")
         linked = (path.parent / file).resolve() if file else path
-        if linked in PENDING:
-            continue
         assert linked.exists(), f"{path.name} links {target}, which does not exist"
         if anchor and linked.suffix == ".md":
             assert anchor in _anchors(linked), f"{path.name} links {target}: no such heading"
-
-
-def test_pending_links_are_still_pending() -> None:
-    arrived = sorted(str(p.relative_to(ROOT)) for p in PENDING if p.exists())
-    assert not arrived, f"{arrived} exist now: remove them from PENDING in tests/test_docs.py"
 
 
 def test_the_readme_is_a_short_front_door() -> None:
