@@ -15,6 +15,7 @@ importer asks every layout how well it explains a sheet and keeps the best readi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 from alignment.ingest.layouts.asana import Asana
@@ -81,11 +82,23 @@ def readings(sheet: RawSheet, context: Context | None = None) -> list[Reading]:
     context = Context() if context is None else context
     found = []
     for order, layout in enumerate(layouts().values()):
-        reading = layout.detect(sheet, context)
+        reading = _detect(layout, sheet, context)
         if reading is not None:
             found.append((-reading.score, order, reading))
     found.sort(key=lambda t: (t[0], t[1]))
     return [r for _, _, r in found]
+
+
+def _detect(layout: Layout, sheet: RawSheet, context: Context) -> Reading | None:
+    """A layout's reading; one that ignores the context is read once per import (the memo is
+    shared by the first look at every sheet and the real read) and handed out as a copy."""
+    if layout.uses_context:
+        return layout.detect(sheet, context)
+    key = ("reading", layout.name, id(sheet))
+    if key not in context.memo or context.memo[key][0] is not sheet:
+        context.memo[key] = (sheet, layout.detect(sheet, context))
+    reading = context.memo[key][1]
+    return replace(reading) if reading is not None else None
 
 
 def best_reading(sheet: RawSheet, context: Context | None = None) -> Reading | None:

@@ -128,6 +128,9 @@ class Layout:
     label: ClassVar[str] = ""  # "a Qualtrics export": completes "read as …"
     tables: ClassVar[tuple[str, ...]] = ()
     tool: ClassVar[bool] = False  # a tool's own export: offered by name on the Data page
+    # Whether the reading depends on the other sheets (``Context.initiatives``); one that does
+    # not is read once per import and reused when the context is known.
+    uses_context: ClassVar[bool] = False
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         raise NotImplementedError

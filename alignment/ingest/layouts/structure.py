@@ -52,6 +52,7 @@ class RatedByStructure(Layout):
     name = "structure"
     label = "feedback recognised by what its columns hold"
     tables = ("feedback",)
+    uses_context = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         found = header_plans(sheet, context)
@@ -63,6 +64,9 @@ class RatedByStructure(Layout):
         h, headers, plans = found
         if plans and plans[0].kind in ("feedback", "indicators"):
             return None  # the header words already say what it is
+        named_columns = sum(1 for h_ in headers if not h_.startswith("Column "))
+        if plans and len(plans[0].mapping) >= 0.6 * named_columns:
+            return None  # a table whose header words explain most of it (a list of initiatives)
         start = h + 1
         refs = context.refs
         named = {

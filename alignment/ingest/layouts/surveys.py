@@ -141,6 +141,7 @@ class SurveyExport(Layout):
 
     tables = ("feedback",)
     tool = True
+    uses_context = True
 
     def shape(self, sheet: RawSheet) -> Shape | None:
         raise NotImplementedError
