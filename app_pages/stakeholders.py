@@ -156,7 +156,7 @@ else:
 
 st.subheader("Rituals")
 st.caption(
-    "The seed's forums. Tick the ones you run and set when each was last held; the next "
+    "The forums that keep both sides in step. Tick the ones you run and set when each was last held; the next "
     "date follows from the cadence. Your changes stay for this session (save a workspace "
     "to keep them)."
 )

@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from alignment import assessment, briefs, compare, coverage, indicators, scoring, stakeholders
-from alignment import dependencies as dep
-from alignment import workshop as workshop_core
-from alignment.assessment import evidence
+from alignment import compare, coverage, indicators, scoring
 from alignment.dataset import Dataset
 from alignment.ingest import import_files
 from alignment.privacy import Privacy
 from components import storage
+
+if TYPE_CHECKING:  # the heavier modules are imported by the call that needs them (below)
+    from alignment import assessment, briefs
+    from alignment import dependencies as dep
+    from alignment.assessment import evidence
 
 
 def _feedback(dataset: Dataset, dimensions: tuple[str, ...]):
@@ -90,12 +93,16 @@ def detection(
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def dependency_graph(fingerprint: str, _dataset: Dataset) -> dep.DependencyGraph:
+    from alignment import dependencies as dep
+
     return dep.build(_dataset.initiatives)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def stakeholder_tracker(fingerprint: str, day: dt.date, _dataset: Dataset) -> pd.DataFrame:
     """Each stakeholder's last and next 1:1 as of ``day``."""
+    from alignment import stakeholders
+
     return stakeholders.tracker(_dataset.stakeholders, day)
 
 
@@ -129,6 +136,8 @@ def assessment_evidence(
 ) -> evidence.Evidence:
     """Every step's evidence, recomputed only when the data, a threshold or the team changes
     (an answer click reruns the page; the evidence does not depend on the answers)."""
+    from alignment.assessment import evidence
+
     privacy_ = Privacy(k_min, k_comments)
     views = current_views(_dataset, privacy_) if _dataset.has_feedback else None
     found = None
@@ -150,6 +159,8 @@ def assessment_evidence(
 @st.cache_resource(show_spinner=False)
 def assessment_bank(path: str, mtime: float) -> assessment.Bank:
     """Parsed once per file version: editing the file takes effect on the next run."""
+    from alignment import assessment
+
     return assessment.load_bank(path)
 
 
@@ -158,10 +169,14 @@ def brief_inputs(
     fingerprint: str, k_min: int, k_comments: int, _dataset: Dataset
 ) -> briefs.BriefData:
     """Keyed by the dataset's fingerprint and the thresholds; shared read-only between sessions."""
+    from alignment import briefs
+
     return briefs.prepare(_dataset, Privacy(k_min, k_comments))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
 def workshop_answers(db_url: str, workshop_id: int, version: str) -> pd.DataFrame:
     """Every answer of a workshop as of ``version`` (the key: a new version means new answers)."""
+    from alignment import workshop as workshop_core
+
     return workshop_core.answers_frame(storage.get(), workshop_id)

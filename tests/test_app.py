@@ -114,3 +114,27 @@ def test_an_unreadable_upload_is_explained_not_raised(app: AppTest) -> None:
     assert any("No usable table" in e.value for e in at.error)
     problems = at.dataframe[0].value
     assert problems["message"].str.contains("PDF").any()
+
+
+def test_the_first_pages_do_not_load_what_only_a_click_needs() -> None:
+    """Opening the app (Overview) and the Data page imports no document writer, chart exporter,
+    graph or calendar library: those load with the page or button that uses them. Each one costs
+    start-up time and, held in memory, slows every later garbage collection of a big upload."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120)\n"
+        "at.run()\n"
+        "at.switch_page('app_pages/data.py').run()\n"
+        "assert not at.exception, at.exception\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    loaded = set(out.stdout.split())
+    heavy = {"docx", "fpdf", "networkx", "icalendar", "vl_convert", "jinja2", "markdown_it"}
+    assert loaded & heavy == set()

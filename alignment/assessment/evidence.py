@@ -396,7 +396,7 @@ _NO_INDICATORS = (
 def indicators_tracked(dataset: Dataset) -> Figure:
     """Share of the three leading indicators known by name (escalations, risk, quality delta)
     that the data tracks."""
-    label = "The seed's indicators tracked"
+    label = "Leading indicators tracked"
     data = dataset.indicators
     if data.empty:
         return Figure(
@@ -414,7 +414,8 @@ def indicators_tracked(dataset: Dataset) -> Figure:
     missing = [indicators.metric_label(m) for m in indicators.KNOWN_DIRECTIONS if m not in metrics]
     others = len(metrics) - len(known)
     text = (
-        f"{len(known)} of the 3 leading indicators the field note names are tracked"
+        f"{len(known)} of the 3 leading misalignment indicators (escalations, risk, output "
+        "quality) are tracked"
         + (f" (missing: {', '.join(missing)})" if missing else "")
         + (f", plus {others} other metric(s)" if others else "")
         + "."
