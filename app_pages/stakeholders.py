@@ -156,9 +156,9 @@ else:
 
 st.subheader("Rituals")
 st.caption(
-    "The forums that keep both sides in step. Tick the ones you run and set when each was last held; the next "
-    "date follows from the cadence. Your changes stay for this session (save a workspace "
-    "to keep them)."
+    "The forums that keep both sides in step. Tick the ones you run and set when each was "
+    "last held; the next date follows from the cadence. Your changes stay for this session "
+    "(save a workspace to keep them)."
 )
 rituals: list[stakeholders.Ritual] = state.get(Keys.RITUALS) or list(stakeholders.DEFAULT_RITUALS)
 checklist = stakeholders.rituals_frame(rituals, today)

@@ -9,7 +9,6 @@ Exports (report, briefs, downloads) are searched the same way.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 
@@ -80,8 +79,12 @@ def _fixture() -> bytes:
 
 
 def _pages() -> list[str]:
-    app = (ROOT / "app.py").read_text(encoding="utf-8")
-    return re.findall(r'st\.Page\(\s*"(app_pages/[a-z_]+\.py)"', app)
+    """Every page the app registers (components/page_registry.py, which app.py reads)."""
+    from components.page_registry import PAGES
+
+    pages = [p.file for p in PAGES]
+    assert pages, "no page found in the page registry: the audit would check nothing"
+    return pages
 
 
 def _texts(at: AppTest) -> list[str]:
