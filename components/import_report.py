@@ -218,6 +218,42 @@ def sheets(result: ImportResult) -> None:
             )
             if sheet.kind:
                 _mapping_editor(i, sheet)
+            if sheet.unmatched_statements:
+                _statement_editor(i, sheet, result)
+
+
+def _on_statement(statement: str, widget: str, ids: dict[str, str]) -> None:
+    settings = copy.deepcopy(state.settings())
+    choice = ids.get(st.session_state[widget], "")
+    if choice:
+        settings.aliases[statement] = choice
+    else:
+        settings.aliases.pop(statement, None)
+    state.set_settings(settings)
+    _bump()
+
+
+def _statement_editor(i: int, sheet: SheetReport, result: ImportResult) -> None:
+    """Survey statements that name no initiative (or several): the user says which one each
+    means, and the choice travels with the mapping file."""
+    initiatives = result.dataset.initiatives
+    if initiatives.empty:
+        return
+    ids = {
+        f"{ident} {name}": str(ident)
+        for ident, name in zip(initiatives["id"], initiatives["name"], strict=False)
+    }
+    options = [NOT_USED, *ids]
+    st.markdown("**Statements** — which initiative each one is about")
+    for k, statement in enumerate(sheet.unmatched_statements):
+        widget = f"stmt::{i}::{sheet.key}::{k}::{_version()}"
+        st.selectbox(
+            f"'{escape(statement)}' is about",
+            options,
+            key=widget,
+            on_change=_on_statement,
+            args=(statement, widget, ids),
+        )
 
 
 def _mapping_editor(i: int, sheet: SheetReport) -> None:

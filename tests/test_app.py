@@ -138,3 +138,35 @@ def test_the_first_pages_do_not_load_what_only_a_click_needs() -> None:
     loaded = set(out.stdout.split())
     heavy = {"docx", "fpdf", "networkx", "icalendar", "vl_convert", "jinja2", "markdown_it"}
     assert loaded & heavy == set()
+
+
+def test_a_statement_that_names_no_initiative_is_assigned_on_the_data_page(app: AppTest) -> None:
+    """LimeSurvey's code headings (WHY[SQ001]) name no initiative: the Data page asks which one
+    each code means, the import re-runs, and the choice goes into the mapping file."""
+    import io
+
+    import openpyxl
+
+    from components.state import Keys
+
+    exports = ROOT / "tests" / "fixtures" / "exports"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Initiatives"
+    ws.append(["Initiative ID", "Name"])
+    ws.append(["ROAD-101", "Billing migration"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = _data_page(app)
+    lime = (exports / "limesurvey" / "codes_semicolon.csv").read_bytes()
+    at.file_uploader[0].set_value(
+        [("roadmap.xlsx", buf.getvalue(), XLSX), ("lime.csv", lime, "text/csv")]
+    ).run()
+    assert not at.exception
+    box = next(s for s in at.selectbox if s.label == "'SQ001' is about")
+    box.set_value("ROAD-101 Billing migration").run()
+    assert not at.exception
+    result = at.session_state[Keys.RESULT]
+    assert "ROAD-101" in set(result.dataset.feedback["initiative_id"])
+    assert at.session_state[Keys.SETTINGS].aliases == {"SQ001": "ROAD-101"}
+    assert not [p for p in result.warnings if "'SQ001'" in p.message]

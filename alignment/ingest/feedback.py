@@ -748,9 +748,10 @@ def _feedback_table(
                     why = "names no initiative of the initiatives table"
                 message = (
                     f"The survey statement '{ref}' {why}; its {ratings} rating(s) are kept under "
-                    "that text. Name one initiative (its ID or name) in the statement, or choose "
-                    "it in a mapping file."
+                    "that text. Choose its initiative on the Data page (or in a mapping file), "
+                    "or name one initiative (its ID or name) in the statement."
                 )
+                collectors[src].chunk.report.unmatched_statements.append(str(ref))
             else:
                 message = (
                     f"Initiative '{ref}' is not in the initiatives table "

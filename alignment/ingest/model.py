@@ -137,6 +137,7 @@ class SheetReport:
     statements: int = 0  # survey feedback: how many rated statements (columns) it holds
     detail: str = ""  # what the layout found, in its own words ("12 epics; 3 subtasks skipped")
     tool_word: str = ""  # whose columns were set aside: "Jira", "survey-tool"
+    unmatched_statements: list[str] = field(default_factory=list)  # name no known initiative
 
     def describe(self) -> str:
         """One line a non-technical reader understands: what the sheet was read as, and what
