@@ -4,7 +4,6 @@ title rows, and Google-Forms-style survey columns ("Question [Initiative]")."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from alignment import schema
@@ -160,7 +159,3 @@ def forced_reading(sheet: RawSheet, kind: str) -> Reading | None:
     h, headers = found
     plan = _forced_plan(kind, headers)
     return reading_from_plan(plan, sheet, h, headers, TableByHeaders.name, "chosen by you")
-
-
-def sheet_label(sheet: RawSheet) -> str:
-    return schema.normalise_header(sheet.sheet or Path(sheet.file).stem)
