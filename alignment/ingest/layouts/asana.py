@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 
-from alignment.ingest.layouts.base import Context, Layout, Reading, texts
+from alignment.ingest.layouts.base import Context, Reading, texts
 from alignment.ingest.layouts.tracker import (
+    TrackerLayout,
+    data_rows,
     extra_fields,
     find_row,
     first_of,
@@ -58,13 +60,11 @@ def _is_header(folded: list[str]) -> bool:
     )
 
 
-class Asana(Layout):
+class Asana(TrackerLayout):
     """An Asana project export, read as the roadmap: top-level tasks are the initiatives."""
 
     name = "asana"
     label = "an Asana export"
-    tables = ("initiatives",)
-    tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         h = find_row(sheet, _is_header, context)
@@ -72,7 +72,7 @@ class Asana(Layout):
             return None
         names = [key(t) for t in texts(sheet.rows[h])]
         headers = texts(sheet.rows[h])
-        data = [i for i in range(h + 1, len(sheet.rows)) if any(texts(sheet.rows[i]))]
+        data = data_rows(sheet, h)
         if not data:
             return None
         columns = [(headers[j], [j]) for j in range(len(headers))]

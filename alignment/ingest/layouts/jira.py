@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from alignment.ingest.layouts.base import Context, Layout, Reading, cell
+from alignment.ingest.layouts.base import Context, Reading, cell
 from alignment.ingest.layouts.tracker import (
+    TrackerLayout,
     column_groups,
+    data_rows,
     extra_fields,
     find_row,
     first_of,
@@ -56,13 +58,11 @@ def _custom_label(header: str) -> str:
     return header
 
 
-class Jira(Layout):
+class Jira(TrackerLayout):
     """A Jira issue export, read as the roadmap: epics are the initiatives."""
 
     name = "jira"
     label = "a Jira export"
-    tables = ("initiatives",)
-    tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         h = find_row(sheet, _is_header, context)
@@ -70,11 +70,7 @@ class Jira(Layout):
             return None
         groups = column_groups([cell(sheet.rows[h], j) for j in range(len(sheet.rows[h]))])
         names = [key(name) for name, _ in groups]
-        data = [
-            i
-            for i in range(h + 1, len(sheet.rows))
-            if any(cell(sheet.rows[i], j) for j in range(len(sheet.rows[i])))
-        ]
+        data = data_rows(sheet, h)
         if not data:
             return None
 

@@ -13,8 +13,9 @@ docs/formats.md.
 
 from __future__ import annotations
 
-from alignment.ingest.layouts.base import Context, Layout, Reading, texts
+from alignment.ingest.layouts.base import Context, Reading, texts
 from alignment.ingest.layouts.tracker import (
+    TrackerLayout,
     extra_fields,
     find_row,
     first_of,
@@ -48,13 +49,11 @@ def _is_header(folded: list[str]) -> bool:
     )
 
 
-class Monday(Layout):
+class Monday(TrackerLayout):
     """A monday.com board exported to Excel, read as the roadmap: the items are the initiatives."""
 
     name = "monday"
     label = "a monday.com board export"
-    tables = ("initiatives",)
-    tool = True
 
     def detect(self, sheet: RawSheet, context: Context) -> Reading | None:
         h = find_row(sheet, _is_header, context)

@@ -18,6 +18,7 @@ from alignment.ingest.layouts.base import (
     SET_ASIDE_TRACKER,
     TOOL,
     Context,
+    Layout,
     Reading,
     private_columns,
     texts,
@@ -34,6 +35,19 @@ def key(text: str) -> str:
     """A header folded for an exact comparison that keeps brackets: Jira's link columns differ
     only inside them ('Inward issue link (Blocks)' versus '(Relates)')."""
     return " ".join(clean_text(text).lower().split())
+
+
+class TrackerLayout(Layout):
+    """A tracker's export read as the roadmap: its own header row, found by its signature among
+    the first rows, above the work items."""
+
+    tables = ("initiatives",)
+    tool = True
+
+
+def data_rows(sheet: RawSheet, h: int) -> list[int]:
+    """The rows below the header that hold anything."""
+    return [i for i in range(h + 1, len(sheet.rows)) if any(texts(sheet.rows[i]))]
 
 
 def find_row(
