@@ -19,13 +19,15 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alignment import config, schema
 from alignment.access import hash_password
-from alignment.excel_report import report_tables, report_xlsx
-from alignment.ingest import ImportChoices, ImportResult, SourceFile, import_files, mapping
 from alignment.privacy import Privacy
 from alignment.privacy import from_config as privacy_from_config
+
+if TYPE_CHECKING:  # the importer (pandas, …) loads with the first command that reads a file
+    from alignment.ingest import ImportChoices, ImportResult, SourceFile
 
 EXIT_OK, EXIT_NOTHING_USABLE, EXIT_USAGE = 0, 1, 2
 _K_MIN, _HASH = config.SETTING_BY_NAME["k_min"], config.SETTING_BY_NAME["password_hash"]
@@ -33,6 +35,8 @@ K_MIN_HELP = f"anonymity threshold (default: {_K_MIN.env} or {_K_MIN.default})"
 
 
 def _load(paths: Sequence[str], parser: argparse.ArgumentParser) -> list[SourceFile]:
+    from alignment.ingest import SourceFile
+
     sources = []
     for p in paths:
         path = Path(p)
@@ -47,6 +51,8 @@ def _load(paths: Sequence[str], parser: argparse.ArgumentParser) -> list[SourceF
 
 def _choices(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ImportChoices:
     """The import choices of a scripted run: a mapping file, then each --as on top of it."""
+    from alignment.ingest import ImportChoices, mapping
+
     choices = ImportChoices()
     if getattr(args, "mapping", None):
         path = Path(args.mapping)
@@ -66,6 +72,8 @@ def _choices(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Impor
 
 
 def _import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ImportResult:
+    from alignment.ingest import import_files, mapping
+
     choices = _choices(args, parser)
     result = import_files(_load(args.files, parser), choices)
     if getattr(args, "save_mapping", None):
@@ -165,6 +173,8 @@ def _cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if not result.usable:
         print(format_report(result))
         return EXIT_NOTHING_USABLE
+    from alignment.excel_report import report_tables, report_xlsx  # scipy, openpyxl: here only
+
     tables = report_tables(result.dataset, privacy)
     write_atomically(Path(args.out), report_xlsx(result.dataset, privacy))
     hidden = sum(int(t["hidden"].sum()) for t in tables.values() if "hidden" in t.columns)

@@ -206,3 +206,30 @@ def test_python_m_alignment_validate_json(workbook, useless):
     usage = _python_m("validate")
     assert usage.returncode == 2
     assert "usage:" in usage.stderr and "Traceback" not in usage.stderr
+
+
+def test_the_cli_loads_only_what_a_command_uses() -> None:
+    """``import alignment.cli`` (so ``--help`` and ``hash-password``) loads no data or document
+    library: the importer, pandas and the rest load with the first command that reads a file."""
+    import subprocess
+    import sys
+
+    heavy = [
+        "pandas",
+        "scipy",
+        "pandera",
+        "sqlalchemy",
+        "jinja2",
+        "docx",
+        "fpdf",
+        "vl_convert",
+        "networkx",
+        "altair",
+        "pydantic",
+        "yaml",
+        "rapidfuzz",
+        "python_calamine",
+    ]
+    code = f"import sys, alignment.cli\nprint(' '.join(m for m in {heavy!r} if m in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == []

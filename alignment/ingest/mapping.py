@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import yaml
-
 from alignment import schema
 from alignment.ingest.layouts import layouts
 from alignment.ingest.model import IGNORE, ImportChoices, sheet_key
@@ -47,6 +45,8 @@ def _split_key(key: str) -> tuple[str, str]:
 
 def to_yaml(choices: ImportChoices) -> str:
     """The choices as the YAML file this module reads back (a round trip keeps them)."""
+    import yaml
+
     sheets = []
     for key, override in choices.overrides.items():
         file, sheet = _split_key(key)
@@ -97,6 +97,8 @@ def _override(entry: dict, where: str) -> tuple[str, dict]:
 
 def from_yaml(text: str) -> ImportChoices:
     """A mapping file's choices; ``MappingError`` names the entry that cannot be used."""
+    import yaml
+
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from alignment import schema, validation
+from alignment import schema
 from alignment.dataset import (
     Dataset,
 )
@@ -156,6 +156,8 @@ def build(
     problems.extend(extra)
     tables["indicators"], collectors["indicators"] = _indicator_table(chunks["indicators"])
     # The other tables are checked sheet by sheet in _simple_table, with each value's location.
+    from alignment import validation  # pandera: loaded by the first import that needs it
+
     tables["indicators"], vproblems = validation.check("indicators", tables["indicators"])
     problems.extend(vproblems)
     if chunks["feedback"] and tables["initiatives"].empty:

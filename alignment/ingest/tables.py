@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from alignment import schema, validation
+from alignment import schema
 from alignment.dataset import (
     empty_table,
     table_columns,
@@ -154,6 +154,8 @@ def _simple_table(chunks: list[_Chunk], name: str) -> tuple[pd.DataFrame, list[_
                 parsed = _fill_from_fallback(parsed, f, chunk, col)
             elif f.required and f.name != table.key:
                 parsed = _reject_blank(parsed, table, f, chunk, col)
+        from alignment import validation  # pandera: loaded by the first import that needs it
+
         for index, column, message in validation.failures(name, parsed):
             # Checked per sheet, where each value's file, sheet, row and header are known.
             col.warn_cells(
