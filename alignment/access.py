@@ -3,8 +3,8 @@
 Only a hash is ever configured (the ``password_hash`` setting of ``alignment.config``), made
 with ``python -m alignment hash-password``. The hash is scrypt from the standard library,
 salted, in a self-describing string, and checked in constant time. Wrong guesses are slowed
-down per client: after a few free tries each further failure doubles a lock-out, so guessing a
-decent password online is impractical.
+down per client and across the server by ``alignment.throttle.LoginThrottle``, whose memory is
+the database (this module stays light: the CLI's ``hash-password`` imports it).
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 from alignment import config
 
@@ -75,49 +72,3 @@ def configured_hash(
     """The hash in force: the environment wins over the secrets file; None means no password."""
     value = config.get("password_hash", secrets_map, environ)
     return str(value) if value else None
-
-
-@dataclass
-class Throttle:
-    """Failed attempts per client key, with a doubling lock-out after ``free`` failures.
-
-    Thread-safe: one instance serves every session of the server. ``clock`` is injectable so
-    tests do not sleep.
-    """
-
-    free: int = 5
-    base_seconds: float = 2.0
-    max_seconds: float = 15 * 60
-    forget_after: float = 60 * 60
-    clock: Callable[[], float] = time.monotonic
-    # client key -> (failures, locked until, last failure)
-    _state: dict[str, tuple[int, float, float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def wait_seconds(self, key: str) -> float:
-        """How long this client must wait before its next attempt (0 = may try now)."""
-        with self._lock:
-            n, until, last = self._state.get(key, (0, 0.0, 0.0))
-            now = self.clock()
-            if n and now - last > self.forget_after:
-                self._state.pop(key, None)
-                return 0.0
-            return max(0.0, until - now)
-
-    def failure(self, key: str) -> float:
-        """Record a failed attempt; returns the lock-out it starts (0 while tries are free)."""
-        with self._lock:
-            n, _, _ = self._state.get(key, (0, 0.0, 0.0))
-            n += 1
-            now = self.clock()
-            delay = (
-                0.0
-                if n <= self.free
-                else min(self.max_seconds, self.base_seconds * 2 ** (n - self.free - 1))
-            )
-            self._state[key] = (n, now + delay, now)
-            return delay
-
-    def success(self, key: str) -> None:
-        with self._lock:
-            self._state.pop(key, None)

@@ -3,6 +3,11 @@
 Called by app.py before any page runs, except the workshop and team-round participant pages,
 which are reached by code. Without a configured hash the app stays open, as on a laptop, and
 the Settings page says so.
+
+Wrong guesses are slowed by ``alignment.throttle.LoginThrottle``, whose memory is the database:
+nothing kept in ``st.cache_resource`` (which any client can clear) decides how fast anyone may
+guess. This session's own failures, in ``st.session_state``, only decide when *this* browser is
+refused for a while; a browser that has not failed is never refused.
 """
 
 from __future__ import annotations
@@ -11,16 +16,17 @@ import time
 
 import streamlit as st
 
-from alignment.access import BadHash, Throttle, check_password, configured_hash
-from components import config
+from alignment.access import BadHash, check_password, configured_hash
+from alignment.store import StoreError
+from alignment.throttle import LoginThrottle, Policy, seconds_in_words
+from components import config, storage
 
 AUTH_KEY = "aw_authenticated"
-
-
-@st.cache_resource
-def throttle() -> Throttle:
-    """One throttle for the whole server: a guesser opening new sessions is still slowed."""
-    return Throttle()
+FAILURES_KEY = "aw_login_failures"
+NEXT_TRY_KEY = "aw_login_next_try"
+WRONG_GUESS_SECONDS = 1.0  # every wrong guess costs the guesser a second, on top of any pause
+POLICY = Policy()
+_sleep = time.sleep  # tests replace it, so that they need not wait
 
 
 def password_configured() -> bool:
@@ -33,8 +39,74 @@ def locked() -> bool:
 
 
 def _client_key() -> str:
+    """The connection's address: None on localhost (and not a string under AppTest)."""
     ip = getattr(st.context, "ip_address", None)
-    return f"ip:{ip}" if ip else "ip:unknown"
+    return f"ip:{ip}" if isinstance(ip, str) and ip else "ip:unknown"
+
+
+def _throttle() -> LoginThrottle:
+    """The throttle on the app's store; without a database the gate stays shut (fail closed)."""
+    try:
+        return LoginThrottle(storage.get(), POLICY)
+    except StoreError as exc:
+        st.error(
+            f"The password cannot be checked because the database is unavailable: {exc}",
+            icon=":material/database_off:",
+        )
+        st.stop()
+        raise
+
+
+def _attempt(password: str, stored: str) -> None:
+    """Check one submitted password: refuse a session that has failed too often, slow every
+    attempt by the recent failures of its address and of the server, record it first."""
+    wait = st.session_state.get(NEXT_TRY_KEY, 0.0) - time.monotonic()
+    if wait > 0:
+        st.error(
+            f"Too many wrong attempts from this browser. Try again in {seconds_in_words(wait)}.",
+            icon=":material/lock_clock:",
+        )
+        return
+    throttle = _throttle()
+    attempt = throttle.begin(_client_key())
+    if attempt.pause > 0:
+        with st.spinner(
+            "Wrong passwords were tried recently, so each check is slowed down: "
+            f"about {seconds_in_words(attempt.pause)}…"
+        ):
+            _sleep(attempt.pause)
+    try:
+        ok = check_password(password, stored)
+    except BadHash as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    if ok:
+        throttle.succeeded(attempt)
+        st.session_state.pop(FAILURES_KEY, None)
+        st.session_state.pop(NEXT_TRY_KEY, None)
+        st.session_state[AUTH_KEY] = True
+        st.rerun()
+    failures = st.session_state.get(FAILURES_KEY, 0) + 1
+    st.session_state[FAILURES_KEY] = failures
+    refused_for = POLICY.session_wait(failures)
+    st.session_state[NEXT_TRY_KEY] = time.monotonic() + refused_for
+    _sleep(WRONG_GUESS_SECONDS)
+    slowed = (
+        f" This check was slowed by {seconds_in_words(attempt.pause)} because wrong passwords "
+        "were tried recently."
+        if attempt.pause
+        else ""
+    )
+    st.error(
+        "That password is not right."
+        + slowed
+        + (
+            f" This browser can try again in {seconds_in_words(refused_for)}."
+            if refused_for
+            else ""
+        ),
+        icon=":material/error:",
+    )
 
 
 def require_password() -> None:
@@ -44,34 +116,11 @@ def require_password() -> None:
         return
     st.title("Alignment Workbench")
     st.caption("This workbench is protected. Ask the person who runs it for the password.")
-    key = _client_key()
     with st.form("login", border=True):
         password = st.text_input("Password", type="password")
         submitted = st.form_submit_button("Open", type="primary")
     if submitted:
-        wait = throttle().wait_seconds(key)
-        if wait > 0:
-            st.error(
-                f"Too many wrong attempts. Try again in {wait:.0f} seconds.",
-                icon=":material/lock_clock:",
-            )
-            st.stop()
-        try:
-            ok = check_password(password, stored)
-        except BadHash as exc:
-            st.error(str(exc), icon=":material/error:")
-            st.stop()
-        if ok:
-            throttle().success(key)
-            st.session_state[AUTH_KEY] = True
-            st.rerun()
-        delay = throttle().failure(key)
-        time.sleep(1.0)  # every wrong guess costs the guesser a second
-        st.error(
-            "That password is not right."
-            + (f" Wait {delay:.0f} seconds before the next try." if delay else ""),
-            icon=":material/error:",
-        )
+        _attempt(password, stored)
     st.stop()
 
 

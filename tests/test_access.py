@@ -7,7 +7,6 @@ import pytest
 from alignment.access import (
     ENV_HASH,
     BadHash,
-    Throttle,
     check_password,
     configured_hash,
     hash_password,
@@ -46,35 +45,6 @@ def test_configuration_environment_wins_over_secrets() -> None:
     assert configured_hash({"auth": {"password_hash": "nested"}}, {}) == "nested"
     assert configured_hash({"password_hash": "s"}, {ENV_HASH: "e"}) == "e"
     assert configured_hash({"password_hash": "  "}, {ENV_HASH: ""}) is None
-
-
-def test_throttle_doubles_the_lockout_after_free_tries() -> None:
-    now = [1000.0]
-    throttle = Throttle(free=3, base_seconds=2, max_seconds=60, clock=lambda: now[0])
-    assert [throttle.failure("ip:a") for _ in range(3)] == [0, 0, 0]
-    assert throttle.wait_seconds("ip:a") == 0
-    assert throttle.failure("ip:a") == 2
-    assert throttle.wait_seconds("ip:a") == 2
-    assert throttle.failure("ip:a") == 4
-    assert throttle.failure("ip:a") == 8
-    assert throttle.wait_seconds("ip:b") == 0  # another client is not slowed
-    for _ in range(10):
-        throttle.failure("ip:a")
-    assert throttle.wait_seconds("ip:a") == 60  # capped
-    now[0] += 61
-    assert throttle.wait_seconds("ip:a") == 0
-    throttle.success("ip:a")
-    assert throttle.failure("ip:a") == 0  # a success forgives
-
-
-def test_throttle_forgets_an_old_streak() -> None:
-    now = [0.0]
-    throttle = Throttle(free=1, base_seconds=5, forget_after=100, clock=lambda: now[0])
-    throttle.failure("k")
-    throttle.failure("k")
-    now[0] = 500
-    assert throttle.wait_seconds("k") == 0
-    assert throttle.failure("k") == 0
 
 
 def test_hash_password_command_reads_stdin(monkeypatch, capsys) -> None:
