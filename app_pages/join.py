@@ -34,21 +34,25 @@ def _check(text: str) -> tuple[Workshop | None, str]:
     code = joincodes.normalise(text)
     if code is None:  # checked without the database, so not counted as a try
         hint = " Codes never contain 0, 1, O, I or L." if joincodes.looks_mistyped(text) else ""
-        return None, f"A workshop code has 8 letters and digits, like ABCD-EFGH.{hint}"
+        return None, (
+            f"A workshop code has {joincodes.CODE_LENGTH} letters and digits, like "
+            f"{joincodes.EXAMPLE}.{hint}"
+        )
     wait = state.get(Keys.JOIN_NEXT_TRY, 0.0) - time.monotonic()
     if wait > 0:
         return None, (
             f"Too many wrong codes from this browser: wait {math.ceil(wait)} seconds "
             "before the next try."
         )
-    if joincodes.server_busy(store.join_failures()):
+    if joincodes.server_busy(store.join_failures(), code):  # only old 8-symbol codes wait
         return None, (
             "Too many wrong codes were tried on this server in the last few minutes, "
             "so codes are not checked for a while. Try again in a few minutes."
         )
     found = workshop.by_code(store, code)
     if found is None:
-        store.note_join_failure()
+        if joincodes.is_legacy(code):
+            store.note_join_failure()
         failures = state.get(Keys.JOIN_FAILURES, 0) + 1
         state.put(Keys.JOIN_FAILURES, failures)
         state.put(Keys.JOIN_NEXT_TRY, time.monotonic() + joincodes.wait_seconds(failures))
@@ -66,7 +70,7 @@ def _entry(problem: str) -> None:
     if problem:
         st.error(problem, icon=":material/error:")
     with st.form("join-form", border=False):
-        typed = st.text_input("Workshop code", placeholder="ABCD-EFGH", max_chars=12)
+        typed = st.text_input("Workshop code", placeholder=joincodes.EXAMPLE, max_chars=24)
         if st.form_submit_button("Join", type="primary", width="stretch"):
             ws, why = _check(typed)
             if ws is not None:

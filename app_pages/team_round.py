@@ -7,13 +7,14 @@ nothing of anyone else's.
 
 from __future__ import annotations
 
+import math
 import time
 
 import streamlit as st
 
 from alignment import joincodes
 from alignment.assessment import Bank
-from alignment.assessment.store import AssessmentStore, RoundClosed
+from alignment.assessment.store import AssessmentStore, RoundClosed, TeamRound
 from alignment.store import StoreError
 from components import assessment as ui
 from components import privacy as privacy_ui
@@ -33,46 +34,55 @@ except StoreError as exc:
     st.stop()
 
 
+def _check(text: str | None) -> tuple[TeamRound | None, str]:
+    """The round a typed or linked code opens, within this session's limit on wrong codes.
+
+    A link's code is checked exactly like a typed one, so a script cannot try codes through
+    ``?round=`` faster than through the box. Only old 8-symbol codes wait for the server-wide
+    brake: current codes are too many to guess (see ``alignment.joincodes``)."""
+    code = joincodes.normalise(text)
+    if code is None:  # checked without the database, so not counted as a try
+        hint = " Codes never use 0, 1, I, L or O." if joincodes.looks_mistyped(text) else ""
+        return None, (
+            f"A round code has {joincodes.CODE_LENGTH} letters and digits, like "
+            f"{joincodes.EXAMPLE}.{hint}"
+        )
+    wait = st.session_state.get(Keys.TEAM_NEXT_TRY, 0.0) - time.monotonic()
+    if wait > 0:
+        return None, f"Too many wrong codes: wait {math.ceil(wait)} seconds and try again."
+    if joincodes.server_busy(store.join_failures("team"), code):
+        return None, (
+            "Too many wrong codes were tried on this server just now. Try again in a few minutes."
+        )
+    found = db.round(code)
+    if found is None:
+        if joincodes.is_legacy(code):
+            store.note_join_failure("team")
+        failures = st.session_state.get(Keys.TEAM_FAILURES, 0) + 1
+        st.session_state[Keys.TEAM_FAILURES] = failures
+        st.session_state[Keys.TEAM_NEXT_TRY] = time.monotonic() + joincodes.wait_seconds(failures)
+        return None, "No round has this code. Check it with your leader."
+    st.session_state[Keys.TEAM_FAILURES] = 0
+    st.session_state[Keys.TEAM_CODE] = found.code
+    return found, ""
+
+
 def _ask_for_code() -> None:
-    """A code box, throttled per session and across the server against guessing."""
-    failures = st.session_state.get(Keys.TEAM_FAILURES, 0)
+    """A code box, throttled like a link's code."""
     with st.form("aw-team-join"):
         typed = st.text_input(
             "Round code",
-            max_chars=12,
-            placeholder="ABCD-EFGH",
-            help="The eight-character code your leader shared.",
+            max_chars=24,
+            placeholder=joincodes.EXAMPLE,
+            help="The code your leader shared.",
         )
         go = st.form_submit_button("Open the round", type="primary", width="stretch")
     if not go:
         return
-    wait = st.session_state.get(Keys.TEAM_NEXT_TRY, 0.0) - time.monotonic()
-    if wait > 0:
-        st.warning(
-            f"Too many wrong codes: wait {wait:.0f} seconds and try again.",
-            icon=":material/hourglass:",
-        )
-        return
-    if joincodes.server_busy(store.join_failures("team")):
-        st.warning(
-            "Too many wrong codes were tried on this server just now. Try again in a few minutes.",
-            icon=":material/hourglass:",
-        )
-        return
-    code = joincodes.normalise(typed)
-    found = db.round(code) if code else None
+    found, problem = _check(typed)
     if found is None:
-        if code:
-            store.note_join_failure("team")
-        failures += 1
-        st.session_state[Keys.TEAM_FAILURES] = failures
-        st.session_state[Keys.TEAM_NEXT_TRY] = time.monotonic() + joincodes.wait_seconds(failures)
-        hint = " Codes never use 0, 1, I, L or O." if joincodes.looks_mistyped(typed) else ""
-        st.error(
-            f"No round has this code. Check it with your leader.{hint}", icon=":material/error:"
-        )
+        st.error(problem, icon=":material/error:")
         return
-    st.session_state[Keys.TEAM_FAILURES] = 0
     st.query_params[ROUND_PARAM] = found.code
     st.rerun()
 
@@ -138,18 +148,30 @@ def _form(bank: Bank, code: str, token: str, mine: dict[str, int | None] | None)
         st.rerun()
 
 
-code = joincodes.normalise(st.query_params.get(ROUND_PARAM))
-found = db.round(code) if code else None
+def _find_round() -> TeamRound | None:
+    """The round of the link: re-read without counting once this session has opened it."""
+    raw = st.query_params.get(ROUND_PARAM)
+    if not raw:
+        return None
+    code = joincodes.normalise(raw)
+    if code is not None and code == st.session_state.get(Keys.TEAM_CODE):
+        return db.round(code)
+    found, problem = _check(raw)
+    if found is None:
+        del st.query_params[ROUND_PARAM]  # a bad link is counted once, not on every rerun
+        st.session_state[Keys.TEAM_LINK_PROBLEM] = problem
+    return found
+
+
+found = _find_round()
 if found is None:
     st.markdown(
         "Your leader asked for your view of how they keep the technical teams and the "
         "business aligned. Enter the code they shared to answer."
     )
-    if st.query_params.get(ROUND_PARAM):
-        st.error(
-            "This link's round code is not valid (any more). Check it with your leader.",
-            icon=":material/error:",
-        )
+    problem = st.session_state.pop(Keys.TEAM_LINK_PROBLEM, None)
+    if problem:
+        st.error(f"This link did not open a round. {problem}", icon=":material/error:")
     _ask_for_code()
     st.stop()
 

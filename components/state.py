@@ -55,6 +55,8 @@ class Keys:
     TEAM_ANSWER_PREFIX = "aw_team_q::"  # + round code + statement id
     TEAM_FAILURES = "aw_team_failures"  # wrong round codes typed in this session
     TEAM_NEXT_TRY = "aw_team_next_try"  # monotonic time before which no code is checked
+    TEAM_CODE = "aw_team_code"  # the round code this session opened (re-read without counting)
+    TEAM_LINK_PROBLEM = "aw_team_link_problem"  # why the link's round code did not open a round
 
 
 def get(key: str, default: Any = None) -> Any:

@@ -185,9 +185,29 @@ def test_a_wrong_round_code_is_refused_kindly(db_path: Path) -> None:
     at.button[0].click().run()
     assert not at.exception
     assert any(
-        "No round has this code" in e.value and "never use 0, 1, I, L or O" in e.value
+        "A round code has 12 letters" in e.value and "never use 0, 1, I, L or O" in e.value
         for e in at.error
     )
+    at.text_input[0].input("ABCD-EFGH-JKMN")
+    at.button[0].click().run()
+    assert any("No round has this code" in e.value for e in at.error)
+
+
+def test_wrong_round_codes_in_links_are_throttled_like_typed_ones(db_path: Path) -> None:
+    """Issue 18, item 11: 300 wrong ``?round=`` codes in 40 s were all checked. Now a session's
+    wrong links count like typed codes: after the free tries it must wait, unchecked."""
+    from alignment import joincodes
+
+    at = _open(_app(), TEAM)
+    messages = []
+    for _ in range(joincodes.FREE_ATTEMPTS + 2):
+        at.query_params["round"] = joincodes.new_code()
+        at.run()
+        assert not at.exception
+        messages.append(" ".join(e.value for e in at.error))
+        assert "round" not in at.query_params  # a bad link is counted once
+    assert all("No round has this code" in m for m in messages[: joincodes.FREE_ATTEMPTS])
+    assert "Too many wrong codes: wait 2 seconds" in messages[joincodes.FREE_ATTEMPTS]
 
 
 def test_a_broken_question_bank_is_explained(

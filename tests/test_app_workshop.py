@@ -291,11 +291,24 @@ def test_wrong_codes_are_refused_then_slowed_down(store: Store) -> None:
     assert "never contain 0, 1, O, I or L" in _texts(at)
 
 
-def test_a_spent_server_budget_stops_every_session_guessing(store: Store) -> None:
+def test_a_spent_server_budget_never_stops_a_real_participant(store: Store) -> None:
+    """Issue 18, item 11: the server-wide brake blocked every real participant for 10 minutes.
+    A current code is too long to guess, so no count of wrong codes holds it back; only old
+    8-symbol codes still wait for the brake."""
     ws = _workshop(store)
     for _ in range(joincodes.SERVER_LIMIT):
         store.note_join_failure()
     at = _app(code=ws.code)
+    assert "Too many wrong codes" not in _texts(at)
+    assert at.title[0].value == "Q3 review"
+    legacy = _workshop(store)
+    with store.write() as conn:
+        conn.execute(
+            workshop.workshops.update()
+            .where(workshop.workshops.c.id == legacy.id)
+            .values(code="ABCDEFGH")
+        )
+    at = _app(code="ABCD-EFGH")
     assert "Too many wrong codes were tried on this server" in _texts(at)
 
 
