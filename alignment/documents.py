@@ -33,6 +33,7 @@ from fpdf.enums import XPos, YPos
 
 from alignment import config
 from alignment.briefs.markup import Block, parse
+from alignment.exports import strip_controls
 
 FORMATS: dict[str, tuple[str, str, str]] = {
     # key: (label, MIME type, extension)
@@ -83,14 +84,18 @@ def _chart_position(blocks: Sequence[Block]) -> int:
 
 def to_markdown(markdown: str) -> bytes:
     """The brief as UTF-8 Markdown, ending with one newline."""
-    return (markdown.rstrip() + "\n").encode("utf-8")
+    return (strip_controls(markdown).rstrip() + "\n").encode("utf-8")
 
 
 # --- Word -------------------------------------------------------------------------------------
 
 
 def to_docx(markdown: str, title: str, chart_png: bytes | None = None) -> bytes:
-    """A Word document with the brief's headings, lists and quotes as Word styles."""
+    """A Word document with the brief's headings, lists and quotes as Word styles.
+
+    Control characters (a pasted \\x01, say) are dropped first: Word's XML cannot hold them,
+    and python-docx would refuse the whole document."""
+    markdown, title = strip_controls(markdown), strip_controls(title)
     doc = Document()
     props = doc.core_properties
     props.title, props.author, props.comments = title, AUTHOR, ""
@@ -235,6 +240,7 @@ class _PDF(FPDF):
 
 def to_pdf(markdown: str, title: str, chart_png: bytes | None = None) -> bytes:
     """An A4 PDF of the brief with a page footer; text stays selectable and searchable."""
+    markdown, title = strip_controls(markdown), strip_controls(title)
     pdf = _PDF(title)
     pdf.add_page()
     blocks = parse(markdown)

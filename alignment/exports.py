@@ -5,6 +5,12 @@ tab, carriage return or NUL) as a formula, and user text (comments, initiative n
 our exports. OWASP's advice is followed: such text cells get a leading apostrophe; real numbers
 (negative ones included) stay numbers. pandas' ``to_excel`` would write "=..." strings as
 formulas, so XLSX files are written cell by cell with openpyxl.
+
+The order matters and lives in one function, ``neutralise``: control characters are stripped
+*first* and the start checked *after*. Checked the other way round, ``"\x01=HYPERLINK(…)"``
+passed the check (it starts with \x01) and then lost its \x01 on the way into the XML, ending
+as a live formula in a workshop's results (issue 18, item 13). Word, PDF, Markdown and
+calendar files take their text through ``strip_controls`` too.
 """
 
 from __future__ import annotations
@@ -23,13 +29,23 @@ from openpyxl.utils import get_column_letter
 from alignment.values import is_missing
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\x00", "\n")
-_ILLEGAL_XML = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
+# Control characters no XML file may hold (tab, line feed and carriage return may), and DEL.
+_CONTROLS = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 127])
+
+
+def strip_controls(text: str) -> str:
+    """Text without the control characters that XML refuses and spreadsheets hide."""
+    return text.translate(_CONTROLS)
 
 
 def neutralise(value: object) -> object:
-    """A cell value that no spreadsheet will execute; numbers and dates pass through unchanged."""
+    """A cell value that no spreadsheet will execute; numbers and dates pass through unchanged.
+
+    Strips control characters, then looks at the start, skipping spaces (some programs trim
+    them before deciding what a cell is)."""
     if isinstance(value, str):
-        if value.startswith(DANGEROUS_PREFIXES):
+        value = strip_controls(value)
+        if value.lstrip(" ").startswith(DANGEROUS_PREFIXES):
             return "'" + value
         return value
     if isinstance(value, tuple | list | set | frozenset):
@@ -61,10 +77,7 @@ def _cell_value(value: object) -> object:
         return value.to_pydatetime().replace(tzinfo=None)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
-    value = neutralise(value)
-    if isinstance(value, str):
-        return value.translate(_ILLEGAL_XML)
-    return value
+    return neutralise(value)
 
 
 def write_sheet(

@@ -33,6 +33,7 @@ import pandas as pd
 from icalendar import Calendar, Event
 
 from alignment import schema
+from alignment.exports import strip_controls
 
 HIGH_LEVELS = frozenset({"High", "Very high"})
 LEVEL_NUMBER = {level: i for i, level in enumerate(schema.LEVELS, start=1)}
@@ -411,7 +412,7 @@ def to_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", calendar_name)
+    cal.add("x-wr-calname", strip_controls(calendar_name))
     for row in occurrences.itertuples(index=False):
         day = _day(row.date)
         event = Event()
@@ -420,11 +421,11 @@ def to_ics(
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", str(row.ritual))
+        event.add("summary", strip_controls(str(row.ritual)))
         text = f"{row.why}\n\nCadence: {row.cadence}. From Alignment Workbench."
         if notes.get(row.ritual):
             text += "\n\n" + notes[row.ritual]
-        event.add("description", text)
+        event.add("description", strip_controls(text))
         event.add("transp", "TRANSPARENT")
         event.add("categories", ["Alignment"])
         cal.add_component(event)

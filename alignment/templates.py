@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from alignment import schema
+from alignment.exports import neutralise
 from alignment.schema import Field, Kind, Table
 
 INSTRUCTIONS_SHEET = "Instructions"
@@ -75,7 +76,6 @@ _SYNONYMS_SHOWN = 5
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _FOLDING_ARTEFACT = re.compile(r"(?:^|\s)[0-9a-z](?:\s|$)")  # a lone letter or digit
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 # --- what goes in a template -------------------------------------------------------------------
@@ -174,10 +174,9 @@ def _dropdown(field: Field) -> DataValidation | None:
 
 
 def _safe_text(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CWE-1236)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CWE-1236): the
+    one exporter path, ``exports.neutralise``."""
+    return neutralise(value)
 
 
 # --- the workbook ------------------------------------------------------------------------------

@@ -178,3 +178,148 @@ def test_assessment_answers_are_inert() -> None:
     frame[text_column] = frame[text_column].astype(object)
     frame.loc[0, text_column] = "=cmd"
     assert_inert_csv(exports.to_csv_bytes(frame))
+
+
+# --- control characters before a formula (issue 18, item 13) ---------------------------------
+# Neutralising used to run before control characters were stripped: "\x01=HYPERLINK(…)" passed
+# the check, lost its \x01 on the way into the XML and became a live formula. Every exporter now
+# strips first and checks after, in one function; each is tried with each prefix here.
+
+CONTROL_PREFIXES = ["\x01", "\x00", "\x07", "\x0b", "\x1f", "\x7f", "\x01\x02", " ", "\x01 "]
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+CONTROLLED = [p + FORMULA for p in CONTROL_PREFIXES] + ["\x01+1+1", "\x1f-2+3", "\x01@cmd"]
+CONTROL_CHARS = {chr(c) for c in [*range(9), 11, 12, *range(14, 32), 127]}
+
+
+def assert_no_controls(text: str) -> None:
+    assert not CONTROL_CHARS & set(text), repr(text)
+
+
+def _inert_text(value: str) -> None:
+    assert_no_controls(value)
+    assert not value.lstrip(" ").startswith(DANGEROUS), repr(value)
+
+
+@pytest.mark.parametrize("text", CONTROLLED, ids=repr)
+def test_neutralise_strips_control_characters_before_it_looks(text: str) -> None:
+    out = exports.neutralise(text)
+    assert isinstance(out, str)
+    _inert_text(out)
+    assert out.lstrip("' ").startswith(("=", "+", "-", "@"))  # kept, as text
+
+
+def test_generic_tables_with_control_prefixes_are_inert() -> None:
+    frame = pd.DataFrame(
+        {"text": CONTROLLED, **{p + "=col": [1] * len(CONTROLLED) for p in "\x01"}}
+    )
+    data = exports.to_xlsx_bytes({"Sheet": frame})
+    assert_inert_xlsx(data)
+    for cell in _cells_xlsx(data):
+        if isinstance(cell.value, str):
+            _inert_text(cell.value)
+    text = exports.to_csv_bytes(frame).decode("utf-8-sig")
+    assert_inert_csv(text.encode("utf-8-sig"))
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for value in row:
+            _inert_text(value)
+
+
+@pytest.mark.parametrize("mode", [workshop.RATING, workshop.DOTS])
+def test_workshop_results_with_a_control_character_group_are_inert(
+    tmp_path: Path, mode: str
+) -> None:
+    """The attack as reported: a group name "\\x01=HYPERLINK(…)" in the results XLSX."""
+    store = Store(sqlite_url(tmp_path / "ws.sqlite"), parts=(workshop.SCHEMA,))
+    ws = workshop.create(
+        store,
+        title="\x01=cmd|' /C calc'!A0",
+        mode=mode,
+        items=[("P-1", "\x01+1+1 initiative"), ("P-2", "\x1f@evil")],
+        dimensions=["priority"] if mode == workshop.RATING else None,
+        groups=[("\x01" + FORMULA, "business"), ("\x7f-Eng", "tech")],
+        k_min=1,
+        **({"dots": 3} if mode == workshop.DOTS else {}),
+    )
+    groups = [g for g, _ in ws.groups]
+    for i in range(4):
+        token = f"token-{i:02d}-abcdefghijklmnop"
+        workshop.join(store, ws.id, token, groups[i % 2])
+        dim = "priority" if mode == workshop.RATING else workshop.DOTS_DIMENSION
+        workshop.answer(store, ws.id, token, "P-1", dim, 1 + i % 3)
+    data = workshop.results_xlsx(ws, workshop.answers_frame(store, ws.id))
+    assert_inert_xlsx(data)
+    for cell in _cells_xlsx(data):
+        if isinstance(cell.value, str):
+            _inert_text(cell.value)
+    if mode == workshop.RATING:
+        assert any(FORMULA in str(c.value) for c in _cells_xlsx(data))  # the name, as text
+    store.dispose()
+
+
+def test_the_report_with_control_prefixes_is_inert(hostile_import) -> None:
+    result, _ = hostile_import
+    dataset = result.dataset
+    init = dataset.initiatives.copy()
+    init["name"] = [CONTROLLED[i % len(CONTROLLED)] for i in range(len(init))]
+    data = report_xlsx(
+        type(dataset)(**{**dataset.__dict__, "initiatives": init}), Privacy(k_min=1, k_comments=1)
+    )
+    assert_inert_xlsx(data)
+    for cell in _cells_xlsx(data):
+        if isinstance(cell.value, str):
+            _inert_text(cell.value)
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx", "pdf"])
+def test_brief_documents_drop_control_characters(fmt: str) -> None:
+    """Word refused a brief with a pasted control character (a traceback); none survives."""
+    from alignment import documents
+
+    markdown = "\n\n".join(f"# {t}\n\n- {t}\n\n{t} **{t}**" for t in CONTROLLED)
+    data = {
+        "md": lambda: documents.to_markdown(markdown),
+        "docx": lambda: documents.to_docx(markdown, "\x01=title"),
+        "pdf": lambda: documents.to_pdf(markdown, "\x01=title"),
+    }[fmt]()
+    if fmt == "md":
+        assert_no_controls(data.decode("utf-8"))
+    elif fmt == "docx":
+        import docx
+
+        doc = docx.Document(io.BytesIO(data))
+        assert_no_controls("\n".join(p.text for p in doc.paragraphs))
+        assert FORMULA in "\n".join(p.text for p in doc.paragraphs)
+    else:
+        from pypdf import PdfReader
+
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        assert_no_controls(text)
+
+
+def test_calendar_drops_control_characters() -> None:
+    from alignment import stakeholders
+
+    occurrences = pd.DataFrame(
+        {
+            "date": [dt.date(2026, 3, 2)],
+            "ritual": ["\x01" + FORMULA],
+            "why": ["\x0b@why"],
+            "cadence": ["Monthly"],
+        }
+    )
+    text = stakeholders.to_ics(occurrences, calendar_name="\x01cal").decode("utf-8")
+    assert_no_controls(text.replace("\r", "").replace("\n", ""))
+
+
+def test_assessment_answers_with_control_prefixes_are_inert() -> None:
+    bank = load_bank()
+    frame = answers_frame(bank, {q.id: 4 for step in bank.steps for q in step.statements})
+    text_column = next(c for c in frame.columns if pd.api.types.is_string_dtype(frame[c]))
+    frame[text_column] = frame[text_column].astype(object)
+    frame.loc[0, text_column] = "\x01=cmd"
+    text = exports.to_csv_bytes(frame).decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for value in row:
+            assert _number(value) or (
+                not CONTROL_CHARS & set(value) and not value.startswith(DANGEROUS)
+            ), value
