@@ -82,7 +82,7 @@ with st.form("ws-save", border=False):
             st.error(str(exc), icon=":material/error:")
         else:
             state.put(Keys.OPEN_SNAPSHOT, (info.id, info.name, loader.content_key()))
-            st.toast(f"Saved '{info.name}'.", icon=":material/check:")
+            st.toast(f"Saved '{escape(info.name)}'.", icon=":material/check:")
             st.rerun()
 st.caption(f"Kept in the {escape(storage.where())}. The files are stored as uploaded.")
 

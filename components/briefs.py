@@ -20,6 +20,7 @@ from alignment.dataset import Dataset
 from alignment.privacy import Privacy
 from components import analysis, state
 from components.state import Keys
+from components.text import inert_directives
 
 FORMAT_LABELS = {"md": "Markdown", "docx": "Word", "pdf": "PDF"}
 
@@ -64,8 +65,11 @@ def current(brief: briefs.Brief, dataset: Dataset, tone: str) -> str:
 
 def _preview(markdown: str) -> str:
     """Headings two levels down for the page: a brief's title is a document title, and at
-    Streamlit's sizes it would fill the reading pane. Files keep the real levels."""
-    return re.sub(r"^(#{1,4})(?= )", lambda m: m.group(1) + "##", markdown, flags=re.M)
+    Streamlit's sizes it would fill the reading pane. Files keep the real levels. Streamlit's
+    own directives (``:red[…]``, ``:material/…:``) are not Markdown and no file renders them,
+    so the page shows them as text too (``components.text.inert_directives``)."""
+    lowered = re.sub(r"^(#{1,4})(?= )", lambda m: m.group(1) + "##", markdown, flags=re.M)
+    return inert_directives(lowered)
 
 
 def panel(brief: briefs.Brief, dataset: Dataset, tone: str, *, height: int = 560) -> str:

@@ -452,13 +452,16 @@ def scales(dataset: Dataset) -> None:
     for col, (dim, label) in zip(itertools.cycle(cols), dataset.dimensions.items(), strict=False):
         lo, hi = current.get(dim, schema.DEFAULT_SCALE)
         with col:
-            st.markdown(f"**{label}**")
+            st.markdown(f"**{escape(label)}**")
             a = st.number_input("From", value=int(lo), step=1, key=f"scale-lo-{dim}")
             b = st.number_input("To", value=int(hi), step=1, key=f"scale-hi-{dim}")
         new[dim] = (float(a), float(b))
     bad = [dataset.dimensions[d] for d, (a, b) in new.items() if b <= a]
     if bad:
-        st.error(f"A scale must go up: check {', '.join(bad)}.", icon=":material/error:")
+        st.error(
+            f"A scale must go up: check {', '.join(escape(b) for b in bad)}.",
+            icon=":material/error:",
+        )
         return
     changed = {
         d: v for d, v in new.items() if tuple(map(float, current.get(d, schema.DEFAULT_SCALE))) != v

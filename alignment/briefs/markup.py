@@ -21,6 +21,11 @@ BlockKind = Literal["heading", "paragraph", "bullet", "number", "quote", "rule"]
 
 # Characters that start Markdown (or Streamlit's :colour[...] and $math$) anywhere in a line.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>#|$~])")
+# A colon that could open one of Streamlit's directives (":red[", ":material/", ":smile:"):
+# with only the brackets escaped, Streamlit still read ":red\[x\]" as a colour. A colon before
+# a space or a digit ("Payments: …", "12:30") cannot, and stays as written. (The page breaks
+# directives in the user's own edits too: see components.text.inert_directives.)
+_DIRECTIVE_COLON = re.compile(r":(?=[A-Za-z])")
 # What makes a block when it starts a line: a heading, list item, quote or rule.
 _LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])")
 
@@ -36,7 +41,7 @@ def escape(text: object) -> Md:
     if isinstance(text, Md):
         return text
     flat = " ".join(str(text).split())
-    flat = _INLINE_SPECIAL.sub(r"\\\1", flat)
+    flat = _DIRECTIVE_COLON.sub(r"\\:", _INLINE_SPECIAL.sub(r"\\\1", flat))
     return Md(_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat))
 
 
