@@ -46,6 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -434,6 +435,8 @@ class Store:
                 f"The database could not be written ({_reason(exc)}). Nothing was "
                 "changed; try again in a moment."
             ) from exc
+        if self.wipe_pending:
+            self.finish_wipe()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -705,12 +708,47 @@ class Store:
             self.checkpoint()
         return bool(done)
 
-    def checkpoint(self) -> None:
-        """Fold the WAL into the database file and truncate it (SQLite only)."""
+    # -- wiping deleted bytes from the SQLite files --
+    #
+    # A delete is committed at once, but its bytes leave the files only when a checkpoint has
+    # copied the zeroed pages into the database file and emptied the WAL. While another
+    # connection holds a read transaction that checkpoint cannot finish: its result says "busy".
+    # Then the store retries for ``wipe_retry_seconds``, and if the reader is still there it
+    # keeps ``wipe_pending`` set (the Workspaces page says the delete is not final yet) and
+    # tries again after each later write, or when ``finish_wipe`` is called.
+
+    wipe_retry_seconds = 3.0
+    wipe_pending = False
+
+    def checkpoint(self) -> bool:
+        """Fold the WAL into the database file and truncate it (SQLite only), retrying while a
+        reader holds it; True when the checkpoint was complete."""
         if not self.is_sqlite:
-            return
+            return True
+        deadline = time.monotonic() + self.wipe_retry_seconds
+        while True:
+            if self._checkpoint_once():
+                self.wipe_pending = False
+                return True
+            if time.monotonic() >= deadline:
+                self.wipe_pending = True
+                return False
+            time.sleep(0.1)
+
+    def finish_wipe(self) -> bool:
+        """One more try at a pending wipe, without waiting; True when nothing is pending."""
+        if self.wipe_pending and self._checkpoint_once():
+            self.wipe_pending = False
+        return not self.wipe_pending
+
+    def _checkpoint_once(self) -> bool:
         with self.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # a reader means "busy", not a wait
+            try:
+                busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return busy == 0
 
     def last_snapshot_id(self) -> int | None:
         """The snapshot the app should reopen on, if it still exists."""

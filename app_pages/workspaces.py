@@ -85,6 +85,13 @@ with st.form("ws-save", border=False):
             st.toast(f"Saved '{escape(info.name)}'.", icon=":material/check:")
             st.rerun()
 st.caption(f"Kept in the {escape(storage.where())}. The files are stored as uploaded.")
+if store.wipe_pending and not store.finish_wipe():
+    st.info(
+        "A deleted workspace is gone from every list, but its bytes are still in the database "
+        "file while another session finishes reading. They are wiped at the next save or "
+        "delete; until then the deletion is not final.",
+        icon=":material/hourglass:",
+    )
 
 # --- the list ----------------------------------------------------------------------------------
 

@@ -447,3 +447,45 @@ def test_join_failures_are_counted_across_sessions(db_url: str) -> None:
             )
         )
     assert s.join_failures() == 0
+
+
+def test_a_delete_under_an_open_reader_is_not_reported_final_until_it_is(tmp_path: Path) -> None:
+    """Issue 18, item 16: while another connection held a read transaction the checkpoint could
+    not finish, its result was ignored, and the deleted bytes stayed in the -wal file (or the
+    database file) although the delete was reported done. The store now checks the result,
+    retries, says the wipe is pending while it is, and finishes it once the reader has gone."""
+    import sqlite3
+
+    path = tmp_path / "held.sqlite"
+    s = Store(f"sqlite:///{path}")
+    s.wipe_retry_seconds = 0.3  # the test need not wait the full default
+    marker = b"CONFIDENTIAL-FEEDBACK-" + os.urandom(8).hex().encode()
+    doomed = s.save_snapshot("doomed", [SourceFile("s.csv", marker * 200)], ImportChoices())
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM snapshot_files").fetchall()  # holds a read snapshot
+
+    def lingering() -> list[str]:
+        return [f.name for f in tmp_path.iterdir() if marker in f.read_bytes()]
+
+    assert s.delete_snapshot(doomed.id)
+    assert lingering(), "the reader keeps the old pages: the test reproduces the hold"
+    assert s.wipe_pending, "the store says the delete is not final yet"
+    reader.execute("COMMIT")
+    reader.close()
+    assert s.finish_wipe()
+    assert not s.wipe_pending
+    assert lingering() == []
+    # A later write finishes a pending wipe by itself as well.
+    again = s.save_snapshot("again", [SourceFile("s.csv", marker * 200)], ImportChoices())
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM snapshot_files").fetchall()
+    s.delete_snapshot(again.id)
+    assert s.wipe_pending
+    reader.execute("COMMIT")
+    reader.close()
+    s.set_pref("any", "write")
+    assert not s.wipe_pending
+    assert lingering() == []
+    s.dispose()
