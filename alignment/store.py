@@ -70,6 +70,7 @@ BUSY_TIMEOUT_MS = 5000
 NAME_MAX = 120
 LAST_SNAPSHOT_PREF = "last_snapshot_id"
 _MIGRATION_LOCK = 7_204_551  # PostgreSQL advisory lock id held while migrating
+_NAMES_LOCK = 7_204_553  # PostgreSQL advisory lock id: workspace names are checked one at a time
 SUPPORTED = ("sqlite", "postgresql")
 
 
@@ -327,6 +328,43 @@ def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+class DuplicateName(ValueError):
+    """Another workspace has this name: every picker would show two identical entries."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"A workspace named '{name}' exists already. Choose another name, or rename or "
+            "delete the other one first."
+        )
+        self.name = name
+
+
+def snapshot_labels(infos: Sequence[SnapshotInfo]) -> dict[int, str]:
+    """A distinct, readable label per workspace for every picker: the name and when it was saved
+    (to the minute; to the second, and then its number, only where that is needed to tell two
+    apart). Names are unique since issue 18; an older database may still hold duplicates."""
+
+    def at(info: SnapshotInfo, fmt: str) -> str:
+        return f"{info.name} · saved {info.created_at.astimezone().strftime(fmt)}"
+
+    labels = {i.id: at(i, "%d %b %Y %H:%M") for i in infos}
+    for fmt in ("%d %b %Y %H:%M:%S", None):
+        seen: dict[str, int] = {}
+        for label in labels.values():
+            seen[label] = seen.get(label, 0) + 1
+        for info in infos:
+            if seen[labels[info.id]] > 1:
+                labels[info.id] = at(info, fmt) if fmt else f"{labels[info.id]} · #{info.id}"
+    return labels
+
+
+def _name_taken(conn: Connection, name: str, other_than: int | None = None) -> bool:
+    query = sa.select(snapshots.c.id).where(sa.func.lower(snapshots.c.name) == name.lower())
+    if other_than is not None:
+        query = query.where(snapshots.c.id != other_than)
+    return conn.execute(query.limit(1)).first() is not None
+
+
 def clean_name(name: str) -> str:
     """A workspace name as stored: one line, trimmed, at most ``NAME_MAX`` characters."""
     text = " ".join(str(name).split())
@@ -572,6 +610,9 @@ class Store:
         session_json = json.dumps(dict(session or {}), sort_keys=True, default=str)
         summary_json = json.dumps(dict(summary or {}), sort_keys=True, default=str)
         with self.write() as conn:
+            self._lock_names(conn)
+            if _name_taken(conn, name):
+                raise DuplicateName(name)
             snap_id = conn.execute(
                 snapshots.insert()
                 .values(
@@ -683,10 +724,19 @@ class Store:
         """True when the snapshot existed and now has the new name."""
         name = clean_name(name)
         with self.write() as conn:
+            self._lock_names(conn)
+            if _name_taken(conn, name, other_than=snapshot_id):
+                raise DuplicateName(name)
             done = conn.execute(
                 snapshots.update().where(snapshots.c.id == snapshot_id).values(name=name)
             ).rowcount
         return bool(done)
+
+    def _lock_names(self, conn: Connection) -> None:
+        """Two replicas saving the same name at once: PostgreSQL checks them one at a time
+        (SQLite's BEGIN IMMEDIATE already does)."""
+        if not self.is_sqlite:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _NAMES_LOCK})
 
     def delete_snapshot(self, snapshot_id: int) -> bool:
         """Delete a snapshot and its files for good; True when it existed.

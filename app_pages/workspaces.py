@@ -9,7 +9,7 @@ import streamlit as st
 
 from alignment import compare
 from alignment.charts import compare as compare_charts
-from alignment.store import SnapshotInfo, StoreError
+from alignment.store import DuplicateName, StoreError, snapshot_labels
 from components import analysis, chart, loader, privacy, state, storage
 from components.downloads import frame_downloads
 from components.page import setup
@@ -31,8 +31,12 @@ def _when(value: dt.datetime | None) -> str:
     return value.astimezone().strftime("%d %b %Y %H:%M") if value else "–"
 
 
-def _label(info: SnapshotInfo) -> str:
-    return f"{info.name} · saved {_when(info.created_at)}"
+def _duplicate(exc: DuplicateName) -> str:
+    """The store's refusal with the name escaped (it is the user's text)."""
+    return (
+        f"A workspace named **{escape(exc.name)}** exists already. Choose another name, or "
+        "rename or delete the other one first."
+    )
 
 
 def _summary() -> dict[str, object]:
@@ -66,7 +70,14 @@ else:
     st.info(f"You are looking at {what}, not saved as a workspace yet.", icon=":material/draft:")
 
 st.subheader("Save the current data")
-default_name = f"{'Demo' if state.is_demo() else 'Review'} {dt.date.today():%d %b %Y}"
+# Names are unique (every picker shows them): the suggestion is one no workspace has yet.
+taken = {s.name.lower() for s in store.snapshots()}
+stem = f"{'Demo' if state.is_demo() else 'Review'} {dt.date.today():%d %b %Y}"
+default_name = next(
+    n
+    for n in (stem if i == 1 else f"{stem} ({i})" for i in range(1, len(taken) + 2))
+    if n.lower() not in taken
+)
 with st.form("ws-save", border=False):
     name = st.text_input("Name", value=default_name, max_chars=120, key="snap-name")
     if st.form_submit_button("Save workspace", type="primary", icon=":material/save:"):
@@ -78,6 +89,8 @@ with st.form("ws-save", border=False):
                 session={"demo": state.is_demo()},
                 summary=_summary(),
             )
+        except DuplicateName as exc:
+            st.error(_duplicate(exc), icon=":material/error:")
         except (ValueError, StoreError) as exc:
             st.error(str(exc), icon=":material/error:")
         else:
@@ -97,6 +110,7 @@ if store.wipe_pending and not store.finish_wipe():
 
 st.subheader("Saved workspaces")
 snapshots = store.snapshots()
+labels = snapshot_labels(snapshots)  # distinct in every picker, even for an old duplicate
 if not snapshots:
     st.info(
         "No saved workspace yet. Save the data above; next month, save again and compare "
@@ -129,7 +143,7 @@ chosen = st.selectbox(
     ids,
     index=ids.index(current_id),
     key="snap-pick",
-    format_func=lambda i: _label(by_id[i]),
+    format_func=labels.__getitem__,
 )
 info = by_id[chosen]
 act = st.columns(3)
@@ -150,6 +164,8 @@ with act[1].popover("Rename", icon=":material/edit:", width="stretch"):
     if st.button("Rename", key="snap-rename-go"):
         try:
             store.rename_snapshot(info.id, new_name)
+        except DuplicateName as exc:
+            st.error(_duplicate(exc), icon=":material/error:")
         except (ValueError, StoreError) as exc:
             st.error(str(exc), icon=":material/error:")
         else:
@@ -186,11 +202,9 @@ if len(snapshots) < 2:
     )
     st.stop()
 pick = st.columns(2)
-after_id = pick[1].selectbox(
-    "Later", ids, index=0, key="cmp-after", format_func=lambda i: _label(by_id[i])
-)
+after_id = pick[1].selectbox("Later", ids, index=0, key="cmp-after", format_func=labels.__getitem__)
 before_id = pick[0].selectbox(
-    "Earlier", ids, index=1, key="cmp-before", format_func=lambda i: _label(by_id[i])
+    "Earlier", ids, index=1, key="cmp-before", format_func=labels.__getitem__
 )
 if before_id == after_id:
     st.info("Pick two different workspaces.", icon=":material/compare_arrows:")

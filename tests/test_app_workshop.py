@@ -364,6 +364,23 @@ def test_save_list_rename_and_delete_a_workspace(store: Store) -> None:
     assert "No saved workspace yet" in _texts(at)
 
 
+def test_a_duplicate_workspace_name_is_refused_and_the_suggestion_is_free(store: Store) -> None:
+    """Issue 18, item 17: same-named workspaces could not be told apart in any picker."""
+    at = _app()
+    at.switch_page("app_pages/workspaces.py").run()
+    suggested = at.text_input(key="snap-name").value
+    at.form_submit_button[0].click().run()
+    assert [i.name for i in store.snapshots()] == [suggested]
+    at = _app()  # a new visit suggests a name no workspace has
+    at.switch_page("app_pages/workspaces.py").run()
+    assert at.text_input(key="snap-name").value.lower() != suggested.lower()
+    at.text_input(key="snap-name").input(suggested.upper())
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert any("exists already" in e.value for e in at.error)
+    assert len(store.snapshots()) == 1
+
+
 def test_the_app_reopens_on_the_last_workspace(store: Store) -> None:
     template = SourceFile("alignment-template.xlsx", build_template())
     store.save_snapshot("Template test", [template], ImportChoices())

@@ -6,6 +6,7 @@ no server is reachable; CI starts one).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import sqlite3
@@ -489,3 +490,38 @@ def test_a_delete_under_an_open_reader_is_not_reported_final_until_it_is(tmp_pat
     assert not s.wipe_pending
     assert lingering() == []
     s.dispose()
+
+
+def test_workspace_names_are_unique_so_pickers_can_tell_them_apart(db_url: str) -> None:
+    """Issue 18, item 17: two workspaces with the same name were indistinguishable in every
+    picker. A duplicate name is refused on save and on rename (ignoring case and spacing)."""
+    s = Store(db_url)
+    first = s.save_snapshot("Review  March", _files()[:1], ImportChoices())
+    with pytest.raises(store_mod.DuplicateName, match="exists already"):
+        s.save_snapshot("review march", _files()[:1], ImportChoices())
+    other = s.save_snapshot("Review April", _files()[:1], ImportChoices())
+    with pytest.raises(store_mod.DuplicateName):
+        s.rename_snapshot(other.id, "REVIEW MARCH")
+    assert s.rename_snapshot(first.id, "review march")  # its own name, recased, is fine
+    assert sorted(i.name for i in s.snapshots()) == ["Review April", "review march"]
+
+
+def test_labels_stay_distinct_for_duplicates_an_older_database_holds() -> None:
+    at = dt.datetime(2026, 3, 1, 9, 30, 5, tzinfo=dt.UTC)
+
+    def info(i: int, name: str, when: dt.datetime) -> store_mod.SnapshotInfo:
+        return store_mod.SnapshotInfo(i, name, when, None, ("a.csv",), 1)
+
+    infos = [
+        info(1, "March", at),
+        info(2, "March", at + dt.timedelta(seconds=20)),  # same minute, other second
+        info(3, "March", at + dt.timedelta(seconds=20)),  # the very same second
+        info(4, "April", at),
+        info(5, "March", at + dt.timedelta(days=1)),
+    ]
+    labels = store_mod.snapshot_labels(infos)
+    assert len(set(labels.values())) == len(infos)
+    assert labels[4].startswith("April · saved ") and labels[4].count(":") == 1  # minutes only
+    assert labels[5].count(":") == 1
+    assert labels[1].count(":") == 2  # seconds where the minute is shared
+    assert labels[2].endswith("#2") and labels[3].endswith("#3")
