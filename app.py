@@ -43,6 +43,8 @@ def _participant(target: st.Page) -> None:
     st.stop()
 
 
+auth.guard_uploads()  # first: a session that has not given the password keeps no upload
+
 if _path == "join" or ("code" in st.query_params and _path not in _other_pages):
     _participant(JOIN)
 if _path == "team":

@@ -12,9 +12,11 @@ refused for a while; a browser that has not failed is never refused.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from alignment.access import BadHash, check_password, configured_hash
 from alignment.store import StoreError
@@ -27,6 +29,85 @@ NEXT_TRY_KEY = "aw_login_next_try"
 WRONG_GUESS_SECONDS = 1.0  # every wrong guess costs the guesser a second, on top of any pause
 POLICY = Policy()
 _sleep = time.sleep  # tests replace it, so that they need not wait
+
+
+# --- uploads from sessions that have not passed the gate -------------------------------------
+#
+# Streamlit's upload endpoint (PUT /_stcore/upload_file/<session>/<file>) accepts a file for any
+# live session, whether or not its script ever showed an uploader: a visitor without the password
+# could park 8 × 90 MB in the server's memory, kept until the session ended. The app cannot stop
+# the request (a proxy must cap its size and rate: docs/self-hosting.md), but it can refuse to
+# *keep* the file. ``guard_uploads`` wraps the process's uploaded-file manager once: while a
+# password is configured, a file for a session that has not logged in is refused (HTTP 403), and
+# anything such a session already holds is released on each of its runs.
+
+_ADMITTED: set[str] = set()  # ids of sessions that gave the password
+_GUARD = {"protected": False, "refused": 0}
+_GUARD_LOCK = threading.Lock()
+
+
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def _refuse_upload() -> None:
+    with _GUARD_LOCK:
+        _GUARD["refused"] += 1
+    try:
+        from starlette.exceptions import HTTPException
+    except ImportError:  # pragma: no cover - Streamlit's server is Starlette since 1.5x
+        raise PermissionError("uploads need the password") from None
+    raise HTTPException(status_code=403, detail="Log in before uploading.")
+
+
+def install_upload_guard(manager: object) -> None:
+    """Wrap ``manager.add_file`` (once) so that it keeps files of admitted sessions only."""
+    if getattr(manager, "_aw_upload_guard", False):
+        return
+    original = manager.add_file  # type: ignore[attr-defined]
+
+    def add_file(session_id: str, file: object) -> None:
+        with _GUARD_LOCK:
+            allowed = not _GUARD["protected"] or session_id in _ADMITTED
+        if not allowed:
+            _refuse_upload()
+        original(session_id=session_id, file=file)
+
+    manager.add_file = add_file  # type: ignore[attr-defined]
+    manager._aw_upload_guard = True  # type: ignore[attr-defined]
+
+
+def guard_uploads() -> None:
+    """Called at the top of every run: install the guard, note whether a password is set, and
+    release whatever a session that has not logged in holds."""
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "uploaded_file_mgr", None)
+    if manager is None:
+        return
+    install_upload_guard(manager)
+    protected = password_configured()
+    with _GUARD_LOCK:
+        _GUARD["protected"] = protected
+    if (
+        protected
+        and not st.session_state.get(AUTH_KEY)
+        and hasattr(manager, "remove_session_files")
+    ):
+        manager.remove_session_files(ctx.session_id)
+
+
+def _admit() -> None:
+    session = _session_id()
+    if session is not None:
+        with _GUARD_LOCK:
+            _ADMITTED.add(session)
+
+
+def _forget() -> None:
+    session = _session_id()
+    with _GUARD_LOCK:
+        _ADMITTED.discard(session)
 
 
 def password_configured() -> bool:
@@ -85,6 +166,7 @@ def _attempt(password: str, stored: str) -> None:
         st.session_state.pop(FAILURES_KEY, None)
         st.session_state.pop(NEXT_TRY_KEY, None)
         st.session_state[AUTH_KEY] = True
+        _admit()
         st.rerun()
     failures = st.session_state.get(FAILURES_KEY, 0) + 1
     st.session_state[FAILURES_KEY] = failures
@@ -130,4 +212,5 @@ def logout_button() -> None:
         "Log out", icon=":material/logout:", key="aw-logout"
     ):
         st.session_state.clear()
+        _forget()
         st.rerun()
