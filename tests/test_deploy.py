@@ -82,6 +82,7 @@ def test_websocket_sessions_are_capped_per_address(tree) -> None:
 
 def test_metrics_are_closed_and_the_client_address_is_set_not_appended(tree) -> None:
     assert _find(tree, "return", within="location = /_stcore/metrics") == [["404"]]
+    assert _find(tree, "access_log", within="location /media/") == [["off"]]
     headers = _find(tree, "proxy_set_header")
     assert ["X-Forwarded-For", "$remote_addr"] in headers
     assert not any("$proxy_add_x_forwarded_for" in a for a in headers)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from alignment import assessment, config, constants
-from alignment.access import Throttle
 from alignment.cli import build_parser
+from alignment.throttle import Policy
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -243,12 +243,15 @@ QUOTED: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"data differ by (\d+) points or more", (_g(assessment.EVIDENCE_GAP),)),
     (r"you (\d+)\+ points above your team", (_g(assessment.TEAM_GAP),)),
     (
-        r"after (\w+), each further failure doubles a\s+lock-out \((\d+) s, .*? up to (\d+) "
-        r"minutes\)",
+        r"after (\w+) wrong passwords from one address, each further one doubles the pause "
+        r"before the next check \((\d+) s, .*? up to (\d+) s\); after (\d+) wrong passwords in "
+        r"an hour across the server, every (\d+) more double it".replace(" ", r"\s+"),
         (
-            _WORDS.get(Throttle.free, str(Throttle.free)),
-            _g(Throttle.base_seconds),
-            _g(Throttle.max_seconds / 60),
+            _WORDS.get(Policy.client_free, str(Policy.client_free)),
+            _g(Policy.base_seconds),
+            _g(Policy.max_pause),
+            _g(Policy.global_free),
+            _g(Policy.global_step),
         ),
     ),
 )
