@@ -23,13 +23,14 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 WORD_JOINER = "\u2060"
 # A colon that could open a directive: followed by a letter (":red[", ":material/", ":smile:").
 _DIRECTIVE_COLON = re.compile(r":(?=[A-Za-z])")
+_ESCAPED_DIRECTIVE_COLON = re.compile(r"\\:(?=[A-Za-z])")
 
 
 def escape(text: object) -> str:
     """Backslash-escape every Markdown-significant character and break Streamlit's directives;
     newlines become spaces."""
     flat = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    return flat.replace("\\:", "\\:" + WORD_JOINER)
+    return _ESCAPED_DIRECTIVE_COLON.sub("\\\\:" + WORD_JOINER, flat)
 
 
 def inert_directives(markdown: str) -> str:
