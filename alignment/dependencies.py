@@ -32,6 +32,7 @@ import networkx as nx
 import pandas as pd
 
 from alignment import schema
+from alignment.charts import palette
 
 MAX_CYCLES = 50  # listing more helps nobody; the count says how many were found
 LABEL_CHARS = 28
@@ -48,14 +49,15 @@ STATUS_FILLS: dict[str, str] = {
     "Cancelled": "#D9D9D9",
 }
 OTHER_FILL = "#FFFFFF"
-HIDDEN_FILL = "#BDBDBD"
+HIDDEN_FILL = palette.HIDDEN.upper()
 CROSS_TEAM_COLOUR = "#882255"  # wine: distinct from every status fill
 EDGE_COLOUR = "#7F7F7F"
 TROUBLE_BORDER = "#C0392B"
-# Alignment score 0..100 in five bands of viridis, a sequential ramp that colour-blind readers
-# and greyscale printers both read in order: low scores dark purple, high scores yellow.
-SCORE_RAMP = ("#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725")
-SCORE_TEXT = ("#FFFFFF", "#FFFFFF", "#FFFFFF", "#000000", "#000000")
+# Mean rating 0..100 in five bands of the one score ramp every chart uses
+# (alignment.charts.palette): light yellow-green for low, dark green for high, read in order by
+# colour-blind readers and greyscale printers alike.
+SCORE_RAMP = tuple(palette.score_colour(20 * i + 10).upper() for i in range(5))
+SCORE_TEXT = tuple(palette.score_text_colour(20 * i + 10).upper() for i in range(5))
 CLOSED = frozenset({"Done", "Cancelled"})
 TROUBLE = frozenset({*schema.AT_RISK_STATUSES, "Cancelled"})
 

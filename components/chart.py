@@ -1,5 +1,9 @@
-"""A chart in a frame: the chart, a one-line reading guide, and downloads of it and its table.
+"""A chart in a frame: the chart, a one-line reading guide, its table one click away, and
+downloads of both.
 
+The table alternative is a toggle beside the downloads, reachable with the keyboard; it shows
+the same masked rows the chart draws (``alignment.charts.tables.readable``), so a reader who
+cannot see the colours, or wants the numbers, loses nothing and learns nothing hidden.
 Downloads are callables, built only when their button is clicked: rendering a PNG or writing an
 XLSX costs more than a page rerun should.
 """
@@ -13,7 +17,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from alignment.charts import heatmaps, render
+from alignment.charts import heatmaps, render, tables
 from alignment.exports import to_csv_bytes, to_xlsx_bytes
 from components.downloads import XLSX_MIME
 
@@ -28,12 +32,17 @@ def show(
     on_select: str = "ignore",
     height: str | int = "content",
     data: pd.DataFrame | None = None,
+    k_min: int | None = None,
+    table_values: dict[str, dict[Any, str]] | None = None,
 ) -> Any:
-    """Draw the chart and offer PNG, SVG, CSV and XLSX; returns the selection event if any.
+    """Draw the chart, its table on request, and offer PNG, SVG, CSV and XLSX; returns the
+    selection event if any.
 
     ``chart`` is an Altair chart, or a Vega-Lite spec as JSON: a heatmap template (from
     ``heatmaps.template``) with its rows in ``data``, or a whole cached spec. Either way a rerun
-    builds no chart objects, which is what keeps filter changes fast.
+    builds no chart objects, which is what keeps filter changes fast. ``on_select`` may be a
+    callable, run only when the selection changes. ``k_min`` words the reason a hidden row of
+    the table is empty; ``table_values`` turns codes into words there.
     """
     if isinstance(chart, str):
         spec = json.loads(chart)
@@ -50,6 +59,11 @@ def show(
     left, right = st.columns([4, 1], vertical_alignment="top")
     if caption:
         left.caption(caption)
+    as_table = (
+        right.toggle("Show as a table", key=f"{key}-table", help="The same figures as the chart.")
+        if table is not None
+        else False
+    )
     with right.popover("Download", icon=":material/download:", width="content"):
         # Callables: each file is made only when its button is clicked, never on a rerun.
         st.download_button(
@@ -89,4 +103,11 @@ def show(
                 on_click="ignore",
                 width="stretch",
             )
+    if as_table and table is not None:
+        st.dataframe(
+            tables.readable(table, k_min, table_values),
+            hide_index=True,
+            width="stretch",
+            placeholder="–",
+        )
     return event

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import scoring
-from alignment.charts import heatmaps, render
+from alignment.charts import heatmaps, palette, render
 from alignment.privacy import Privacy
 
 GROUPS = [f"Group {g:02d}" for g in range(30)]
@@ -123,7 +123,12 @@ def test_legends_say_what_colour_and_marks_mean(big_views) -> None:
     )
     spec = heatmaps.alignment_heatmap(frame, "Group").to_dict()
     text = str(spec)
-    assert "0 = low, 100 = high" in text
+    # The figure is named for what it is: a mean rating, not "% aligned".
+    assert "Mean rating, 0–100" in text
+    assert "alignment score" not in text.lower()
+    # Grey "hidden" and white "no answers" are explained side by side in the legend.
+    assert "Hidden: fewer than 3 respondents" in text
+    assert "No answers (blank cell)" in text
     assert "Group disagrees (r_wg < 0.70)" in text
     assert "Split room (polarised)" in text
     gaps = heatmaps.ordered(
@@ -134,7 +139,11 @@ def test_legends_say_what_colour_and_marks_mean(big_views) -> None:
     )
     gap_spec = str(heatmaps.gap_heatmap(gaps).to_dict())
     assert "No clear difference (interval contains 0)" in gap_spec
-    assert "redyellowblue" in text  # ColorBrewer RdYlBu: colour-blind safe
+    assert "No answers (blank cell)" in gap_spec
+    # One scheme per meaning (tests/test_palette.py checks the colours themselves).
+    assert str(list(palette.SCORE_RAMP)) in text
+    assert str(list(palette.GAP_RAMP)) in gap_spec
+    assert "scheme" not in text and "scheme" not in gap_spec
 
 
 def test_templates_carry_no_data_and_order_by_row_numbers() -> None:

@@ -2,8 +2,9 @@
 
 Both take masked frames (``alignment.workshop.room_cells`` / ``dot_tally``): a hidden cell
 arrives without a figure and is drawn grey with the word "hidden". The heatmap uses the same
-colour scheme as the Alignment page (ColorBrewer RdYlBu, colour-blind safe), so a room that
-saw one reads the other. ``large=True`` sizes every text for the back of a room.
+colours as the Alignment page (``alignment.charts.palette``: one ramp for the mean rating,
+orange for tech and blue for business), so a room that saw one reads the other.
+``large=True`` sizes every text for the back of a room.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import pandas as pd
 
+from alignment.charts import palette
 from alignment.charts.heatmaps import HIDDEN_COLOUR, initiative_label
 
-SIDE_COLOURS = {"Tech": "#4c78a8", "Business": "#f58518"}
+SIDE_COLOURS = palette.SIDE_COLOURS
 
 
 def room_frame(
@@ -33,7 +35,7 @@ def room_frame(
     ]
     score = frame["score"].fillna(50)
     frame["text_colour"] = [
-        "grey" if h else "white" if (v < 22 or v > 78) else "dark"
+        "grey" if h else "white" if palette.score_text_colour(v) == "#ffffff" else "dark"
         for h, v in zip(frame["hidden"], score, strict=True)
     ]
     frame["n_text"] = [
@@ -51,7 +53,7 @@ def room_heatmap(
     large: bool = False,
     compact: bool = False,
 ) -> alt.LayerChart:
-    """Initiatives × (Tech, Business, Everyone); colour = alignment score 0–100, number in the
+    """Initiatives × (Tech, Business, Everyone); colour = mean rating 0–100, number in the
     cell, n in the tooltip. ``order`` lists the initiative labels top to bottom. ``large`` is
     for a projector; ``compact`` for a phone (short labels, legend below)."""
     label_size, cell_text, row = (
@@ -88,7 +90,7 @@ def room_heatmap(
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
         alt.Tooltip("column:N", title="Who"),
-        alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+        alt.Tooltip("score_text:N", title="Mean rating (0–100)"),
         alt.Tooltip("n_text:N", title="People (n)"),
     ]
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
@@ -97,9 +99,11 @@ def room_heatmap(
             alt.value(HIDDEN_COLOUR),
             alt.Color(
                 "score:Q",
-                title=["Alignment", "0 low · 100 high"],
-                scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                title=["Mean rating", "0 low · 100 high"],
+                scale=palette.score_scale(),
                 legend=alt.Legend(
+                    values=list(palette.SCORE_TICKS),
+                    labelOverlap="greedy",
                     orient="bottom" if compact else "right",
                     direction="horizontal" if compact else "vertical",
                     gradientLength=200 if compact else max(60, min(200, row * len(order) - 20)),
@@ -114,7 +118,11 @@ def room_heatmap(
         text="score_text:N",
         # Two fixed colours chosen per cell (white on the darkest cells): a field with
         # ``scale=None`` would clash with the rect layer's colour scale when layers merge.
-        color=alt.condition("datum.text_colour == 'white'", alt.value("white"), alt.value("#222")),
+        color=alt.when("datum.text_colour == 'white'")
+        .then(alt.value("white"))
+        .when("datum.text_colour == 'grey'")
+        .then(alt.value(palette.HIDDEN_TEXT))
+        .otherwise(alt.value(palette.TEXT_DARK)),
         tooltip=tooltip,
     )
     # A step per row, not a total height: Streamlit fits a fixed height around the axes too,
@@ -168,7 +176,7 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
     else:
         chart = (
             alt.Chart(data)
-            .mark_bar(color="#4c78a8")
+            .mark_bar(color=palette.NEUTRAL)
             .encode(
                 x=alt.X("dots:Q", title="Dots", axis=alt.Axis(tickMinStep=1, format="d")),
                 tooltip=[
