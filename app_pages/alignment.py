@@ -29,6 +29,10 @@ dataset = result.dataset
 priv = privacy.current()
 
 
+COVERAGE_COLUMNS = {"id": "ID", "name": "Name", "team": "Team", "effort": "Effort"}
+COVERAGE_COLUMNS |= {"status": "Status", "weight": "Weight"}
+
+
 def _coverage() -> None:
     """Are we spending where the strategy says? Needs initiatives and objectives only."""
     if dataset.objectives.empty or dataset.initiatives.empty:
@@ -63,7 +67,7 @@ def _coverage() -> None:
         else:
             st.dataframe(
                 cov.orphans[["id", "name", "team", "effort", "status"]].rename(
-                    columns=str.capitalize
+                    columns=COVERAGE_COLUMNS
                 ),
                 hide_index=True,
                 width="stretch",
@@ -75,7 +79,7 @@ def _coverage() -> None:
             st.caption("None: every objective has at least one initiative.")
         else:
             st.dataframe(
-                cov.uncovered[["id", "name", "weight"]].rename(columns=str.capitalize),
+                cov.uncovered[["id", "name", "weight"]].rename(columns=COVERAGE_COLUMNS),
                 hide_index=True,
                 width="stretch",
                 placeholder="–",
@@ -163,7 +167,7 @@ def _initiative_details(initiative_id: str) -> None:
 OPEN_CELL = "align-open-cell"
 
 
-@st.dialog("Cell detail", width="large", position="right")
+@st.dialog("Cell detail", width="medium", position="right")
 def _cell_dialog(cells: pd.DataFrame, column: str, initiative_id: str, value: str) -> None:
     """How people rated one cell: a side panel over the page, where the eye already is."""
     shown_value = schema.SIDE_LABELS.get(value, value) if column == "side" else value
@@ -260,7 +264,7 @@ with tab_cells:
     if column == "group" and not frame["side_break"].any():
         title = "Group"
     _cell_picker(column, columns, labels)
-    table = frame[
+    table = frame.sort_values(["row", "col"])[
         [
             "initiative_id",
             "initiative",
@@ -316,7 +320,7 @@ with tab_gap:
         frame = heatmaps.ordered(frame, gap_order, dims, "dimension_label")
         chart.show(
             heatmaps.template("gap", k_min=priv.k_min),
-            frame[
+            frame.sort_values(["row", "col"])[
                 [
                     "initiative_id",
                     "initiative",
@@ -369,9 +373,9 @@ with tab_trend:
         frame = heatmaps.ordered(frame, shown, sorted(set(frame["column"])))
         chart.show(
             heatmaps.template("trend", k_min=priv.k_min),
-            frame[["initiative_id", "initiative", "column", "n", "score", "hidden"]].rename(
-                columns={"column": "period"}
-            ),
+            frame.sort_values(["row", "col"])[
+                ["initiative_id", "initiative", "column", "n", "score", "hidden"]
+            ].rename(columns={"column": "period"}),
             "alignment-trend",
             key="heat-trend",
             data=frame,

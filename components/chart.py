@@ -46,8 +46,16 @@ def show(
     """
     if isinstance(chart, str):
         spec = json.loads(chart)
+        # A spec with a fixed step per column (the two sides) keeps its own width; stretching
+        # it would spread two columns across the page.
+        fixed = isinstance(spec.get("width"), dict)
         event = st.vega_lite_chart(
-            data, spec, key=key, on_select=on_select, width="stretch", height="content"
+            data,
+            spec,
+            key=key,
+            on_select=on_select,
+            width="content" if fixed else "stretch",
+            height="content",
         )
         file_spec: Any = heatmaps.with_data(spec, data) if data is not None else spec
     else:

@@ -276,7 +276,7 @@ def alignment_heatmap(
                 scale=alt.Scale(
                     domain=[MARK_DISAGREE, MARK_POLARISED], range=["triangle-down", "diamond"]
                 ),
-                legend=alt.Legend(orient="top", labelLimit=260),
+                legend=alt.Legend(orient="top", labelLimit=260, direction="vertical"),
             ),
             tooltip=tooltip,
         )
@@ -357,7 +357,10 @@ def gap_heatmap(frame: pd.DataFrame | None = None, k_min: int = 3) -> alt.LayerC
         .encode(
             color=alt.Color(
                 "gap:Q",
-                title=["Gap, tech − business (points)", "blue: business higher · orange: tech"],
+                title=[
+                    "Gap, tech − business (points)",
+                    "blue: business higher · orange: tech higher",
+                ],
                 scale=palette.gap_scale(),
                 legend=palette.gradient_legend(palette.GAP_TICKS, titleLimit=340),
             ),
@@ -385,7 +388,7 @@ def gap_heatmap(frame: pd.DataFrame | None = None, k_min: int = 3) -> alt.LayerC
                 "certainty:N",
                 title="Marks",
                 scale=alt.Scale(domain=[MARK_UNCLEAR], range=["circle"]),
-                legend=alt.Legend(orient="top", labelLimit=300),
+                legend=alt.Legend(orient="top", labelLimit=300, direction="vertical"),
             ),
             tooltip=tooltip,
         )
@@ -439,7 +442,10 @@ def coverage_matrix(
                 title="Effort counted towards the objective",
                 scale=alt.Scale(range=[40, 300], zero=False),
                 legend=alt.Legend(
-                    orient="top", labelOverlap="greedy", symbolFillColor=palette.NEUTRAL
+                    orient="top",
+                    labelOverlap="greedy",
+                    symbolFillColor=palette.NEUTRAL,
+                    titleLimit=320,
                 ),
             ),
             tooltip=[

@@ -90,7 +90,9 @@ def gap_text_test() -> str:
 
 # --- the same promises as Altair scales and legends -----------------------------------------
 
-HIDDEN_WORDS = "Hidden: fewer than {k_min} respondents (or it would reveal a smaller group)"
+# Short enough that three legends sit side by side above a heatmap; the tooltip and the page
+# caption add the other reason (it would reveal a smaller group by subtraction).
+HIDDEN_WORDS = "Hidden: fewer than {k_min} respondents"
 NO_ANSWERS_WORDS = "No answers (blank cell)"
 
 
