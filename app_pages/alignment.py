@@ -223,7 +223,9 @@ def _cell_picker(column: str, columns: list[str], labels: dict[str, str]) -> Non
         key=f"pick-{column}-initiative",
     )
     value = pick[1].selectbox(
-        "Group" if column == "group" else "Side", columns, key=f"pick-{column}-column"
+        "Group of the cell" if column == "group" else "Side of the cell",
+        columns,
+        key=f"pick-{column}-column",
     )
     if pick[2].button("Open detail", icon=":material/open_in_new:", key=f"pick-{column}-open"):
         st.session_state[OPEN_CELL] = (initiative_id, labels.get(value, value))

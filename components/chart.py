@@ -67,11 +67,7 @@ def show(
     left, right = st.columns([4, 1], vertical_alignment="top")
     if caption:
         left.caption(caption)
-    as_table = (
-        right.toggle("Show as a table", key=f"{key}-table", help="The same figures as the chart.")
-        if table is not None
-        else False
-    )
+    as_table = right.toggle("Show as a table", key=f"{key}-table") if table is not None else False
     with right.popover("Download", icon=":material/download:", width="content"):
         # Callables: each file is made only when its button is clicked, never on a rerun.
         st.download_button(
