@@ -67,7 +67,7 @@ def show(
     left, right = st.columns([4, 1], vertical_alignment="top")
     if caption:
         left.caption(caption)
-    as_table = right.toggle("Show as a table", key=f"{key}-table") if table is not None else False
+    as_table = table_toggle(key, right) if table is not None else False
     with right.popover("Download", icon=":material/download:", width="content"):
         # Callables: each file is made only when its button is clicked, never on a rerun.
         st.download_button(
@@ -108,10 +108,40 @@ def show(
                 width="stretch",
             )
     if as_table and table is not None:
-        st.dataframe(
-            tables.readable(table, k_min, table_values),
-            hide_index=True,
-            width="stretch",
-            placeholder="–",
-        )
+        show_table(table, k_min=k_min, values=table_values)
     return event
+
+
+def table_toggle(key: str, where: Any = st) -> bool:
+    """The one click to a chart's table (a toggle, so the keyboard reaches it too)."""
+    return where.toggle("Show as a table", key=f"{key}-table")
+
+
+def show_table(
+    table: pd.DataFrame,
+    *,
+    k_min: int | None = None,
+    values: dict[str, dict[Any, str]] | None = None,
+) -> None:
+    """A chart's rows as a table a reader can scan: labelled, masked like the chart."""
+    st.dataframe(
+        tables.readable(table, k_min, values),
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+    )
+
+
+def altair_with_table(
+    chart: alt.TopLevelMixin,
+    table: pd.DataFrame,
+    *,
+    key: str,
+    k_min: int | None = None,
+    **kwargs: Any,
+) -> None:
+    """A chart drawn without the download frame (the workshop's live views, a brief's chart),
+    still with its table one click away."""
+    st.altair_chart(chart, key=key, **kwargs)
+    if table_toggle(key):
+        show_table(table, k_min=k_min)

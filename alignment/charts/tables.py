@@ -45,6 +45,11 @@ LABELS: dict[str, str] = {
     "initiatives": "Initiatives serving it",
     "rating": "Rating",
     "count": "People",
+    "people": "People",
+    "who": "Who",
+    "dots": "Dots",
+    "dots_tech": "Dots from tech",
+    "dots_business": "Dots from business",
 }
 # Figures a hidden row must not show, even if a caller forgot to blank them.
 FIGURES = frozenset(LABELS) - {
@@ -57,6 +62,7 @@ FIGURES = frozenset(LABELS) - {
     "hidden",
     "objective_id",
     "objective",
+    "who",
 }
 
 

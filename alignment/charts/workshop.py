@@ -9,13 +9,14 @@ orange for tech and blue for business), so a room that saw one reads the other.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 
 from alignment.charts import palette
-from alignment.charts.heatmaps import HIDDEN_COLOUR, initiative_label
+from alignment.charts.heatmaps import initiative_label
 
 SIDE_COLOURS = palette.SIDE_COLOURS
 
@@ -52,10 +53,12 @@ def room_heatmap(
     *,
     large: bool = False,
     compact: bool = False,
+    k_min: int = 3,
 ) -> alt.LayerChart:
     """Initiatives × (Tech, Business, Everyone); colour = mean rating 0–100, number in the
     cell, n in the tooltip. ``order`` lists the initiative labels top to bottom. ``large`` is
-    for a projector; ``compact`` for a phone (short labels, legend below)."""
+    for a projector; ``compact`` for a phone (short labels, legend below). The legend explains
+    grey (hidden, fewer than ``k_min``) beside white (no answers), as on the Alignment page."""
     label_size, cell_text, row = (
         (22, 24, 56) if large else (11, 12, 30) if compact else (12, 13, 30)
     )
@@ -93,11 +96,11 @@ def room_heatmap(
         alt.Tooltip("score_text:N", title="Mean rating (0–100)"),
         alt.Tooltip("n_text:N", title="People (n)"),
     ]
-    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.condition(
-            "datum.hidden",
-            alt.value(HIDDEN_COLOUR),
-            alt.Color(
+    rect = (
+        base.transform_filter("!datum.hidden")
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            color=alt.Color(
                 "score:Q",
                 title=["Mean rating", "0 low · 100 high"],
                 scale=palette.score_scale(),
@@ -111,8 +114,23 @@ def room_heatmap(
                     titleFontSize=label_size - 4,
                 ),
             ),
-        ),
-        tooltip=tooltip,
+            tooltip=tooltip,
+        )
+    )
+    hidden = (
+        base.transform_filter("datum.hidden")
+        .transform_calculate(cell_status=json.dumps(palette.hidden_words(k_min)))
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            fill=palette.cell_status_fill(
+                k_min,
+                orient="bottom" if compact else "right",
+                labelFontSize=label_size - 4,
+                titleFontSize=label_size - 4,
+                labelLimit=620 if large else 260 if compact else 320,
+            ),
+            tooltip=tooltip,
+        )
     )
     text = base.mark_text(fontSize=cell_text, fontWeight="bold" if large else "normal").encode(
         text="score_text:N",
@@ -127,7 +145,7 @@ def room_heatmap(
     )
     # A step per row, not a total height: Streamlit fits a fixed height around the axes too,
     # which squeezes a short chart's rows to slivers.
-    return alt.layer(rect, text).properties(height=alt.Step(row), width="container")
+    return alt.layer(rect, hidden, text).properties(height=alt.Step(row), width="container")
 
 
 def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
