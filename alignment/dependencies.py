@@ -496,6 +496,10 @@ def _node(
         fill = STATUS_FILLS.get(d["status"], OTHER_FILL)
         if d["status"]:
             label += f"\\n{dot_escape(truncate(d['status'], 14))}"
+    if n in bad and colour_by == "alignment":
+        # On the green rating fills a red border is hard to see for red-green colour-blind
+        # readers (ΔE under 15 in simulation), so the box says it in words as well.
+        label += "\\nlate or in trouble"
     attrs = [f'label="{label}"', f'fillcolor="{fill}"', f'fontcolor="{font}"']
     if n in bad:
         attrs += [f'color="{TROUBLE_BORDER}"', "penwidth=2.6"]

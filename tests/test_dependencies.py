@@ -293,6 +293,11 @@ def test_dot_clusters_teams_and_highlights_cross_team_edges() -> None:
     ]
     assert len(cross) == 1 and len(same) == 1
     assert dep.TROUBLE_BORDER in dot  # A is at risk
+    # Coloured by rating (green fills), trouble is said in words too, not by the red border
+    # alone, which red-green colour-blind readers lose against green.
+    by_score = dep.to_dot(g, today=TODAY, colour_by="alignment", scores={})
+    a_line = next(line for line in by_score.splitlines() if 'label="A\\n' in line)
+    assert "late or in trouble" in a_line
 
 
 def test_dot_colours_by_alignment_and_greys_hidden_scores() -> None:

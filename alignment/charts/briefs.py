@@ -53,8 +53,9 @@ def alignment_by_side(frame: pd.DataFrame, title: str = "") -> alt.LayerChart | 
     )
     bars = base.mark_bar(height=BAR)
     labels = base.mark_text(align="left", dx=4, fontSize=11, color="#333333").encode(text="label:N")
-    height = len(order) * len(sides) * (BAR + 4) + 10
-    chart = (bars + labels).properties(width=420, height=height)
+    # A step per bar, not a total height: the page squeezed a fixed height until the bars and
+    # their labels ran into each other (the files rendered it right, the browser did not).
+    chart = (bars + labels).properties(width=420, height=alt.Step(BAR + 4))
     if title:
         chart = chart.properties(title=alt.Title(title, anchor="start", fontSize=14))
     return chart.configure(font=FONT).configure_view(stroke=None)
