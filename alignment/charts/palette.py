@@ -128,6 +128,7 @@ def cell_status_fill(k_min: int, **legend: object) -> alt.Fill:
     settings: dict[str, object] = {
         "orient": "top",
         "title": "Cells without a figure",
+        "titleLimit": 420,
         "labelLimit": 420,
         "symbolType": "square",
         "symbolStrokeColor": NO_ANSWERS_STROKE,
