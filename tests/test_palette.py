@@ -159,3 +159,20 @@ def test_a_rendered_heatmap_shows_the_palette_and_survives_simulation() -> None:
             cv.simulate(cv.hex_to_rgb([palette.score_colour(s) for s in (5, 95)]), vision)
         )
         assert np.linalg.norm(seen[0] - seen[1]) > 40
+
+
+def test_the_risk_index_parts_do_not_borrow_the_side_colours() -> None:
+    """'Tech–business gap' in blue read as 'business'; the parts avoid both side hues and stay
+    apart from their neighbours in the stack for every reader."""
+    from alignment.charts import indicators
+
+    side_hues = [cv.hue_angle(palette.TECH), cv.hue_angle(palette.BUSINESS)]
+    for colour in indicators.PART_COLOURS:
+        if cv.chroma(colour) < 12:
+            continue
+        for hue in side_hues:
+            assert abs((cv.hue_angle(colour) - hue + 180) % 360 - 180) > 45, colour
+    parts = indicators.PART_COLOURS
+    for vision in cv.VISIONS:
+        for a, b in zip(parts, parts[1:], strict=False):
+            assert cv.delta_e(a, b, vision) > 20, (a, b, vision)
