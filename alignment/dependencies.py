@@ -618,6 +618,28 @@ def scores_from_summary(summary: pd.DataFrame) -> dict[str, tuple[float | None, 
     return out
 
 
+def map_table(
+    dg: DependencyGraph, scores: Mapping[str, tuple[float | None, int | None]] | None = None
+) -> pd.DataFrame:
+    """The map as a table, for readers who cannot use the drawing: each initiative, what it
+    waits for, and (coloured by rating) its mean rating and n, hidden exactly as in the map."""
+    rows = []
+    for ident, d in sorted(dg.graph.nodes(data=True)):
+        row: dict[str, object] = {
+            "initiative_id": ident,
+            "initiative": d.get("name", ident),
+            "team": d.get("team") or None,
+            "status": d.get("status") or None,
+            "depends on": ", ".join(sorted(dg.graph.predecessors(ident))) or "nothing",
+            "needed by": ", ".join(sorted(dg.graph.successors(ident))) or "nothing",
+        }
+        if scores is not None:
+            score, n = scores.get(ident, (None, None))
+            row |= {"score": score, "n": n, "hidden": score is None}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""

@@ -369,3 +369,13 @@ def test_team_overview_counts_links_between_teams() -> None:
 )
 def test_truncate(text: str, cut: str) -> None:
     assert dep.truncate(text) == cut
+
+
+def test_the_map_has_a_table_with_the_same_masking() -> None:
+    g = dep.build(roadmap(("A", [], "Planned", None, "T"), ("B", ["A"], "Planned", None, "T")))
+    table = dep.map_table(g, {"A": (85.0, 12), "B": (None, None)})
+    a, b = table.set_index("initiative_id").loc["A"], table.set_index("initiative_id").loc["B"]
+    assert a["needed by"] == "B" and b["depends on"] == "A"
+    assert a["score"] == 85.0 and a["n"] == 12 and not a["hidden"]
+    assert b["hidden"] and pd.isna(b["score"]) and pd.isna(b["n"])
+    assert "score" not in dep.map_table(g).columns  # coloured by status: no ratings at all
