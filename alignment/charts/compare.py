@@ -68,7 +68,7 @@ def dumbbell(
         "label:N",
         sort=list(order),
         title=None,
-        axis=alt.Axis(labelLimit=280, labelFontSize=11, labelOverlap=False),
+        axis=alt.Axis(labelLimit=280, labelFontSize=11, labelOverlap=False, labelFlush=False),
     )
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),

@@ -154,7 +154,9 @@ def _axes(
             "label:N",
             sort=alt.EncodingSortField("row", op="min"),
             title=None,
-            axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False),
+            # labelFlush off: Streamlit's theme pushed the first row's label down by a few
+            # pixels, so it sat between the first two rows.
+            axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False, labelFlush=False),
         ),
         "x": alt.X(
             f"{x_field}:N",
@@ -165,6 +167,7 @@ def _axes(
                 labelLimit=label_limit,
                 orient="top",
                 labelOverlap=False,
+                labelFlush=False,
                 titlePadding=10,
             ),
         ),
@@ -429,12 +432,14 @@ def coverage_matrix(
                 sort=list(initiative_order),
                 title="Initiative",
                 scale=alt.Scale(domain=list(initiative_order)),
-                axis=alt.Axis(labelAngle=-60, orient="top", labelOverlap=False, grid=True),
+                axis=alt.Axis(
+                    labelAngle=-60, orient="top", labelOverlap=False, labelFlush=False, grid=True
+                ),
             ),
             y=alt.Y(
                 "objective_label:N",
                 title=None,
-                axis=alt.Axis(labelLimit=300, labelOverlap=False, grid=True),
+                axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFlush=False, grid=True),
                 scale=alt.Scale(domain=list(objective_order)),
             ),
             size=alt.Size(
@@ -485,7 +490,7 @@ def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
                 "objective_label:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(labelLimit=300, labelOverlap=False),
+                axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFlush=False),
             ),
             yOffset=alt.YOffset("measure:N", scale=measures),
             x=alt.X("share:Q", title="Share of the total (%)"),

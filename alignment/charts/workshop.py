@@ -72,6 +72,7 @@ def room_heatmap(
                 labelLimit=label_limit,
                 labelFontSize=label_size,
                 labelOverlap=False,
+                labelFlush=False,
                 ticks=False,
                 domain=False,
             ),
@@ -212,7 +213,10 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
                 sort=order,
                 title=None,
                 axis=alt.Axis(
-                    labelLimit=620 if large else 320, labelFontSize=label_size, labelOverlap=False
+                    labelLimit=620 if large else 320,
+                    labelFontSize=label_size,
+                    labelOverlap=False,
+                    labelFlush=False,
                 ),
             ),
         )
