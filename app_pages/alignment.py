@@ -165,6 +165,36 @@ def _initiative_details(initiative_id: str) -> None:
 
 
 OPEN_CELL = "align-open-cell"
+TABLE_COLUMNS = [
+    "initiative_id",
+    "initiative",
+    "column",
+    "n",
+    "score",
+    "rwg",
+    "polarised",
+    "low_agreement",
+    "hidden",
+]
+GAP_COLUMNS = [
+    "initiative_id",
+    "initiative",
+    "dimension",
+    "tech_mean",
+    "business_mean",
+    "gap",
+    "gap_low",
+    "gap_high",
+    "clear",
+    "n_tech",
+    "n_business",
+    "hidden",
+]
+
+
+def _with_reasons(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The on-page table: the download's columns plus why each hidden row is hidden."""
+    return frame.sort_values(["row", "col"])[[*columns, "mask_reason"]]
 
 
 @st.dialog("Cell detail", width="medium", position="right")
@@ -266,19 +296,7 @@ with tab_cells:
     if column == "group" and not frame["side_break"].any():
         title = "Group"
     _cell_picker(column, columns, labels)
-    table = frame.sort_values(["row", "col"])[
-        [
-            "initiative_id",
-            "initiative",
-            "column",
-            "n",
-            "score",
-            "rwg",
-            "polarised",
-            "low_agreement",
-            "hidden",
-        ]
-    ].rename(columns={"column": column})
+    table = frame.sort_values(["row", "col"])[TABLE_COLUMNS].rename(columns={"column": column})
     chart.show(
         heatmaps.template(
             "alignment",
@@ -293,6 +311,7 @@ with tab_cells:
         on_select=lambda: _remember_click(f"heat-{column}", labels),
         data=frame,
         k_min=priv.k_min,
+        table_view=_with_reasons(frame, TABLE_COLUMNS).rename(columns={"column": column}),
         caption=f"▼ the group disagrees (r_wg < {AGREEMENT_TEXT}) · ◆ split room: two camps "
         "(polarised) · grey: hidden (fewer than "
         f"{priv.k_min} respondents, or hiding it keeps a smaller group from being worked out "
@@ -322,26 +341,12 @@ with tab_gap:
         frame = heatmaps.ordered(frame, gap_order, dims, "dimension_label")
         chart.show(
             heatmaps.template("gap", k_min=priv.k_min),
-            frame.sort_values(["row", "col"])[
-                [
-                    "initiative_id",
-                    "initiative",
-                    "dimension",
-                    "tech_mean",
-                    "business_mean",
-                    "gap",
-                    "gap_low",
-                    "gap_high",
-                    "clear",
-                    "n_tech",
-                    "n_business",
-                    "hidden",
-                ]
-            ],
+            frame.sort_values(["row", "col"])[GAP_COLUMNS],
             "perception-gap",
             key="heat-gap",
             data=frame,
             k_min=priv.k_min,
+            table_view=_with_reasons(frame, GAP_COLUMNS),
             table_values={"dimension": dict(dim_labels)},
             caption="Orange: tech rates it higher; blue: business rates it higher (points on the "
             "0–100 scale; these two colours mean tech and business everywhere). Faded cells "
@@ -382,6 +387,9 @@ with tab_trend:
             key="heat-trend",
             data=frame,
             k_min=priv.k_min,
+            table_view=_with_reasons(
+                frame, ["initiative_id", "initiative", "column", "n", "score", "hidden"]
+            ).rename(columns={"column": "period"}),
             caption=f"Mean rating (0–100) per {freq.lower()}. Grey cells rest on fewer than "
             f"{priv.k_min} respondents (or would reveal one that does); white: no answers.",
         )

@@ -34,6 +34,7 @@ def show(
     data: pd.DataFrame | None = None,
     k_min: int | None = None,
     table_values: dict[str, dict[Any, str]] | None = None,
+    table_view: pd.DataFrame | None = None,
 ) -> Any:
     """Draw the chart, its table on request, and offer PNG, SVG, CSV and XLSX; returns the
     selection event if any.
@@ -42,7 +43,8 @@ def show(
     ``heatmaps.template``) with its rows in ``data``, or a whole cached spec. Either way a rerun
     builds no chart objects, which is what keeps filter changes fast. ``on_select`` may be a
     callable, run only when the selection changes. ``k_min`` words the reason a hidden row of
-    the table is empty; ``table_values`` turns codes into words there.
+    the table is empty; ``table_values`` turns codes into words there. ``table_view`` is what
+    the on-page table shows when it needs more than the download (why a row is hidden).
     """
     if isinstance(chart, str):
         spec = json.loads(chart)
@@ -108,7 +110,7 @@ def show(
                 width="stretch",
             )
     if as_table and table is not None:
-        show_table(table, k_min=k_min, values=table_values)
+        show_table(table if table_view is None else table_view, k_min=k_min, values=table_values)
     return event
 
 

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import scoring
-from alignment.charts import heatmaps, palette, render
+from alignment.charts import heatmaps, palette, render, tables
 from alignment.privacy import Privacy
 
 GROUPS = [f"Group {g:02d}" for g in range(30)]
@@ -212,3 +212,33 @@ def test_coverage_charts_keep_every_label_at_a_fixed_step() -> None:
     svg = render.to_svg(grid)
     for label in order:
         assert label in svg
+
+
+def test_the_table_alternative_says_why_a_row_is_hidden_and_shows_no_figure() -> None:
+    table = pd.DataFrame(
+        {
+            "initiative_id": ["A", "B", "C"],
+            "score": [55.5, 40.0, None],
+            "n": [5, 4, None],
+            "polarised": [True, False, None],
+            "hidden": [False, True, True],
+            "mask_reason": ["", "complement", "small"],
+        }
+    )
+    # B is hidden by complementary masking but still carries figures here: the table must
+    # blank them anyway, like the chart.
+    shown = tables.readable(table, k_min=3)
+    assert list(shown.columns) == [
+        "Initiative ID",
+        "Mean rating (0–100)",
+        "Respondents (n)",
+        "Split room (polarised)",
+        "Shown or hidden",
+    ]
+    assert list(shown["Shown or hidden"]) == [
+        "Shown",
+        tables.SUBTRACTION_WORDS,
+        "Hidden: fewer than 3 respondents",
+    ]
+    assert shown.loc[1:, ["Mean rating (0–100)", "Respondents (n)"]].isna().all().all()
+    assert list(shown["Split room (polarised)"]) == ["yes", "", ""]

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from alignment.charts.palette import hidden_words
+from alignment.scoring import MASK_SMALL
+
+SUBTRACTION_WORDS = "Hidden: it would let a smaller group be worked out by subtraction"
 
 LABELS: dict[str, str] = {
     "initiative_id": "Initiative ID",
@@ -96,12 +99,17 @@ def readable(
     for column, codes in (values or {}).items():
         if column in frame.columns:
             frame[column] = frame[column].map(lambda v, c=codes: c.get(v, v))
+    reasons = (
+        frame.pop("mask_reason") if "mask_reason" in frame.columns else pd.Series("", frame.index)
+    )
+    small = hidden_words(k_min) if k_min is not None else "Hidden: too few respondents"
     for column in frame.columns:
         series = frame[column]
         if column == "hidden":
+            # The reason a row is hidden, in words: too few people, or complementary masking.
             frame[column] = [
-                (hidden_words(k_min) if k_min is not None else "Hidden") if h else "Shown"
-                for h in hidden
+                ("Shown" if not h else SUBTRACTION_WORDS if r and r != MASK_SMALL else small)
+                for h, r in zip(hidden, reasons.fillna(""), strict=True)
             ]
         elif series.dtype == bool or column in ("polarised", "low_agreement", "clear"):
             frame[column] = [
