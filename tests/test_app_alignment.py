@@ -195,3 +195,17 @@ def test_the_sides_view_keeps_two_narrow_columns() -> None:
     spec = next(s for s, frames in charts(at) if any("flag" in f for f in frames))
     assert spec["width"] == {"step": 180}
     assert spec["layer"][0]["encoding"]["x"]["axis"]["labelAngle"] == 0
+
+
+def test_a_side_cell_opens_from_the_picker() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/alignment.py").run()
+    at.button_group(key="align-by").set_value("Sides").run()
+    at.selectbox(key="pick-side-initiative").set_value("P-02")
+    at.selectbox(key="pick-side-column").set_value("Business")
+    at.button(key="pick-side-open").click().run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Observability and SLOs · Business" in text
+    assert "respondents." in text
