@@ -32,6 +32,7 @@ import networkx as nx
 import pandas as pd
 
 from alignment import schema
+from alignment.charts import palette
 
 MAX_CYCLES = 50  # listing more helps nobody; the count says how many were found
 LABEL_CHARS = 28
@@ -48,14 +49,15 @@ STATUS_FILLS: dict[str, str] = {
     "Cancelled": "#D9D9D9",
 }
 OTHER_FILL = "#FFFFFF"
-HIDDEN_FILL = "#BDBDBD"
+HIDDEN_FILL = palette.HIDDEN.upper()
 CROSS_TEAM_COLOUR = "#882255"  # wine: distinct from every status fill
 EDGE_COLOUR = "#7F7F7F"
 TROUBLE_BORDER = "#C0392B"
-# Alignment score 0..100 in five bands of viridis, a sequential ramp that colour-blind readers
-# and greyscale printers both read in order: low scores dark purple, high scores yellow.
-SCORE_RAMP = ("#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725")
-SCORE_TEXT = ("#FFFFFF", "#FFFFFF", "#FFFFFF", "#000000", "#000000")
+# Mean rating 0..100 in five bands of the one score ramp every chart uses
+# (alignment.charts.palette): light yellow-green for low, dark green for high, read in order by
+# colour-blind readers and greyscale printers alike.
+SCORE_RAMP = tuple(palette.score_colour(20 * i + 10).upper() for i in range(5))
+SCORE_TEXT = tuple(palette.score_text_colour(20 * i + 10).upper() for i in range(5))
 CLOSED = frozenset({"Done", "Cancelled"})
 TROUBLE = frozenset({*schema.AT_RISK_STATUSES, "Cancelled"})
 
@@ -494,6 +496,10 @@ def _node(
         fill = STATUS_FILLS.get(d["status"], OTHER_FILL)
         if d["status"]:
             label += f"\\n{dot_escape(truncate(d['status'], 14))}"
+    if n in bad and colour_by == "alignment":
+        # On the green rating fills a red border is hard to see for red-green colour-blind
+        # readers (ΔE under 15 in simulation), so the box says it in words as well.
+        label += "\\nlate or in trouble"
     attrs = [f'label="{label}"', f'fillcolor="{fill}"', f'fontcolor="{font}"']
     if n in bad:
         attrs += [f'color="{TROUBLE_BORDER}"', "penwidth=2.6"]
@@ -610,6 +616,28 @@ def scores_from_summary(summary: pd.DataFrame) -> dict[str, tuple[float | None, 
         else:
             out[str(ident)] = (float(score), int(n))
     return out
+
+
+def map_table(
+    dg: DependencyGraph, scores: Mapping[str, tuple[float | None, int | None]] | None = None
+) -> pd.DataFrame:
+    """The map as a table, for readers who cannot use the drawing: each initiative, what it
+    waits for, and (coloured by rating) its mean rating and n, hidden exactly as in the map."""
+    rows = []
+    for ident, d in sorted(dg.graph.nodes(data=True)):
+        row: dict[str, object] = {
+            "initiative_id": ident,
+            "initiative": d.get("name", ident),
+            "team": d.get("team") or None,
+            "status": d.get("status") or None,
+            "depends on": ", ".join(sorted(dg.graph.predecessors(ident))) or "nothing",
+            "needed by": ", ".join(sorted(dg.graph.successors(ident))) or "nothing",
+        }
+        if scores is not None:
+            score, n = scores.get(ident, (None, None))
+            row |= {"score": score, "n": n, "hidden": score is None}
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _text(value: object) -> str:

@@ -1,4 +1,9 @@
-"""Alignment: where the two sides agree and where they do not — four heatmaps and a drill-down."""
+"""Alignment: where the two sides agree and where they do not — four views and a drill-down.
+
+Strategic coverage needs only initiatives and objectives, so the page shows it even before any
+feedback is loaded. A cell's detail opens in a side panel over the page, from a click on the
+heatmap or from the keyboard (the select boxes and button beside it), not far below the chart.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,89 @@ from components.text import escape
 
 result = setup(
     "Alignment",
-    needs=("feedback",),
-    intro="How each initiative is seen, by group and by side. Colour is the alignment "
-    "score (0–100, the mean of every normalised rating in the cell); hover a "
-    "cell for its n and agreement, click it to open the detail.",
+    intro="How each initiative is seen, by group and by side. Colour is the mean rating on "
+    "0–100 (every rating in the cell put on one scale), not a share of people who agree; "
+    "agreement (r_wg) is marked separately. Hover a cell for its n; click it, or pick it "
+    "beside the chart, to open its detail.",
 )
 dataset = result.dataset
 priv = privacy.current()
+
+
+COVERAGE_COLUMNS = {"id": "ID", "name": "Name", "team": "Team", "effort": "Effort"}
+COVERAGE_COLUMNS |= {"status": "Status", "weight": "Weight"}
+
+
+def _coverage() -> None:
+    """Are we spending where the strategy says? Needs initiatives and objectives only."""
+    if dataset.objectives.empty or dataset.initiatives.empty:
+        st.info(
+            "Coverage needs an objectives table (the strategy, with weights) and an "
+            "initiatives table. Add them on the Data page.",
+            icon=":material/info:",
+        )
+        return
+    cov = analysis.strategic_coverage(dataset.fingerprint, dataset)
+    st.markdown(
+        "**Are we spending where the strategy says?** Each objective's weight (hollow bar) "
+        "beside the share of effort its initiatives take (filled bar); an initiative serving "
+        "several objectives splits its effort equally."
+    )
+    bars, matrix = analysis.coverage_specs(dataset.fingerprint, dataset)
+    chart.show(bars, cov.shares, "weight-vs-effort", key="cov-bars")
+    chart.show(
+        matrix,
+        cov.links,
+        "objective-coverage",
+        key="cov-matrix",
+        caption="Objectives × initiatives: a square means the initiative serves the "
+        "objective; a larger square means more effort. An empty row is an objective "
+        "nothing serves.",
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Orphan work** ({len(cov.orphans)}): initiatives serving no objective")
+        if cov.orphans.empty:
+            st.caption("None: every initiative serves an objective.")
+        else:
+            st.dataframe(
+                cov.orphans[["id", "name", "team", "effort", "status"]].rename(
+                    columns=COVERAGE_COLUMNS
+                ),
+                hide_index=True,
+                width="stretch",
+                placeholder="–",
+            )
+    with right:
+        st.markdown(f"**Uncovered objectives** ({len(cov.uncovered)}): no initiative serves them")
+        if cov.uncovered.empty:
+            st.caption("None: every objective has at least one initiative.")
+        else:
+            st.dataframe(
+                cov.uncovered[["id", "name", "weight"]].rename(columns=COVERAGE_COLUMNS),
+                hide_index=True,
+                width="stretch",
+                placeholder="–",
+            )
+    if cov.missing_effort:
+        st.caption(
+            f"{len(cov.missing_effort)} initiative(s) have no effort figure and "
+            f"count as zero effort: {escape(', '.join(cov.missing_effort))}."
+        )
+
+
+if not dataset.has_feedback:
+    st.info(
+        "No feedback is loaded yet, so the heatmaps, gaps and trend have nothing to show. "
+        "Strategic coverage needs only initiatives and objectives, so it is below; add a "
+        "feedback sheet (a survey export works) on the Data page for the rest.",
+        icon=":material/info:",
+    )
+    st.page_link("app_pages/data.py", label="Go to the Data page", icon=":material/upload_file:")
+    st.subheader("Strategic coverage")
+    _coverage()
+    st.stop()
+
 chosen = filters.show(dataset, key="align")
 views = analysis.current_views(dataset, priv, chosen.dimensions)
 names = dataset.initiative_names()
@@ -83,42 +164,101 @@ def _initiative_details(initiative_id: str) -> None:
     st.markdown("\n".join(lines))
 
 
-def _drilldown(cells: pd.DataFrame, column: str, event: object) -> None:
-    chosen_cells = (
-        (getattr(getattr(event, "selection", None), "cell", None) or [])
-        if event is not None
-        else []
-    )
-    if not chosen_cells:
-        st.caption(":material/touch_app: Click a cell to see how people rated it.")
-        return
-    cell = chosen_cells[0]
-    initiative_id, value = cell.get("initiative_id"), cell.get("column")
+OPEN_CELL = "align-open-cell"
+TABLE_COLUMNS = [
+    "initiative_id",
+    "initiative",
+    "column",
+    "n",
+    "score",
+    "rwg",
+    "polarised",
+    "low_agreement",
+    "hidden",
+]
+GAP_COLUMNS = [
+    "initiative_id",
+    "initiative",
+    "dimension",
+    "tech_mean",
+    "business_mean",
+    "gap",
+    "gap_low",
+    "gap_high",
+    "clear",
+    "n_tech",
+    "n_business",
+    "hidden",
+]
+
+
+def _with_reasons(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The on-page table: the download's columns plus why each hidden row is hidden."""
+    return frame.sort_values(["row", "col"])[[*columns, "mask_reason"]]
+
+
+@st.dialog("Cell detail", width="medium", position="right")
+def _cell_dialog(cells: pd.DataFrame, column: str, initiative_id: str, value: str) -> None:
+    """How people rated one cell: a side panel over the page, where the eye already is."""
+    shown_value = schema.SIDE_LABELS.get(value, value) if column == "side" else value
     fb = scoring.prepare(dataset.feedback, chosen.dimensions or None)
     detail = scoring.drilldown(fb, dataset.comments, cells, initiative_id, column, value, priv)
-    with st.container(border=True):
-        st.markdown(f"#### {escape(names.get(initiative_id, initiative_id))} · {escape(value)}")
-        if not detail.allowed:
-            st.info(detail.message, icon=":material/visibility_off:")
+    st.markdown(f"#### {escape(names.get(initiative_id, initiative_id))} · {escape(shown_value)}")
+    if not detail.allowed:
+        st.info(detail.message, icon=":material/visibility_off:")
+    else:
+        st.markdown(
+            f"**{detail.n} respondents.** Each bar counts the people who gave that "
+            "rating; two humps mean the room is split."
+        )
+        chart.show(
+            heatmaps.distribution(detail.distribution, dim_labels),
+            detail.distribution,
+            "distribution",
+            key="drill-dist",
+            table_values={"dimension": dict(dim_labels)},
+        )
+        st.divider()
+        st.markdown("**Comments**")
+        if detail.comments:
+            for text in detail.comments:
+                st.markdown(f"> {escape(text)}")
         else:
-            st.markdown(
-                f"**{detail.n} respondents.** Each bar counts the people who gave that "
-                "rating; two humps mean the room is split."
-            )
-            chart.show(
-                heatmaps.distribution(detail.distribution, dim_labels),
-                detail.distribution,
-                "distribution",
-                key="drill-dist",
-            )
-            st.divider()
-            st.markdown("**Comments**")
-            if detail.comments:
-                for text in detail.comments:
-                    st.markdown(f"> {escape(text)}")
-            else:
-                st.caption(detail.comments_message)
-        _initiative_details(initiative_id)
+            st.caption(detail.comments_message)
+    st.divider()
+    _initiative_details(initiative_id)
+
+
+def _remember_click(key: str, labels: dict[str, str]) -> None:
+    """on_select callback: runs only when the clicked cell changes, so the panel opens once per
+    click and not again on every later rerun."""
+    state = st.session_state.get(key)
+    picked = (getattr(getattr(state, "selection", None), "cell", None) or []) if state else []
+    if not picked and isinstance(state, dict):
+        picked = state.get("selection", {}).get("cell") or []
+    if picked:
+        cell = picked[0]
+        value = cell.get("column")
+        st.session_state[OPEN_CELL] = (cell.get("initiative_id"), labels.get(value, value))
+
+
+def _cell_picker(column: str, columns: list[str], labels: dict[str, str]) -> None:
+    """The keyboard's way into the drill-down: pick an initiative and a column, press Open.
+    ``labels`` turns a shown column name back into its code (the side labels)."""
+    pick = st.columns([3, 2, 1], vertical_alignment="bottom")
+    initiative_id = pick[0].selectbox(
+        "Open the detail of a cell: initiative",
+        shown,
+        format_func=lambda i: f"{i} {names.get(i, '')}".strip(),
+        key=f"pick-{column}-initiative",
+    )
+    value = pick[1].selectbox(
+        "Group of the cell" if column == "group" else "Side of the cell",
+        columns,
+        key=f"pick-{column}-column",
+    )
+    if pick[2].button("Open detail", icon=":material/open_in_new:", key=f"pick-{column}-open"):
+        st.session_state[OPEN_CELL] = (initiative_id, labels.get(value, value))
 
 
 tab_cells, tab_gap, tab_cov, tab_trend = st.tabs(
@@ -142,41 +282,44 @@ with tab_cells:
     else:
         columns = [s for s in scoring.SIDES_SHOWN if s in set(visible["side"])]
     frame = heatmaps.alignment_frame(visible, column, names, priv.k_min, shown)
+    labels: dict[str, str] = {}
     if column == "side":
+        labels = {schema.SIDE_LABELS[c]: c for c in columns}
         frame["column"] = frame["column"].map(schema.SIDE_LABELS)
         columns = [schema.SIDE_LABELS[c] for c in columns]
-    frame = heatmaps.ordered(frame, shown, columns)
-    title = "Group (business groups first, then tech)" if column == "group" else "Side"
-    event = chart.show(
-        heatmaps.template("alignment", title, len(columns) <= 16),
-        frame[
-            [
-                "initiative_id",
-                "initiative",
-                "column",
-                "n",
-                "score",
-                "rwg",
-                "polarised",
-                "low_agreement",
-                "hidden",
-            ]
-        ].rename(columns={"column": column}),
+    frame = heatmaps.mark_side_break(heatmaps.ordered(frame, shown, columns))
+    title = (
+        "Groups: business to the left of the line, tech to the right"
+        if column == "group"
+        else "Side"
+    )
+    if column == "group" and not frame["side_break"].any():
+        title = "Group"
+    _cell_picker(column, columns, labels)
+    table = frame.sort_values(["row", "col"])[TABLE_COLUMNS].rename(columns={"column": column})
+    chart.show(
+        heatmaps.template(
+            "alignment",
+            title,
+            len(columns) <= 16,
+            priv.k_min,
+            180 if column == "side" else None,
+        ),
+        table,
         f"alignment-by-{column}",
         key=f"heat-{column}",
-        on_select="rerun",
+        on_select=lambda: _remember_click(f"heat-{column}", labels),
         data=frame,
+        k_min=priv.k_min,
+        table_view=_with_reasons(frame, TABLE_COLUMNS).rename(columns={"column": column}),
         caption=f"▼ the group disagrees (r_wg < {AGREEMENT_TEXT}) · ◆ split room: two camps "
-        "(polarised) · "
-        f"grey: hidden (fewer than {priv.k_min} respondents, or hiding it keeps a smaller "
-        "group from being worked out by subtraction).",
+        "(polarised) · grey: hidden (fewer than "
+        f"{priv.k_min} respondents, or hiding it keeps a smaller group from being worked out "
+        "by subtraction) · white: no answers.",
     )
-    if column == "side":
-        event_cells = getattr(getattr(event, "selection", None), "cell", None) or []
-        back = {v: k for k, v in schema.SIDE_LABELS.items()}
-        for c in event_cells:
-            c["column"] = back.get(c.get("column"), c.get("column"))
-    _drilldown(cells, column, event)
+    opened = st.session_state.pop(OPEN_CELL, None)
+    if opened:
+        _cell_dialog(cells, column, *opened)
     privacy.notice(priv)
 
 with tab_gap:
@@ -197,83 +340,23 @@ with tab_gap:
         dims = [dim_labels[d] for d in dim_labels if d in set(frame["dimension"])]
         frame = heatmaps.ordered(frame, gap_order, dims, "dimension_label")
         chart.show(
-            heatmaps.template("gap"),
-            frame[
-                [
-                    "initiative_id",
-                    "initiative",
-                    "dimension",
-                    "tech_mean",
-                    "business_mean",
-                    "gap",
-                    "gap_low",
-                    "gap_high",
-                    "clear",
-                    "n_tech",
-                    "n_business",
-                    "hidden",
-                ]
-            ],
+            heatmaps.template("gap", k_min=priv.k_min),
+            frame.sort_values(["row", "col"])[GAP_COLUMNS],
             "perception-gap",
             key="heat-gap",
             data=frame,
+            k_min=priv.k_min,
+            table_view=_with_reasons(frame, GAP_COLUMNS),
+            table_values={"dimension": dict(dim_labels)},
             caption="Orange: tech rates it higher; blue: business rates it higher (points on the "
-            "0–100 scale). Faded cells with ● have a 95% interval that contains 0: no "
-            "clear difference, so do not argue over them. Sorted with clear "
-            "differences first.",
+            "0–100 scale; these two colours mean tech and business everywhere). Faded cells "
+            "with ● have a 95% interval that contains 0: no clear difference, so do not argue "
+            "over them. Grey: hidden; white: no answers.",
         )
         privacy.notice(priv)
 
 with tab_cov:
-    cov = analysis.strategic_coverage(dataset.fingerprint, dataset)
-    if dataset.objectives.empty:
-        st.info(
-            "Coverage needs an objectives table (the strategy, with weights). Add one on "
-            "the Data page.",
-            icon=":material/info:",
-        )
-    else:
-        st.markdown(
-            "**Are we spending where the strategy says?** Each objective's weight beside "
-            "the share of effort its initiatives take (an initiative serving several "
-            "objectives splits its effort equally)."
-        )
-        bars, matrix = analysis.coverage_specs(dataset.fingerprint, dataset)
-        chart.show(bars, cov.shares, "weight-vs-effort", key="cov-bars")
-        chart.show(
-            matrix,
-            cov.links,
-            "objective-coverage",
-            key="cov-matrix",
-            caption="Objectives × initiatives: a filled cell means the initiative serves "
-            "the objective; darker means more effort.",
-        )
-        left, right = st.columns(2)
-        with left:
-            st.markdown(f"**Orphan work** ({len(cov.orphans)}): initiatives serving no objective")
-            if cov.orphans.empty:
-                st.caption("None: every initiative serves an objective.")
-            else:
-                st.dataframe(
-                    cov.orphans[["id", "name", "team", "effort", "status"]],
-                    hide_index=True,
-                    width="stretch",
-                )
-        with right:
-            st.markdown(
-                f"**Uncovered objectives** ({len(cov.uncovered)}): no initiative serves them"
-            )
-            if cov.uncovered.empty:
-                st.caption("None: every objective has at least one initiative.")
-            else:
-                st.dataframe(
-                    cov.uncovered[["id", "name", "weight"]], hide_index=True, width="stretch"
-                )
-        if cov.missing_effort:
-            st.caption(
-                f"{len(cov.missing_effort)} initiative(s) have no effort figure and "
-                f"count as zero effort: {escape(', '.join(cov.missing_effort))}."
-            )
+    _coverage()
 
 with tab_trend:
     if dataset.feedback["date"].notna().sum() == 0:
@@ -296,15 +379,19 @@ with tab_trend:
         frame = heatmaps.alignment_frame(cells, "period", names, priv.k_min, shown)
         frame = heatmaps.ordered(frame, shown, sorted(set(frame["column"])))
         chart.show(
-            heatmaps.template("trend"),
-            frame[["initiative_id", "initiative", "column", "n", "score", "hidden"]].rename(
-                columns={"column": "period"}
-            ),
+            heatmaps.template("trend", k_min=priv.k_min),
+            frame.sort_values(["row", "col"])[
+                ["initiative_id", "initiative", "column", "n", "score", "hidden"]
+            ].rename(columns={"column": "period"}),
             "alignment-trend",
             key="heat-trend",
             data=frame,
-            caption=f"Alignment score per {freq.lower()}. Grey cells rest on fewer than "
-            f"{priv.k_min} respondents (or would reveal one that does).",
+            k_min=priv.k_min,
+            table_view=_with_reasons(
+                frame, ["initiative_id", "initiative", "column", "n", "score", "hidden"]
+            ).rename(columns={"column": "period"}),
+            caption=f"Mean rating (0–100) per {freq.lower()}. Grey cells rest on fewer than "
+            f"{priv.k_min} respondents (or would reveal one that does); white: no answers.",
         )
         hidden_small = int((cells["mask_reason"] == MASK_SMALL).sum())
         if hidden_small:

@@ -9,6 +9,7 @@ from alignment import briefs
 from alignment.briefs import readability
 from alignment.charts import briefs as brief_charts
 from components import briefs as ui
+from components import chart as ui_chart
 from components import privacy as privacy_ui
 from components import state
 from components.page import setup
@@ -109,7 +110,12 @@ with st.expander(
             "respondents to show (or nobody rated it yet)."
         )
     else:
-        st.altair_chart(chart, width="content")
+        ui_chart.altair_with_table(
+            chart,
+            briefs.chart_frame(data, ident).drop(columns=["order"], errors="ignore"),
+            key=f"brief-chart-{ident}",
+            width="content",
+        )
 privacy_ui.notice(privacy)
 st.caption(
     f"Comments are quoted only from groups where at least {privacy.k_comments} people "

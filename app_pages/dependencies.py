@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment import dependencies as dep
-from components import analysis, as_of, privacy
+from components import analysis, as_of, chart, privacy
 from components.downloads import frame_downloads
 from components.page import DATA_PAGE, setup
 from components.state import Keys
@@ -142,7 +142,7 @@ else:
             "Colour: status; a red border marks an initiative that is at risk, blocked, on "
             "hold, cancelled or late."
             if colour_by == "Status"
-            else f"Colour: alignment score of all respondents (0–100) with its n; grey: hidden "
+            else f"Colour: mean rating of all respondents (0–100) with its n; grey: hidden "
             f"(fewer than {priv.k_min} respondents) or no feedback."
         )
         st.caption(
@@ -159,6 +159,8 @@ else:
         icon=":material/download:",
         on_click="ignore",
     )
+    if chart.table_toggle(f"{W}dep-map"):
+        chart.show_table(dep.map_table(shown, scores), k_min=priv.k_min)
     if colour_by == "Alignment":
         privacy.notice(priv)
 

@@ -40,7 +40,9 @@ st.markdown(
     "a side) is the mean of every normalised rating in it: each respondent × dimension "
     "rating counts once; missing ratings are left out, never counted as zero. **n** is "
     "the number of distinct respondents in the cell (without a respondent column, each "
-    "response counts as one respondent)."
+    "response counts as one respondent). The charts call it the **mean rating (0–100)**, "
+    "because that is what it is: 59 means a mildly positive average, not that 59% of "
+    "people agree. How much they agree is r_wg, below, and is marked separately."
 )
 
 st.subheader("3. Agreement within a cell: r_wg")

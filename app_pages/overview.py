@@ -56,9 +56,12 @@ cols = st.columns(4)
 for col, side, label in ((cols[0], "tech", "Tech side"), (cols[1], "business", "Business side")):
     value, n = _score(side)
     col.metric(
-        f"{label}: alignment",
+        f"{label}: mean rating",
         value,
-        help=f"Mean of every normalised rating given by the {side} side ({n}).",
+        help=f"The mean of every rating given by the {side} side, each put on 0–100 ({n}). "
+        "It is not a share of people who agree: 59 / 100 means a mildly positive average, "
+        "not 59% aligned. How much a group agrees (r_wg) is counted separately, under "
+        "“Where a group disagrees”.",
     )
     col.caption(n)
 if head.gap is None:

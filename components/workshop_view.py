@@ -19,7 +19,7 @@ from alignment import config as settings
 from alignment import workshop
 from alignment.charts import workshop as charts
 from alignment.workshop import Workshop
-from components import analysis, config, storage
+from components import analysis, chart, config, storage
 
 ENV_PUBLIC_URL = settings.env("public_url")
 LIVE_SECONDS = 3
@@ -104,7 +104,15 @@ def show_results(
                 icon=":material/visibility_off:",
             )
             return
-        st.altair_chart(charts.dot_bars(tally, large=large), width="stretch", key=key)
+        chart.altair_with_table(
+            charts.dot_bars(tally, large=large),
+            tally[["initiative", "dots", "dots_tech", "dots_business", "masked"]].rename(
+                columns={"masked": "hidden"}
+            ),
+            key=key,
+            k_min=ws.k_min,
+            width="stretch",
+        )
         return
     dims = [dimension] if dimension else None
     cells = workshop.room_cells(ws, frame, dims)
@@ -119,10 +127,12 @@ def show_results(
         for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE)
         if c in set(shown["column"])
     ]
-    st.altair_chart(
-        charts.room_heatmap(shown, order, columns, large=large, compact=compact),
-        width="stretch",
+    chart.altair_with_table(
+        charts.room_heatmap(shown, order, columns, large=large, compact=compact, k_min=ws.k_min),
+        shown[["initiative", "column", "n", "score", "hidden"]].rename(columns={"column": "who"}),
         key=key,
+        k_min=ws.k_min,
+        width="stretch",
     )
     if shown["hidden"].all():
         st.caption(f"Every cell is hidden until at least {ws.k_min} people have rated it.")

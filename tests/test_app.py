@@ -30,7 +30,7 @@ def _data_page(at: AppTest) -> AppTest:
 
 def test_app_opens_on_the_demo(app: AppTest) -> None:
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Tech side: alignment"].endswith("/ 100")
+    assert metrics["Tech side: mean rating"].endswith("/ 100")
     assert metrics["Orphan work"] == "3"
     assert metrics["Uncovered objectives"] == "1"
     assert any("demo workbook" in i.value for i in app.info)

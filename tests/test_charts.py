@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment import scoring
-from alignment.charts import heatmaps, render
+from alignment.charts import heatmaps, palette, render, tables
 from alignment.privacy import Privacy
 
 GROUPS = [f"Group {g:02d}" for g in range(30)]
@@ -123,7 +123,12 @@ def test_legends_say_what_colour_and_marks_mean(big_views) -> None:
     )
     spec = heatmaps.alignment_heatmap(frame, "Group").to_dict()
     text = str(spec)
-    assert "0 = low, 100 = high" in text
+    # The figure is named for what it is: a mean rating, not "% aligned".
+    assert "Mean rating, 0–100" in text
+    assert "alignment score" not in text.lower()
+    # Grey "hidden" and white "no answers" are explained side by side in the legend.
+    assert "Hidden: fewer than 3 respondents" in text
+    assert "No answers (blank cell)" in text
     assert "Group disagrees (r_wg < 0.70)" in text
     assert "Split room (polarised)" in text
     gaps = heatmaps.ordered(
@@ -134,7 +139,11 @@ def test_legends_say_what_colour_and_marks_mean(big_views) -> None:
     )
     gap_spec = str(heatmaps.gap_heatmap(gaps).to_dict())
     assert "No clear difference (interval contains 0)" in gap_spec
-    assert "redyellowblue" in text  # ColorBrewer RdYlBu: colour-blind safe
+    assert "No answers (blank cell)" in gap_spec
+    # One scheme per meaning (tests/test_palette.py checks the colours themselves).
+    assert str(list(palette.SCORE_RAMP)) in text
+    assert str(list(palette.GAP_RAMP)) in gap_spec
+    assert "scheme" not in text and "scheme" not in gap_spec
 
 
 def test_templates_carry_no_data_and_order_by_row_numbers() -> None:
@@ -145,3 +154,91 @@ def test_templates_carry_no_data_and_order_by_row_numbers() -> None:
         assert all("data" not in layer for layer in spec["layer"])
         y = spec["layer"][0]["encoding"]["y"]
         assert y["sort"] == {"field": "row", "op": "min"}
+
+
+def test_legend_ticks_are_few_and_round_so_they_never_collide() -> None:
+    """Vega's own ticks for −60..60 on a 200 px gradient ran into each other (−60−40)."""
+    for kind, ticks in (
+        ("alignment", palette.SCORE_TICKS),
+        ("gap", palette.GAP_TICKS),
+        ("trend", palette.SCORE_TICKS),
+    ):
+        spec = json.loads(heatmaps.template(kind))
+        legends = [
+            layer["encoding"]["color"]["legend"]
+            for layer in spec["layer"]
+            if "legend" in layer.get("encoding", {}).get("color", {})
+        ]
+        assert legends, kind
+        for legend in legends:
+            assert legend["values"] == list(ticks)
+            # 200 px for 5 labels: 50 px each, wider than "100" or "−60" at the legend's size.
+            assert legend["gradientLength"] / (len(ticks) - 1) >= 45
+            assert legend["labelOverlap"] == "greedy"
+
+
+def test_coverage_charts_keep_every_label_at_a_fixed_step() -> None:
+    """The coverage grid showed 2 of 4 objectives and the weight-vs-effort bars were squeezed
+    into 25 px: both now size by a step per row, and no axis drops labels for overlap."""
+    objectives = [f"G{i}" for i in range(1, 7)]
+    shares = pd.DataFrame(
+        {
+            "objective_id": objectives,
+            "objective": [f"Objective number {i}" for i in range(1, 7)],
+            "weight_share": [30.0, 25, 20, 15, 10, 0],
+            "effort_share": [20.0, 40, 20, 0, 10, 10],
+            "initiatives": [3, 5, 2, 0, 1, 1],
+        }
+    )
+    bars = heatmaps.weight_vs_effort(shares).to_dict()
+    assert bars["height"] == {"step": 16}
+    assert bars["encoding"]["y"]["axis"]["labelOverlap"] is False
+    links = pd.DataFrame(
+        {
+            "objective_id": ["G1", "G2", "G3"],
+            "objective": ["Objective number 1", "Objective number 2", "Objective number 3"],
+            "initiative_id": ["P-1", "P-2", "P-3"],
+            "initiative": ["A", "B", "C"],
+            "effort_part": [5.0, None, 2.5],
+        }
+    )
+    order = list(heatmaps.objective_label(shares["objective_id"], shares["objective"]))
+    grid = heatmaps.coverage_matrix(links, order, ["P-1", "P-2", "P-3", "P-4"]).to_dict()
+    assert grid["height"] == {"step": 30}
+    assert grid["encoding"]["y"]["scale"]["domain"] == order  # every objective has a row
+    assert grid["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert grid["encoding"]["x"]["scale"]["domain"] == ["P-1", "P-2", "P-3", "P-4"]
+    # Drawn, every objective label is in the picture.
+    svg = render.to_svg(grid)
+    for label in order:
+        assert label in svg
+
+
+def test_the_table_alternative_says_why_a_row_is_hidden_and_shows_no_figure() -> None:
+    table = pd.DataFrame(
+        {
+            "initiative_id": ["A", "B", "C"],
+            "score": [55.5, 40.0, None],
+            "n": [5, 4, None],
+            "polarised": [True, False, None],
+            "hidden": [False, True, True],
+            "mask_reason": ["", "complement", "small"],
+        }
+    )
+    # B is hidden by complementary masking but still carries figures here: the table must
+    # blank them anyway, like the chart.
+    shown = tables.readable(table, k_min=3)
+    assert list(shown.columns) == [
+        "Initiative ID",
+        "Mean rating (0–100)",
+        "Respondents (n)",
+        "Split room (polarised)",
+        "Shown or hidden",
+    ]
+    assert list(shown["Shown or hidden"]) == [
+        "Shown",
+        tables.SUBTRACTION_WORDS,
+        "Hidden: fewer than 3 respondents",
+    ]
+    assert shown.loc[1:, ["Mean rating (0–100)", "Respondents (n)"]].isna().all().all()
+    assert list(shown["Split room (polarised)"]) == ["yes", "", ""]

@@ -293,6 +293,11 @@ def test_dot_clusters_teams_and_highlights_cross_team_edges() -> None:
     ]
     assert len(cross) == 1 and len(same) == 1
     assert dep.TROUBLE_BORDER in dot  # A is at risk
+    # Coloured by rating (green fills), trouble is said in words too, not by the red border
+    # alone, which red-green colour-blind readers lose against green.
+    by_score = dep.to_dot(g, today=TODAY, colour_by="alignment", scores={})
+    a_line = next(line for line in by_score.splitlines() if 'label="A\\n' in line)
+    assert "late or in trouble" in a_line
 
 
 def test_dot_colours_by_alignment_and_greys_hidden_scores() -> None:
@@ -364,3 +369,13 @@ def test_team_overview_counts_links_between_teams() -> None:
 )
 def test_truncate(text: str, cut: str) -> None:
     assert dep.truncate(text) == cut
+
+
+def test_the_map_has_a_table_with_the_same_masking() -> None:
+    g = dep.build(roadmap(("A", [], "Planned", None, "T"), ("B", ["A"], "Planned", None, "T")))
+    table = dep.map_table(g, {"A": (85.0, 12), "B": (None, None)})
+    a, b = table.set_index("initiative_id").loc["A"], table.set_index("initiative_id").loc["B"]
+    assert a["needed by"] == "B" and b["depends on"] == "A"
+    assert a["score"] == 85.0 and a["n"] == 12 and not a["hidden"]
+    assert b["hidden"] and pd.isna(b["score"]) and pd.isna(b["n"])
+    assert "score" not in dep.map_table(g).columns  # coloured by status: no ratings at all

@@ -65,10 +65,16 @@ def test_room_heatmap_draws_shown_and_hidden_cells(large: bool, people: int) -> 
     assert frame["hidden"].all() == (people < ws.k_min)
     assert (frame.loc[frame["hidden"], "score_text"] == "hidden").all()
     order = list(dict.fromkeys(frame["label"]))
-    chart = charts.room_heatmap(frame, order, ["Tech", "Business", "Everyone"], large=large)
+    chart = charts.room_heatmap(
+        frame, order, ["Tech", "Business", "Everyone"], large=large, k_min=ws.k_min
+    )
     assert render.to_png(chart)[:4] == b"\x89PNG"
     spec = chart.to_dict()
-    assert spec["layer"][1]["mark"]["fontSize"] == (24 if large else 13)
+    text = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+    assert text["mark"]["fontSize"] == (24 if large else 13)
+    # Grey "hidden" and white "no answers" are explained side by side, as on every heatmap.
+    assert "No answers (blank cell)" in str(spec)
+    assert f"Hidden: fewer than {ws.k_min} respondents" in str(spec)
 
 
 @pytest.mark.parametrize("people", [2, 4, 8])

@@ -3,8 +3,9 @@ stands now, per side.
 
 A grey hollow circle is the earlier snapshot, a filled circle the later one, joined by a line
 coloured by the verdict (improved, worsened, steady); an initiative rated only once shows a single
-circle. Colours come from a colour-blind-safe pair (blue/orange) and the legend says each verdict
-in words. Hidden cells never reach the chart (``alignment.compare.chart_frame`` drops them).
+circle. Verdicts use black and magenta, not the orange and blue that mean tech and business
+(``alignment.charts.palette``), and the legend says each verdict in words. Hidden cells never
+reach the chart (``alignment.compare.chart_frame`` drops them).
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from alignment.compare import GONE, IMPROVED, NEW, STEADY, WORSENED
 from alignment.constants import COMPARISON_CHANGE
 
 STATUS_COLOURS = {
-    IMPROVED: "#2166ac",
-    WORSENED: "#e66101",
+    IMPROVED: "#1a1a1a",
+    WORSENED: "#c51b7d",
     STEADY: "#8c8c8c",
-    NEW: "#5e3c99",
+    NEW: "#762a83",
     GONE: "#b3b3b3",
 }
 STATUS_LABELS = {
@@ -67,7 +68,7 @@ def dumbbell(
         "label:N",
         sort=list(order),
         title=None,
-        axis=alt.Axis(labelLimit=280, labelFontSize=11, labelOverlap=False),
+        axis=alt.Axis(labelLimit=280, labelFontSize=11, labelOverlap=False, labelFlush=False),
     )
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
@@ -85,7 +86,7 @@ def dumbbell(
         base.transform_filter("isValid(datum.score_before) && isValid(datum.score_after)")
         .mark_rule(strokeWidth=2.5)
         .encode(
-            x=alt.X("score_before:Q", scale=x_scale, title="Alignment score (0–100)"),
+            x=alt.X("score_before:Q", scale=x_scale, title="Mean rating (0–100)"),
             x2="score_after:Q",
             color=colour,
         )

@@ -1,10 +1,12 @@
 """The alignment heatmaps: initiatives × groups or sides, perception gaps, coverage, trend.
 
 Each builder takes the masked frames from ``alignment.scoring`` (or ``alignment.coverage``), so a
-hidden cell reaches the chart only as "hidden" with no figure. Colours are ColorBrewer schemes
-marked colour-blind safe (RdYlBu for scores, a blue–orange diverging scheme for gaps); the
-legends say in words what the colour and the marks mean. Long initiative names are shortened on
-the axis and given in full in the tooltip.
+hidden cell reaches the chart only as "hidden" with no figure. Colours come from
+``alignment.charts.palette``: one sequential ramp for the mean rating, the tech/business pair
+for gaps, grey for hidden and white for no answers, explained side by side in every legend. The
+figure is named for what it is, the mean rating on 0–100, and never as "% aligned"; agreement
+(r_wg) stays in its own field and marks. Long initiative names are shortened on the axis and
+given in full in the tooltip.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from alignment.charts import palette
 from alignment.constants import AGREEMENT_TEXT, AGREEMENT_THRESHOLD
 from alignment.coverage import ORPHAN
 from alignment.scoring import MASK_SMALL
 from alignment.values import is_missing
 
-HIDDEN_COLOUR = "#d9d9d9"
+HIDDEN_COLOUR = palette.HIDDEN
+SCORE_TITLE = ["Mean rating, 0–100", "0 = most negative, 100 = most positive"]
+SCORE_TIP = "Mean rating (0–100)"
 ROW_HEIGHT = 22
 MARK_DISAGREE = f"Group disagrees (r_wg < {AGREEMENT_TEXT})"
 MARK_POLARISED = "Split room (polarised)"
@@ -90,6 +95,7 @@ def alignment_frame(
         default="",
     )
     frame["hidden"] = frame["masked"].astype(bool)
+    frame["side_break"] = False
     # Only what the chart draws or the tooltip says goes to the browser.
     return frame[
         [
@@ -109,8 +115,22 @@ def alignment_frame(
             "flag",
             "hidden",
             "mask_reason",
+            "side_break",
+            *(["side"] if "side" in frame.columns and column != "side" else []),
         ]
     ]
+
+
+def mark_side_break(frame: pd.DataFrame) -> pd.DataFrame:
+    """Flag the first column of each side after the first (business groups, then tech), so the
+    heatmap draws a line there: the two sides must not read as one run of groups."""
+    if "side" not in frame.columns or frame.empty:
+        return frame
+    sides = frame.drop_duplicates("col").sort_values("col")[["col", "side"]]
+    changed = sides["side"].ne(sides["side"].shift()) & sides["col"].ne(sides["col"].min())
+    frame = frame.copy()
+    frame["side_break"] = frame["col"].isin(set(sides.loc[changed, "col"]))
+    return frame
 
 
 def ordered(
@@ -126,35 +146,59 @@ def ordered(
     return frame
 
 
-def _axes(x_field: str, x_title: str | None, angle: int) -> dict[str, alt.X | alt.Y]:
+def _axes(
+    x_field: str, x_title: str | None, angle: int, label_limit: int = 170
+) -> dict[str, alt.X | alt.Y]:
     return {
         "y": alt.Y(
             "label:N",
             sort=alt.EncodingSortField("row", op="min"),
             title=None,
-            axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False),
+            # labelFlush off: Streamlit's theme pushed the first row's label down by a few
+            # pixels, so it sat between the first two rows.
+            axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False, labelFlush=False),
         ),
         "x": alt.X(
             f"{x_field}:N",
             sort=alt.EncodingSortField("col", op="min"),
             title=x_title,
-            axis=alt.Axis(labelAngle=angle, labelLimit=170, orient="top", labelOverlap=False),
+            axis=alt.Axis(
+                labelAngle=angle,
+                labelLimit=label_limit,
+                orient="top",
+                labelOverlap=False,
+                labelFlush=False,
+                titlePadding=10,
+            ),
         ),
     }
-
-
-def _colour_legend() -> alt.Legend:
-    """Above the grid, horizontal: a right-hand gradient was cut off on short heatmaps."""
-    return alt.Legend(orient="top", direction="horizontal", gradientLength=200, titleLimit=300)
 
 
 def _base(frame: pd.DataFrame | None) -> alt.Chart:
     return alt.Chart(frame) if frame is not None else alt.Chart()
 
 
-def _size(chart: alt.LayerChart) -> alt.LayerChart:
-    """A fixed height per row, so labels never collide and get dropped."""
-    return chart.properties(height=alt.Step(ROW_HEIGHT), width="container")
+def _size(chart: alt.LayerChart, column_width: int | None = None) -> alt.LayerChart:
+    """A fixed height per row, so labels never collide and get dropped; a few columns (the two
+    sides) get a fixed width each instead of being stretched across the page."""
+    width: alt.Step | str = alt.Step(column_width) if column_width else "container"
+    return chart.properties(height=alt.Step(ROW_HEIGHT), width=width)
+
+
+def _hidden_layer(base: alt.Chart, tooltip: list[alt.Tooltip], k_min: int) -> list[alt.Chart]:
+    """Hidden cells: grey with the word "hidden", drawn by the layer whose legend explains grey
+    beside white (no answers)."""
+    hidden = base.transform_filter("datum.hidden").transform_calculate(
+        cell_status=json.dumps(palette.hidden_words(k_min))
+    )
+    return [
+        hidden.mark_rect(stroke="white", strokeWidth=1).encode(
+            fill=palette.cell_status_fill(k_min), tooltip=tooltip
+        ),
+        hidden.mark_text(fontSize=10, color=palette.HIDDEN_TEXT).encode(
+            text=alt.value("hidden"), tooltip=tooltip
+        ),
+    ]
 
 
 def alignment_heatmap(
@@ -163,37 +207,42 @@ def alignment_heatmap(
     *,
     show_numbers: bool = True,
     select: bool = True,
+    k_min: int = 3,
+    column_width: int | None = None,
 ) -> alt.LayerChart:
-    """Initiatives × groups (or sides): colour = alignment score; marks for disagreement and
-    polarisation; hidden cells grey with the reason in the tooltip. Click selects a cell.
+    """Initiatives × groups (or sides): colour = mean rating; marks for disagreement and
+    polarisation; hidden cells grey with the reason in the tooltip; a line where business
+    groups end and tech groups begin. Click selects a cell.
 
     Without ``frame`` it is a template: the page passes the data separately (see
-    ``template``), so a filter change costs no chart building.
+    ``template``), so a filter change costs no chart building. ``column_width`` fixes the width
+    of each column (the two sides), with level headers.
     """
-    base = _base(frame).encode(**_axes("column", column_title, -35))
+    angle = 0 if column_width else -35
+    base = _base(frame).encode(**_axes("column", column_title, angle, column_width or 170))
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
         alt.Tooltip("column:N", title=column_title),
-        alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+        alt.Tooltip("score_text:N", title=SCORE_TIP),
         alt.Tooltip("n_text:N", title="Respondents (n)"),
-        alt.Tooltip("rwg_text:N", title="Agreement r_wg (0–1)"),
+        alt.Tooltip("rwg_text:N", title="Agreement r_wg (0–1, separate from the rating)"),
         alt.Tooltip("agreement:N", title="Reading"),
     ]
     selection = alt.selection_point(
         name="cell", fields=["initiative_id", "column"], on="click", clear="dblclick"
     )
-    rect = base.mark_rect(stroke="white", strokeWidth=1, invalid=None).encode(
-        color=alt.condition(
-            "datum.hidden",
-            alt.value(HIDDEN_COLOUR),
-            alt.Color(
+    rect = (
+        base.transform_filter("!datum.hidden")
+        .mark_rect(stroke="white", strokeWidth=1, invalid=None)
+        .encode(
+            color=alt.Color(
                 "score:Q",
-                title=["Alignment score", "0 = low, 100 = high"],
-                scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
-                legend=_colour_legend(),
+                title=SCORE_TITLE,
+                scale=palette.score_scale(),
+                legend=palette.gradient_legend(palette.SCORE_TICKS),
             ),
-        ),
-        tooltip=tooltip,
+            tooltip=tooltip,
+        )
     )
     if select:
         rect = rect.add_params(selection).encode(
@@ -202,20 +251,24 @@ def alignment_heatmap(
     layers: list[alt.Chart] = [rect]
     if show_numbers:
         layers.append(
-            base.mark_text(fontSize=10).encode(
+            base.transform_filter("!datum.hidden")
+            .mark_text(fontSize=10)
+            .encode(
                 text=alt.Text("score_text:N"),
                 color=alt.condition(
-                    "datum.score < 22 || datum.score > 78", alt.value("white"), alt.value("#222")
+                    palette.score_text_test(), alt.value("white"), alt.value(palette.TEXT_DARK)
                 ),
                 tooltip=tooltip,
             )
         )
-    hidden = (
-        base.transform_filter("datum.hidden")
-        .mark_text(fontSize=10, color="#666")
-        .encode(text=alt.value("hidden"), tooltip=tooltip)
+    layers.extend(_hidden_layer(base, tooltip, k_min))
+    # The line between business and tech groups: no y, so it runs the full height.
+    layers.append(
+        _base(frame)
+        .transform_filter("datum.side_break")
+        .mark_rule(strokeWidth=3, color=palette.TEXT_DARK)
+        .encode(x=alt.X("column:N", sort=alt.EncodingSortField("col", op="min"), bandPosition=0))
     )
-    layers.append(hidden)
     flags = (
         base.transform_filter("datum.flag != ''")
         .mark_point(filled=True, size=38, xOffset=-13 if show_numbers else 0, color="#111")
@@ -226,13 +279,13 @@ def alignment_heatmap(
                 scale=alt.Scale(
                     domain=[MARK_DISAGREE, MARK_POLARISED], range=["triangle-down", "diamond"]
                 ),
-                legend=alt.Legend(orient="top", labelLimit=260),
+                legend=alt.Legend(orient="top", labelLimit=260, direction="vertical"),
             ),
             tooltip=tooltip,
         )
     )
     layers.append(flags)
-    return _size(alt.layer(*layers))
+    return _size(alt.layer(*layers), column_width)
 
 
 def gap_frame(
@@ -281,8 +334,9 @@ def _n(v: object) -> str:
     return "–" if is_missing(v) else str(int(v))
 
 
-def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
-    """Initiatives × dimensions, colour = tech − business on a diverging scale centred on 0.
+def gap_heatmap(frame: pd.DataFrame | None = None, k_min: int = 3) -> alt.LayerChart:
+    """Initiatives × dimensions, colour = tech − business on a diverging scale centred on 0, in
+    the two hues that mean tech (orange) and business (blue) and nothing else.
 
     Gaps whose 95 % interval contains 0 are faded and marked ●: said in the legend as "no
     clear difference", so a room does not argue over noise.
@@ -300,34 +354,32 @@ def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     selection = alt.selection_point(
         name="gapcell", fields=["initiative_id", "dimension"], on="click", clear="dblclick"
     )
+    shown = base.transform_filter("!datum.hidden")
     rect = (
-        base.mark_rect(stroke="white", strokeWidth=1, invalid=None)
+        shown.mark_rect(stroke="white", strokeWidth=1, invalid=None)
         .encode(
-            color=alt.condition(
-                "datum.hidden",
-                alt.value(HIDDEN_COLOUR),
-                alt.Color(
-                    "gap:Q",
-                    title=["Gap (points)", "blue: business higher", "orange: tech higher"],
-                    scale=alt.Scale(scheme="blueorange", domain=[-60, 60], domainMid=0, clamp=True),
-                    legend=_colour_legend(),
-                ),
+            color=alt.Color(
+                "gap:Q",
+                title=[
+                    "Gap, tech − business (points)",
+                    "blue: business higher · orange: tech higher",
+                ],
+                scale=palette.gap_scale(),
+                legend=palette.gradient_legend(palette.GAP_TICKS, titleLimit=340),
             ),
             opacity=alt.condition(
-                "datum.certainty == 'Clear difference' || datum.hidden",
-                alt.value(1.0),
-                alt.value(0.35),
+                "datum.certainty == 'Clear difference'", alt.value(1.0), alt.value(0.35)
             ),
             tooltip=tooltip,
         )
         .add_params(selection)
     )
-    text = base.mark_text(fontSize=10).encode(
+    text = shown.mark_text(fontSize=10).encode(
         text=alt.Text("gap_text:N"),
         color=alt.condition(
-            "abs(datum.gap) > 40 && datum.certainty == 'Clear difference'",
+            f"({palette.gap_text_test()}) && datum.certainty == 'Clear difference'",
             alt.value("white"),
-            alt.value("#222"),
+            alt.value(palette.TEXT_DARK),
         ),
         tooltip=tooltip,
     )
@@ -339,17 +391,12 @@ def gap_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
                 "certainty:N",
                 title="Marks",
                 scale=alt.Scale(domain=[MARK_UNCLEAR], range=["circle"]),
-                legend=alt.Legend(orient="top", labelLimit=300),
+                legend=alt.Legend(orient="top", labelLimit=300, direction="vertical"),
             ),
             tooltip=tooltip,
         )
     )
-    hidden = (
-        base.transform_filter("datum.hidden")
-        .mark_text(fontSize=10, color="#666")
-        .encode(text=alt.value("hidden"), tooltip=tooltip)
-    )
-    return _size(alt.layer(rect, text, unclear, hidden))
+    return _size(alt.layer(rect, text, unclear, *_hidden_layer(base, tooltip, k_min)))
 
 
 def objective_label(ids: pd.Series, names: pd.Series) -> pd.Series:
@@ -366,33 +413,45 @@ def objective_label(ids: pd.Series, names: pd.Series) -> pd.Series:
 def coverage_matrix(
     links: pd.DataFrame, objective_order: Sequence[str], initiative_order: Sequence[str]
 ) -> alt.Chart:
-    """Objectives × initiatives: a filled cell where the initiative serves the objective.
+    """Objectives × initiatives: a square where the initiative serves the objective, larger for
+    more effort (neutral charcoal: effort is neither a rating nor a side).
 
-    Every objective gets a row, so one that nothing serves shows as an empty row.
+    Every objective gets a row at a fixed height, so no label is dropped and one that nothing
+    serves shows as an empty row.
     """
     frame = links.copy()
     frame["objective_label"] = objective_label(frame["objective_id"], frame["objective"])
     frame["effort_text"] = frame["effort_part"].map(lambda v: "unknown" if pd.isna(v) else f"{v:g}")
+    frame["effort_size"] = frame["effort_part"].fillna(0)
     return (
         alt.Chart(frame)
-        .mark_rect(stroke="white")
+        .mark_square(color=palette.NEUTRAL, opacity=1)
         .encode(
             x=alt.X(
                 "initiative_id:N",
                 sort=list(initiative_order),
                 title="Initiative",
-                axis=alt.Axis(labelAngle=-60, orient="top", labelOverlap=False),
+                scale=alt.Scale(domain=list(initiative_order)),
+                axis=alt.Axis(
+                    labelAngle=-60, orient="top", labelOverlap=False, labelFlush=False, grid=True
+                ),
             ),
             y=alt.Y(
                 "objective_label:N",
                 title=None,
-                axis=alt.Axis(labelLimit=300),
+                axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFlush=False, grid=True),
                 scale=alt.Scale(domain=list(objective_order)),
             ),
-            color=alt.Color(
-                "effort_part:Q",
-                title=["Effort towards", "the objective"],
-                scale=alt.Scale(scheme="blues"),
+            size=alt.Size(
+                "effort_size:Q",
+                title="Effort counted towards the objective",
+                scale=alt.Scale(range=[40, 300], zero=False),
+                legend=alt.Legend(
+                    orient="top",
+                    labelOverlap="greedy",
+                    symbolFillColor=palette.NEUTRAL,
+                    titleLimit=320,
+                ),
             ),
             tooltip=[
                 alt.Tooltip("initiative:N", title="Initiative"),
@@ -400,12 +459,17 @@ def coverage_matrix(
                 alt.Tooltip("effort_text:N", title="Effort counted here"),
             ],
         )
-        .properties(height=max(120, 34 * len(objective_order)))
+        .properties(height=alt.Step(30), width="container")
     )
 
 
+WEIGHT = "Weight in the strategy"
+EFFORT = "Share of effort"
+
+
 def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
-    """Each objective's weight share beside the share of effort its initiatives take."""
+    """Each objective's weight share (hollow bar) beside the share of effort its initiatives
+    take (filled bar): told apart by fill, not hue, so no colour takes a second meaning."""
     frame = shares.copy()
     frame["objective_label"] = objective_label(frame["objective_id"], frame["objective"])
     long = frame.melt(
@@ -414,26 +478,27 @@ def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
         var_name="measure",
         value_name="share",
     )
-    long["measure"] = long["measure"].map(
-        {"weight_share": "Weight in the strategy", "effort_share": "Share of effort"}
-    )
+    long["measure"] = long["measure"].map({"weight_share": WEIGHT, "effort_share": EFFORT})
     long["share_text"] = long["share"].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
     order = list(frame["objective_label"])
+    measures = alt.Scale(domain=[WEIGHT, EFFORT])
     return (
         alt.Chart(long)
-        .mark_bar()
+        .mark_bar(stroke=palette.NEUTRAL, strokeWidth=1.5)
         .encode(
-            y=alt.Y("objective_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-            yOffset=alt.YOffset("measure:N"),
+            y=alt.Y(
+                "objective_label:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFlush=False),
+            ),
+            yOffset=alt.YOffset("measure:N", scale=measures),
             x=alt.X("share:Q", title="Share of the total (%)"),
-            color=alt.Color(
+            fill=alt.Fill(
                 "measure:N",
                 title=None,
-                scale=alt.Scale(
-                    domain=["Weight in the strategy", "Share of effort"],
-                    range=["#4c78a8", "#f58518"],
-                ),
-                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(domain=[WEIGHT, EFFORT], range=["#ffffff", palette.NEUTRAL]),
+                legend=alt.Legend(orient="top", symbolStrokeColor=palette.NEUTRAL),
             ),
             tooltip=[
                 alt.Tooltip("objective_label:N", title="Objective"),
@@ -442,47 +507,64 @@ def weight_vs_effort(shares: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("initiatives:Q", title="Initiatives serving it"),
             ],
         )
-        .properties(height=max(140, 44 * len(order)))
+        # A step per bar, not a total height: a fixed height was squeezed to a 25-pixel band.
+        .properties(height=alt.Step(16), width="container")
     )
 
 
-def trend_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
-    """Initiatives × period (month or quarter), colour = alignment score."""
+def trend_heatmap(frame: pd.DataFrame | None = None, k_min: int = 3) -> alt.LayerChart:
+    """Initiatives × period (month or quarter), colour = mean rating."""
     base = _base(frame).encode(**_axes("column", None, -35))
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
         alt.Tooltip("column:N", title="Period"),
-        alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+        alt.Tooltip("score_text:N", title=SCORE_TIP),
         alt.Tooltip("n_text:N", title="Respondents (n)"),
         alt.Tooltip("agreement:N", title="Reading"),
     ]
-    rect = base.mark_rect(stroke="white", invalid=None).encode(
-        color=alt.condition(
-            "datum.hidden",
-            alt.value(HIDDEN_COLOUR),
-            alt.Color(
-                "score:Q",
-                title=["Alignment score", "0 = low, 100 = high"],
-                scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
-                legend=_colour_legend(),
-            ),
+    shown = base.transform_filter("!datum.hidden")
+    rect = shown.mark_rect(stroke="white", invalid=None).encode(
+        color=alt.Color(
+            "score:Q",
+            title=SCORE_TITLE,
+            scale=palette.score_scale(),
+            legend=palette.gradient_legend(palette.SCORE_TICKS),
         ),
         tooltip=tooltip,
     )
-    text = base.mark_text(fontSize=10).encode(text="score_text:N", tooltip=tooltip)
-    return _size(alt.layer(rect, text))
+    text = shown.mark_text(fontSize=10).encode(
+        text="score_text:N",
+        color=alt.condition(
+            palette.score_text_test(), alt.value("white"), alt.value(palette.TEXT_DARK)
+        ),
+        tooltip=tooltip,
+    )
+    return _size(alt.layer(rect, text, *_hidden_layer(base, tooltip, k_min)))
 
 
 @lru_cache(maxsize=32)
-def template(kind: str, column_title: str = "Group", show_numbers: bool = True) -> str:
+def template(
+    kind: str,
+    column_title: str = "Group",
+    show_numbers: bool = True,
+    k_min: int = 3,
+    column_width: int | None = None,
+) -> str:
     """The Vega-Lite spec of a heatmap without its data, as JSON (immutable, so safe to cache
-    and share). Rows and columns are ordered by the data's ``row`` and ``col`` numbers."""
+    and share). Rows and columns are ordered by the data's ``row`` and ``col`` numbers;
+    ``k_min`` is said in the legend of hidden cells."""
     if kind == "alignment":
-        chart = alignment_heatmap(None, column_title, show_numbers=show_numbers)
+        chart = alignment_heatmap(
+            None,
+            column_title,
+            show_numbers=show_numbers,
+            k_min=k_min,
+            column_width=column_width,
+        )
     elif kind == "gap":
-        chart = gap_heatmap(None)
+        chart = gap_heatmap(None, k_min)
     elif kind == "trend":
-        chart = trend_heatmap(None)
+        chart = trend_heatmap(None, k_min)
     else:
         raise ValueError(kind)
     spec = chart.to_dict()
@@ -518,7 +600,7 @@ def distribution(dist: pd.DataFrame, dim_labels: Mapping[str, str]) -> alt.Chart
                 sort=sorted(frame["rating_text"].unique(), key=float),
             ),
             y=alt.Y("count:Q", title="People", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("rating:Q", scale=alt.Scale(scheme="redyellowblue"), legend=None),
+            color=alt.value(palette.NEUTRAL),
             facet=alt.Facet("dimension_label:N", title=None, columns=5),
             tooltip=[
                 alt.Tooltip("dimension_label:N", title="Dimension"),

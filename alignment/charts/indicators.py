@@ -24,7 +24,10 @@ PART_NAMES = (
     "Low agreement or split room",
     "Unknown (could add up to)",
 )
-PART_COLOURS = ("#D55E00", "#0072B2", "#E69F00", "#E0E0E0")
+# Not orange or blue: those mean tech and business on every alignment chart, and the gap part
+# here is the gap as a whole, not one side. Wine, pink and near-black differ in lightness too,
+# so neighbouring parts stay apart in greyscale and for colour-blind readers.
+PART_COLOURS = ("#882255", "#CC79A7", "#1A1A1A", "#E0E0E0")
 SCOPE_CHARS = 26
 NAME_CHARS = 34
 

@@ -2,20 +2,23 @@
 
 Both take masked frames (``alignment.workshop.room_cells`` / ``dot_tally``): a hidden cell
 arrives without a figure and is drawn grey with the word "hidden". The heatmap uses the same
-colour scheme as the Alignment page (ColorBrewer RdYlBu, colour-blind safe), so a room that
-saw one reads the other. ``large=True`` sizes every text for the back of a room.
+colours as the Alignment page (``alignment.charts.palette``: one ramp for the mean rating,
+orange for tech and blue for business), so a room that saw one reads the other.
+``large=True`` sizes every text for the back of a room.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 
-from alignment.charts.heatmaps import HIDDEN_COLOUR, initiative_label
+from alignment.charts import palette
+from alignment.charts.heatmaps import initiative_label
 
-SIDE_COLOURS = {"Tech": "#4c78a8", "Business": "#f58518"}
+SIDE_COLOURS = palette.SIDE_COLOURS
 
 
 def room_frame(
@@ -33,7 +36,7 @@ def room_frame(
     ]
     score = frame["score"].fillna(50)
     frame["text_colour"] = [
-        "grey" if h else "white" if (v < 22 or v > 78) else "dark"
+        "grey" if h else "white" if palette.score_text_colour(v) == "#ffffff" else "dark"
         for h, v in zip(frame["hidden"], score, strict=True)
     ]
     frame["n_text"] = [
@@ -50,10 +53,12 @@ def room_heatmap(
     *,
     large: bool = False,
     compact: bool = False,
+    k_min: int = 3,
 ) -> alt.LayerChart:
-    """Initiatives × (Tech, Business, Everyone); colour = alignment score 0–100, number in the
+    """Initiatives × (Tech, Business, Everyone); colour = mean rating 0–100, number in the
     cell, n in the tooltip. ``order`` lists the initiative labels top to bottom. ``large`` is
-    for a projector; ``compact`` for a phone (short labels, legend below)."""
+    for a projector; ``compact`` for a phone (short labels, legend below). The legend explains
+    grey (hidden, fewer than ``k_min``) beside white (no answers), as on the Alignment page."""
     label_size, cell_text, row = (
         (22, 24, 56) if large else (11, 12, 30) if compact else (12, 13, 30)
     )
@@ -67,6 +72,7 @@ def room_heatmap(
                 labelLimit=label_limit,
                 labelFontSize=label_size,
                 labelOverlap=False,
+                labelFlush=False,
                 ticks=False,
                 domain=False,
             ),
@@ -88,18 +94,20 @@ def room_heatmap(
     tooltip = [
         alt.Tooltip("initiative:N", title="Initiative"),
         alt.Tooltip("column:N", title="Who"),
-        alt.Tooltip("score_text:N", title="Alignment score (0–100)"),
+        alt.Tooltip("score_text:N", title="Mean rating (0–100)"),
         alt.Tooltip("n_text:N", title="People (n)"),
     ]
-    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.condition(
-            "datum.hidden",
-            alt.value(HIDDEN_COLOUR),
-            alt.Color(
+    rect = (
+        base.transform_filter("!datum.hidden")
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            color=alt.Color(
                 "score:Q",
-                title=["Alignment", "0 low · 100 high"],
-                scale=alt.Scale(scheme="redyellowblue", domain=[0, 100], domainMid=50),
+                title=["Mean rating", "0 low · 100 high"],
+                scale=palette.score_scale(),
                 legend=alt.Legend(
+                    values=list(palette.SCORE_TICKS),
+                    labelOverlap="greedy",
                     orient="bottom" if compact else "right",
                     direction="horizontal" if compact else "vertical",
                     gradientLength=200 if compact else max(60, min(200, row * len(order) - 20)),
@@ -107,19 +115,38 @@ def room_heatmap(
                     titleFontSize=label_size - 4,
                 ),
             ),
-        ),
-        tooltip=tooltip,
+            tooltip=tooltip,
+        )
+    )
+    hidden = (
+        base.transform_filter("datum.hidden")
+        .transform_calculate(cell_status=json.dumps(palette.hidden_words(k_min)))
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            fill=palette.cell_status_fill(
+                k_min,
+                orient="bottom" if compact else "right",
+                labelFontSize=label_size - 4,
+                titleFontSize=label_size - 4,
+                labelLimit=620 if large else 260 if compact else 320,
+            ),
+            tooltip=tooltip,
+        )
     )
     text = base.mark_text(fontSize=cell_text, fontWeight="bold" if large else "normal").encode(
         text="score_text:N",
         # Two fixed colours chosen per cell (white on the darkest cells): a field with
         # ``scale=None`` would clash with the rect layer's colour scale when layers merge.
-        color=alt.condition("datum.text_colour == 'white'", alt.value("white"), alt.value("#222")),
+        color=alt.when("datum.text_colour == 'white'")
+        .then(alt.value("white"))
+        .when("datum.text_colour == 'grey'")
+        .then(alt.value(palette.HIDDEN_TEXT))
+        .otherwise(alt.value(palette.TEXT_DARK)),
         tooltip=tooltip,
     )
     # A step per row, not a total height: Streamlit fits a fixed height around the axes too,
     # which squeezes a short chart's rows to slivers.
-    return alt.layer(rect, text).properties(height=alt.Step(row), width="container")
+    return alt.layer(rect, hidden, text).properties(height=alt.Step(row), width="container")
 
 
 def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
@@ -168,7 +195,7 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
     else:
         chart = (
             alt.Chart(data)
-            .mark_bar(color="#4c78a8")
+            .mark_bar(color=palette.NEUTRAL)
             .encode(
                 x=alt.X("dots:Q", title="Dots", axis=alt.Axis(tickMinStep=1, format="d")),
                 tooltip=[
@@ -186,7 +213,10 @@ def dot_bars(tally: pd.DataFrame, *, large: bool = False) -> alt.Chart:
                 sort=order,
                 title=None,
                 axis=alt.Axis(
-                    labelLimit=620 if large else 320, labelFontSize=label_size, labelOverlap=False
+                    labelLimit=620 if large else 320,
+                    labelFontSize=label_size,
+                    labelOverlap=False,
+                    labelFlush=False,
                 ),
             ),
         )

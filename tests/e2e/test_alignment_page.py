@@ -1,4 +1,5 @@
-"""In a real Chromium: the heatmap is drawn, and a click on a cell opens its drill-down."""
+"""In a real Chromium: the heatmap is drawn, and a click on a cell, or the keyboard alone, opens
+its drill-down in a panel on screen (not 900 px below the chart)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,19 @@ from tests.e2e.server import wait_idle
 pytestmark = pytest.mark.e2e
 
 
+def _dialog_in_view(page) -> None:
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=30_000)
+    opened = dialog.get_by_text("respondents.").or_(dialog.get_by_text("This cell is hidden"))
+    opened.first.wait_for(timeout=30_000)
+    box = dialog.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    # Where the eye is: the panel's top sits inside the visible window, no scrolling needed.
+    assert 0 <= box["y"] < viewport["height"] / 2
+    assert box["x"] + box["width"] <= viewport["width"] + 1
+
+
 def test_heatmap_is_drawn_and_a_click_opens_the_drilldown(page, app_url: str) -> None:
     page.goto(f"{app_url}/alignment")
     wait_idle(page)
@@ -17,7 +31,6 @@ def test_heatmap_is_drawn_and_a_click_opens_the_drilldown(page, app_url: str) ->
     page.locator(
         '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
     ).first.wait_for(timeout=30_000)
-    assert page.get_by_text("Click a cell to see how people rated it.").is_visible()
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     box = chart.bounding_box()
@@ -36,9 +49,29 @@ def test_heatmap_is_drawn_and_a_click_opens_the_drilldown(page, app_url: str) ->
             break
     assert target is not None, "no heatmap cell found under the pointer"
     page.mouse.click(x, target)
-    opened = page.get_by_text("respondents.").or_(page.get_by_text("This cell is hidden"))
-    opened.first.wait_for(timeout=30_000)
     wait_idle(page)
+    _dialog_in_view(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert not page.js_errors
     page.screenshot(path="tests/artifacts/e2e-drilldown.png", full_page=True)
+    # Closing the panel and rerunning the page (another widget) does not open it again.
+    page.keyboard.press("Escape")
+    page.get_by_role("dialog").wait_for(state="detached", timeout=10_000)
+    page.get_by_text("Show as a table").first.click()
+    wait_idle(page)
+    assert page.get_by_role("dialog").count() == 0
+
+
+def test_the_keyboard_alone_opens_a_cell(page, app_url: str) -> None:
+    page.goto(f"{app_url}/alignment")
+    wait_idle(page)
+    button = page.get_by_role("button", name="Open detail")
+    button.wait_for(timeout=60_000)
+    # Tab from the cell picker's second select box to the button, then Enter.
+    page.get_by_label("Group of the cell", exact=True).focus()
+    page.keyboard.press("Tab")
+    assert button.evaluate("b => b === document.activeElement")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    _dialog_in_view(page)
+    assert not page.js_errors
