@@ -93,9 +93,7 @@ class Dataset:
             return self
         feedback = self.feedback.assign(side=self.feedback["group"].map(sides).fillna("unknown"))
         comments = self.comments.assign(side=self.comments["group"].map(sides).fillna("unknown"))
-        estimates = self.estimates.assign(
-            side=self.estimates["group"].map(sides).fillna("unknown")
-        )
+        estimates = self.estimates.assign(side=self.estimates["group"].map(sides).fillna("unknown"))
         digest = hashlib.sha256((self.fingerprint + repr(sorted(sides.items()))).encode())
         return replace(
             self,
