@@ -205,6 +205,28 @@ def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(den > 0, s / np.where(den > 0, den, 1), np.nan)
 
 
+def bias_corrected_interval(
+    boot: np.ndarray, point: float, level: float = LEVEL
+) -> tuple[float | None, float | None]:
+    """The bias-corrected percentile interval (Efron's BC) of a bootstrap distribution.
+
+    Resampling respondents adds noise to both rankings, which pulls every replicate's τ towards
+    0: the plain percentile interval would sit below the estimate. BC shifts the percentiles by
+    z0 = Φ⁻¹(share of replicates below the estimate)."""
+    from statistics import NormalDist
+
+    if len(boot) == 0:
+        return None, None
+    normal = NormalDist()
+    below = (np.sum(boot < point) + 0.5 * np.sum(boot == point)) / len(boot)
+    below = min(max(below, 0.5 / len(boot)), 1 - 0.5 / len(boot))
+    z0 = normal.inv_cdf(below)
+    z = normal.inv_cdf((1 + level) / 2)
+    low_q, high_q = normal.cdf(2 * z0 - z), normal.cdf(2 * z0 + z)
+    low, high = np.quantile(boot, [low_q, high_q])
+    return float(min(low, point)), float(max(high, point))
+
+
 def scipy_tau(x: Sequence[float], y: Sequence[float]) -> float | None:
     """τ-b of two score lists over the items both rank, from scipy; None for fewer than 2."""
     from scipy.stats import kendalltau  # scipy loads with the first ranking, not at import
@@ -364,6 +386,7 @@ def _scores(model: str, comps: np.ndarray, table: pd.DataFrame, side: bool) -> n
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
             score = bv / effort
+    score = np.broadcast_to(score, comps.shape[:-1])  # table-only scores: the same each time
     return np.where(np.isfinite(score), score, np.nan)
 
 
@@ -497,10 +520,7 @@ def prioritise(
         tau = scipy_tau(side_scores["tech"][0], side_scores["business"][0])
         if tau is not None:
             boot = kendall_tau_b(side_scores["tech"][1:], side_scores["business"][1:])
-            boot = boot[~np.isnan(boot)]
-            if len(boot):
-                tau_low = float(np.percentile(boot, 100 * (1 - LEVEL) / 2))
-                tau_high = float(np.percentile(boot, 100 * (1 + LEVEL) / 2))
+            tau_low, tau_high = bias_corrected_interval(boot[~np.isnan(boot)], tau)
 
     components = _component_frame(ids, side_comps, side_n, table, combined[0], used)
     notes = _notes(model, out, n, k_min, from_respondents, capacity)
@@ -717,10 +737,16 @@ def brief_line(result: Prioritisation, initiative_id: str) -> str:
         if d["component"] == "job_size":
             why = f"it sees the job as smaller ({_num(hi_v)} against {_num(lo_v)})"
         else:
-            why = f"it rates {label} {_num(hi_v)} against {_num(lo_v)}"
+            why = f"it rates {label} {_num(hi_v)} against {_num(lo_v)} (1–20 scale)"
+        mine, theirs = (
+            (d["rank_business"], d["rank_tech"])
+            if d["higher"] == "business"
+            else (d["rank_tech"], d["rank_business"])
+        )
+        other = "tech's" if d["higher"] == "business" else "the business's"
         text += (
-            f"; {who} ranks it higher ({_ordinal(d['rank_business'])} against "
-            f"{_ordinal(d['rank_tech'])} by the business and tech) because {why}"
+            f"; {who} ranks it higher ({_ordinal(mine)}, against {other} {_ordinal(theirs)}) "
+            f"because {why}"
         )
     return text + "."
 
@@ -785,7 +811,7 @@ def worked_example(result: Prioritisation, dataset: Dataset) -> str:
         what = "(business value + time criticality + risk reduction) ÷ job size"
     elif result.model == "rice":
         body = (
-            f"{table['reach']:g} × {table['impact']:g} × {table['confidence']:g} ÷ "
+            f"{table['reach']:g} × {table['impact']:g} × {table['confidence']:.0%} ÷ "
             f"{table['effort']:g} = {r['score']:.2f}"
         )
         what = "reach × impact × confidence ÷ effort"

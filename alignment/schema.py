@@ -925,12 +925,13 @@ INITIATIVES = Table(
             "confidence",
             "Confidence",
             Kind.NUMBER,
-            "RICE: how sure the estimates are, as a percentage: 100% high, 80% medium, 50% low.",
+            "RICE: how sure the estimates are, in percent: 100 high, 80 medium, 50 low "
+            "('80%' and 0.8 are read the same way).",
             ("confidence", "rice confidence", "confidence %", "certainty", "estimate confidence"),
-            examples=("80%", "50%"),
+            examples=("80", "50"),
             signal=1.5,
             minimum=0,
-            choices=("100%", "80%", "50%"),
+            choices=("100", "80", "50"),
         ),
         Field(
             "time_criticality",
