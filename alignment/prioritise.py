@@ -461,8 +461,9 @@ def prioritise(
     side_n: dict[str, np.ndarray] = {}
     n: dict[str, int | None] = {}
     groups = {**{s: m.sides == s for s in SIDES}, "all": np.ones(len(m.sides), dtype=bool)}
+    raw: dict[str, int] = {}
     for key, select in groups.items():
-        count = int(select.sum())
+        count = raw[key] = int(select.sum())
         n[key] = count if count >= k_min else None
         if count >= k_min:
             side_comps[key], side_n[key] = _means(m, select, weights, k_min, n_i)
@@ -523,7 +524,7 @@ def prioritise(
             tau_low, tau_high = bias_corrected_interval(boot[~np.isnan(boot)], tau)
 
     components = _component_frame(ids, side_comps, side_n, table, combined[0], used)
-    notes = _notes(model, out, n, k_min, from_respondents, capacity)
+    notes = _notes(model, out, raw, k_min, from_respondents, capacity)
     return Prioritisation(
         model=model,
         table=out,
@@ -665,17 +666,24 @@ def differences(
 def _notes(
     model: str,
     out: pd.DataFrame,
-    n: dict[str, int | None],
+    raw: dict[str, int],
     k_min: int,
     from_respondents: bool,
     capacity: float | None,
 ) -> list[str]:
     notes = []
     for side in SIDES:
-        if n[side] is None:
+        if raw[side] == 0:
+            notes.append(f"No {side} respondent gave estimates, so there is no {side} ranking.")
+        elif raw[side] < k_min:
             notes.append(
                 f"The {side} side has fewer than {k_min} respondents with estimates, so it has "
                 "no ranking (anonymity threshold)."
+            )
+        elif not out[f"rank_{side}"].notna().any():
+            notes.append(
+                f"No initiative was estimated by {k_min} or more {side} respondents, so there "
+                f"is no {side} ranking (anonymity threshold)."
             )
     missing = out[out["missing"] != ""]
     if len(missing):
@@ -843,4 +851,73 @@ def order_for_chart(result: Prioritisation) -> pd.DataFrame:
             )
     return pd.DataFrame(
         rows, columns=["initiative_id", "initiative", "side", "rank", "low", "high", "n"]
+    )
+
+
+def method_sheet(result: Prioritisation, dataset: Dataset) -> pd.DataFrame:
+    """The export's ``Method`` sheet: how every figure of the other two sheets was made."""
+    n = result.n
+    sides = ", ".join(
+        f"{side} {n[side]} respondents" if n[side] is not None else f"{side} hidden"
+        for side in SIDES
+    )
+    rows = [
+        ("Model", f"{result.label}: {FORMULAS[result.model]}"),
+        ("Worked example", worked_example(result, dataset) or "No initiative could be scored."),
+        (
+            "Scales",
+            "WSJF's components are relative estimates on the Fibonacci scale "
+            + ", ".join(map(str, schema.FIBONACCI))
+            + "; ratings on another scale are put on 1–20 linearly, and the roadmap's business "
+            "value (Very low … Very high) reads as 1, 5.75, 10.5, 15.25, 20. RICE's confidence "
+            "is a share (80 % = 0.8).",
+        ),
+        (
+            "Combined ranking",
+            "The initiatives table's own columns; a component the table lacks comes from all "
+            "respondents' means. A missing component is named, never taken as zero.",
+        ),
+        ("Each side's ranking", SIDE_NOTES[result.model]),
+        ("Respondents", f"{sides} (n_tech, n_business on the Sides sheet)."),
+        (
+            "Anonymity",
+            f"A side with fewer than {result.k_min} respondents has no ranking, and a side's "
+            f"mean resting on fewer than {result.k_min} people is not used (its cells are "
+            "empty).",
+        ),
+        (
+            "Ranks",
+            "Rank 1 is the highest score; ties share the lowest rank they span. rank_low and "
+            f"rank_high are the central {LEVEL:.0%} of the rank over {result.replicates} "
+            f"bootstrap replicates (respondents resampled within each side, seed {result.seed}); "
+            "ranges that overlap mean the data does not settle that ordering.",
+        ),
+        (
+            "Kendall's τ-b",
+            "Agreement of the two sides' rankings (1 the same order, 0 unrelated, −1 reversed), "
+            f"from scipy; tau_low and tau_high: bias-corrected percentile {LEVEL:.0%} interval "
+            "from the same bootstrap.",
+        ),
+        (
+            "Capacity",
+            "No capacity given."
+            if result.capacity is None
+            else f"{result.capacity:g} effort units: initiatives are taken in rank order while "
+            "their total effort fits (fits_capacity).",
+        ),
+    ]
+    rows += [("Note", note) for note in result.notes]
+    return pd.DataFrame(rows, columns=["topic", "detail"])
+
+
+def to_xlsx(result: Prioritisation, dataset: Dataset) -> bytes:
+    """The ranked roadmap as a formula-safe workbook: Ranking, Sides and Method."""
+    from alignment.exports import to_xlsx_bytes
+
+    return to_xlsx_bytes(
+        {
+            "Ranking": ranking_sheet(result),
+            "Sides": sides_sheet(result),
+            "Method": method_sheet(result, dataset),
+        }
     )
