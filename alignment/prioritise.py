@@ -515,6 +515,8 @@ def prioritise(
         out[f"fits_{side}"] = _fits(out[f"rank_{side}"].to_numpy(), effort, capacity)
     out["missing"] = _missing(model, table, combined[0])
     out["clear"], out["overlaps"] = _clarity(out, "rank")
+    if not from_respondents:  # the table's numbers carry no spread: clarity is not assessed
+        out["clear"], out["overlaps"] = None, ""
 
     tau = tau_low = tau_high = None
     if n["tech"] is not None and n["business"] is not None:

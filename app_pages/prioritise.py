@@ -172,6 +172,8 @@ def _side(r: pd.Series, side: str) -> str:
 def _order(r: pd.Series) -> str:
     if pd.isna(r["rank"]):
         return "Not ranked: no " + r["missing"]
+    if r["clear"] is None:
+        return "From the table's estimates (no spread)"
     if r["clear"]:
         return "Clearly placed"
     return "Not clearly ordered against " + r["overlaps"]
@@ -197,13 +199,17 @@ view = pd.DataFrame(
 )
 if capacity is not None:
     view["This quarter"] = shown["fits_capacity"].map(_fits)
+for side in ("Tech rank", "Business rank"):
+    if (view[side] == "").all():  # that side has no ranking: its column would be empty
+        view = view.drop(columns=side)
 chart.show(
     charts.ranking(frame, label, f"Ranks rest on {n_text}"),
     view,
     f"prioritisation-{model}",
     key=f"{W}ranking",
     caption="Dot: the rank; bar: its 95% range; diamond: not clearly ordered against a "
-    "neighbour (ranges overlap). Darker: nearer the top."
+    "neighbour (ranges overlap); square: the table's own estimates, which carry no spread. "
+    "Darker: nearer the top."
     + (" The dashed line is the capacity line." if capacity is not None else ""),
 )
 st.dataframe(
@@ -260,7 +266,7 @@ st.download_button(
     on_click="ignore",
 )
 example = prioritise.worked_example(ranked, dataset)
-st.caption(f"{prioritise.FORMULAS[model]}. " + escape(example) + " " + prioritise.SIDE_NOTES[model])
+st.caption(escape(example) + " " + prioritise.SIDE_NOTES[model])
 st.page_link(
     METHOD_PAGE, label="How the ranks and ranges are computed", icon=":material/functions:"
 )

@@ -15,9 +15,12 @@ from alignment.charts.briefs import SIDE_COLOURS
 from alignment.charts.heatmaps import short
 from alignment.charts.render import FONT
 
-RANK_SCHEME = "blues"  # sequential: rank 1 darkest
+# Sequential: rank 1 darkest; the palest third of the scheme is left out so the last ranks
+# stay visible on white.
+RANK_SCALE = {"scheme": {"name": "blues", "extent": [0.35, 1.0]}, "reverse": True}
+NO_SPREAD = "From the table (no spread)"
 SAME = "#9e9e9e"  # neither side ranks it clearly higher
-ROW = 18
+ROW = 22
 
 
 def ranking_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -34,7 +37,9 @@ def ranking_frame(table: pd.DataFrame) -> pd.DataFrame:
             "low": t["rank_low"].astype(int),
             "high": t["rank_high"].astype(int),
             "score": t["score"].round(2),
-            "order": ["Clearly placed" if c else "Not clearly ordered" for c in t["clear"]],
+            "order": [
+                NO_SPREAD if c is None or pd.isna(c) else _clear_words(bool(c)) for c in t["clear"]
+            ],
             "capacity": [
                 "" if pd.isna(f) else ("Fits the quarter" if f else "Below the line") for f in fits
             ],
@@ -42,14 +47,25 @@ def ranking_frame(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _clear_words(clear: bool) -> str:
+    return "Clearly placed" if clear else "Not clearly ordered"
+
+
 def ranking(frame: pd.DataFrame, model: str, n_text: str) -> alt.LayerChart:
     """Each initiative's rank (dot) and its 95 % range (bar), top of the list first; a dashed
     line under the last initiative that fits the capacity."""
     order = frame["label"].tolist()
     height = max(120, ROW * len(frame))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=11))
+    y = alt.Y(
+        "label:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=260, labelFontSize=11, labelOverlap=False),
+    )
     top = max(int(frame["high"].max()), 1) if len(frame) else 1
     x_scale = alt.Scale(domain=[0.5, top + 0.5], nice=False)
+    step = max(1, -(-top // 15))
+    ticks = list(range(1, top + 1, step))
     tooltip = [
         alt.Tooltip("label:N", title="Initiative"),
         alt.Tooltip("rank:Q", title="Rank"),
@@ -59,20 +75,31 @@ def ranking(frame: pd.DataFrame, model: str, n_text: str) -> alt.LayerChart:
         alt.Tooltip("order:N", title="Ordering"),
         alt.Tooltip("capacity:N", title="Capacity"),
     ]
+    shapes = (
+        ("Clearly placed", "circle"),
+        ("Not clearly ordered", "diamond"),
+        (NO_SPREAD, "square"),
+    )
+    present = set(frame["order"])
     base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
     bars = base.mark_rule(strokeWidth=5, opacity=0.45).encode(
-        x=alt.X("low:Q", scale=x_scale, title=f"Rank by {model} (1 = do first), 95 % range"),
+        x=alt.X(
+            "low:Q",
+            scale=x_scale,
+            title=f"Rank by {model} (1 = do first), 95 % range",
+            axis=alt.Axis(values=ticks, format="d"),
+        ),
         x2="high:Q",
-        color=alt.Color("rank:Q", scale=alt.Scale(scheme=RANK_SCHEME, reverse=True), legend=None),
+        color=alt.Color("rank:Q", scale=alt.Scale(**RANK_SCALE), legend=None),
     )
     dots = base.mark_point(size=70, filled=True).encode(
         x=alt.X("rank:Q", scale=x_scale),
-        color=alt.Color("rank:Q", scale=alt.Scale(scheme=RANK_SCHEME, reverse=True), legend=None),
+        color=alt.Color("rank:Q", scale=alt.Scale(**RANK_SCALE), legend=None),
         shape=alt.Shape(
             "order:N",
             scale=alt.Scale(
-                domain=["Clearly placed", "Not clearly ordered"],
-                range=["circle", "diamond"],
+                domain=[d for d, _ in shapes if d in present],
+                range=[s for d, s in shapes if d in present],
             ),
             legend=alt.Legend(orient="top", title=None, labelFontSize=11),
         ),
