@@ -273,3 +273,19 @@ def test_a_survey_header_finds_its_estimate() -> None:
     assert _dimension_of("Risk reduction / opportunity enablement") == "risk_reduction"
     assert _dimension_of("How big is the job size?") == "job_size"
     assert _dimension_of("Business value") == "business_value"
+
+
+def test_each_initiatives_briefs_carry_its_ranking_line(demo_data: Dataset) -> None:
+    from alignment import briefs
+
+    data = briefs.prepare(demo_data)
+    business, engineering = briefs.initiative_briefs(data, "P-29", "concise")
+    line = (
+        "Ranked 13th (range 11–14) of 30 by WSJF; the business ranks it higher (6th, against "
+        "tech's 14th) because it rates time criticality 13.1 against 3.2 (1–20 scale)."
+    )
+    assert f"- **Prioritisation:** {line}" in business.markdown
+    assert f"- {line}" in engineering.markdown
+    hidden = briefs.prepare(demo_data, Privacy(75))  # no side ranks, no side is named
+    for brief in briefs.initiative_briefs(hidden, "P-29", "concise"):
+        assert "ranks it higher" not in brief.markdown
