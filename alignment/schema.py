@@ -144,6 +144,56 @@ class Dimension:
     scale: tuple[int, int] = DEFAULT_SCALE
 
 
+# Estimates, not opinions: the WSJF components a respondent may give per initiative (business
+# value is the alignment dimension above). They are read like ratings, on the Fibonacci scale
+# unless the header says otherwise, but kept apart from the alignment scores (a big job is not
+# a sign of alignment): the import puts them in ``Dataset.estimates``; only prioritisation
+# (``alignment.prioritise``) reads them.
+ESTIMATE_DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        "time_criticality",
+        "Time criticality",
+        "How much does the value of this initiative decay if it waits?",
+        (
+            "time criticality",
+            "time critical",
+            "time sensitivity",
+            "time criticality 1 20",
+            "tc",
+            "cost of delay urgency",
+        ),
+        ("time critical", "time sensitiv"),
+        FIBONACCI_SCALE,
+    ),
+    Dimension(
+        "risk_reduction",
+        "Risk reduction",
+        "How much risk does it reduce, or how much opportunity does it enable?",
+        (
+            "risk reduction",
+            "risk reduction opportunity enablement",
+            "risk reduction and opportunity enablement",
+            "risk reduction or opportunity enablement",
+            "opportunity enablement",
+            "rr oe",
+            "rroe",
+            "rr",
+        ),
+        ("risk reduction", "opportunity enablement"),
+        FIBONACCI_SCALE,
+    ),
+    Dimension(
+        "job_size",
+        "Job size",
+        "How big is the job, relative to the others?",
+        ("job size", "job duration", "wsjf size", "relative size", "size estimate"),
+        ("job size",),
+        FIBONACCI_SCALE,
+    ),
+)
+ESTIMATE_FIELDS: tuple[str, ...] = tuple(d.name for d in ESTIMATE_DIMENSIONS)
+
+# Opinions: the alignment dimensions every score, gap and heatmap averages.
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "why_clarity",
@@ -220,54 +270,6 @@ DIMENSIONS: tuple[Dimension, ...] = (
         ("communicat", "informed", "update", "transparen"),
     ),
 )
-# Estimates, not opinions: the WSJF components a respondent may give per initiative (business
-# value is the alignment dimension above). They are read like ratings, on the Fibonacci scale
-# unless the header says otherwise, but kept apart from the alignment scores (a big job is not
-# a sign of alignment): the import puts them in ``Dataset.estimates``; only prioritisation
-# (``alignment.prioritise``) reads them.
-ESTIMATE_DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension(
-        "time_criticality",
-        "Time criticality",
-        "How much does the value of this initiative decay if it waits?",
-        (
-            "time criticality",
-            "time critical",
-            "time sensitivity",
-            "time criticality 1 20",
-            "tc",
-            "cost of delay urgency",
-        ),
-        ("time critical", "time sensitiv"),
-        FIBONACCI_SCALE,
-    ),
-    Dimension(
-        "risk_reduction",
-        "Risk reduction",
-        "How much risk does it reduce, or how much opportunity does it enable?",
-        (
-            "risk reduction",
-            "risk reduction opportunity enablement",
-            "risk reduction and opportunity enablement",
-            "risk reduction or opportunity enablement",
-            "opportunity enablement",
-            "rr oe",
-            "rroe",
-            "rr",
-        ),
-        ("risk reduction", "opportunity enablement"),
-        FIBONACCI_SCALE,
-    ),
-    Dimension(
-        "job_size",
-        "Job size",
-        "How big is the job, relative to the others?",
-        ("job size", "job duration", "wsjf size", "relative size", "size estimate"),
-        ("job size",),
-        FIBONACCI_SCALE,
-    ),
-)
-ESTIMATE_FIELDS: tuple[str, ...] = tuple(d.name for d in ESTIMATE_DIMENSIONS)
 DIMENSION_BY_NAME = {d.name: d for d in (*DIMENSIONS, *ESTIMATE_DIMENSIONS)}
 
 # Words people type instead of numbers. Agreement and frequency words land on a 1..5 scale;
@@ -877,24 +879,6 @@ INITIATIVES = Table(
             signal=2,
             references="initiatives",
         ),
-        Field(
-            "kpi",
-            "KPI",
-            Kind.TEXT,
-            "The measure of success it should move.",
-            (
-                "kpi",
-                "success metric",
-                "measure of success",
-                "key result",
-                "metric",
-                "kpis",
-                "success measure",
-                "target metric",
-            ),
-            examples=("Sign-up conversion", "Days sales outstanding"),
-            signal=1.5,
-        ),
         # Prioritisation (alignment.prioritise): RICE's reach, impact and confidence, and
         # WSJF's time criticality, risk reduction and job size. All optional; a model whose
         # component is missing names it rather than counting it as zero.
@@ -971,6 +955,24 @@ INITIATIVES = Table(
             signal=2.5,
             minimum=0,
             choices=tuple(str(v) for v in FIBONACCI),
+        ),
+        Field(
+            "kpi",
+            "KPI",
+            Kind.TEXT,
+            "The measure of success it should move.",
+            (
+                "kpi",
+                "success metric",
+                "measure of success",
+                "key result",
+                "metric",
+                "kpis",
+                "success measure",
+                "target metric",
+            ),
+            examples=("Sign-up conversion", "Days sales outstanding"),
+            signal=1.5,
         ),
     ),
 )
