@@ -65,12 +65,34 @@ def side_n(side: str) -> str:
 
 
 if scored == 0:
+    lacking = sorted({c.strip() for m in table["missing"] for c in m.split(",") if c.strip()})
+    others = [
+        prioritise.MODELS[m]
+        for m in prioritise.MODELS
+        if m != model
+        and analysis.prioritisation(dataset.fingerprint, m, priv.k_min, capacity, dataset)
+        .table["rank"]
+        .notna()
+        .any()
+    ]
     st.warning(
-        f"No initiative can be ranked by {label}: every one lacks a component. "
-        + escape(" ".join(ranked.notes)),
+        f"No initiative can be ranked by {label}: the data loaded has no "
+        + escape(", ".join(lacking))
+        + " for them, neither as columns of the initiatives table nor as estimates from "
+        f"at least {priv.k_min} respondents. Nothing is counted as zero.",
         icon=":material/rule:",
     )
-    st.page_link(DATA_PAGE, label="Add the columns on the Data page", icon=":material/upload_file:")
+    if others:
+        st.info(
+            "With the data loaded now you can rank by " + " or ".join(others) + ": choose it "
+            "under Model.",
+            icon=":material/swap_horiz:",
+        )
+    st.caption(
+        "To rank by this model, add the missing columns to your roadmap (the template on the "
+        "Data page has them, with dropdowns), or ask for them in the survey."
+    )
+    st.page_link(DATA_PAGE, label="Go to the Data page", icon=":material/upload_file:")
     st.stop()
 
 # --- the headline ------------------------------------------------------------------------------

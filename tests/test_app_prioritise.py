@@ -81,7 +81,10 @@ def test_a_side_under_k_min_has_no_ranking_on_the_page(monkeypatch) -> None:
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert "No initiative can be ranked by WSJF" in _text(at)
+    text = _text(at)
+    assert "No initiative can be ranked by WSJF" in text
+    assert "risk reduction, time criticality" in text
+    assert "you can rank by RICE or Value ÷ effort" in text
     at.selectbox(key="aw_prioritise::model").set_value("value-effort").run()
     assert not at.exception
     text = _text(at)
