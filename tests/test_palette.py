@@ -15,6 +15,7 @@ import pytest
 from alignment.charts import briefs as brief_charts
 from alignment.charts import colour_vision as cv
 from alignment.charts import compare, heatmaps, palette, render, workshop
+from alignment.charts import prioritise as prioritise_charts
 
 CVD = ("protanopia", "deuteranopia", "tritanopia")
 SCORES = [palette.score_colour(s) for s in range(0, 101, 2)]
@@ -86,6 +87,9 @@ def test_tech_and_business_hues_appear_nowhere_else() -> None:
             distance = abs((cv.hue_angle(colour) - hue + 180) % 360 - 180)
             assert distance > 45, (colour, hue, distance)
     assert workshop.SIDE_COLOURS == brief_charts.SIDE_COLOURS == palette.SIDE_COLOURS
+    assert prioritise_charts.SIDE_COLOURS == palette.SIDE_COLOURS
+    # Ranks are shaded without a hue, so no rank reads as a side.
+    assert prioritise_charts.RANK_SCALE["scheme"]["name"] == "greys"
     assert palette.SIDE_COLOURS == {"Tech": palette.TECH, "Business": palette.BUSINESS}
     assert (palette.GAP_RAMP[0], palette.GAP_RAMP[-1]) == (palette.BUSINESS, palette.TECH)
 
