@@ -212,6 +212,16 @@ def best_of(runs: int, args: list[str], stdin: bytes | None = None) -> tuple[flo
     return min(r[0] for r in results), max(r[1] for r in results)
 
 
+def side_by_side(runs: int, *commands: list[str]) -> list[tuple[float, float]]:
+    """Each command's minimum seconds and peak RSS over ``runs`` rounds, the commands taking
+    turns within a round, so a burst of load on a shared machine falls on all of them."""
+    results: list[list[tuple[float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for i, args in enumerate(commands):
+            results[i].append(whole_process(args))
+    return [(min(r[0] for r in rs), max(r[1] for r in rs)) for rs in results]
+
+
 PANDAS_EXCEL = (
     "import sys, pandas as pd\n"
     "frames = pd.read_excel(sys.argv[1], sheet_name=None, engine=sys.argv[2])\n"
@@ -233,8 +243,11 @@ def cli_figures(tmp: Path, wide_rows: int, runs: int) -> None:
     print(f"  hash-password         {hash_s:6.2f} s   goal <= 0.3 s   {_goal(hash_s <= 0.3)}")
     path = tmp / f"wide-{wide_rows}.xlsx"
     path.write_bytes(synth_workbook(wide_rows * 5, 300))
-    validate, v_mb = best_of(runs, ["-m", "alignment", "validate", "--json", str(path)])
-    cal, c_mb = best_of(runs, ["-c", PANDAS_EXCEL, str(path), "calamine"])
+    (validate, v_mb), (cal, c_mb) = side_by_side(
+        runs,
+        ["-m", "alignment", "validate", "--json", str(path)],
+        ["-c", PANDAS_EXCEL, str(path), "calamine"],
+    )
     opx, o_mb = best_of(1, ["-c", PANDAS_EXCEL, str(path), "openpyxl"])
     print(
         f"  wide workbook, {wide_rows:,} rows x 5 ratings ({path.stat().st_size / 1e6:.1f} MB):\n"
@@ -258,11 +271,15 @@ def long_figures(tmp: Path, sizes: list[int], runs: int) -> None:
         f"{'peak MB':>7} {'import s':>8} {'analysis s':>10} {'us/rating imp':>13} "
         f"{'us/rating ana':>13}"
     )
+    previous: tuple[int, float, float, float] | None = None
     for size in sizes:
         path = tmp / f"long-{size}.csv"
         path.write_bytes(synth_long_csv(size))
-        validate, v_mb = best_of(runs, ["-m", "alignment", "validate", "--json", str(path)])
-        plain, _ = best_of(runs, ["-c", PANDAS_CSV, str(path)])
+        (validate, v_mb), (plain, _) = side_by_side(
+            runs,
+            ["-m", "alignment", "validate", "--json", str(path)],
+            ["-c", PANDAS_CSV, str(path)],
+        )
         pipe = run_step(path, "pipeline")
         print(
             f"{pipe['ratings']:>9,} {path.stat().st_size / 1e6:>5.1f} {validate:>10.2f} "
@@ -270,6 +287,17 @@ def long_figures(tmp: Path, sizes: list[int], runs: int) -> None:
             f"{pipe['analysis']:>10.2f} {pipe['import'] / size * 1e6:>13.2f} "
             f"{pipe['analysis'] / size * 1e6:>13.2f}"
         )
+        if previous is not None:
+            # The cost of each further rating from the previous size: flat when growth is
+            # linear (the per-rating averages above also carry the fixed costs).
+            extra = size - previous[0]
+            print(
+                f"{'':>9} from {previous[0]:,}: each further rating costs "
+                f"{(validate - previous[1]) / extra * 1e6:.2f} us to validate, "
+                f"{(pipe['import'] - previous[2]) / extra * 1e6:.2f} us to import, "
+                f"{(pipe['analysis'] - previous[3]) / extra * 1e6:.2f} us to analyse"
+            )
+        previous = (size, validate, pipe["import"], pipe["analysis"])
         if size >= 1_000_000:
             print(
                 f"  goals at {size:,}: validate <= 5x read_csv "
