@@ -203,7 +203,9 @@ def whole_process(args: list[str], stdin: bytes | None = None) -> tuple[float, f
         proc.stdin.close()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # validate exits 1 when nothing was usable; anything else failed
+        raise RuntimeError(f"{' '.join(args[:3])} exited with {code}")
     return seconds, usage.ru_maxrss / 1024
 
 
