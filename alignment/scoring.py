@@ -240,7 +240,12 @@ def overall(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
 def period_label(dates: pd.Series, freq: str) -> pd.Series:
     """'2026-09' for months, '2026-Q3' for quarters."""
     periods = dates.dt.to_period("Q" if freq.upper().startswith("Q") else "M")
-    return periods.astype(str).str.replace(r"Q(\d)", r"-Q\1", regex=True).str.replace("--", "-")
+    # Labelled once per distinct period (a handful), not once per rating (a million).
+    codes, uniques = pd.factorize(periods)
+    labels = pd.Index(uniques.astype(str)).str.replace(r"Q(\d)", r"-Q\1", regex=True)
+    labels = labels.str.replace("--", "-").to_numpy(dtype=object)
+    out = np.where(codes >= 0, labels[np.maximum(codes, 0)] if len(labels) else None, np.nan)
+    return pd.Series(out, index=dates.index, dtype=object)
 
 
 def trend(fb: pd.DataFrame, privacy: Privacy, freq: str = "M") -> pd.DataFrame:

@@ -1,5 +1,9 @@
 """Value rules on the parsed tables, checked with pandera so every failure is gathered at once.
 
+pandera (with pydantic and typeguard, about 0.3 s to import) is loaded only when a value breaks
+a rule: the usual file, with every value in bounds, is cleared by one vectorised comparison per
+rule, and the command line's ``validate`` does not pay for a library it does not use.
+
 Parsing (``alignment.values``) decides whether a cell can be read; these rules decide whether a
 readable value makes sense (a negative weight, an effort below zero). The rules are declared on
 the fields in ``schema`` (``Field.minimum``) and read here generically. A failing value is dropped
@@ -8,12 +12,16 @@ with a warning naming the row, never the whole row.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from alignment import schema
 from alignment.problems import Problem
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 
 def _minimums(table: str) -> dict[str, schema.Field]:
@@ -27,6 +35,8 @@ def _below(frame: pd.DataFrame, field: schema.Field) -> pd.Series:
 
 
 def _schema_for(table: str) -> pa.DataFrameSchema | None:
+    import pandera.pandas as pa
+
     columns = {
         name: pa.Column(
             object,
@@ -51,18 +61,22 @@ def failures(table: str, frame: pd.DataFrame) -> list[tuple[object, str, str]]:
     The caller knows where each row came from (file, sheet, Excel row, the user's header), so
     it reports and clears the values; this module only knows the rules, read from ``schema``.
     """
-    rules = _schema_for(table)
-    if rules is None or frame.empty:
-        return []
     fields = _minimums(table)
+    if not fields or frame.empty:
+        return []
     if not any(_below(frame, f).any() for name, f in fields.items() if name in frame.columns):
         # pandera would report only the column's type and presence, which name no row: the
-        # usual case (no value out of bounds) skips building its failure report.
+        # usual case (no value out of bounds) neither imports it nor builds its report.
+        return []
+    import pandera.errors
+
+    rules = _schema_for(table)
+    if rules is None:
         return []
     try:
         rules.validate(frame, lazy=True)
         return []
-    except pa.errors.SchemaErrors as exc:
+    except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     found = []
     for _, case in cases.iterrows():

@@ -43,7 +43,8 @@ files = st.file_uploader(
     "workspace.",
 )
 st.caption(
-    f"Up to {limit} MB per file and 500,000 rows per sheet; larger files are refused "
+    f"Up to {limit} MB per file and {loader.limits().max_cells:,} cells per sheet (a million "
+    "ratings fit); larger files are refused "
     "with an explanation. Respondent names, if your file has them, are used only to count "
     "each person once: they are replaced by codes and never shown or exported. "
     f"Results resting on fewer than {privacy.current().k_min} people are hidden on every "

@@ -11,7 +11,7 @@ import streamlit as st
 
 from alignment import __version__
 from alignment import config as settings
-from alignment.readers import DEFAULT_LIMITS, human_size
+from alignment.readers import DEFAULT_LIMITS, MAX_TABLE_ROWS, human_size
 from components import auth, loader, privacy, storage
 from components.page import setup
 
@@ -74,8 +74,9 @@ limits = loader.limits()
 st.markdown(
     f"- Up to **{loader.upload_limit_mb()} MB** per file (`server.maxUploadSize` in "
     "`.streamlit/config.toml`).\n"
-    f"- Up to **{limits.max_rows:,} rows**, **{limits.max_columns:,} columns** and "
-    f"**{limits.max_cells:,} cells** per sheet.\n"
+    f"- Up to **{limits.max_cells:,} cells** and **{limits.max_columns:,} columns** per "
+    f"sheet, and **{MAX_TABLE_ROWS:,} rows** per table other than the ratings (a long "
+    "export of a million ratings is read).\n"
     "- Workbooks that would unpack to more than "
     f"**{human_size(DEFAULT_LIMITS.max_unpacked_bytes)}**, that declare XML entities, or that "
     "are password-protected are refused before they are parsed.\n"

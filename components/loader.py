@@ -17,7 +17,7 @@ import streamlit as st
 
 from alignment.ingest import ImportResult, SourceFile, build, read_sources
 from alignment.problems import Problem
-from alignment.readers import Limits, RawSheet
+from alignment.readers import Limits, RawSheet, upload_limit_bytes
 from alignment.store import Snapshot, StoreError
 from components import state, storage
 from components.state import Keys
@@ -33,7 +33,7 @@ def upload_limit_mb() -> int:
 
 
 def limits() -> Limits:
-    return Limits(max_file_bytes=upload_limit_mb() * 1024 * 1024)
+    return Limits(max_file_bytes=upload_limit_bytes(upload_limit_mb()))
 
 
 @st.cache_resource(show_spinner=False)

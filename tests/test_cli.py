@@ -233,3 +233,33 @@ def test_the_cli_loads_only_what_a_command_uses() -> None:
     code = f"import sys, alignment.cli\nprint(' '.join(m for m in {heavy!r} if m in sys.modules))\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == []
+
+
+def test_validate_loads_pandera_only_for_a_value_that_breaks_a_rule(workbook, tmp_path) -> None:
+    """pandera (with pydantic and typeguard, about 0.3 s) is loaded to report a broken rule, not
+    to find that every value is in bounds: ``validate`` on a clean file does not import it."""
+    code = (
+        "import sys, io, contextlib\nfrom alignment import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['validate', sys.argv[1], '--json'])\n"
+        "print('pandera' in sys.modules)\n"
+    )
+    clean = subprocess.run(
+        [sys.executable, "-c", code, str(workbook)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert clean.stdout.split()[-1] == "False"
+    negative = tmp_path / "negative.xlsx"
+    rows = [[*r, e] for r, e in zip(INITIATIVES_ROWS, ["Effort", -3, 5], strict=True)]
+    negative.write_bytes(xlsx_bytes({"Initiatives": rows}))
+    broken = subprocess.run(
+        [sys.executable, "-c", code, str(negative)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert broken.stdout.split()[-1] == "True"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from alignment import config
 from alignment.privacy import from_config
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_setting_is_declared_once_with_a_variable_and_help() -> None:
@@ -63,3 +67,29 @@ def test_the_cli_help_quotes_the_declared_default() -> None:
     assert (
         f"anonymity threshold (default: ALIGNMENT_K_MIN or {config.default('k_min')})" == K_MIN_HELP
     )
+
+
+def test_the_command_line_and_the_browser_refuse_the_same_file_size() -> None:
+    """The browser turns ``server.maxUploadSize`` into bytes at 1,000,000 a megabyte (except on
+    Windows); the importer, in the app and on the command line, applies the same bytes, so a
+    file of 100-104.9 MB is refused by both, not by one of them."""
+    import tomllib
+
+    from alignment.readers import DEFAULT_LIMITS, upload_limit_bytes
+    from alignment.readers.base import UPLOAD_LIMIT_MB
+
+    toml = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    mb = toml["server"]["maxUploadSize"]
+    assert mb == UPLOAD_LIMIT_MB
+    assert DEFAULT_LIMITS.max_file_bytes == upload_limit_bytes(mb) == mb * 1_000_000
+    loader = (ROOT / "components" / "loader.py").read_text(encoding="utf-8")
+    assert "max_file_bytes=upload_limit_bytes(upload_limit_mb())" in loader
+
+
+def test_a_file_just_over_the_upload_limit_is_refused_on_the_command_line(tmp_path) -> None:
+    from alignment.problems import UnreadableFile
+    from alignment.readers import DEFAULT_LIMITS, read_file
+
+    data = b"Initiative ID,Name\n" + b"x" * (DEFAULT_LIMITS.max_file_bytes - 18)
+    with pytest.raises(UnreadableFile, match=r"100,000,001 bytes; the limit is 100,000,000 bytes"):
+        read_file(data, "big.csv")

@@ -24,7 +24,7 @@ from alignment.ingest.model import (
     SourceFile,
     TableReport,
 )
-from alignment.ingest.sheet import _choose_reading, _Chunk, _Collector, _read_sheet
+from alignment.ingest.sheet import MAX_TABLE_ROWS, _choose_reading, _Chunk, _Collector, _read_sheet
 from alignment.ingest.tables import (
     _check_references,
     _indicator_table,
@@ -90,6 +90,8 @@ def _initiative_context(sheets: Sequence[RawSheet], settings: ImportChoices) -> 
         if reading is None or reading.kind != "initiatives" or "id" not in reading.mapping:
             continue
         grid = reading.grid or sheet
+        if len(grid.rows) - reading.header_index - 1 > MAX_TABLE_ROWS:
+            continue  # refused by the real read, with its reason
         j_id = reading.mapping["id"]
         j_name = reading.mapping.get("name", j_id)
         for row in grid.rows[reading.header_index + 1 :]:

@@ -18,7 +18,7 @@ from alignment.ingest.layouts.generic import forced_reading
 from alignment.ingest.model import IGNORE, ImportChoices, SheetReport
 from alignment.ingest.recognise import _apply_overrides, _Plan
 from alignment.problems import Note, Problem
-from alignment.readers import RawSheet
+from alignment.readers import MAX_TABLE_ROWS, RawSheet
 from alignment.schema import Kind
 from alignment.values import (
     clean_text,
@@ -87,6 +87,14 @@ def _sheet_grid(
     """The data rows below the header as one (rows x width) array of cells, each row's Excel row,
     and the longest row's length. Short rows (ragged CSV records) are padded with "", columns
     past the longest row with NaN."""
+    if sheet.grid is not None:  # a regular CSV, read by columns: every row as wide as the header
+        grid = sheet.grid[header_index + 1 :]
+        n, longest = grid.shape
+        if width > longest:
+            grid = np.concatenate([grid, np.full((n, width - longest), np.nan, object)], axis=1)
+        start = header_index + 1
+        rows = np.arange(sheet.first_row + start, sheet.first_row + start + n, dtype=np.int64)
+        return grid[:, :width], rows, longest
     data = sheet.rows[header_index + 1 :]
     n = len(data)
     longest = max(map(len, data), default=0)
@@ -230,6 +238,16 @@ def _read_sheet(
         override,
     )
     table = schema.TABLE_BY_NAME[plan.kind]
+    data_rows = len(grid_sheet.rows) - h - 1
+    if plan.kind != "feedback" and data_rows > MAX_TABLE_ROWS:
+        reason = f"{data_rows:,} rows of {table.label.lower()}, more than {MAX_TABLE_ROWS:,}"
+        message = (
+            f"{label} holds {data_rows:,} rows of {table.label.lower()}; the workbench reads up "
+            f"to {MAX_TABLE_ROWS:,} rows of any table but the ratings. Check that this is the "
+            "right sheet, or split it."
+        )
+        problem = Problem("error", message, sheet.file, sheet.sheet, table=plan.kind)
+        return SheetReport(sheet.file, sheet.sheet, None, reason), None, [problem], notes
     used = set(plan.mapping.values()) | set(plan.extra)
     set_aside = {j: why for j, why in reading.set_aside.items() if j not in used}
     hidden = (reading.private | set(set_aside)) - set(plan.extra)
@@ -392,7 +410,7 @@ class _Collector:
         rows = list(rows)
         msgs = [message] * len(rows) if isinstance(message, str) else list(message)
         vals = list(values) if values is not None else [""] * len(rows)
-        fresh = {int(row) for row in rows} - set(self.rejected)
+        fresh = {int(row) for row in rows} - self.rejected.keys()
         if header and fresh:
             # A rejected row's unreadable key was already warned about as "left empty, row
             # kept"; that warning now says the opposite of what happened, so it goes.

@@ -85,19 +85,23 @@ def _dedupe_keys(parts: list[tuple[_Chunk, pd.DataFrame, _Collector]], table: sc
         keys = parsed[table.key].map(schema.fold_key)
         rows = chunk.frame.loc[parsed.index, "_row"].to_numpy()
         where = chunk.report.where
+        dup_rows: list[int] = []
+        messages: list[str] = []
+        values: list[object] = []
         for k, row, value in zip(keys, rows, parsed[table.key], strict=False):
             if k in first:
                 src, first_row = first[k]
                 place = f"row {first_row}" + ("" if src == where else f" of {src}")
-                col.reject(
-                    [row],
+                dup_rows.append(row)
+                messages.append(
                     f"Duplicate {label} '{value}': already used on {place}; this "
-                    "later row was set aside. Give it its own ID, or delete one of the two.",
-                    table.key,
-                    [value],
+                    "later row was set aside. Give it its own ID, or delete one of the two."
                 )
+                values.append(value)
             else:
                 first[k] = (where, int(row))
+        if dup_rows:  # one call per sheet: each call looks through the problems found so far
+            col.reject(dup_rows, messages, table.key, values)
 
 
 def _drop_rejected(parsed: pd.DataFrame, chunk: _Chunk, col: _Collector) -> pd.DataFrame:

@@ -20,11 +20,13 @@ from __future__ import annotations
 from alignment.readers.archive import check_archive, check_ratios, check_xml_prologs, sniff
 from alignment.readers.base import (
     DEFAULT_LIMITS,
+    MAX_TABLE_ROWS,
     Limits,
     Progress,
     RawSheet,
     col_letter,
     human_size,
+    upload_limit_bytes,
 )
 from alignment.readers.dispatch import read_file
 from alignment.readers.text import decode_text, read_text_table, sniff_delimiter
@@ -32,6 +34,7 @@ from alignment.readers.workbook import read_workbook
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "MAX_TABLE_ROWS",
     "Limits",
     "Progress",
     "RawSheet",
@@ -46,4 +49,5 @@ __all__ = [
     "read_workbook",
     "sniff",
     "sniff_delimiter",
+    "upload_limit_bytes",
 ]

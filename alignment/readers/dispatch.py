@@ -14,9 +14,11 @@ def read_file(
 ) -> list[RawSheet]:
     """Any supported file -> raw sheets. Raises ``UnreadableFile`` with a user-facing message."""
     if len(data) > limits.max_file_bytes:
+        size, limit = human_size(len(data)), human_size(limits.max_file_bytes)
+        if size == limit:  # just over: "100.0 MB; the limit is 100.0 MB" would explain nothing
+            size, limit = f"{len(data):,} bytes", f"{limits.max_file_bytes:,} bytes"
         raise UnreadableFile(
-            f"The file is {human_size(len(data))}; the limit is "
-            f"{human_size(limits.max_file_bytes)}. Split it, or remove unused "
+            f"The file is {size}; the limit is {limit}. Split it, or remove unused "
             "sheets and columns."
         )
     kind = sniff(data)

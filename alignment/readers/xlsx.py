@@ -66,11 +66,7 @@ class _Extent:
 
 
 def _over(ext: _Extent, limits: Limits) -> bool:
-    return (
-        ext.rows > limits.max_rows
-        or ext.cols > limits.max_columns
-        or ext.rows * ext.cols > limits.max_cells
-    )
+    return ext.cols > limits.max_columns or ext.rows * ext.cols > limits.max_cells
 
 
 def _xlsx_extent_exact(chunks: Iterable[bytes], limits: Limits) -> _Extent:
@@ -102,13 +98,61 @@ def _xlsx_extent_exact(chunks: Iterable[bytes], limits: Limits) -> _Extent:
     return ext
 
 
+# A cell tag that is not a plain single-letter cell on a row of at most N digits (N filled in
+# per limits): the only cells the quick pass looks at one by one.
+_NOT_NARROW = rb'<c(?=[\s>])(?! r="[A-Z][1-9][0-9]{0,%d}")'
+
+
+_PLAIN_CELL = re.compile(_CELL_FAST + rb'([A-Z]{1,3})([1-9][0-9]{0,6})"([^>]*)>')
+
+
+_QUICK_CELLS = 20_000  # cells the quick pass may look at one by one before it gives way
+
+
+def _quick_extent(part: Callable[[], Iterable[bytes]], limits: Limits) -> _Extent | None:
+    """A bound on the sheet's size in one pass over its XML, or None when a closer look is due.
+
+    Most sheets keep to columns A-Z in the plain layout, and rows few enough (up to N digits)
+    that 26 columns of them stay within the limits: one search that matches every other cell
+    tag proves that, so only the few cells beyond (a total row, column AA, the last rows of a
+    long sheet) are read one by one. The bound returned (26 columns, 10^N - 1 rows, or more)
+    may exceed the sheet; it is returned only when even it keeps within the limits, so a
+    refusal always comes from the exact reading.
+    """
+    if limits.max_columns < 26:
+        return None
+    digits = len(str(limits.max_cells // 26)) - 1
+    if digits < 1:
+        return None
+    flagged = re.compile(_NOT_NARROW % (digits - 1))
+    rows, cols, looked = 10**digits - 1, 26, 0
+    for chunk in part():
+        if _PREFIXED_CELL.search(chunk):
+            return None
+        for m in flagged.finditer(chunk):
+            looked += 1
+            cell = _PLAIN_CELL.match(chunk, m.start())
+            if looked > _QUICK_CELLS or cell is None:
+                return None  # many cells beyond the plain layout, or an odd one: look closer
+            if cell.group(3).endswith(b"/"):
+                continue  # self-closing: no value, calamine does not count it
+            rows = max(rows, int(cell.group(2)))
+            cols = max(cols, _letters_index(cell.group(1)))
+    ext = _Extent(rows=rows, cols=cols)
+    return None if _over(ext, limits) else ext
+
+
 def _xlsx_extent(part: Callable[[], Iterable[bytes]], limits: Limits) -> _Extent:
     """The last row and column holding a value, from the cell tags of one sheet part.
 
-    Fast path, for the layout every spreadsheet program writes (``<c r="B7" ...>``, no namespace
+    Quickest path: ``_quick_extent``, one search for a sheet that plainly fits. Fast path,
+    for the layout every spreadsheet program writes (``<c r="B7" ...>``, no namespace
     prefix): searches that match only cells beyond a threshold, so a normal sheet costs about
     as much as inflating it once more. Anything else takes the exact, slower tag-by-tag path.
     """
+    quick = _quick_extent(part, limits)
+    if quick is not None:
+        return quick
     cols = 0
     for chunk in part():
         if _FAST_ANOMALY.search(chunk) or _PREFIXED_CELL.search(chunk):
@@ -119,7 +163,7 @@ def _xlsx_extent(part: Callable[[], Iterable[bytes]], limits: Limits) -> _Extent
     # Rows: the last row that keeps the sheet within every limit, then any value beyond it.
     # The search matches rows from the limit's leading digit up (rare in a sheet within the
     # limits); within the limits the exact last row does not matter (1 stands for "some row").
-    allowed = min(limits.max_rows, limits.max_cells // cols)
+    allowed = limits.max_cells // cols
     digits = str(allowed)
     beyond = re.compile(
         _CELL_FAST
@@ -229,6 +273,7 @@ def _xlsx_precheck(data: bytes, file: str, limits: Limits) -> tuple[zipfile.ZipF
     the index may be damaged, and calamine follows the relationships, not the folder names.
     """
     zf = check_archive(data, limits)
+    check_ratios(zf, limits)  # from the archive's directory: before any part is inflated
     check_xml_prologs(zf)
     _check_shared_strings(zf, limits)
     names = _xlsx_sheet_parts(zf)
@@ -249,7 +294,6 @@ def _xlsx_precheck(data: bytes, file: str, limits: Limits) -> tuple[zipfile.ZipF
         cells = [c.decode() for chunk in chunks for c in _formulas_without_value(chunk)]
         if cells:
             formulas[sheet or info.filename] = cells
-    check_ratios(zf, limits)
     notes: list[Note] = []
     for name, cells in formulas.items():
         shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")

@@ -10,6 +10,7 @@ and rows are the tool's own and are set aside on purpose.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -175,7 +176,7 @@ def count_of(found: Iterable[str], wanted: Iterable[str]) -> int:
 def column_values(sheet: RawSheet, j: int, start: int, limit: int = 400) -> list[object]:
     """Up to ``limit`` non-blank cells of column ``j`` below row ``start``."""
     out: list[object] = []
-    for row in sheet.rows[start:]:
+    for row in itertools.islice(sheet.rows, start, None):  # no copy of a million-row list
         if j < len(row) and not is_blank(row[j]):
             out.append(row[j])
             if len(out) >= limit:
