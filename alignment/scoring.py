@@ -224,27 +224,31 @@ def complementary_mask(
     n_col: str = "n",
     masked_col: str = "masked",
     reason_col: str = "mask_reason",
+    k_min: int = 0,
 ) -> pd.Series:
     """Cells to hide so that no masked part of a shown total can be recovered by subtraction.
 
-    Within each total (the rows sharing ``parent``), when exactly one part is masked, the
-    smallest unmasked part is masked too; repeated until stable, since one new mask can leave a
-    single masked part in another total. Returns the new masked flags; reasons are updated in
-    place.
+    Within each total (the rows sharing ``parent``), when exactly one part is masked, or the
+    masked parts together hold fewer than ``k_min`` people (the total minus the shown parts
+    would give their pooled answers), the smallest unmasked part is masked too; repeated until
+    stable, since one new mask can leave a lonely masked part in another total. Returns the new
+    masked flags; reasons are updated in place.
     """
     masked = cells[masked_col].copy()
     if cells.empty:
         return masked
     keys = list(parent)
+    sizes = cells[n_col].astype(float).fillna(0.0)
     while True:
-        count = (
-            masked.groupby(
-                [cells[k] for k in keys], observed=True, sort=False, dropna=False
-            ).transform("sum")
-            if keys
-            else pd.Series(masked.sum(), index=cells.index)
-        )
-        lonely = count == 1
+        hidden_n = sizes.where(masked, 0.0)
+        if keys:
+            by = [cells[k] for k in keys]
+            count = masked.groupby(by, observed=True, sort=False, dropna=False).transform("sum")
+            pooled = hidden_n.groupby(by, observed=True, sort=False, dropna=False).transform("sum")
+        else:
+            count = pd.Series(masked.sum(), index=cells.index)
+            pooled = pd.Series(hidden_n.sum(), index=cells.index)
+        lonely = (count == 1) | ((count >= 1) & (pooled < k_min))
         if not lonely.any():
             return masked
         candidates = cells[lonely & ~masked]
@@ -263,16 +267,24 @@ def complementary_mask(
 
 
 def _apply_mask(
-    cells: pd.DataFrame, privacy: Privacy, hierarchies: Sequence[Sequence[str]] = ()
+    cells: pd.DataFrame,
+    privacy: Privacy,
+    hierarchies: Sequence[Sequence[str]] = (),
+    also: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Mask small cells, then complementary cells for each total the view shows beside them."""
+    """Mask small cells (and ``also``: cells a coarser view hides), then complementary cells for
+    each total the view shows beside them."""
     cells = cells.copy()
     cells["masked"] = cells["n"] < privacy.k_min
     cells["mask_reason"] = np.where(cells["masked"], MASK_SMALL, "")
+    if also is not None:
+        extra = also.reindex(cells.index).fillna(False).astype(bool) & ~cells["masked"]
+        cells.loc[extra, "masked"] = True
+        cells.loc[extra, "mask_reason"] = MASK_COMPLEMENT
     for _ in range(10):
         before = int(cells["masked"].sum())
         for parent in hierarchies:
-            cells["masked"] = complementary_mask(cells, parent)
+            cells["masked"] = complementary_mask(cells, parent, k_min=privacy.k_min)
         if int(cells["masked"].sum()) == before:
             break
     return hide(cells)
@@ -384,15 +396,31 @@ def period_label(dates: pd.Series, freq: str) -> pd.Series:
 
 
 def trend(fb: pd.DataFrame, privacy: Privacy, freq: str = "M") -> pd.DataFrame:
-    """Initiative × period cells from dated ratings; complementary within each initiative."""
+    """Initiative × period cells from dated ratings; complementary within each initiative.
+
+    Months and quarters are two views of the same answers, so they are masked together: a
+    month whose quarter the quarterly view hides is hidden, and within each quarter the hidden
+    months are none or together hold ``k_min`` people. Otherwise a shown quarter minus its
+    shown months, or a hidden quarter rebuilt from its months, would give a small month away.
+    """
     fb = countable(fb, privacy)
     dated = fb[fb["date"].notna()]
     if dated.empty:
         empty = pd.DataFrame(columns=["initiative_id", "period", "n", "score", "rwg", "masked"])
         return empty.astype({"n": "Int64", "score": float, "rwg": float, "masked": bool})
-    dated = dated.assign(period=period_label(dated["date"], freq))
+    quarterly = freq.upper().startswith("Q")
+    dated = dated.assign(period=period_label(dated["date"], "Q" if quarterly else "M"))
     cells = cell_stats(dated, ["initiative_id", "period"])
-    return _apply_mask(cells, privacy, [["initiative_id"]])
+    if quarterly:
+        return _apply_mask(cells, privacy, [["initiative_id"]])
+    quarters = trend(fb, privacy, "Q").set_index(["initiative_id", "period"])["masked"]
+    cells["quarter"] = period_label(pd.to_datetime(cells["period"]), "Q")
+    key = pd.MultiIndex.from_frame(cells[["initiative_id", "quarter"]])
+    hidden_quarter = pd.Series(quarters.reindex(key).fillna(False).to_numpy(), cells.index)
+    masked = _apply_mask(
+        cells, privacy, [["initiative_id", "quarter"], ["initiative_id"]], also=hidden_quarter
+    )
+    return masked.drop(columns=["quarter"])
 
 
 def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
@@ -478,7 +506,7 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     present = long[long["n"] > 0].copy()
     present["masked"] = present["n"] < privacy.k_min
     present["mask_reason"] = np.where(present["masked"], MASK_SMALL, "")
-    present["masked"] = complementary_mask(present, ["initiative_id", "side"])
+    present["masked"] = complementary_mask(present, ["initiative_id", "side"], k_min=privacy.k_min)
     long["masked"] = True
     long["mask_reason"] = MASK_SMALL
     long.loc[present.index, ["masked", "mask_reason"]] = present[["masked", "mask_reason"]]

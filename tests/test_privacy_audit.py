@@ -416,3 +416,51 @@ def test_two_answers_added_between_snapshots_are_not_comparable(demo: Dataset) -
         .query("initiative_id == 'P-09' and side == 'tech'")["masked"]
         .any()
     )
+
+
+def _dated_answers() -> Dataset:
+    """P-1 answered in July (6 people), August (5), September (2), October (4), November (4)."""
+    rows = [["Respondent", "Group", "Side", "Initiative", "Priority", "Date"]]
+    months = {"2026-07": 6, "2026-08": 5, "2026-09": 2, "2026-10": 4, "2026-11": 4}
+    n = 0
+    for month, people in months.items():
+        for k in range(people):
+            n += 1
+            rating = 5 if month == "2026-09" else 2 + k % 3
+            rows.append([f"p{n}", "Eng" if n % 2 else "Sales", "", "P-1", rating, f"{month}-12"])
+    result = run({"feedback.csv": csv_bytes(rows)})
+    assert not result.errors, result.errors
+    return result.dataset
+
+
+def test_months_and_quarters_never_give_a_small_month_away() -> None:
+    # Date range: the trend by month hides September (2 people) and, to protect it from the
+    # initiative's total, the smallest other month (October). The trend by quarter showed Q3
+    # (13 people) beside July and August: Q3 - July - August = September's two answers.
+    ds = _dated_answers()
+    fb = scoring.prepare(ds.feedback)
+    sep = fb[fb["date"].dt.month == 9]
+    secret = float(sep["score"].mean())
+    months = scoring.trend(fb, K3, "M").set_index("period")
+    quarters = scoring.trend(fb, K3, "Q").set_index("period")
+    assert months.loc["2026-09", "masked"]
+    for quarter, q in quarters.iterrows():
+        inside = months[
+            [
+                p[:4] == quarter[:4] and (int(p[5:]) - 1) // 3 + 1 == int(quarter[-1])
+                for p in months.index
+            ]
+        ]
+        hidden = inside[inside["masked"]]
+        if q["masked"]:
+            assert inside["masked"].all(), f"{quarter} is hidden but its months rebuild it"
+            continue
+        # A shown quarter: its hidden months are none, or rest on k_min people together.
+        true_n = fb[fb["date"].dt.to_period("M").astype(str).isin(hidden.index)]
+        assert hidden.empty or true_n["respondent"].nunique() >= K3.k_min, quarter
+        shown = inside[~inside["masked"]]
+        if len(shown) and len(hidden):
+            total = q["score"] * q["n"] - (shown["score"] * shown["n"]).sum()
+            rest = q["n"] - shown["n"].sum()
+            assert rest >= K3.k_min
+            assert abs(total / rest - secret) > 1e-6
