@@ -245,6 +245,15 @@ def _figures(dataset: Dataset, privacy: Privacy, dims: tuple[str, ...] = ()) -> 
     for side, (score, n) in head.side_scores.items():
         if score is not None:
             out[("headline", side)] = (score, float(n), None)
+    for freq in ("M", "Q"):
+        add(
+            scoring.trend(fb, privacy, freq),
+            "trend",
+            ["initiative_id", "period"],
+            "score",
+            "n",
+            None,
+        )
     return out
 
 
@@ -259,11 +268,12 @@ def _recovered(a: tuple, b: tuple) -> float | None:
 
 
 def _differencing_leaks(
-    a: dict, b: dict, privacy: Privacy, secrets: dict[str, tuple[str, float]] | None = None
+    a: dict, b: dict, privacy: Privacy, secrets: dict[str, tuple] | None = None
 ) -> list[str]:
     """Figures present in both configurations that differ by fewer than k_min people, or whose
-    difference gives back one of ``secrets`` (name -> initiative and the mean of a small set of
-    people's answers on it), checked on figures of that initiative and on overall totals."""
+    difference gives back one of ``secrets`` (name -> initiative, the mean of a small set of
+    people's answers on it and, optionally, how many ratings that mean rests on), checked on
+    figures of that initiative and on overall totals."""
     leaks = []
     for key in sorted(set(a) & set(b), key=str):
         if a[key] == b[key]:
@@ -275,9 +285,13 @@ def _differencing_leaks(
         if dn >= privacy.k_min:
             continue  # k_min people or more moved: their mean is not a secret
         x = _recovered(a[key], b[key])
-        for name, (initiative, secret) in (secrets or {}).items():
+        ka, kb = a[key][2], b[key][2]
+        moved = abs(ka - kb) if ka is not None and kb is not None else None
+        for name, (initiative, secret, *count) in (secrets or {}).items():
             if key[0] != "headline" and key[1] != initiative:
                 continue
+            if count and moved is not None and moved != count[0]:
+                continue  # the difference rests on another number of ratings
             if x is not None and abs(x - secret) < 1e-6:
                 leaks.append(f"{key}: gives {name} = {secret:.2f}")
     return leaks
@@ -464,3 +478,71 @@ def test_months_and_quarters_never_give_a_small_month_away() -> None:
             rest = q["n"] - shown["n"].sum()
             assert rest >= K3.k_min
             assert abs(total / rest - secret) > 1e-6
+
+
+def _small_sets(dataset: Dataset, privacy: Privacy) -> dict[str, tuple[str, float]]:
+    """The means an attacker is after: every group, and every group's question, on an
+    initiative that fewer than k_min people answered."""
+    fb = dataset.feedback
+    out = {}
+    for keys in (["initiative_id", "group"], ["initiative_id", "group", "dimension"]):
+        for key, part in fb.groupby(keys):
+            if part["respondent"].nunique() < privacy.k_min:
+                out[" / ".join(map(str, key))] = (key[0], float(part["score"].mean()), len(part))
+    return out
+
+
+@pytest.fixture(scope="module")
+def audit_data() -> Dataset:
+    return run({"small-groups.xlsx": _fixture()}).dataset
+
+
+def _configurations(dataset: Dataset) -> list[tuple[str, Dataset, tuple[str, ...]]]:
+    """Every change a user can make on the analysis: each group on each side, and each choice
+    of questions (all, one, all but one)."""
+    dims = tuple(dataset.dimensions)
+    out = [("as imported", dataset, ())]
+    for group, now in dataset.group_sides.items():
+        for to in sorted({"tech", "business", "unknown"} - {now}):
+            out.append((f"{group} to {to}", dataset.with_sides({group: to}), ()))
+    for d in dims:
+        out.append((f"only {d}", dataset, (d,)))
+        out.append((f"without {d}", dataset, tuple(x for x in dims if x != d)))
+    return out
+
+
+@pytest.mark.parametrize("source", ["audit", "partial"])
+def test_no_pair_of_configurations_differs_by_fewer_than_k_min_people(
+    source: str, audit_data: Dataset
+) -> None:
+    """The rule across views, checked on every pair (as imported, one change): side
+    assignment and choice of questions, with the monthly and quarterly trend in each."""
+    dataset = audit_data if source == "audit" else _partial_answers()
+    secrets = _small_sets(dataset, K3)
+    assert secrets, "the data should hold small groups for the audit to mean anything"
+    configs = _configurations(dataset)
+    figures = {name: _figures(ds, K3, dims) for name, ds, dims in configs}
+    leaks = {}
+    # Each change against the data as imported: the two figures then rest on nested sets of
+    # people, so the change in n is the number of people whose answers differ.
+    base, *changes = figures
+    for other in changes:
+        found = _differencing_leaks(figures[base], figures[other], K3, secrets)
+        if found:
+            leaks[f"{base} vs {other}"] = found[:3]
+    assert leaks == {}
+
+
+@pytest.mark.parametrize("removed", [1, 2, 3, 4])
+def test_no_snapshot_pair_differs_by_fewer_than_k_min_people(removed: int, demo: Dataset) -> None:
+    """Snapshots: an earlier workspace without some answers, compared with the later one."""
+    fb = demo.feedback
+    rng = np.random.default_rng(removed)
+    drop = rng.choice(sorted(fb["respondent"].unique()), size=removed * 5, replace=False)
+    earlier = replace(demo, feedback=fb[~fb["respondent"].isin(drop)], fingerprint=f"e{removed}")
+    cmp = compare.compare(earlier, demo, K3)
+    both = cmp.cells.dropna(subset=["n_before", "n_after"])
+    dn = (both["n_after"] - both["n_before"]).abs()
+    assert not ((dn > 0) & (dn < K3.k_min)).any()
+    few = cmp.cells[cmp.cells["reading"] == compare.FEW_CHANGED_READING]
+    assert few[["score_before", "score_after", "change"]].isna().all().all()
