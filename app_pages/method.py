@@ -181,7 +181,7 @@ else:
         f"{cell.share_high:.0%} at or above {c.POLAR_HIGH:g}: "
         f"**{'polarised' if cell.polarised else 'not polarised'}**"
     )
-gap = method.gap_example(fb, views)
+gap = method.gap_example(fb, views, priv)
 if gap is None:
     st.caption("No gap can be shown (a side is missing or too small everywhere).")
 else:
