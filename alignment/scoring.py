@@ -57,6 +57,7 @@ MASK_COMPLEMENT = "complement"  # hidden so that a small part cannot be found by
 SIDES_SHOWN = ("tech", "business")
 # The group and side of the ratings ``countable`` pools: never shown, never a side.
 POOLED = "\x00pooled"
+_COUNTED = "countable_k_min"  # attrs note: this frame is already countable at that k_min
 
 
 def _sigma_eu(feedback: pd.DataFrame) -> pd.Series:
@@ -121,13 +122,17 @@ def countable(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     counts for the initiative's overall figures when it holds ``k_min`` people, and is left out
     entirely otherwise. Nothing a user can change (sides, dimensions, filters) moves a rating in
     or out of the pool, because the pool is defined per dimension from the data alone.
-    Idempotent: every pool left in holds ``k_min`` people, so a second pass changes nothing.
+    Idempotent: every pool left in holds ``k_min`` people, so a second pass changes nothing;
+    the result carries a note of the threshold so that a second pass is skipped (pandas may
+    drop the note on some operations: the pass then simply runs again).
     """
-    if fb.empty:
+    if fb.empty or fb.attrs.get(_COUNTED) == privacy.k_min:
         return fb
     small = _small_units(fb, privacy)
     if not small.any():
-        return fb
+        out = fb.copy(deep=False)
+        out.attrs[_COUNTED] = privacy.k_min
+        return out
     group = fb["group"].astype(object).to_numpy(copy=True)
     side = fb["side"].astype(object).to_numpy(copy=True)
     pooled = fb[small]
@@ -141,7 +146,9 @@ def countable(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     side[small] = POOLED
     out = fb.assign(group=group, side=side)[keep]
     cats = {c: out[c].astype("category") for c in ("group", "side")}
-    return out.assign(**{c: v for c, v in cats.items() if _is_cat(fb[c])})
+    out = out.assign(**{c: v for c, v in cats.items() if _is_cat(fb[c])})
+    out.attrs[_COUNTED] = privacy.k_min
+    return out
 
 
 def _is_cat(col: pd.Series) -> bool:
