@@ -3,7 +3,10 @@ closed?
 
 Both sides of the comparison are read through ``alignment.scoring``'s masked views, with the same
 thresholds: a cell hidden in either snapshot is "not comparable" (its figure is not known to the
-comparison either, so no change can leak a hidden score). Changes smaller than
+comparison either, so no change can leak a hidden score). So is a cell whose number of people
+changed by 1 to ``k_min - 1`` between the snapshots: its two figures would differ by the
+answers of those few people, and (before × n_before - after × n_after) / Δn gives their mean
+away; neither figure is shown in the comparison then. Changes smaller than
 ``STEADY_POINTS`` (``constants.COMPARISON_CHANGE``) on the 0–100 scale are called steady: a
 monthly review should not chase noise.
 """
@@ -24,6 +27,12 @@ from alignment.privacy import Privacy
 STEADY_POINTS = COMPARISON_CHANGE
 IMPROVED, WORSENED, STEADY = "improved", "worsened", "steady"
 NEW, GONE, HIDDEN = "new", "gone", "not comparable"
+# Why a cell is not comparable, in words a page can show.
+HIDDEN_READING = "Hidden in one of the snapshots (fewer respondents than the threshold)"
+FEW_CHANGED_READING = (
+    "Fewer people than the threshold joined or left between the snapshots: the change "
+    "would show their answers"
+)
 STATUSES = (IMPROVED, WORSENED, STEADY, NEW, GONE, HIDDEN)
 GAP_NEW, GAP_RESOLVED, GAP_OPEN, GAP_HIDDEN, GAP_GONE = (
     "new gap",
@@ -75,9 +84,11 @@ def compare(
     )
     in_a = cells["_merge"].isin(["both", "left_only"])
     in_b = cells["_merge"].isin(["both", "right_only"])
-    hidden = (in_a & cells["masked_before"].fillna(False).astype(bool)) | (
+    masked = (in_a & cells["masked_before"].fillna(False).astype(bool)) | (
         in_b & cells["masked_after"].fillna(False).astype(bool)
     )
+    few = in_a & in_b & ~masked & few_changed(cells["n_before"], cells["n_after"], privacy)
+    hidden = masked | few
     change = cells["score_after"].astype(float) - cells["score_before"].astype(float)
     status = np.select(
         [hidden & in_a & in_b, ~in_a, ~in_b, change >= STEADY_POINTS, change <= -STEADY_POINTS],
@@ -90,23 +101,32 @@ def compare(
             "initiative": cells["initiative_id"].map(lambda i: names.get(i, i)),
             "side": cells["side"],
             "side_label": cells["side"].map(SIDE_LABELS),
-            "score_before": cells["score_before"].astype(float),
-            "score_after": cells["score_after"].astype(float),
-            "n_before": cells["n_before"].astype("Int64"),
-            "n_after": cells["n_after"].astype("Int64"),
+            "score_before": cells["score_before"].astype(float).where(~few),
+            "score_after": cells["score_after"].astype(float).where(~few),
+            "n_before": cells["n_before"].astype("Int64").where(~few),
+            "n_after": cells["n_after"].astype("Int64").where(~few),
             "change": change.where(~hidden),
             "status": status,
         }
     )
-    out["reading"] = [_reading(s, c) for s, c in zip(out["status"], out["change"], strict=True)]
+    out["reading"] = [
+        FEW_CHANGED_READING if f else _reading(s, c)
+        for s, c, f in zip(out["status"], out["change"], few, strict=True)
+    ]
     out = out.sort_values(["initiative_id", "side"], kind="stable").reset_index(drop=True)
     counts = {s: int((out["status"] == s).sum()) for s in STATUSES}
     return Comparison(out, _gap_changes(before, after, privacy, dims, names), counts)
 
 
+def few_changed(n_before: pd.Series, n_after: pd.Series, privacy: Privacy) -> pd.Series:
+    """Did the number of people behind a figure change by 1 to k_min - 1?"""
+    diff = (n_after.astype("Float64") - n_before.astype("Float64")).abs()
+    return ((diff >= 1) & (diff < privacy.k_min)).fillna(False).astype(bool)
+
+
 def _reading(status: str, change: float) -> str:
     if status == HIDDEN:
-        return "Hidden in one of the snapshots (fewer respondents than the threshold)"
+        return HIDDEN_READING
     if status == NEW:
         return "Not rated in the earlier snapshot"
     if status == GONE:
@@ -115,7 +135,17 @@ def _reading(status: str, change: float) -> str:
 
 
 def _gap_cells(dataset: Dataset, privacy: Privacy, dims: list[str] | None) -> pd.DataFrame:
-    cols = ["initiative_id", "dimension", "gap", "gap_low", "gap_high", "clear", "masked"]
+    cols = [
+        "initiative_id",
+        "dimension",
+        "gap",
+        "gap_low",
+        "gap_high",
+        "clear",
+        "n_tech",
+        "n_business",
+        "masked",
+    ]
     if not dataset.has_feedback:
         return pd.DataFrame(columns=cols)
     return scoring.gaps(scoring.prepare(dataset.feedback, dims), privacy)[cols]
@@ -140,10 +170,20 @@ def _gap_changes(
     clear_b = g["clear_after"].fillna(False).astype(bool) & ~g["masked_after"].fillna(False).astype(
         bool
     )
-    masked_a = g["masked_before"].fillna(False).astype(bool)
-    masked_b = g["masked_after"].fillna(False).astype(bool)
     in_a = g["_merge"].isin(["both", "left_only"])
     in_b = g["_merge"].isin(["both", "right_only"])
+    # A side whose people changed by fewer than k_min: the gap before and after would give
+    # their answers away, so for the comparison the gap is hidden in both snapshots.
+    few = (
+        in_a
+        & in_b
+        & (
+            few_changed(g["n_tech_before"], g["n_tech_after"], privacy)
+            | few_changed(g["n_business_before"], g["n_business_after"], privacy)
+        )
+    )
+    masked_a = g["masked_before"].fillna(False).astype(bool)
+    masked_b = g["masked_after"].fillna(False).astype(bool)
     status = np.select(
         [
             clear_a & clear_b,
@@ -156,13 +196,14 @@ def _gap_changes(
         [GAP_OPEN, GAP_HIDDEN, GAP_NEW, GAP_GONE, GAP_HIDDEN, GAP_RESOLVED],
         default="",
     )
+    status = np.where(few & (status != ""), GAP_HIDDEN, status)
     out = pd.DataFrame(
         {
             "initiative_id": g["initiative_id"],
             "initiative": g["initiative_id"].map(lambda i: names.get(i, i)),
             "dimension": g["dimension"],
-            "gap_before": g["gap_before"].astype(float).where(~masked_a),
-            "gap_after": g["gap_after"].astype(float).where(~masked_b),
+            "gap_before": g["gap_before"].astype(float).where(~(masked_a | few)),
+            "gap_after": g["gap_after"].astype(float).where(~(masked_b | few)),
             "status": status,
         }
     )

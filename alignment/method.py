@@ -14,7 +14,7 @@ from scipy import stats
 
 from alignment.constants import AGREEMENT_THRESHOLD, POLAR_HIGH, POLAR_LOW
 from alignment.privacy import Privacy
-from alignment.scoring import SIDES_SHOWN, Views
+from alignment.scoring import SIDES_SHOWN, Views, countable
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,9 @@ def scales_in_use(feedback: pd.DataFrame, labels: dict[str, str]) -> pd.DataFram
 
 
 def cell_example(fb: pd.DataFrame, views: Views, privacy: Privacy) -> CellExample | None:
-    """The largest shown group cell of the initiative that most needs a conversation."""
+    """The largest shown group cell of the initiative that most needs a conversation, worked
+    out from the ratings that count (``scoring.countable``), as the heatmap's cell is."""
+    fb = countable(fb, privacy)
     shown = views.group[~views.group["masked"].astype(bool)]
     if shown.empty:
         return None
@@ -105,8 +107,10 @@ def cell_example(fb: pd.DataFrame, views: Views, privacy: Privacy) -> CellExampl
     return None
 
 
-def gap_example(fb: pd.DataFrame, views: Views) -> GapExample | None:
-    """The largest shown gap, recomputed step by step (it matches the heatmap's interval)."""
+def gap_example(fb: pd.DataFrame, views: Views, privacy: Privacy) -> GapExample | None:
+    """The largest shown gap, recomputed step by step from the ratings that count (it matches
+    the heatmap's interval; raw ratings would add small groups' answers the gap leaves out)."""
+    fb = countable(fb, privacy)
     gaps = views.gaps[~views.gaps["masked"].astype(bool) & views.gaps["gap_low"].notna()]
     if gaps.empty:
         return None

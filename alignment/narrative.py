@@ -16,7 +16,7 @@ import pandas as pd
 from alignment import coverage as coverage_mod
 from alignment.dataset import Dataset
 from alignment.privacy import Privacy
-from alignment.scoring import SIDES_SHOWN, Views, split_anywhere, welch_interval
+from alignment.scoring import SIDES_SHOWN, Views, countable, split_anywhere, welch_interval
 from alignment.values import is_missing
 
 
@@ -87,8 +87,12 @@ class Headline:
 
 
 def headline(dataset: Dataset, views: Views, fb: pd.DataFrame, privacy: Privacy) -> Headline:
-    """The overview's figures. Side scores use every rating; a side under k_min is hidden."""
+    """The overview's figures. A side's score uses the ratings of the initiative × side cells
+    shown elsewhere (``views.side``), never those of a hidden cell: a total over all initiatives
+    beside the shown cells would otherwise bound the hidden one. A side under k_min is hidden."""
     sides: dict[str, tuple[float | None, int | None]] = {}
+    everyone = int(fb["respondent"].nunique())
+    fb = _in_shown_side_cells(countable(fb, privacy), views.side)
     per_resp = (
         fb[fb["side"].isin(SIDES_SHOWN)]
         .groupby(["side", "respondent"], observed=True)["score"]
@@ -134,8 +138,17 @@ def headline(dataset: Dataset, views: Views, fb: pd.DataFrame, privacy: Privacy)
         len(cov.uncovered),
         int((summary["groups_disagree"] > 0).sum()),
         int(polar.sum()),
-        int(fb["respondent"].nunique()),
+        everyone,
     )
+
+
+def _in_shown_side_cells(fb: pd.DataFrame, side_cells: pd.DataFrame) -> pd.DataFrame:
+    """The ratings behind the shown initiative × side cells only."""
+    shown = side_cells.loc[~side_cells["masked"].astype(bool), ["initiative_id", "side"]]
+    pairs = pd.MultiIndex.from_arrays(
+        [fb["initiative_id"].astype(object), fb["side"].astype(object)]
+    )
+    return fb[pairs.isin(list(map(tuple, shown.astype(object).to_numpy())))]
 
 
 def most_misaligned(

@@ -16,6 +16,16 @@ Every formula is the one the Method page explains (``alignment/method.py``):
 - a cell with fewer than ``k_min`` respondents is masked, and where a total is shown beside its
   parts, a single masked part takes the next-smallest part with it (complementary masking).
 
+Masking one view at a time is not enough: two views (or one view before and after a change the
+user can make, such as moving a group to the other side or picking dimensions) must never
+differ by the answers of fewer than ``k_min`` people, or subtracting one from the other gives
+those answers away. So before any figure is computed, ``countable`` decides which ratings may
+count: the ratings of an initiative × group × dimension answered by fewer than ``k_min``
+people never count for their group or side. They count only in a pool of all such small
+answers of the initiative and dimension, which belongs to no side and no group, and only when
+that pool itself holds ``k_min`` people; otherwise they do not count at all. Every figure then
+rests on blocks of at least ``k_min`` people, and its n is the number of people behind it.
+
 Masking happens here, in the core, so no page, export or command can forget it: every public
 function returns frames in which masked cells carry no score, no n, no agreement.
 """
@@ -45,6 +55,9 @@ __all__ = ["AGREEMENT_THRESHOLD", "POLAR_HIGH", "POLAR_LOW", "POLAR_SHARE"]  # r
 MASK_SMALL = "small"  # fewer than k_min respondents
 MASK_COMPLEMENT = "complement"  # hidden so that a small part cannot be found by subtraction
 SIDES_SHOWN = ("tech", "business")
+# The group and side of the ratings ``countable`` pools: never shown, never a side.
+POOLED = "\x00pooled"
+_COUNTED = "countable_k_min"  # attrs note: this frame is already countable at that k_min
 
 
 def _sigma_eu(feedback: pd.DataFrame) -> pd.Series:
@@ -68,6 +81,97 @@ def prepare(feedback: pd.DataFrame, dimensions: Iterable[str] | None = None) -> 
         if c in fb.columns and not isinstance(fb[c].dtype, pd.CategoricalDtype)
     }
     return fb.assign(sigma_eu=_sigma_eu(fb), **keys)
+
+
+@dataclass(frozen=True)
+class Uncounted:
+    """What ``countable`` set aside, in numbers a page can say in plain words."""
+
+    groups_pooled: tuple[str, ...] = ()  # groups with some ratings counted only in the pool
+    groups_left_out: tuple[str, ...] = ()  # groups with some ratings not counted at all
+    ratings_pooled: int = 0
+    ratings_left_out: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.ratings_pooled or self.ratings_left_out)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.groups_pooled) | set(self.groups_left_out)))
+
+
+def _small_units(fb: pd.DataFrame, privacy: Privacy) -> np.ndarray:
+    """Per rating: does its initiative × group × dimension rest on fewer than k_min people?"""
+    keys = ["initiative_id", "group", "dimension"]
+    people = fb[[*keys, "respondent"]].drop_duplicates()
+    sizes = people.groupby(keys, observed=True, sort=False).size()
+    index = pd.MultiIndex.from_frame(fb[keys])
+    return sizes.reindex(index).fillna(0).to_numpy() < privacy.k_min
+
+
+def countable(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
+    """The ratings that may count, so that no change a user can make moves a figure by the
+    answers of fewer than ``k_min`` people.
+
+    An initiative × group × dimension answered by fewer than ``k_min`` people is a small
+    answer. Counting it for its group would let a dimension filter isolate it (the group's
+    score with and without that dimension); counting it for its side would let a move of the
+    group to the other side isolate it (the side before and after). So small answers are moved
+    to one pool per initiative and dimension that belongs to no group and no side: it still
+    counts for the initiative's overall figures when it holds ``k_min`` people, and is left out
+    entirely otherwise. Nothing a user can change (sides, dimensions, filters) moves a rating in
+    or out of the pool, because the pool is defined per dimension from the data alone.
+    Idempotent: every pool left in holds ``k_min`` people, so a second pass changes nothing;
+    the result carries a note of the threshold so that a second pass is skipped (pandas may
+    drop the note on some operations: the pass then simply runs again).
+    """
+    if fb.empty or fb.attrs.get(_COUNTED) == privacy.k_min:
+        return fb
+    small = _small_units(fb, privacy)
+    if not small.any():
+        out = fb.copy(deep=False)
+        out.attrs[_COUNTED] = privacy.k_min
+        return out
+    group = fb["group"].astype(object).to_numpy(copy=True)
+    side = fb["side"].astype(object).to_numpy(copy=True)
+    pooled = fb[small]
+    keys = ["initiative_id", "dimension"]
+    people = pooled[[*keys, "respondent"]].drop_duplicates()
+    sizes = people.groupby(keys, observed=True, sort=False).size()
+    pool_n = sizes.reindex(pd.MultiIndex.from_frame(pooled[keys])).fillna(0).to_numpy()
+    keep = np.ones(len(fb), dtype=bool)
+    keep[np.flatnonzero(small)[pool_n < privacy.k_min]] = False
+    group[small] = POOLED
+    side[small] = POOLED
+    out = fb.assign(group=group, side=side)[keep]
+    cats = {c: out[c].astype("category") for c in ("group", "side")}
+    out = out.assign(**{c: v for c, v in cats.items() if _is_cat(fb[c])})
+    out.attrs[_COUNTED] = privacy.k_min
+    return out
+
+
+def _is_cat(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.CategoricalDtype)
+
+
+def uncounted(fb: pd.DataFrame, privacy: Privacy) -> Uncounted:
+    """Which groups ``countable`` pooled or left out, for a page to explain."""
+    if fb.empty:
+        return Uncounted()
+    small = _small_units(fb, privacy)
+    if not small.any():
+        return Uncounted()
+    kept = countable(fb, privacy)
+    pooled_idx = kept.index[kept["group"].astype(object) == POOLED]
+    pooled = fb.loc[pooled_idx]
+    left = fb[small & ~fb.index.isin(pooled_idx)]
+    return Uncounted(
+        tuple(sorted({str(g) for g in pooled["group"]})),
+        tuple(sorted({str(g) for g in left["group"]})),
+        len(pooled),
+        len(left),
+    )
 
 
 def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -127,27 +231,31 @@ def complementary_mask(
     n_col: str = "n",
     masked_col: str = "masked",
     reason_col: str = "mask_reason",
+    k_min: int = 0,
 ) -> pd.Series:
     """Cells to hide so that no masked part of a shown total can be recovered by subtraction.
 
-    Within each total (the rows sharing ``parent``), when exactly one part is masked, the
-    smallest unmasked part is masked too; repeated until stable, since one new mask can leave a
-    single masked part in another total. Returns the new masked flags; reasons are updated in
-    place.
+    Within each total (the rows sharing ``parent``), when exactly one part is masked, or the
+    masked parts together hold fewer than ``k_min`` people (the total minus the shown parts
+    would give their pooled answers), the smallest unmasked part is masked too; repeated until
+    stable, since one new mask can leave a lonely masked part in another total. Returns the new
+    masked flags; reasons are updated in place.
     """
     masked = cells[masked_col].copy()
     if cells.empty:
         return masked
     keys = list(parent)
+    sizes = cells[n_col].astype(float).fillna(0.0)
     while True:
-        count = (
-            masked.groupby(
-                [cells[k] for k in keys], observed=True, sort=False, dropna=False
-            ).transform("sum")
-            if keys
-            else pd.Series(masked.sum(), index=cells.index)
-        )
-        lonely = count == 1
+        hidden_n = sizes.where(masked, 0.0)
+        if keys:
+            by = [cells[k] for k in keys]
+            count = masked.groupby(by, observed=True, sort=False, dropna=False).transform("sum")
+            pooled = hidden_n.groupby(by, observed=True, sort=False, dropna=False).transform("sum")
+        else:
+            count = pd.Series(masked.sum(), index=cells.index)
+            pooled = pd.Series(hidden_n.sum(), index=cells.index)
+        lonely = (count == 1) | ((count >= 1) & (pooled < k_min))
         if not lonely.any():
             return masked
         candidates = cells[lonely & ~masked]
@@ -166,16 +274,24 @@ def complementary_mask(
 
 
 def _apply_mask(
-    cells: pd.DataFrame, privacy: Privacy, hierarchies: Sequence[Sequence[str]] = ()
+    cells: pd.DataFrame,
+    privacy: Privacy,
+    hierarchies: Sequence[Sequence[str]] = (),
+    also: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Mask small cells, then complementary cells for each total the view shows beside them."""
+    """Mask small cells (and ``also``: cells a coarser view hides), then complementary cells for
+    each total the view shows beside them."""
     cells = cells.copy()
     cells["masked"] = cells["n"] < privacy.k_min
     cells["mask_reason"] = np.where(cells["masked"], MASK_SMALL, "")
+    if also is not None:
+        extra = also.reindex(cells.index).fillna(False).astype(bool) & ~cells["masked"]
+        cells.loc[extra, "masked"] = True
+        cells.loc[extra, "mask_reason"] = MASK_COMPLEMENT
     for _ in range(10):
         before = int(cells["masked"].sum())
         for parent in hierarchies:
-            cells["masked"] = complementary_mask(cells, parent)
+            cells["masked"] = complementary_mask(cells, parent, k_min=privacy.k_min)
         if int(cells["masked"].sum()) == before:
             break
     return hide(cells)
@@ -217,24 +333,67 @@ def hide(cells: pd.DataFrame) -> pd.DataFrame:
 # --- the views ---------------------------------------------------------------------------------
 
 
+def _missing_as_hidden(
+    cells: pd.DataFrame, raw: pd.DataFrame, keys: Sequence[str], extra: dict | None = None
+) -> pd.DataFrame:
+    """Cells the raw ratings have but ``countable`` emptied, as hidden rows: the page can say
+    "hidden" where there was feedback, rather than leave the cell out as if no one answered."""
+    keys = list(keys)
+    have = raw[keys].drop_duplicates().astype(object)
+    if have.empty:
+        return cells
+    known = set(map(tuple, cells[keys].astype(object).to_numpy())) if not cells.empty else set()
+    lost = have[[tuple(r) not in known for r in have.to_numpy()]]
+    if lost.empty:
+        return cells
+    rows = lost.assign(n=0, masked=True, mask_reason=MASK_SMALL, **(extra or {}))
+    columns = list(dict.fromkeys([*cells.columns, *rows.columns]))
+    rows = rows.reindex(columns=columns)
+    out = pd.concat([cells, rows], ignore_index=True) if not cells.empty else rows
+    out = out.sort_values(keys, kind="stable").reset_index(drop=True)
+    return hide(out)
+
+
 def by_group(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     """Initiative × group cells, masked; complementary within each side and each initiative."""
+    return _by_group(fb, countable(fb, privacy), privacy)
+
+
+def _by_group(raw: pd.DataFrame, fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     cells = cell_stats(fb, ["initiative_id", "group"])
     side = fb.drop_duplicates("group").set_index("group")["side"]
     cells.insert(2, "side", cells["group"].map(side).astype(object))
-    return _apply_mask(cells, privacy, [["initiative_id", "side"], ["initiative_id"]])
+    cells = _apply_mask(cells, privacy, [["initiative_id", "side"], ["initiative_id"]])
+    cells = cells[cells["group"] != POOLED].reset_index(drop=True)
+    sides = raw.drop_duplicates("group").set_index("group")["side"].astype(object)
+    out = _missing_as_hidden(cells, raw, ["initiative_id", "group"])
+    known = out["side"] if "side" in out.columns else pd.Series(np.nan, index=out.index)
+    out["side"] = known.where(known.notna(), out["group"].map(sides)).astype(object)
+    cols = ["initiative_id", "group", "side"]
+    return out[[*cols, *(c for c in out.columns if c not in cols)]]
 
 
 def by_side(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     """Initiative × side cells (tech, business; unassigned groups form their own part)."""
+    return _by_side(fb, countable(fb, privacy), privacy)
+
+
+def _by_side(raw: pd.DataFrame, fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     cells = cell_stats(fb, ["initiative_id", "side"])
     cells = _apply_mask(cells, privacy, [["initiative_id"]])
-    return cells[cells["side"].isin(SIDES_SHOWN)].reset_index(drop=True)
+    cells = cells[cells["side"].isin(SIDES_SHOWN)].reset_index(drop=True)
+    shown_sides = raw[raw["side"].isin(SIDES_SHOWN)]
+    return _missing_as_hidden(cells, shown_sides, ["initiative_id", "side"])
 
 
 def overall(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
-    """One cell per initiative, all respondents."""
-    return _apply_mask(cell_stats(fb, ["initiative_id"]), privacy)
+    """One cell per initiative, all respondents whose answers may count (``countable``)."""
+    return _overall(fb, countable(fb, privacy), privacy)
+
+
+def _overall(raw: pd.DataFrame, fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
+    cells = _apply_mask(cell_stats(fb, ["initiative_id"]), privacy)
+    return _missing_as_hidden(cells, raw, ["initiative_id"])
 
 
 def period_label(dates: pd.Series, freq: str) -> pd.Series:
@@ -249,13 +408,31 @@ def period_label(dates: pd.Series, freq: str) -> pd.Series:
 
 
 def trend(fb: pd.DataFrame, privacy: Privacy, freq: str = "M") -> pd.DataFrame:
-    """Initiative × period cells from dated ratings; complementary within each initiative."""
+    """Initiative × period cells from dated ratings; complementary within each initiative.
+
+    Months and quarters are two views of the same answers, so they are masked together: a
+    month whose quarter the quarterly view hides is hidden, and within each quarter the hidden
+    months are none or together hold ``k_min`` people. Otherwise a shown quarter minus its
+    shown months, or a hidden quarter rebuilt from its months, would give a small month away.
+    """
+    fb = countable(fb, privacy)
     dated = fb[fb["date"].notna()]
     if dated.empty:
-        return pd.DataFrame(columns=["initiative_id", "period", "n", "score", "rwg", "masked"])
-    dated = dated.assign(period=period_label(dated["date"], freq))
+        empty = pd.DataFrame(columns=["initiative_id", "period", "n", "score", "rwg", "masked"])
+        return empty.astype({"n": "Int64", "score": float, "rwg": float, "masked": bool})
+    quarterly = freq.upper().startswith("Q")
+    dated = dated.assign(period=period_label(dated["date"], "Q" if quarterly else "M"))
     cells = cell_stats(dated, ["initiative_id", "period"])
-    return _apply_mask(cells, privacy, [["initiative_id"]])
+    if quarterly:
+        return _apply_mask(cells, privacy, [["initiative_id"]])
+    quarters = trend(fb, privacy, "Q").set_index(["initiative_id", "period"])["masked"]
+    cells["quarter"] = period_label(pd.to_datetime(cells["period"]), "Q")
+    key = pd.MultiIndex.from_frame(cells[["initiative_id", "quarter"]])
+    hidden_quarter = pd.Series(quarters.reindex(key).fillna(False).to_numpy(), cells.index)
+    masked = _apply_mask(
+        cells, privacy, [["initiative_id", "quarter"], ["initiative_id"]], also=hidden_quarter
+    )
+    return masked.drop(columns=["quarter"])
 
 
 def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
@@ -279,7 +456,8 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
         "masked",
         "mask_reason",
     ]
-    two = fb[fb["side"].isin(SIDES_SHOWN)]
+    two = countable(fb, privacy)
+    two = two[two["side"].isin(SIDES_SHOWN)]
     if two.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
         empty["masked"] = empty["masked"].astype(bool)
@@ -340,7 +518,7 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
     present = long[long["n"] > 0].copy()
     present["masked"] = present["n"] < privacy.k_min
     present["mask_reason"] = np.where(present["masked"], MASK_SMALL, "")
-    present["masked"] = complementary_mask(present, ["initiative_id", "side"])
+    present["masked"] = complementary_mask(present, ["initiative_id", "side"], k_min=privacy.k_min)
     long["masked"] = True
     long["mask_reason"] = MASK_SMALL
     long.loc[present.index, ["masked", "mask_reason"]] = present[["masked", "mask_reason"]]
@@ -414,9 +592,10 @@ def summary(
     The overall gap uses one value per respondent (their mean over the dimensions), so a
     respondent's several ratings do not count as independent evidence.
     """
-    group = by_group(fb, privacy) if group is None else group
-    side = by_side(fb, privacy) if side is None else side
-    overall_cells = overall(fb, privacy) if overall_cells is None else overall_cells
+    raw, fb = fb, countable(fb, privacy)
+    group = _by_group(raw, fb, privacy) if group is None else group
+    side = _by_side(raw, fb, privacy) if side is None else side
+    overall_cells = _overall(raw, fb, privacy) if overall_cells is None else overall_cells
     gap_cells = gaps(fb, privacy) if gap_cells is None else gap_cells
     out = overall_cells[["initiative_id", "n", "score", "rwg", "polarised", "masked"]].copy()
     for s in SIDES_SHOWN:
@@ -505,16 +684,25 @@ def misalignment(rows: pd.DataFrame) -> pd.Series:
 
 
 def views(fb: pd.DataFrame, privacy: Privacy) -> Views:
-    group = by_group(fb, privacy)
-    side = by_side(fb, privacy)
-    all_cells = overall(fb, privacy)
-    gap_cells = gaps(fb, privacy)
+    """Every view from one ``countable`` pass, so they all rest on the same ratings."""
+    counted = countable(fb, privacy)
+    group = _by_group(fb, counted, privacy)
+    side = _by_side(fb, counted, privacy)
+    all_cells = _overall(fb, counted, privacy)
+    gap_cells = gaps(counted, privacy)
     return Views(
         group,
         side,
         all_cells,
         gap_cells,
-        summary(fb, privacy, group=group, side=side, overall_cells=all_cells, gap_cells=gap_cells),
+        summary(
+            counted,
+            privacy,
+            group=group,
+            side=side,
+            overall_cells=all_cells,
+            gap_cells=gap_cells,
+        ),
     )
 
 
@@ -531,6 +719,7 @@ class Drilldown:
     distribution: pd.DataFrame | None = None  # dimension, rating, count (0-100 bins for mixed)
     comments: tuple[str, ...] = ()
     comments_message: str = ""
+    dimensions_left_out: int = 0  # dimensions fewer than k_min people in the cell answered
 
 
 def drilldown(
@@ -558,7 +747,16 @@ def drilldown(
             else "hiding it keeps a smaller group from being worked out by subtraction"
         )
         return Drilldown(False, f"This cell is hidden: {why}.")
-    sel = fb[(fb["initiative_id"] == initiative_id) & (_cell_column(fb, column) == value)]
+    counted = countable(fb, privacy)
+    sel = counted[
+        (counted["initiative_id"] == initiative_id) & (_cell_column(counted, column) == value)
+    ]
+    # Every figure's n is the people behind it: a dimension answered by fewer than k_min of
+    # the cell's people has no distribution of its own here (it could be read off alone).
+    per_dim = sel.groupby("dimension", observed=True)["respondent"].nunique()
+    thin = set(per_dim[per_dim < privacy.k_min].index)
+    if thin:
+        sel = sel[~sel["dimension"].isin(thin)]
     n = int(sel["respondent"].nunique())
     dist = _distribution(sel)
     if n < privacy.k_comments:
@@ -570,6 +768,7 @@ def drilldown(
             (),
             f"Comments are shown only for cells with at "
             f"least {privacy.k_comments} respondents; this one has fewer.",
+            len(thin),
         )
     csel = comments[
         (comments["initiative_id"] == initiative_id) & (_cell_column(comments, column) == value)
@@ -577,7 +776,13 @@ def drilldown(
     csel = shareable_comments(csel, fb[fb["initiative_id"] == initiative_id], privacy)
     texts = tuple(sorted({str(c) for c in csel["comment"].dropna() if str(c).strip()}))
     return Drilldown(
-        True, "", n, dist, texts, "" if texts else "No comments were left for this cell."
+        True,
+        "",
+        n,
+        dist,
+        texts,
+        "" if texts else "No comments were left for this cell.",
+        len(thin),
     )
 
 

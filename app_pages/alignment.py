@@ -211,6 +211,13 @@ def _cell_dialog(cells: pd.DataFrame, column: str, initiative_id: str, value: st
             f"**{detail.n} respondents.** Each bar counts the people who gave that "
             "rating; two humps mean the room is split."
         )
+        if detail.dimensions_left_out:
+            left = detail.dimensions_left_out
+            words = ("question is", "it") if left == 1 else ("questions are", "them")
+            st.caption(
+                f"{left} {words[0]} left out here: fewer than {priv.k_min} people in "
+                f"this cell answered {words[1]}."
+            )
         chart.show(
             heatmaps.distribution(detail.distribution, dim_labels),
             detail.distribution,
@@ -321,6 +328,7 @@ with tab_cells:
     if opened:
         _cell_dialog(cells, column, *opened)
     privacy.notice(priv)
+    privacy.uncounted_note(dataset, priv)
 
 with tab_gap:
     gaps = views.gaps

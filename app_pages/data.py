@@ -82,6 +82,7 @@ if dataset.has_feedback:
         "names (or your Side column); correct any group here."
     )
     import_report.sides(dataset)
+    privacy.uncounted_note(dataset, privacy.current())
     with st.expander("Rating scales", icon=":material/straighten:"):
         st.caption(
             "Ratings are turned into 0–100 from each dimension's scale. A scale written in "

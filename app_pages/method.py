@@ -89,11 +89,40 @@ st.markdown(
     f"A cell resting on fewer than **k_min = {priv.k_min}** respondents is never shown, "
     "exported or opened in a drill-down: the heatmaps draw it grey, the tables leave it "
     f"empty. Comments appear only for cells with at least **k_comments = "
-    f"{priv.k_comments}** respondents, never with names. **Complementary masking**: "
-    "where a total is shown beside its parts (a side and its groups; all respondents and "
-    "the sides; an initiative and its months; a side's score and its dimensions), a "
-    "hidden part could be worked out by subtraction, so when exactly one part is hidden "
-    "the next-smallest part is hidden too."
+    f"{priv.k_comments}** respondents, never with names."
+)
+st.markdown(
+    "**The rule across views.** No figure you can obtain, on any page, in any export or "
+    "workspace comparison, or after any change you can make, differs from another figure "
+    f"you can obtain by the answers of fewer than {priv.k_min} people. Hiding small cells "
+    "one view at a time is not enough: a side's score before and after a small group is "
+    "moved to the other side, or a group's score with and without one question, would "
+    "differ by exactly those few people's answers. So:"
+)
+st.markdown(
+    f"- **Small answers count for no side.** Where fewer than {priv.k_min} people of a "
+    "group answered an initiative, or one question of it, those answers count for no group "
+    "and no side, whichever side the group is on. They count in the initiative's overall "
+    f"score only when at least {priv.k_min} such people answered the same question; "
+    "otherwise not at all.\n"
+    "- **Every figure's n is the people behind it**, question by question: a drill-down "
+    f"leaves out a question fewer than {priv.k_min} people in the cell answered.\n"
+    "- **Complementary masking**: where a total is shown beside its parts (all respondents "
+    "and the sides; a side and its groups; an initiative, its quarters and its months; a "
+    "side's score and its dimensions), when one part is hidden, or the hidden parts together "
+    f"hold fewer than {priv.k_min} people, the next-smallest part is hidden too.\n"
+    "- **The overview's side scores** count only initiatives where that side is shown.\n"
+    "- **Comparing workspaces**: a cell whose number of people changed by 1 to "
+    f"{priv.k_min - 1} between the two is not comparable, and neither figure is shown."
+)
+st.markdown(
+    f"**What you can learn here:** every figure resting on at least {priv.k_min} people, "
+    f"how many people are behind it, and which groups have fewer than {priv.k_min}. "
+    f"**What you cannot:** the answers of fewer than {priv.k_min} people, from one view or "
+    "by comparing views, moving groups, choosing questions, switching months and quarters, "
+    "or comparing workspaces. **Not protected:** whoever uploads the files holds the raw "
+    "answers already; and each saved workspace shows its own figures, so save snapshots "
+    "when several people have answered, not after each answer."
 )
 _K_MIN, _K_COMMENTS = settings.SETTING_BY_NAME["k_min"], settings.SETTING_BY_NAME["k_comments"]
 st.caption(
@@ -188,7 +217,7 @@ else:
         f"{cell.share_high:.0%} at or above {c.POLAR_HIGH:g}: "
         f"**{'polarised' if cell.polarised else 'not polarised'}**"
     )
-gap = method.gap_example(fb, views)
+gap = method.gap_example(fb, views, priv)
 if gap is None:
     st.caption("No gap can be shown (a side is missing or too small everywhere).")
 else:

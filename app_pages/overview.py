@@ -104,7 +104,11 @@ cols[2].metric(
 cols[3].metric(
     "Split rooms", head.polarised, help="Initiatives where a side or group is polarised: two camps."
 )
-st.caption(f"{head.respondents} respondents in all. {priv.describe()}")
+st.caption(
+    f"{head.respondents} respondents in all. {priv.describe()} A side's score counts only "
+    "the initiatives where that side is shown on the Alignment page."
+)
+privacy.uncounted_note(dataset, priv)
 
 st.subheader("Most in need of a conversation")
 names = dataset.initiative_names()

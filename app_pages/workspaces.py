@@ -247,7 +247,8 @@ st.caption(
     f"Per initiative and side. A change of {compare.STEADY_POINTS:.0f} points or more on "
     "the 0–100 scale counts as improved or worsened. A cell hidden in either workspace "
     f"(fewer than {priv.k_min} respondents) is not comparable and its change is not "
-    "shown."
+    f"shown; so is a cell where 1 to {priv.k_min - 1} people joined or left between the two, "
+    "since the change would show what those few people answered."
 )
 
 shown = compare.chart_frame(cmp.cells)

@@ -58,6 +58,14 @@ def trend(
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def uncounted(
+    fingerprint: str, k_min: int, k_comments: int, _dataset: Dataset
+) -> scoring.Uncounted:
+    """Which groups' small answers count for no side (for the pages to say so)."""
+    return scoring.uncounted(_feedback(_dataset, ()), Privacy(k_min, k_comments))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def strategic_coverage(fingerprint: str, _dataset: Dataset) -> coverage.Coverage:
     return coverage.coverage(_dataset)
 

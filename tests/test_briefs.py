@@ -107,15 +107,15 @@ def test_small_groups_are_described_never_shown(data) -> None:
     business, engineering = briefs.initiative_briefs(data, "P-03", "detailed")
     for md in (business.markdown, engineering.markdown):
         assert "**Business**: no figure to show: fewer than 3 respondents." in md
-        assert (
-            "**Tech**: no figure to show: hidden so that a smaller group cannot be worked "
-            "out by subtraction." in md
-        )
         assert bd.SMALL_GROUP_COMMENT not in md
         assert not re.search(r"\b2 respondents", md) and "Finance (" not in md
     f = briefs.facts(data, "P-03")
-    assert all(s.score is None and s.n is None for s in f.sides)
-    assert f.gaps == () and f.groups == ()
+    # The two Finance people count for no side and no total, so the six engineers' side can be
+    # shown: nothing subtracted from it gives Finance back.
+    sides = {s.side: s for s in f.sides}
+    assert sides["business"].score is None and sides["business"].n is None
+    assert sides["tech"].n == 6 and sides["tech"].score == pytest.approx(50.0)
+    assert f.gaps == ()
 
 
 def test_comments_need_k_comments_respondents(data) -> None:
@@ -221,7 +221,8 @@ def test_chart_frame_holds_only_shown_cells(data) -> None:
     frame = briefs.chart_frame(data, "P-01")
     assert set(frame["side"]) == {"Tech", "Business"}
     assert frame.iloc[0]["dimension"] == "Overall"
-    assert briefs.chart_frame(data, "P-03").empty
+    # P-03: only the tech side rests on enough people; Finance's two answers count nowhere.
+    assert set(briefs.chart_frame(data, "P-03")["side"]) == {"Tech"}
 
 
 def test_short_user_text_reads_as_sentences_and_done_work_holds_nothing_up() -> None:

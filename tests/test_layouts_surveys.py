@@ -96,13 +96,18 @@ def _side_scores(result: ImportResult) -> pd.DataFrame:
 
 
 def _by_hand() -> pd.DataFrame:
-    """Scores by initiative and side straight from the answers: the method's formula."""
+    """Scores by initiative and side straight from the answers: the method's formula, where a
+    team's answers to a question of an initiative count for its side only when at least k_min
+    of the team gave them."""
     side_of = {r.ident: r.side for r in truth.RESPONDENTS}
+    team_of = {r.ident: r.team for r in truth.RESPONDENTS}
     rows = [
-        (key, side_of[who], who, 100 * (x - 1) / 4)
-        for (who, key, _dim), x in truth.ANSWERS.ratings.items()
+        (key, side_of[who], team_of[who], dim, who, 100 * (x - 1) / 4)
+        for (who, key, dim), x in truth.ANSWERS.ratings.items()
     ]
-    frame = pd.DataFrame(rows, columns=["initiative_id", "side", "who", "score"])
+    frame = pd.DataFrame(rows, columns=["initiative_id", "side", "team", "dim", "who", "score"])
+    people = frame.groupby(["initiative_id", "team", "dim"])["who"].transform("nunique")
+    frame = frame[people >= Privacy().k_min]
     out = frame.groupby(["initiative_id", "side"]).agg(
         n=("who", "nunique"), score=("score", "mean")
     )

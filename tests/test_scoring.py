@@ -116,29 +116,40 @@ def test_small_cells_are_masked_without_figures() -> None:
     assert pd.isna(sales["rwg"])
 
 
-def test_complementary_masking_on_three_groups() -> None:
-    # Tech side of P-1: A has 2 people (masked), B 4, C 6. Shown beside the side total, A could
-    # be recovered as total - B - C; so B (the next smallest) is hidden too.
+def test_a_small_group_counts_for_no_side_so_its_side_needs_no_complement() -> None:
+    # Tech side of P-1: A has 2 people (hidden), B 4, C 6. A counts for no side (it could be
+    # recovered as side - B - C, or by moving it to the other side), so the side total rests on
+    # B and C alone and nothing else has to be hidden to protect A.
     rows = (
         one_cell([4, 4], group="A", side="tech")
         + one_cell([2, 3, 4, 5], group="B", side="tech", start=10)
         + one_cell([1, 2, 3, 4, 5, 5], group="C", side="tech", start=20)
     )
-    cells = scoring.by_group(ratings(rows), P3).set_index("group")
+    fb = ratings(rows)
+    cells = scoring.by_group(fb, P3).set_index("group")
     assert cells.loc["A", "mask_reason"] == scoring.MASK_SMALL
-    assert cells.loc["B", "masked"]
-    assert cells.loc["B", "mask_reason"] == scoring.MASK_COMPLEMENT
-    assert not cells.loc["C", "masked"]
-    assert cells.loc["C", "n"] == 6
+    assert pd.isna(cells.loc["A", "score"])
+    assert not cells.loc["B", "masked"] and not cells.loc["C", "masked"]
+    side = scoring.by_side(fb, P3).set_index("side").loc["tech"]
+    assert side["n"] == 10
+    b_and_c = fb[fb["group"].isin(["B", "C"])]["score"].mean()
+    assert side["score"] == pytest.approx(b_and_c)
 
 
-def test_side_masking_takes_the_other_side_when_a_total_is_shown() -> None:
+def test_a_side_of_one_small_group_is_hidden_and_counts_nowhere() -> None:
+    # Business is one group of 2: hidden, and left out of the initiative's total too (a pool of
+    # small answers under k_min counts nowhere), so total - tech cannot give it back.
     rows = one_cell([4, 4], side="business") + one_cell(
         [2, 3, 4, 5], group="Eng", side="tech", start=10
     )
-    sides = scoring.by_side(ratings(rows), P3).set_index("side")
-    assert sides["masked"].all()
-    assert sides.loc["tech", "mask_reason"] == scoring.MASK_COMPLEMENT
+    fb = ratings(rows)
+    sides = scoring.by_side(fb, P3).set_index("side")
+    assert sides.loc["business", "masked"]
+    assert sides.loc["business", "mask_reason"] == scoring.MASK_SMALL
+    assert not sides.loc["tech", "masked"]
+    total = scoring.overall(fb, P3).iloc[0]
+    assert total["n"] == 4
+    assert total["score"] == pytest.approx(sides.loc["tech", "score"])
 
 
 def test_gap_interval_matches_scipy_welch() -> None:
@@ -289,43 +300,39 @@ def test_no_output_exposes_or_lets_you_subtract_a_small_cell(data) -> None:
     fb, k_min = data
     privacy = Privacy(k_min, k_min)
     group = scoring.by_group(fb, privacy)
-    side_all = scoring._apply_mask(
-        scoring.cell_stats(fb, ["initiative_id", "side"]), privacy, [["initiative_id"]]
-    )
     views = scoring.views(fb, privacy)
     trend = scoring.trend(fb, privacy)
-    for cells in (group, side_all, views.side, views.overall, trend):
+    for cells in (group, views.side, views.overall, trend):
         shown = cells[~cells["masked"]]
         assert (shown["n"] >= k_min).all()
         hidden = cells[cells["masked"]]
         assert hidden["score"].isna().all()
         assert hidden["n"].isna().all()
-    # True sizes, to check that every masked cell really is small or a complement.
+    # True sizes, to check that every masked cell really is small.
     true_n = fb.groupby(["initiative_id", "group"])["respondent"].nunique()
     for row in group[group["masked"]].itertuples():
-        small = true_n[(row.initiative_id, row.group)] < k_min
-        assert small == (row.mask_reason == scoring.MASK_SMALL)
-    # Wherever a total is shown beside its parts, no single part is hidden alone.
-    _no_lonely_masked_part(group, ["initiative_id", "side"], side_all)
-    _no_lonely_masked_part(group, ["initiative_id"], views.overall)
-    _no_lonely_masked_part(side_all, ["initiative_id"], views.overall)
+        assert true_n[(row.initiative_id, row.group)] < k_min
+        assert row.mask_reason == scoring.MASK_SMALL
+    # A hidden group adds nothing to its side: a shown side is exactly its shown groups, so
+    # neither subtraction nor moving the group to the other side can single it out.
+    counted = scoring.countable(fb, privacy)
+    for row in views.side[~views.side["masked"]].itertuples():
+        parts = group[
+            (group["initiative_id"] == row.initiative_id)
+            & (group["side"] == row.side)
+            & ~group["masked"]
+        ]
+        assert row.n == parts["n"].sum()
+    # Every block of answers that counts rests on k_min people: per group and dimension.
+    blocks = counted.groupby(["initiative_id", "group", "dimension"], observed=True)[
+        "respondent"
+    ].nunique()
+    assert (blocks >= k_min).all()
     _no_lonely_masked_part(trend, ["initiative_id"], views.overall)
     gaps = views.gaps
     shown_gaps = gaps[~gaps["masked"]]
     assert (shown_gaps["n_tech"] >= k_min).all()
     assert (shown_gaps["n_business"] >= k_min).all()
-    # A shown side score over all dimensions must not give away a single hidden dimension.
-    for side in ("tech", "business"):
-        present = (
-            fb[fb["side"] == side].groupby(["initiative_id", "dimension"])["respondent"].nunique()
-        )
-        flags = gaps.set_index(["initiative_id", "dimension"])["masked"]
-        for _initiative, dims in present.groupby(level=0):
-            both = [d for d in dims.index if d in flags.index]
-            hidden_here = sum(bool(flags[d]) for d in both)
-            masked_by_side = sum(dims[d] < k_min for d in both)
-            if masked_by_side:
-                assert hidden_here != 1 or len(both) == 1
 
 
 def test_a_small_groups_comments_never_roll_up_into_a_large_side() -> None:
