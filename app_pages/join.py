@@ -23,7 +23,10 @@ from components.text import escape
 st.set_page_config(
     page_title="Join a workshop", page_icon=":material/how_to_vote:", layout="centered"
 )
-STATUS_SECONDS = 15
+# How often a phone asks whether the facilitator closed, reopened or revealed: a primary-key
+# read in a small fragment, so a room of 80 costs little, and every phone shows the reveal
+# within 5 s of the click (tests/e2e/test_workshop_room.py).
+STATUS_SECONDS = 3
 _RELOAD = "aw_join_reload"  # set by an answer callback that found voting closed
 workshop_view.hide_sidebar()
 
