@@ -78,7 +78,7 @@ class Session:
         self.base = base.rstrip("/")
         self.page = page
         self.query = dict(query)
-        self.widgets: dict[str, Widget] = {}  # user key -> widget
+        self.widgets: dict[str, Widget] = {}  # user key (or label, for a widget without one)
         self.states: dict[str, WidgetState] = {}  # widget id -> the value this session set
         self.last = Run()
         self.seen_texts: list[str] = []  # every text of every run (for "did it ever show…")
@@ -161,23 +161,30 @@ class Session:
         """Change the widget with ``key=`` to ``value`` (as shown), like a tap; seconds until
         the run it causes has finished (the callback has saved, the page is redrawn)."""
         async with self._busy:
-            widget = self.widget(key)
-            state = WidgetState(id=widget.id)
-            if widget.kind == "button_group":
-                state.string_array_value.data.extend([] if value is None else [str(value)])
-            elif widget.kind in ("selectbox", "text_input"):
-                state.string_value = str(value)
-            elif widget.kind == "number_input":
-                state.int_value = int(value)  # type: ignore[call-overload]
-            elif widget.kind == "checkbox":
-                state.bool_value = bool(value)
-            else:
-                raise ValueError(f"the client cannot set a {widget.kind}")
-            self.states[widget.id] = state
+            widget = self.stage(key, value)
             return await self._send_and_wait(self._client_state(widget.fragment_id), timeout)
 
+    def stage(self, key: str, value: object) -> Widget:
+        """Change a widget's value without a run, as typing into a form does until it is
+        submitted. ``key`` is the widget's ``key=``, or its label when it has none."""
+        widget = self.widget(key)
+        state = WidgetState(id=widget.id)
+        if widget.kind == "button_group":
+            state.string_array_value.data.extend([] if value is None else [str(value)])
+        elif widget.kind in ("selectbox", "text_input"):
+            state.string_value = str(value)
+        elif widget.kind == "number_input":
+            state.int_value = int(value)  # type: ignore[call-overload]
+        elif widget.kind == "checkbox":
+            state.bool_value = bool(value)
+        else:
+            raise ValueError(f"the client cannot set a {widget.kind}")
+        self.states[widget.id] = state
+        return widget
+
     async def click(self, key: str, timeout: float = 120) -> float:
-        """Press the button with ``key=``: a trigger, true for this one run only."""
+        """Press the button with ``key=`` (or label): a trigger, true for this one run only.
+        A form's submit button sends the values staged in the form with it."""
         async with self._busy:
             widget = self.widget(key)
             msg = self._client_state(widget.fragment_id)
@@ -248,7 +255,7 @@ class Session:
         elif kind == "vega_lite_chart":
             self._current.charts += 1
         wid = getattr(body, "id", "") if body is not None else ""
-        key = user_key_from_element_id(wid) if wid else None
+        key = (user_key_from_element_id(wid) or getattr(body, "label", None)) if wid else None
         if key:
             options: list[str] = []
             if kind == "button_group":
