@@ -83,6 +83,8 @@ class Session:
         self.last = Run()
         self.seen_texts: list[str] = []  # every text of every run (for "did it ever show…")
         self.metrics: dict[str, str] = {}  # every metric's latest value, whichever run drew it
+        self.headings: set[str] = set()  # every title, header and subheader ever drawn
+        self.auto_errors: list[str] = []  # failed timed reruns of a fragment
         self.runs = 0
         self._ws: websockets.ClientConnection | None = None
         self._reader: asyncio.Task | None = None
@@ -249,6 +251,8 @@ class Session:
         elif kind in ("markdown", "heading", "alert"):
             self._current.texts.append(body.body)
             self.seen_texts.append(body.body)
+            if kind == "heading":
+                self.headings.add(body.body)
         elif kind == "metric":
             self._current.metrics[el.metric.label] = el.metric.body
             self.metrics[el.metric.label] = el.metric.body
@@ -267,11 +271,17 @@ class Session:
             )
 
     async def _auto(self, fragment_id: str, interval: float) -> None:
-        """A fragment's ``run_every``: rerun it on a timer, as the browser does."""
-        with contextlib.suppress(asyncio.CancelledError, ScriptError, asyncio.TimeoutError):
+        """A fragment's ``run_every``: rerun it on a timer, as the browser does. A failed run
+        is noted in ``auto_errors`` and the timer goes on, as in the browser."""
+        with contextlib.suppress(asyncio.CancelledError):
             while not self.closed:
                 await asyncio.sleep(interval)
-                await self.rerun(fragment_id, auto=True)
+                try:
+                    await self.rerun(fragment_id, auto=True)
+                except Exception as exc:  # noqa: BLE001 - reported by the caller, timer goes on
+                    self.auto_errors.append(f"{type(exc).__name__}: {exc}")
+                    if self.closed:
+                        return
 
     def saw(self, text: str) -> bool:
         """Whether any run of this session ever drew a text containing ``text``."""
