@@ -85,6 +85,7 @@ class Session:
         self.metrics: dict[str, str] = {}  # every metric's latest value, whichever run drew it
         self.headings: set[str] = set()  # every title, header and subheader ever drawn
         self.auto_errors: list[str] = []  # failed timed reruns of a fragment
+        self.html: dict[str, str] = {}  # the last st.html body drawn, per fragment ("" = page)
         self.runs = 0
         self._ws: websockets.ClientConnection | None = None
         self._reader: asyncio.Task | None = None
@@ -253,6 +254,8 @@ class Session:
             self.seen_texts.append(body.body)
             if kind == "heading":
                 self.headings.add(body.body)
+        elif kind == "html":
+            self.html[delta.fragment_id] = el.html.body
         elif kind == "metric":
             self._current.metrics[el.metric.label] = el.metric.body
             self.metrics[el.metric.label] = el.metric.body
