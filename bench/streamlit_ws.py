@@ -152,7 +152,15 @@ class Session:
         assert self._ws is not None
         await self._ws.send(msg.SerializeToString())
         while True:
-            status = await asyncio.wait_for(self._finished.get(), timeout)
+            try:
+                status = await asyncio.wait_for(self._finished.get(), timeout)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"no end of run within {timeout:.0f} s ({self.page}, "
+                    f"{'fragment' if msg.rerun_script.fragment_id else 'page'} run)"
+                ) from None
+            if status == -1:
+                raise ConnectionError(f"the server closed the connection ({self.page})")
             if status in FINISHED:
                 break
         elapsed = time.perf_counter() - began
