@@ -89,7 +89,7 @@ class Session:
         self.runs = 0
         self._ws: websockets.ClientConnection | None = None
         self._reader: asyncio.Task | None = None
-        self._timers: dict[str, asyncio.Task] = {}
+        self._timers: dict[str, asyncio.Task] = {}  # fragment id -> its live timer
         self._busy = asyncio.Lock()
         self._finished: asyncio.Queue[int] = asyncio.Queue()
         self._current = Run()
@@ -230,14 +230,22 @@ class Session:
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
-        if kind == "new_session":
+        if kind == "new_session":  # a whole-page run starts (a fragment run sends none)
             self._current = Run()
+            # As the browser does: timers belong to the fragments of the last page run. The
+            # server drops, without an answer, a rerun of a fragment the new run no longer
+            # draws; the fragments it does draw send their auto_rerun again.
+            # A timer stops at its next tick, not now: it may be waiting for this very run.
+            self._timers.clear()
         elif kind == "delta":
             self._delta(msg)
         elif kind == "page_info_changed":
             # The page changed its query string (st.query_params): the browser's address bar
             # follows, and every later request carries it.
             self.query = dict(parse_qsl(msg.page_info_changed.query_string))
+        elif kind == "stop_auto_rerun":
+            for fid in msg.stop_auto_rerun.fragment_ids:
+                self._timers.pop(fid, None)  # its timer stops at its next tick
         elif kind == "auto_rerun":
             fid, interval = msg.auto_rerun.fragment_id, msg.auto_rerun.interval
             if fid not in self._timers:
@@ -287,6 +295,8 @@ class Session:
         with contextlib.suppress(asyncio.CancelledError):
             while not self.closed:
                 await asyncio.sleep(interval)
+                if self._timers.get(fragment_id) is not asyncio.current_task():
+                    return  # a later page run no longer draws this fragment, or has its own
                 try:
                     await self.rerun(fragment_id, auto=True)
                 except Exception as exc:  # noqa: BLE001 - reported by the caller, timer goes on
