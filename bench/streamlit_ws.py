@@ -230,13 +230,14 @@ class Session:
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
-        if kind == "new_session":  # a whole-page run starts (a fragment run sends none)
+        if kind == "new_session":  # a run starts (the page's, or fragments' if it names them)
             self._current = Run()
-            # As the browser does: timers belong to the fragments of the last page run. The
-            # server drops, without an answer, a rerun of a fragment the new run no longer
-            # draws; the fragments it does draw send their auto_rerun again.
-            # A timer stops at its next tick, not now: it may be waiting for this very run.
-            self._timers.clear()
+            if not msg.metadata.run.fragment_ids:
+                # As the browser does: timers belong to the fragments of the last page run.
+                # The server drops, without an answer, a rerun of a fragment the new run no
+                # longer draws; the fragments it does draw send their auto_rerun again. A timer
+                # stops at its next tick, not now: it may be waiting for this very run.
+                self._timers.clear()
         elif kind == "delta":
             self._delta(msg)
         elif kind == "page_info_changed":
