@@ -140,7 +140,7 @@ def test_a_room_of_80_phones_loses_no_vote_and_sees_the_countdown_and_reveal_wit
     env = {settings.env("db_path"): str(tmp_path / "room.sqlite")}
     with running_app(env=env, timeout=120) as base:
 
-        async def scenario() -> tuple[list, list[float | None], list[str]]:
+        async def scenario() -> tuple[list, dict[str, list[float | None]], list[str]]:
             facilitator = await Session.open(base, "workshop", {})
             phones = await _room([base], ws.code, 80, 4, ramp=4.0)
             _check_saved(store, ws, phones)
@@ -153,22 +153,22 @@ def test_a_room_of_80_phones_loses_no_vote_and_sees_the_countdown_and_reveal_wit
             errors = [e for s in [*sessions, facilitator] for e in s.auto_errors]
             for s in [*sessions, facilitator]:
                 await s.close()
-            return phones, when + countdown, errors
+            return phones, {"countdown": countdown, "reveal": when}, errors
 
         phones, when, errors = asyncio.run(scenario())
-    late = [w for w in when if w is None or w > SEEN_WITHIN_S]
-    shown = sorted(w for w in when if w is not None)
-    if shown:
-        print(
-            f"\ncountdown and reveal seen by 80 phones: median {shown[len(shown) // 2]:.1f} s, "
-            f"last {shown[-1]:.1f} s"
-        )
     assert not errors, errors[:3]
-    assert not late, (
-        f"{len(late)} times a phone saw the countdown or the reveal after {SEEN_WITHIN_S} s "
-        "or never "
-        f"(slowest seen: {shown[-1] if shown else None})"
-    )
+    for what, times in when.items():
+        late = [w for w in times if w is None or w > SEEN_WITHIN_S]
+        shown = sorted(w for w in times if w is not None)
+        if shown:
+            print(
+                f"\n{what} seen by {len(shown)} phones: median {shown[len(shown) // 2]:.1f} s, "
+                f"last {shown[-1]:.1f} s"
+            )
+        assert not late, (
+            f"{len(late)} of 80 phones showed the {what} after {SEEN_WITHIN_S} s or not "
+            f"within {SEEN_WITHIN_S + 10} s (slowest seen: {shown[-1] if shown else None})"
+        )
     store.dispose()
 
 
