@@ -8,7 +8,11 @@ One module on SQLAlchemy Core, two back ends chosen by configuration with the sa
   writer, ``synchronous=NORMAL``, ``foreign_keys=ON`` and ``secure_delete=ON`` (a deleted
   workspace is overwritten, not left in free pages). Write transactions start with
   ``BEGIN IMMEDIATE``: in WAL a transaction that reads and then writes could otherwise fail with
-  SQLITE_BUSY whatever the timeout.
+  SQLITE_BUSY whatever the timeout. Within one process, writers also queue on a lock of the
+  ``Store`` before they ask SQLite: SQLite's busy handler polls with sleeps of up to 100 ms, so
+  with dozens of sessions writing at once (a workshop room) a writer could keep losing the race
+  until its timeout ran out ("database is locked") while the database sat idle between polls.
+  The lock hands the database to the next writer as soon as the last one commits.
 - **PostgreSQL** (``postgresql+psycopg://…``) for a team deployment behind a load balancer,
   where several app processes write at once.
 
@@ -46,6 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -66,7 +71,8 @@ ENV_URL = config.env("db_url")
 ENV_PATH = config.env("db_path")
 APP_DIR_NAME = "alignment-workbench"
 DB_FILE_NAME = "workbench.sqlite"
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 15_000  # another process's write (the CLI, a second app process)
+WRITE_WAIT_S = 30.0  # a writer's wait for this process's other writers (SQLite)
 NAME_MAX = 120
 LAST_SNAPSHOT_PREF = "last_snapshot_id"
 _MIGRATION_LOCK = 7_204_551  # PostgreSQL advisory lock id held while migrating
@@ -401,6 +407,9 @@ class Store:
         self.backend = backend
         self.engine = self._engine(url, pool_size, max_overflow)
         self._ready: dict[str, int] = {}
+        # SQLite has one writer at a time: this process's writers take turns here (see the
+        # module docstring). PostgreSQL locks rows, so its writers go straight to the database.
+        self._write_turn = threading.Lock()
         # The core part always comes first; a caller may pass its own "core" (tests build a
         # database of an older version that way).
         if not any(p.name == CORE.name for p in parts):
@@ -460,8 +469,14 @@ class Store:
         """One write transaction: committed when the block ends, rolled back on any error.
 
         On SQLite it starts with ``BEGIN IMMEDIATE`` so the write lock is taken up front and a
-        read-then-write block cannot fail half way with SQLITE_BUSY.
+        read-then-write block cannot fail half way with SQLITE_BUSY, and it first waits for this
+        process's other writers (a queue, not SQLite's polling), before taking a connection.
         """
+        if self.is_sqlite and not self._write_turn.acquire(timeout=WRITE_WAIT_S):
+            raise StoreError(
+                "The database is busy with other changes. Nothing was changed; try again "
+                "in a moment."
+            )
         try:
             with self.engine.connect() as conn:
                 if self.is_sqlite:
@@ -473,6 +488,9 @@ class Store:
                 f"The database could not be written ({_reason(exc)}). Nothing was "
                 "changed; try again in a moment."
             ) from exc
+        finally:
+            if self.is_sqlite:
+                self._write_turn.release()
         if self.wipe_pending:
             self.finish_wipe()
 

@@ -23,7 +23,11 @@ from components.text import escape
 st.set_page_config(
     page_title="Join a workshop", page_icon=":material/how_to_vote:", layout="centered"
 )
-STATUS_SECONDS = 15
+# How often a phone asks whether the facilitator closed, reopened or revealed: a primary-key
+# read in a small fragment, so a room of 80 costs little, and every phone shows the reveal
+# within 5 s of the click (tests/e2e/test_workshop_room.py).
+STATUS_SECONDS = 3
+_RELOAD = "aw_join_reload"  # set by an answer callback that found voting closed
 workshop_view.hide_sidebar()
 
 store = storage.require()
@@ -118,11 +122,21 @@ def _save(ws: Workshop, token: str, item_id: str, dimension: str, key: str) -> N
         workshop.answer(store, ws.id, token, item_id, dimension, st.session_state.get(key))
     except (WorkshopError, StoreError) as exc:
         state.put(Keys.JOIN_MESSAGE, str(exc))
+        if isinstance(exc, workshop.VotingClosed):
+            state.put(_RELOAD, True)  # the whole page must show "closed", not just this part
         old = workshop.own_answers(store, ws.id, token).get((item_id, dimension))
         if old is not None:
             st.session_state[key] = int(old)
         else:
             st.session_state[key] = 0 if ws.mode == workshop.DOTS else None
+
+
+def _message() -> None:
+    """A refusal from an answer callback, shown once."""
+    message = state.get(Keys.JOIN_MESSAGE)
+    if message:
+        st.error(message, icon=":material/error:")
+        state.put(Keys.JOIN_MESSAGE, None)
 
 
 @st.fragment(run_every=STATUS_SECONDS)
@@ -131,6 +145,65 @@ def _watch(ws: Workshop) -> None:
     now = workshop.status(store, ws.id)
     if now is not None and now != (ws.status, ws.revealed):
         st.rerun(scope="app")
+
+
+@st.fragment
+def _answers(ws: Workshop, token: str) -> None:
+    """The questions. A tap reruns only this fragment (the ``on_change`` callback saves the
+    answer first), not the code check, the group picker and the results above it: a room of
+    phones tapping at once is that many reruns, so each must be small."""
+    if state.get(_RELOAD):
+        state.put(_RELOAD, None)
+        st.rerun(scope="app")
+    _message()
+    mine = workshop.own_answers(store, ws.id, token)
+    if ws.mode == workshop.DOTS:
+        used = int(sum(mine.values()))
+        st.progress(
+            min(used / ws.dots, 1.0), text=f"You have placed {used} of your {ws.dots} dots."
+        )
+        st.caption(
+            "Give your dots to the initiatives that matter most; several dots on one "
+            "initiative are fine. Tap − or + to move them."
+        )
+        for item_id, name in ws.items:
+            key = f"join-dots::{ws.code}::{item_id}"
+            if key not in st.session_state:
+                st.session_state[key] = int(mine.get((item_id, workshop.DOTS_DIMENSION), 0))
+            st.number_input(
+                escape(name),
+                min_value=0,
+                max_value=ws.dots,
+                step=1,
+                key=key,
+                disabled=not ws.is_open,
+                on_change=_save,
+                args=(ws, token, item_id, workshop.DOTS_DIMENSION, key),
+            )
+    else:
+        total = len(ws.items) * len(ws.dimensions)
+        st.progress(
+            len(mine) / total,
+            text=f"{len(mine)} of {total} answered. Saved as you tap; "
+            "change any answer until voting closes.",
+        )
+        st.caption("1 = strongly disagree · 3 = neither · 5 = strongly agree")
+        for item_id, name in ws.items:
+            with st.container(border=True):
+                st.markdown(f"**{escape(name)}**")
+                for dim in ws.dimensions:
+                    key = f"join-rate::{ws.code}::{item_id}::{dim}"
+                    if key not in st.session_state and (item_id, dim) in mine:
+                        st.session_state[key] = int(mine[(item_id, dim)])
+                    st.segmented_control(
+                        schema.DIMENSION_BY_NAME[dim].question,
+                        [1, 2, 3, 4, 5],
+                        key=key,
+                        disabled=not ws.is_open,
+                        on_change=_save,
+                        args=(ws, token, item_id, dim, key),
+                        width="stretch",
+                    )
 
 
 ws = _find_workshop()
@@ -144,10 +217,8 @@ if not ws.is_open:
         "for taking part.",
         icon=":material/lock:",
     )
-message = state.get(Keys.JOIN_MESSAGE)
-if message:
-    st.error(message, icon=":material/error:")
-    state.put(Keys.JOIN_MESSAGE, None)
+_message()
+state.put(_RELOAD, None)  # this run redraws the whole page already
 
 if ws.revealed:
     st.subheader("The room's results")
@@ -184,52 +255,7 @@ if me is None:
     )
     st.stop()
 
-mine = workshop.own_answers(store, ws.id, token)
-if ws.mode == workshop.DOTS:
-    used = int(sum(mine.values()))
-    st.progress(min(used / ws.dots, 1.0), text=f"You have placed {used} of your {ws.dots} dots.")
-    st.caption(
-        "Give your dots to the initiatives that matter most; several dots on one "
-        "initiative are fine. Tap − or + to move them."
-    )
-    for item_id, name in ws.items:
-        key = f"join-dots::{ws.code}::{item_id}"
-        if key not in st.session_state:
-            st.session_state[key] = int(mine.get((item_id, workshop.DOTS_DIMENSION), 0))
-        st.number_input(
-            escape(name),
-            min_value=0,
-            max_value=ws.dots,
-            step=1,
-            key=key,
-            disabled=not ws.is_open,
-            on_change=_save,
-            args=(ws, token, item_id, workshop.DOTS_DIMENSION, key),
-        )
-else:
-    total = len(ws.items) * len(ws.dimensions)
-    st.progress(
-        len(mine) / total,
-        text=f"{len(mine)} of {total} answered. Saved as you tap; "
-        "change any answer until voting closes.",
-    )
-    st.caption("1 = strongly disagree · 3 = neither · 5 = strongly agree")
-    for item_id, name in ws.items:
-        with st.container(border=True):
-            st.markdown(f"**{escape(name)}**")
-            for dim in ws.dimensions:
-                key = f"join-rate::{ws.code}::{item_id}::{dim}"
-                if key not in st.session_state and (item_id, dim) in mine:
-                    st.session_state[key] = int(mine[(item_id, dim)])
-                st.segmented_control(
-                    schema.DIMENSION_BY_NAME[dim].question,
-                    [1, 2, 3, 4, 5],
-                    key=key,
-                    disabled=not ws.is_open,
-                    on_change=_save,
-                    args=(ws, token, item_id, dim, key),
-                    width="stretch",
-                )
+_answers(ws, token)
 if not ws.revealed:
     st.caption(
         "You see only your own answers. The room's results appear here when the "

@@ -166,3 +166,12 @@ def test_no_streamlit_pages_folder() -> None:
     """A folder named pages/ beside app.py makes Streamlit run a page file directly on the first
     request after a start, skipping app.py (its navigation and its password gate)."""
     assert not (ROOT / "pages").exists()
+
+
+def test_the_server_skips_streamlits_full_garbage_collection_after_every_run() -> None:
+    """A full collection after each run cost ~100 ms of CPU per phone tap in a workshop room
+    (docs/performance.md, "Live workshop"); the shipped config turns it off."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,35 @@ def test_writes_begin_immediate_and_reads_deferred(tmp_path: Path) -> None:
     with s.read() as conn:
         conn.execute(sa.text("SELECT 1"))
     assert seen == ["BEGIN IMMEDIATE", "BEGIN DEFERRED"]
+
+
+def test_writers_of_one_process_queue_instead_of_timing_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """30 sessions writing at once, each holding the write lock 20 ms, with a busy timeout of
+    only 50 ms: SQLite's busy handler alone gives up ("database is locked", as a workshop room
+    did under CPU load); queued on the store's own lock, every write gets its turn."""
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_MS", 50)
+    s = Store(f"sqlite:///{tmp_path / 'q.sqlite'}")
+    start = threading.Barrier(30)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            start.wait(10)
+            with s.write() as conn:
+                s._set_pref(conn, f"k{n}", str(n))
+                time.sleep(0.02)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors[:3]
+    assert [s.get_pref(f"k{n}") for n in range(30)] == [str(n) for n in range(30)]
 
 
 def test_a_read_then_write_waits_for_another_writer_instead_of_failing(tmp_path: Path) -> None:

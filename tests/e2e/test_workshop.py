@@ -8,12 +8,14 @@ server handles them concurrently.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from alignment import joincodes, workshop
 from alignment.store import Store
@@ -150,14 +152,19 @@ def test_phones_vote_at_once_and_the_facilitator_sees_every_vote(
     assert workshop.pulse(store, ws.id).answers == total
     _wait_metric(facilitator, "Answers", str(total))
 
-    # Closing voting: a phone's next tap is refused with a clear message.
+    # Closing voting: a phone's next tap is refused with a clear message; a phone that has
+    # polled since (every few seconds) already shows voting closed and its controls disabled.
     facilitator.get_by_role("button", name="Close voting").click()
     facilitator.get_by_role("button", name="Reopen voting").wait_for(timeout=30_000)
     assert workshop.status(store, ws.id)[0] == workshop.CLOSED
     before = _total(store, ws.id)
     second = phones[1].locator('[data-testid="stButtonGroup"]').nth(1)
-    second.get_by_role("radio", name="5", exact=True).click()
+    five = second.get_by_role("radio", name="5", exact=True)
+    if five.is_enabled():
+        with contextlib.suppress(PlaywrightTimeout):  # disabled by a poll meanwhile
+            five.click(timeout=3_000)
     phones[1].get_by_text("Voting is closed for this workshop").first.wait_for(timeout=30_000)
+    _wait_until(lambda: five.is_disabled())
     assert _total(store, ws.id) == before
     assert not errors, errors
     for c in (*contexts, facilitator_ctx):
