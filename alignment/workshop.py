@@ -508,6 +508,12 @@ def create(
     )
     seconds = _timer_seconds(timer_seconds)
     cap = _cap(cap)
+    if cap is not None and len(clean_groups) > 1 and cap < int(k_min) * len(clean_groups):
+        raise WorkshopError(
+            f"A room of {cap} in {len(clean_groups)} groups averages fewer than {int(k_min)} "
+            "people per group, so most groups' results would stay hidden. Use fewer groups "
+            f"(at most {max(1, cap // int(k_min))}), or Tech and Business."
+        )
     config = json.dumps(
         {
             "items": [i[:2] for i in clean_items],

@@ -9,6 +9,7 @@ moves, once for all the views that show the same workshop.
 from __future__ import annotations
 
 import io
+import json
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -23,6 +24,13 @@ from components import analysis, config, storage
 
 ENV_PUBLIC_URL = settings.env("public_url")
 LIVE_SECONDS = 3
+PHONE_POLL_SECONDS = 4  # phones see a reveal, a pause or a close within this (plus a tap)
+TIMER_WORDS = {
+    workshop.TIMER_READY: "Timer set",
+    workshop.TIMER_RUNNING: "Time left",
+    workshop.TIMER_PAUSED: "Paused",
+    workshop.TIMER_ENDED: "Time is up",
+}
 _PAGE_PATHS = {"workshop", "present", "join", "workspaces"}
 
 
@@ -88,6 +96,7 @@ def show_results(
     key: str,
     dimension: str | None = None,
     compact: bool = False,
+    by: str = workshop.BY_SIDE,
 ) -> None:
     """The room's result: the masked heatmap (ratings) or the dot tally, or words saying why
     nothing can be shown yet."""
@@ -107,18 +116,18 @@ def show_results(
         st.altair_chart(charts.dot_bars(tally, large=large), width="stretch", key=key)
         return
     dims = [dimension] if dimension else None
-    cells = workshop.room_cells(ws, frame, dims)
+    cells = workshop.room_cells(ws, frame, dims, by=by)
     if cells.empty:
         st.info("No ratings for this question yet.", icon=":material/hourglass:")
         return
     shown = charts.room_frame(cells, names, ws.k_min, label_width=24 if compact else 40)
     order_ids = [i for i, _ in ws.items if i in set(shown["initiative_id"])]
     order = list(dict.fromkeys(shown.set_index("initiative_id").loc[order_ids, "label"]))
-    columns = [
-        c
-        for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE)
-        if c in set(shown["column"])
-    ]
+    present = list(dict.fromkeys(shown["column"]))
+    if by == workshop.BY_GROUP:
+        columns = [g for g, _ in ws.groups if g in present] + [workshop.EVERYONE]
+    else:
+        columns = [c for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE) if c in present]
     st.altair_chart(
         charts.room_heatmap(shown, order, columns, large=large, compact=compact),
         width="stretch",
@@ -131,3 +140,82 @@ def show_results(
             f"Grey cells are hidden: fewer than {ws.k_min} people, or hiding them keeps "
             "a smaller group from being worked out from the total."
         )
+
+
+def state_badge(ws: Workshop, *, closed_status: str | None = None) -> None:
+    """ "Voting open" or "Voting closed", in the same words on every page that shows a workshop."""
+    closed = (closed_status or ws.status) != workshop.OPEN or not ws.is_open
+    if closed:
+        st.badge("Voting closed", icon=":material/lock:", color="gray")
+    else:
+        st.badge("Voting open", icon=":material/how_to_vote:", color="green")
+
+
+def countdown(timer: workshop.Timer, *, key: str, size: str = "normal") -> None:
+    """The room's countdown, the same on every screen.
+
+    The server works out the seconds left from the STORED deadline and its own clock, and the
+    page counts down from that with the browser's monotonic timer; the browser's wall clock is
+    never read, so a phone whose clock is wrong still shows the room's time. Each poll of the
+    view re-renders this with a fresh figure, so the screens stay in step. The script is fixed
+    text; the only values in it are numbers and a key made of letters, digits and dashes.
+    """
+    state = timer.state()
+    if state == workshop.TIMER_OFF:
+        return
+    left = timer.left() or 0.0
+    running = state == workshop.TIMER_RUNNING
+    words = TIMER_WORDS[state]
+    element = "aw-cd-" + "".join(c for c in key if c.isalnum() or c == "-")
+    font = {"large": "5.5rem", "normal": "2.4rem", "phone": "2rem"}.get(size, "2.4rem")
+    urgent = running and left <= 30
+    colour = "#a61b1b" if urgent or state == workshop.TIMER_ENDED else "#1f2328"
+    body = f"""<div id="{element}" role="timer" aria-label="{words}"
+  style="display:flex;align-items:baseline;gap:.6rem;white-space:nowrap;">
+  <span style="font-size:{"1.6rem" if size == "large" else "1rem"};color:#3d4450;">{words}</span>
+  <span class="aw-cd-time" style="font-size:{font};font-weight:700;
+    font-variant-numeric:tabular-nums;color:{colour};">{workshop.clock(left)}</span>
+</div>"""
+    if running:
+        body += f"""<script>
+(() => {{
+  const id = {json.dumps(element)};
+  const end = performance.now() + {left:.3f} * 1000;
+  window.__awCountdown = window.__awCountdown || {{}};
+  clearInterval(window.__awCountdown[id]);
+  const fmt = (ms) => {{
+    const t = Math.max(0, Math.ceil(ms / 1000));
+    const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+    const pad = (v) => String(v).padStart(2, "0");
+    return h ? `${{h}}:${{pad(m)}}:${{pad(s)}}` : `${{m}}:${{pad(s)}}`;
+  }};
+  const tick = () => {{
+    const box = document.getElementById(id);
+    if (!box) {{ clearInterval(window.__awCountdown[id]); return; }}
+    const ms = end - performance.now();
+    box.querySelector(".aw-cd-time").textContent = fmt(ms);
+    if (ms <= 30000) box.querySelector(".aw-cd-time").style.color = "#a61b1b";
+  }};
+  window.__awCountdown[id] = setInterval(tick, 250);
+  tick();
+}})();
+</script>"""
+    st.html(body, unsafe_allow_javascript=running)
+
+
+def progress(ws: Workshop, pulse: workshop.Pulse, invites: tuple[int, int] | None = None) -> None:
+    """What the room may see before the reveal: how many joined and answered, never a rating."""
+    cols = st.columns(3)
+    joined = f"{pulse.participants}" + (f" of {ws.cap}" if ws.cap else "")
+    cols[0].metric("People", joined)
+    cols[1].metric("Answered", pulse.answering, help="People who gave at least one answer.")
+    cols[2].metric("Answers", pulse.answers)
+    if invites is not None and ws.invite_only:
+        issued, used = invites
+        st.caption(f"By invitation: {issued} invitations issued, {used} used.")
+
+
+RESULTS_HIDDEN = (
+    "Results stay hidden until the facilitator reveals them, here, on the projector and on "
+    "the phones: no one anchors on early votes, and no late vote can be read off a change."
+)

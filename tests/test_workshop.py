@@ -750,3 +750,12 @@ def test_a_database_of_the_first_workshop_version_upgrades(db_url: str) -> None:
     assert not seen.can_reopen and unseen.can_reopen
     workshop.set_state(s, unseen.id, status=workshop.OPEN)
     assert workshop.get(s, unseen.id).is_open
+
+
+def test_a_small_room_is_not_split_into_groups_all_under_k_min(tmp_path: Path) -> None:
+    s = _store(f"sqlite:///{tmp_path / 'g.sqlite'}")
+    ten = [(f"Team {i}", "tech" if i % 2 else "business") for i in range(10)]
+    with pytest.raises(WorkshopError, match="A room of 12 in 10 groups.*at most 4"):
+        _rating(s, groups=ten, cap=12)
+    assert _rating(s, groups=ten[:4], cap=12).cap == 12
+    assert _rating(s, groups=[("Tech", "tech"), ("Business", "business")], cap=6)
