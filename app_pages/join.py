@@ -31,13 +31,15 @@ workshop_view.hide_sidebar()
 # Touch targets of at least 44 px (WCAG 2.5.5 / platform guidelines); a fixed stylesheet.
 st.html("""<style>
   [data-testid="stButtonGroup"] button { min-height: 44px; min-width: 44px; }
-  [data-testid="stSelectbox"] div[data-baseweb="select"] > div { min-height: 44px; }
+  [data-testid="stSelectbox"] .react-aria-ComboBox [role="group"] { min-height: 44px; }
   [data-testid="stExpander"] summary { min-height: 44px; }
   [data-testid="stNumberInputStepUp"], [data-testid="stNumberInputStepDown"] {
     min-width: 44px; min-height: 44px; }
   [data-testid="stNumberInput"] input { min-height: 44px; }
   [data-testid="stBaseButton-primary"], [data-testid="stBaseButton-secondary"] {
     min-height: 44px; }
+  .st-key-join-timer { position: sticky; top: 0; z-index: 5; background: #ffffff; }
+  .st-key-join-timer:empty { display: none; }
 </style>""")
 
 store = storage.require()
@@ -147,7 +149,8 @@ def _watch(ws: Workshop) -> None:
         status == workshop.OPEN and not ws.is_open
     ):
         st.rerun(scope="app")
-    workshop_view.countdown(timer, key=f"join-timer-{ws.code}", size="phone")
+    with st.container(key="join-timer"):
+        workshop_view.countdown(timer, key=f"join-timer-{ws.code}", size="phone")
 
 
 @st.fragment

@@ -224,11 +224,14 @@ def _pick(existing: list[Workshop]) -> Workshop:
     wanted = state.get(Keys.WORKSHOP_ID)
     index = ids.index(wanted) if wanted in ids else 0
     by_id = {w.id: w for w in existing}
+    # The key carries every workshop's open/closed state: a keyed select box keeps its first
+    # labels in the browser, and a closed workshop must read "voting closed" at once.
+    states = "".join("o" if w.is_open else "c" for w in existing)
     chosen = st.selectbox(
         "Workshop",
         ids,
         index=index,
-        key="ws-pick",
+        key=f"ws-pick-{states}",
         format_func=lambda i: (
             f"{by_id[i].title} · {joincodes.pretty(by_id[i].code)} · "
             f"{'voting open' if by_id[i].is_open else 'voting closed'} · "

@@ -180,8 +180,15 @@ def countdown(timer: workshop.Timer, *, key: str, size: str = "normal") -> None:
         body += f"""<script>
 (() => {{
   const id = {json.dumps(element)};
-  const end = performance.now() + {left:.3f} * 1000;
+  const fresh = performance.now() + {left:.3f} * 1000;
   window.__awCountdown = window.__awCountdown || {{}};
+  window.__awEnd = window.__awEnd || {{}};
+  // A poll that arrived late carries a figure that is already stale: within 3 s of the running
+  // countdown, keep the earlier end, so the clock never steps back; a real change (+1 minute,
+  // a resume) is larger and is taken as it is.
+  const prev = window.__awEnd[id];
+  const end = prev && Math.abs(fresh - prev) < 3000 ? Math.min(prev, fresh) : fresh;
+  window.__awEnd[id] = end;
   clearInterval(window.__awCountdown[id]);
   const fmt = (ms) => {{
     const t = Math.max(0, Math.ceil(ms / 1000));
