@@ -61,6 +61,26 @@ TIMER_OFF, TIMER_READY, TIMER_RUNNING, TIMER_PAUSED, TIMER_ENDED = (
     "ended",
 )
 
+# What the Method page tells everyone (and docs/method.md repeats): the limits of a workshop's
+# and a team round's anonymity, stated plainly, organiser's side first.
+ORGANISER_CAN_AND_CANNOT = (
+    "**What an organiser (a facilitator or a leader running a team round) can learn:** how "
+    "many people joined and answered, as it happens; after the reveal (workshops) or the close "
+    "(team rounds), figures resting on at least k_min people; in the workshop's download, each "
+    "participant's ratings under a code (WS…-P…) numbered in an order unrelated to when they "
+    "joined, in groups of at least k_min.\n\n"
+    "**What an organiser cannot learn:** names (never asked for); who gave which answer; any "
+    "figure of fewer than k_min people; any rating before the reveal or close; the effect of a "
+    "single late answer (revealing closes voting for good, and the download waits until voting "
+    "is closed).\n\n"
+    "**What the tool cannot stop on its own:** people who are not who they say. Anyone with the "
+    "code could join from several phones and outvote or unmask a small group. Against that, "
+    "set the room's size, or make the workshop or team round *by invitation*: one-time codes, "
+    "one per person, with the number issued shown to every participant, so a made-up phone "
+    "needs a code someone would notice missing. An organiser who hands themselves extra "
+    "invitations can still out-number a group; the count on every phone makes that visible."
+)
+
 # --- tables ------------------------------------------------------------------------------------
 
 _meta = sa.MetaData()

@@ -543,3 +543,12 @@ def test_comparing_two_workspaces(store: Store) -> None:
     spec, frames = charts(at)[0]
     assert "facet" in spec
     assert {"score_before", "score_after", "status"} <= set(frames[0].columns)
+
+
+def test_the_method_page_says_what_an_organiser_can_and_cannot_learn(store: Store) -> None:
+    at = _app()
+    at.switch_page("app_pages/method.py").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "What an organiser" in text and "can learn" in text and "cannot learn" in text
+    assert "by invitation" in text
