@@ -576,7 +576,7 @@ def test_a_capped_room_refuses_one_more_phone(db_url: str) -> None:
     """Attack (#18.8): tokens are free, so two made-up phones voting 5 beside one real member
     unmask the real rating. A cap the facilitator sets bounds the room."""
     s = _store(db_url)
-    ws = _rating(s, cap=3)
+    ws = _rating(s, cap=3, k_min=1, groups=[("Sales", "business"), ("Finance", "business")])
     people = [joincodes.new_token() for _ in range(3)]
     for t in people:
         workshop.join(s, ws.id, t, "Sales")
@@ -590,7 +590,7 @@ def test_a_capped_room_refuses_one_more_phone(db_url: str) -> None:
 
 def test_the_cap_holds_when_phones_join_at_once(db_url: str) -> None:
     s = _store(db_url)
-    ws = _rating(s, cap=5)
+    ws = _rating(s, cap=5, k_min=1, groups=[("Sales", "business")])
     results: list[str] = []
 
     def one() -> None:
