@@ -150,7 +150,7 @@ def _watch(ws: Workshop) -> None:
     ):
         st.rerun(scope="app")
     with st.container(key="join-timer"):
-        workshop_view.countdown(timer, key=f"join-timer-{ws.code}", size="phone")
+        workshop_view.countdown(timer, size="phone")
 
 
 @st.fragment

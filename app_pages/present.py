@@ -75,7 +75,7 @@ def _room() -> None:
     if not pulse.revealed:
         info, join = st.columns([3, 2], vertical_alignment="top", gap="large")
         with info:
-            workshop_view.countdown(pulse.timer, key="present-timer", size="large")
+            workshop_view.countdown(pulse.timer, size="large")
             workshop_view.progress(current, pulse, workshop.invite_counts(store, ws.id))
             st.caption(
                 "Results appear here when the facilitator reveals them."

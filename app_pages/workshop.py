@@ -422,7 +422,7 @@ def _live(ws: Workshop) -> None:
         return
     if (pulse.status, pulse.revealed, pulse.timer) != (ws.status, ws.revealed, ws.timer):
         st.rerun(scope="app")
-    workshop_view.countdown(pulse.timer, key=f"ws-timer-{ws.id}")
+    workshop_view.countdown(pulse.timer)
     workshop_view.progress(ws, pulse, workshop.invite_counts(store, ws.id))
     st.caption(f"{ws.questions_per_person} answers per participant.")
     if not pulse.revealed:

@@ -9,7 +9,6 @@ moves, once for all the views that show the same workshop.
 from __future__ import annotations
 
 import io
-import json
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -21,6 +20,7 @@ from alignment import workshop
 from alignment.charts import workshop as charts
 from alignment.workshop import Workshop
 from components import analysis, config, storage
+from components.text import escape
 
 ENV_PUBLIC_URL = settings.env("public_url")
 LIVE_SECONDS = 3
@@ -151,63 +151,81 @@ def state_badge(ws: Workshop, *, closed_status: str | None = None) -> None:
         st.badge("Voting open", icon=":material/how_to_vote:", color="green")
 
 
-def countdown(timer: workshop.Timer, *, key: str, size: str = "normal") -> None:
+def _ticker() -> None:
+    """One fixed script and stylesheet (no value in them) that run every countdown on the page.
+
+    Every countdown is a container whose key carries its kind, the milliseconds left when the
+    server drew it, and whether it runs. The server works the figure out from the STORED
+    deadline; the page counts down on the monotonic timer and never reads the browser's wall
+    clock. A poll that arrived late carries a figure that is already stale: within 3 s of the
+    running countdown the earlier end is kept, so the clock never steps back; a real change
+    (+1 minute, a resume) is larger and is taken as it is. The body never changes, so the
+    browser runs it once per page.
+    """
+    st.html(
+        """<script>
+(() => {
+  if (window.__awTicker) return;
+  const ends = {}, seen = {};
+  const pad = (v) => String(v).padStart(2, "0");
+  const fmt = (ms) => {
+    const t = Math.max(0, Math.ceil(ms / 1000));
+    const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+    return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+  };
+  const tick = () => {
+    document.querySelectorAll('[class*="st-key-aw-cd-"]').forEach((box) => {
+      const m = box.className.match(/st-key-aw-cd-([a-z]+)-(\\d+)-(run|hold)/);
+      if (!m || m[3] !== "run") return;
+      const kind = m[1], tag = m[0];
+      if (!seen[tag]) {
+        const fresh = performance.now() + Number(m[2]);
+        const prev = ends[kind];
+        ends[kind] = prev && Math.abs(fresh - prev) < 3000 ? Math.min(prev, fresh) : fresh;
+        seen[tag] = true;
+      }
+      const ms = ends[kind] - performance.now();
+      const out = box.querySelector("strong");
+      if (out) out.textContent = fmt(ms);
+      if (ms <= 30000) box.classList.add("aw-cd-urgent");
+    });
+  };
+  window.__awTicker = setInterval(tick, 250);
+  tick();
+})();
+</script>
+<style>
+  [class*="st-key-aw-cd-"] p { white-space: nowrap; margin: 0; }
+  [class*="st-key-aw-cd-"] strong { font-variant-numeric: tabular-nums; }
+  [class*="st-key-aw-cd-large"] p { font-size: 1.6rem; }
+  [class*="st-key-aw-cd-large"] strong { font-size: 5.5rem; }
+  [class*="st-key-aw-cd-normal"] strong { font-size: 2.4rem; }
+  [class*="st-key-aw-cd-phone"] strong { font-size: 2rem; }
+  .aw-cd-urgent strong, [class*="-ended"] strong { color: #a61b1b; }
+</style>""",
+        unsafe_allow_javascript=True,
+    )
+
+
+def countdown(timer: workshop.Timer, *, size: str = "normal") -> None:
     """The room's countdown, the same on every screen.
 
-    The server works out the seconds left from the STORED deadline and its own clock, and the
-    page counts down from that with the browser's monotonic timer; the browser's wall clock is
-    never read, so a phone whose clock is wrong still shows the room's time. Each poll of the
-    view re-renders this with a fresh figure, so the screens stay in step. The script is fixed
-    text; the only values in it are numbers and a key made of letters, digits and dashes.
+    The server works out the seconds left from the STORED deadline and its own clock and puts
+    them in the container's key; a fixed script (``_ticker``, no value in it) counts
+    down from there with the browser's monotonic timer, never its wall clock, so a phone whose
+    clock is wrong still shows the room's time. Each poll of the view redraws it with a fresh
+    figure, so the screens stay in step. ``size``: large (projector), normal, phone.
     """
     state = timer.state()
     if state == workshop.TIMER_OFF:
         return
     left = timer.left() or 0.0
-    running = state == workshop.TIMER_RUNNING
-    words = TIMER_WORDS[state]
-    element = "aw-cd-" + "".join(c for c in key if c.isalnum() or c == "-")
-    font = {"large": "5.5rem", "normal": "2.4rem", "phone": "2rem"}.get(size, "2.4rem")
-    urgent = running and left <= 30
-    colour = "#a61b1b" if urgent or state == workshop.TIMER_ENDED else "#1f2328"
-    body = f"""<div id="{element}" role="timer" aria-label="{words}"
-  style="display:flex;align-items:baseline;gap:.6rem;white-space:nowrap;">
-  <span style="font-size:{"1.6rem" if size == "large" else "1rem"};color:#3d4450;">{words}</span>
-  <span class="aw-cd-time" style="font-size:{font};font-weight:700;
-    font-variant-numeric:tabular-nums;color:{colour};">{workshop.clock(left)}</span>
-</div>"""
-    if running:
-        body += f"""<script>
-(() => {{
-  const id = {json.dumps(element)};
-  const fresh = performance.now() + {left:.3f} * 1000;
-  window.__awCountdown = window.__awCountdown || {{}};
-  window.__awEnd = window.__awEnd || {{}};
-  // A poll that arrived late carries a figure that is already stale: within 3 s of the running
-  // countdown, keep the earlier end, so the clock never steps back; a real change (+1 minute,
-  // a resume) is larger and is taken as it is.
-  const prev = window.__awEnd[id];
-  const end = prev && Math.abs(fresh - prev) < 3000 ? Math.min(prev, fresh) : fresh;
-  window.__awEnd[id] = end;
-  clearInterval(window.__awCountdown[id]);
-  const fmt = (ms) => {{
-    const t = Math.max(0, Math.ceil(ms / 1000));
-    const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
-    const pad = (v) => String(v).padStart(2, "0");
-    return h ? `${{h}}:${{pad(m)}}:${{pad(s)}}` : `${{m}}:${{pad(s)}}`;
-  }};
-  const tick = () => {{
-    const box = document.getElementById(id);
-    if (!box) {{ clearInterval(window.__awCountdown[id]); return; }}
-    const ms = end - performance.now();
-    box.querySelector(".aw-cd-time").textContent = fmt(ms);
-    if (ms <= 30000) box.querySelector(".aw-cd-time").style.color = "#a61b1b";
-  }};
-  window.__awCountdown[id] = setInterval(tick, 250);
-  tick();
-}})();
-</script>"""
-    st.html(body, unsafe_allow_javascript=running)
+    kind = size if size in ("large", "normal", "phone") else "normal"
+    run = "run" if state == workshop.TIMER_RUNNING else "hold"
+    _ticker()
+    suffix = "-ended" if state == workshop.TIMER_ENDED else ""
+    with st.container(key=f"aw-cd-{kind}-{int(left * 1000)}-{run}{suffix}"):
+        st.markdown(f"{TIMER_WORDS[state]} **{escape(workshop.clock(left))}**")
 
 
 def progress(ws: Workshop, pulse: workshop.Pulse, invites: tuple[int, int] | None = None) -> None:

@@ -204,7 +204,7 @@ def _seconds(text: str) -> int:
 
 
 def _countdown(page) -> int:
-    box = page.locator(".aw-cd-time").first
+    box = page.locator('[class*="st-key-aw-cd-"] strong').first
     box.wait_for(timeout=30_000)
     return _seconds(box.inner_text())
 
