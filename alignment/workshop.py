@@ -21,6 +21,7 @@ heatmap, the presentation and the participants' view after the reveal show only 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,38 @@ MAX_DOTS = 20
 SIDE_LABELS = {"tech": "Tech", "business": "Business", "unknown": "Unassigned"}
 EVERYONE = "Everyone"
 _CODE_TRIES = 20
+MAX_TIMER_SECONDS = 4 * 3600
+ADD_SECONDS = 60
+MAX_CAP = 2000
+MAX_INVITES = 500  # per batch
+# What a timer is doing, for every view: the words are the views' to choose.
+TIMER_OFF, TIMER_READY, TIMER_RUNNING, TIMER_PAUSED, TIMER_ENDED = (
+    "off",
+    "ready",
+    "running",
+    "paused",
+    "ended",
+)
+
+# What the Method page tells everyone (and docs/method.md repeats): the limits of a workshop's
+# and a team round's anonymity, stated plainly, organiser's side first.
+ORGANISER_CAN_AND_CANNOT = (
+    "**What an organiser (a facilitator or a leader running a team round) can learn:** how "
+    "many people joined and answered, as it happens; after the reveal (workshops) or the close "
+    "(team rounds), figures resting on at least k_min people; in the workshop's download, each "
+    "participant's ratings under a code (WS…-P…) numbered in an order unrelated to when they "
+    "joined, in groups of at least k_min.\n\n"
+    "**What an organiser cannot learn:** names (never asked for); who gave which answer; any "
+    "figure of fewer than k_min people; any rating before the reveal or close; the effect of a "
+    "single late answer (revealing closes voting for good, and the download waits until voting "
+    "is closed).\n\n"
+    "**What the tool cannot stop on its own:** people who are not who they say. Anyone with the "
+    "code could join from several phones and outvote or unmask a small group. Against that, "
+    "set the room's size, or make the workshop or team round *by invitation*: one-time codes, "
+    "one per person, with the number issued shown to every participant, so a made-up phone "
+    "needs a code someone would notice missing. An organiser who hands themselves extra "
+    "invitations can still out-number a group; the count on every phone makes that visible."
+)
 
 # --- tables ------------------------------------------------------------------------------------
 
@@ -64,6 +97,14 @@ workshops = sa.Table(
     sa.Column("revealed", sa.Boolean, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    # v2: the room's timer, its size cap, invitations, and the first reveal
+    sa.Column("timer_seconds", sa.Integer),
+    sa.Column("deadline", sa.DateTime(timezone=True)),
+    sa.Column("paused_left", sa.Float),
+    sa.Column("auto_close", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("cap", sa.Integer),
+    sa.Column("invite_only", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("revealed_at", sa.DateTime(timezone=True)),
 )
 participants = sa.Table(
     "workshop_participants",
@@ -99,6 +140,21 @@ answers = sa.Table(
     sa.UniqueConstraint(
         "workshop_id", "participant_id", "item_id", "dimension", name="uq_one_answer"
     ),
+)
+
+
+invites = sa.Table(
+    "workshop_invites",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "workshop_id", sa.Integer, sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("code", sa.String(16), nullable=False),
+    sa.Column("token", sa.String(64)),
+    sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("workshop_id", "code", name="uq_invite_code"),
 )
 
 
@@ -163,7 +219,54 @@ def _v1(conn: Connection) -> None:
     md.create_all(conn)
 
 
-SCHEMA = SchemaPart("workshop", (Migration(1, "workshops, participants and answers", _v1),))
+def _v2(conn: Connection) -> None:
+    """The room's timer (duration, stored deadline, paused time, auto-close), a cap on the room's
+    size, one-time invitations, and when results were first revealed (voting cannot reopen
+    after that: a late answer would then show as a change in a figure the room has seen)."""
+    stamp = sa.DateTime(timezone=True).compile(dialect=conn.dialect)
+    false = "0" if conn.dialect.name == "sqlite" else "false"
+    for column in (
+        "timer_seconds INTEGER",
+        f"deadline {stamp}",
+        "paused_left FLOAT",
+        f"auto_close BOOLEAN NOT NULL DEFAULT {false}",
+        "cap INTEGER",
+        f"invite_only BOOLEAN NOT NULL DEFAULT {false}",
+        f"revealed_at {stamp}",
+    ):
+        conn.execute(sa.text(f"ALTER TABLE workshops ADD COLUMN {column}"))
+    conn.execute(
+        sa.text("UPDATE workshops SET revealed_at = changed_at WHERE revealed = :yes"),
+        {"yes": True},
+    )
+    md = sa.MetaData()
+    sa.Table("workshops", md, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "workshop_invites",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "workshop_id",
+            sa.Integer,
+            sa.ForeignKey("workshops.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("code", sa.String(16), nullable=False),
+        sa.Column("token", sa.String(64)),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True)),
+        sa.UniqueConstraint("workshop_id", "code", name="uq_invite_code"),
+    )
+    md.tables["workshop_invites"].create(conn)
+
+
+SCHEMA = SchemaPart(
+    "workshop",
+    (
+        Migration(1, "workshops, participants and answers", _v1),
+        Migration(2, "timer, room cap, invitations, first reveal", _v2),
+    ),
+)
 
 
 # --- the model ---------------------------------------------------------------------------------
@@ -175,6 +278,45 @@ class WorkshopError(ValueError):
 
 class VotingClosed(WorkshopError):
     pass
+
+
+@dataclass(frozen=True)
+class Timer:
+    """The room's countdown as stored: a duration, and either a deadline (running) or the
+    seconds left (paused). Every view computes what is left from the stored deadline and the
+    server's clock, so the facilitator, the projector and every phone show the same time."""
+
+    seconds: int | None = None  # the duration set; None: no timer
+    deadline: dt.datetime | None = None
+    paused_left: float | None = None
+    auto_close: bool = False
+
+    def state(self, at: dt.datetime | None = None) -> str:
+        if self.deadline is not None:
+            return TIMER_RUNNING if self.deadline > (at or now()) else TIMER_ENDED
+        if self.paused_left is not None:
+            return TIMER_PAUSED
+        return TIMER_READY if self.seconds else TIMER_OFF
+
+    def left(self, at: dt.datetime | None = None) -> float | None:
+        """Seconds left (never below 0), or None when there is no countdown to show."""
+        if self.deadline is not None:
+            return max(0.0, (self.deadline - (at or now())).total_seconds())
+        if self.paused_left is not None:
+            return max(0.0, self.paused_left)
+        return float(self.seconds) if self.seconds else None
+
+    def due(self, at: dt.datetime | None = None) -> bool:
+        """Whether the timer has run out and was set to close voting at zero."""
+        return self.auto_close and self.state(at) == TIMER_ENDED
+
+
+def clock(seconds: float) -> str:
+    """Seconds as a countdown reads (4:05, 1:02:03), rounded up so 0:00 means it is over."""
+    total = max(0, int(-(-seconds // 1)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @dataclass(frozen=True)
@@ -194,10 +336,37 @@ class Workshop:
     status: str
     revealed: bool
     created_at: dt.datetime
+    timer: Timer = Timer()
+    cap: int | None = None  # the most participants the room takes; None: no cap
+    invite_only: bool = False
+    revealed_at: dt.datetime | None = None  # the first reveal; voting cannot reopen after it
+    details: tuple[tuple[str, str, str], ...] = ()  # (initiative id, description, why)
 
     @property
     def is_open(self) -> bool:
-        return self.status == OPEN
+        """Open for answers: not closed, and not past a deadline set to close voting.
+
+        The timer closes voting by itself even when no view is open to write the change: every
+        answer is checked against the stored deadline in its own write transaction."""
+        return self.status == OPEN and not self.timer.due()
+
+    @property
+    def can_reopen(self) -> bool:
+        """Voting can reopen only before the first reveal: after it, a late answer would move
+        a figure the room has already seen by one person's vote."""
+        return self.revealed_at is None
+
+    @property
+    def questions_per_person(self) -> int:
+        """How many taps a participant's full set of answers takes (dots: one per dot)."""
+        return self.dots if self.mode == DOTS else len(self.items) * len(self.dimensions)
+
+    def detail(self, item_id: str) -> tuple[str, str]:
+        """The initiative's one-line description and its why, as frozen at creation."""
+        for ident, description, why in self.details:
+            if ident == item_id:
+                return description, why
+        return "", ""
 
     @property
     def privacy(self) -> Privacy:
@@ -233,6 +402,16 @@ class Pulse:
     answering: int  # gave at least one answer
     answers: int
     version: str  # changes whenever an answer, a group choice or the state changes
+    timer: Timer = Timer()
+
+
+def _timer(row: sa.Row) -> Timer:
+    return Timer(
+        seconds=row.timer_seconds,
+        deadline=as_utc(row.deadline),
+        paused_left=row.paused_left,
+        auto_close=bool(row.auto_close),
+    )
 
 
 def _row_to_workshop(row: sa.Row) -> Workshop:
@@ -250,13 +429,25 @@ def _row_to_workshop(row: sa.Row) -> Workshop:
         status=row.status,
         revealed=bool(row.revealed),
         created_at=as_utc(row.created_at),
+        timer=_timer(row),
+        cap=row.cap,
+        invite_only=bool(row.invite_only),
+        revealed_at=as_utc(row.revealed_at),
+        details=tuple((str(i), str(d), str(w)) for i, d, w in config.get("details", ())),
     )
+
+
+def _one_line(text: object, limit: int) -> str:
+    value = "" if text is None else str(text)
+    if value.strip().casefold() in {"", "nan", "none", "nat", "<na>"}:
+        return ""
+    return " ".join(value.split())[:limit]
 
 
 def _validate(
     title: str,
     mode: str,
-    items: Sequence[tuple[str, str]],
+    items: Sequence[Sequence[str]],
     dimensions: Sequence[str],
     groups: Sequence[tuple[str, str]],
     dots: int,
@@ -269,11 +460,13 @@ def _validate(
         raise WorkshopError(f"Unknown workshop mode {mode!r}.")
     seen: set[str] = set()
     clean_items = []
-    for ident, name in items:
+    for ident, name, *more in items:
         ident = str(ident).strip()[:120]
         if ident and ident not in seen:
             seen.add(ident)
-            clean_items.append([ident, " ".join(str(name).split())[:200] or ident])
+            description = _one_line(more[0], 300) if more else ""
+            why = _one_line(more[1], 600) if len(more) > 1 else ""
+            clean_items.append([ident, _one_line(name, 200) or ident, description, why])
     if not clean_items:
         raise WorkshopError("Pick at least one initiative to rate.")
     if len(clean_items) > MAX_ITEMS:
@@ -312,20 +505,39 @@ def create(
     *,
     title: str,
     mode: str,
-    items: Sequence[tuple[str, str]],
+    items: Sequence[Sequence[str]],
     dimensions: Sequence[str] = (),
     groups: Sequence[tuple[str, str]],
     dots: int = 0,
     k_min: int = DEFAULT_K_MIN,
+    timer_seconds: int | None = None,
+    auto_close: bool = False,
+    cap: int | None = None,
+    invite_only: bool = False,
 ) -> Workshop:
-    """A new open workshop with a fresh, unguessable code."""
+    """A new open workshop with a fresh, unguessable code.
+
+    ``items`` are (id, name) or (id, name, description, why): phones show the description and
+    let the participant open the why, so people rate what they understand. ``cap`` is the most
+    participants the room takes; ``invite_only`` admits only holders of one-time invitations
+    (``issue_invites``), so no one can add made-up phones to outvote or unmask a real one.
+    """
     store.ensure(SCHEMA)
     title, clean_items, dims, clean_groups = _validate(
         title, mode, items, dimensions, groups, dots, k_min
     )
+    seconds = _timer_seconds(timer_seconds)
+    cap = _cap(cap)
+    if cap is not None and len(clean_groups) > 1 and cap < int(k_min) * len(clean_groups):
+        raise WorkshopError(
+            f"A room of {cap} in {len(clean_groups)} groups averages fewer than {int(k_min)} "
+            "people per group, so most groups' results would stay hidden. Use fewer groups "
+            f"(at most {max(1, cap // int(k_min))}), or Tech and Business."
+        )
     config = json.dumps(
         {
-            "items": clean_items,
+            "items": [i[:2] for i in clean_items],
+            "details": [[i[0], i[2], i[3]] for i in clean_items if i[2] or i[3]],
             "dimensions": dims,
             "groups": clean_groups,
             "dots": int(dots) if mode == DOTS else 0,
@@ -349,6 +561,10 @@ def create(
                         revealed=False,
                         created_at=created,
                         changed_at=created,
+                        timer_seconds=seconds,
+                        auto_close=bool(auto_close),
+                        cap=cap,
+                        invite_only=bool(invite_only),
                     )
                     .returning(workshops.c.id)
                 ).scalar_one()
@@ -385,20 +601,186 @@ def all_workshops(store: Store) -> list[Workshop]:
     return [_row_to_workshop(r) for r in rows]
 
 
+def _timer_seconds(seconds: int | float | None) -> int | None:
+    if seconds is None or int(seconds) == 0:
+        return None
+    if not 0 < int(seconds) <= MAX_TIMER_SECONDS:
+        raise WorkshopError(f"A timer runs for 1 second to {MAX_TIMER_SECONDS // 3600} hours.")
+    return int(seconds)
+
+
+def _cap(cap: int | None) -> int | None:
+    if cap is None or int(cap) == 0:
+        return None
+    if not 1 <= int(cap) <= MAX_CAP:
+        raise WorkshopError(f"A room holds 1 to {MAX_CAP} people.")
+    return int(cap)
+
+
+def _update(store: Store, workshop_id: int, **values: object) -> Workshop:
+    """Change the workshop's row in one transaction, after a check on the row as it is then."""
+    with store.write() as conn:
+        ws = _locked_workshop(store, conn, workshop_id, exclusive=True)
+        values = _checked_change(ws, values)
+        conn.execute(
+            workshops.update()
+            .where(workshops.c.id == workshop_id)
+            .values(changed_at=now(), **values)
+        )
+    found = get(store, workshop_id)
+    assert found is not None
+    return found
+
+
+def _checked_change(ws: Workshop, values: dict[str, object]) -> dict[str, object]:
+    if values.get("status") == OPEN and not ws.can_reopen:
+        raise WorkshopError(
+            "Results have been revealed, so voting cannot reopen: a late answer would change a "
+            "figure the room has seen by one person's vote. Start a new workshop instead."
+        )
+    if values.get("status") == OPEN and ws.timer.due():
+        # Reopening after the timer closed voting: the timer is spent, so it stops.
+        values = {**values, "deadline": None, "paused_left": None}
+    return values
+
+
 def set_state(
     store: Store, workshop_id: int, *, status: str | None = None, revealed: bool | None = None
 ) -> None:
-    """Close or reopen voting, reveal or hide results."""
+    """Close or reopen voting, reveal or hide results.
+
+    Revealing closes voting: results are shown only for a room that can no longer change them,
+    so no shown figure ever moves by a single late answer. Voting cannot reopen once results
+    have been revealed (hiding them again does not undo what the room saw).
+    """
     store.ensure(SCHEMA)
-    values: dict[str, object] = {"changed_at": now()}
+    values: dict[str, object] = {}
     if status is not None:
         if status not in (OPEN, CLOSED):
             raise WorkshopError(f"Unknown status {status!r}.")
         values["status"] = status
     if revealed is not None:
         values["revealed"] = bool(revealed)
+        if revealed:
+            values["status"] = CLOSED
+            values["deadline"] = None
+            values["paused_left"] = None
     with store.write() as conn:
-        conn.execute(workshops.update().where(workshops.c.id == workshop_id).values(**values))
+        ws = _locked_workshop(store, conn, workshop_id, exclusive=True)
+        values = _checked_change(ws, values)
+        if revealed and ws.revealed_at is None:
+            values["revealed_at"] = now()
+        conn.execute(
+            workshops.update()
+            .where(workshops.c.id == workshop_id)
+            .values(changed_at=now(), **values)
+        )
+
+
+# --- the timer ---------------------------------------------------------------------------------
+
+
+def set_timer(
+    store: Store, workshop_id: int, seconds: int | None, *, auto_close: bool = False
+) -> Workshop:
+    """Set the duration (None or 0: no timer) and whether voting closes at zero. A running or
+    paused countdown is stopped: the new duration starts with the next ``start_timer``."""
+    store.ensure(SCHEMA)
+    return _update(
+        store,
+        workshop_id,
+        timer_seconds=_timer_seconds(seconds),
+        auto_close=bool(auto_close),
+        deadline=None,
+        paused_left=None,
+    )
+
+
+def start_timer(store: Store, workshop_id: int) -> Workshop:
+    """Start (or resume) the countdown: the deadline is stored, every view counts down to it."""
+    store.ensure(SCHEMA)
+    ws = get(store, workshop_id)
+    if ws is None:
+        raise WorkshopError("This workshop no longer exists.")
+    if not ws.timer.seconds:
+        raise WorkshopError("Set a duration first.")
+    if ws.status != OPEN:
+        raise WorkshopError("Voting is closed: reopen it before starting the timer.")
+    state = ws.timer.state()
+    if state == TIMER_RUNNING:
+        return ws
+    left = ws.timer.paused_left if state == TIMER_PAUSED else ws.timer.seconds
+    return _update(
+        store,
+        workshop_id,
+        deadline=now() + dt.timedelta(seconds=float(left)),
+        paused_left=None,
+    )
+
+
+def pause_timer(store: Store, workshop_id: int) -> Workshop:
+    """Hold the countdown: the seconds left are stored, the deadline cleared."""
+    store.ensure(SCHEMA)
+    ws = get(store, workshop_id)
+    if ws is None:
+        raise WorkshopError("This workshop no longer exists.")
+    if ws.timer.state() != TIMER_RUNNING:
+        return ws
+    return _update(store, workshop_id, deadline=None, paused_left=ws.timer.left())
+
+
+def add_time(store: Store, workshop_id: int, seconds: int = ADD_SECONDS) -> Workshop:
+    """Give the room more time: later deadline, more paused time, or a longer duration.
+
+    After the timer closed voting by itself (and before any reveal), the extra time reopens
+    voting with a fresh deadline: "one more minute" is what the room asked for.
+    """
+    store.ensure(SCHEMA)
+    ws = get(store, workshop_id)
+    if ws is None:
+        raise WorkshopError("This workshop no longer exists.")
+    state, extra = ws.timer.state(), dt.timedelta(seconds=seconds)
+    if state == TIMER_RUNNING:
+        return _update(store, workshop_id, deadline=ws.timer.deadline + extra)
+    if state == TIMER_PAUSED:
+        return _update(store, workshop_id, paused_left=(ws.timer.paused_left or 0) + seconds)
+    if state == TIMER_ENDED:
+        if ws.status != OPEN and not ws.can_reopen:
+            raise WorkshopError("Results have been revealed, so voting cannot reopen.")
+        return _update(store, workshop_id, deadline=now() + extra, status=OPEN)
+    return _update(
+        store,
+        workshop_id,
+        timer_seconds=_timer_seconds(min((ws.timer.seconds or 0) + seconds, MAX_TIMER_SECONDS)),
+    )
+
+
+def stop_timer(store: Store, workshop_id: int) -> Workshop:
+    """Stop the countdown and set it back to its full duration; voting stays as it is."""
+    store.ensure(SCHEMA)
+    return _update(store, workshop_id, deadline=None, paused_left=None)
+
+
+def close_if_due(store: Store, workshop_id: int) -> bool:
+    """Record the close of a timer that ran out with auto-close on; True when it closed now.
+
+    Answers are refused after the deadline whether or not this ran (they check the deadline
+    themselves); this makes the stored status say so too, for lists and exports.
+    """
+    at = now()
+    with store.write() as conn:
+        done = conn.execute(
+            workshops.update()
+            .where(
+                workshops.c.id == workshop_id,
+                workshops.c.status == OPEN,
+                workshops.c.auto_close.is_(True),
+                workshops.c.deadline.is_not(None),
+                workshops.c.deadline <= at,
+            )
+            .values(status=CLOSED, changed_at=at)
+        ).rowcount
+    return bool(done)
 
 
 def delete(store: Store, workshop_id: int) -> bool:
@@ -413,14 +795,31 @@ def delete(store: Store, workshop_id: int) -> bool:
     return bool(done)
 
 
-def status(store: Store, workshop_id: int) -> tuple[str, bool] | None:
-    """(status, revealed) by primary key: the cheapest question, for phones that poll."""
+def status(store: Store, workshop_id: int) -> tuple[str, bool, Timer] | None:
+    """(status, revealed, timer) by primary key: the cheapest question, for phones that poll.
+
+    A timer that ran out with auto-close on is recorded as closed here, so the first view to
+    look after zero makes the stored status say so."""
     store.ensure(SCHEMA)
     with store.read() as conn:
         row = conn.execute(
-            sa.select(workshops.c.status, workshops.c.revealed).where(workshops.c.id == workshop_id)
+            sa.select(
+                workshops.c.status,
+                workshops.c.revealed,
+                workshops.c.timer_seconds,
+                workshops.c.deadline,
+                workshops.c.paused_left,
+                workshops.c.auto_close,
+            ).where(workshops.c.id == workshop_id)
         ).first()
-    return (row.status, bool(row.revealed)) if row is not None else None
+    if row is None:
+        return None
+    timer = _timer(row)
+    state = row.status
+    if state == OPEN and timer.due():
+        close_if_due(store, workshop_id)
+        state = CLOSED
+    return state, bool(row.revealed), timer
 
 
 def pulse(store: Store, workshop_id: int) -> Pulse | None:
@@ -448,6 +847,10 @@ def pulse(store: Store, workshop_id: int) -> Pulse | None:
             workshops.c.status,
             workshops.c.revealed,
             workshops.c.changed_at,
+            workshops.c.timer_seconds,
+            workshops.c.deadline,
+            workshops.c.paused_left,
+            workshops.c.auto_close,
             a.c.n,
             a.c.who,
             a.c.last,
@@ -462,10 +865,15 @@ def pulse(store: Store, workshop_id: int) -> Pulse | None:
         row = conn.execute(stmt).first()
     if row is None:
         return None
+    timer = _timer(row)
+    state = row.status
+    if state == OPEN and timer.due():
+        close_if_due(store, workshop_id)
+        state = CLOSED
     version = "|".join(
         str(v)
         for v in (
-            row.status,
+            state,
             row.revealed,
             row.changed_at,
             row.n,
@@ -476,24 +884,34 @@ def pulse(store: Store, workshop_id: int) -> Pulse | None:
         )
     )
     return Pulse(
-        row.status,
+        state,
         bool(row.revealed),
         int(row.joined or 0),
         int(row.who or 0),
         int(row.n or 0),
         version,
+        timer,
     )
 
 
 # --- participant operations --------------------------------------------------------------------
 
 
-def join(store: Store, workshop_id: int, token: str, group: str) -> Participant:
-    """Register a participant (or move them to another group) under their random token."""
+def join(
+    store: Store, workshop_id: int, token: str, group: str, *, invite: str | None = None
+) -> Participant:
+    """Register a participant (or move them to another group) under their random token.
+
+    A new participant is refused when the room has reached its cap, and in an invitation-only
+    workshop without an unused invitation code, which the join spends. The check and the join
+    are one transaction with the workshop's row locked, so two phones cannot both take the last
+    seat or the same invitation.
+    """
     store.ensure(SCHEMA)
     at = now()
+    token = token[:64]
     with store.write() as conn:
-        ws = _locked_workshop(store, conn, workshop_id)
+        ws = _locked_workshop(store, conn, workshop_id, exclusive=True)
         side = ws.side_of(group)
         if side is None:
             raise WorkshopError("Pick one of the groups in the list.")
@@ -501,13 +919,20 @@ def join(store: Store, workshop_id: int, token: str, group: str) -> Participant:
             raise VotingClosed(
                 "Voting is closed for this workshop: your group cannot be changed any more."
             )
+        known = conn.execute(
+            sa.select(participants.c.id).where(
+                participants.c.workshop_id == workshop_id, participants.c.token == token
+            )
+        ).scalar()
+        if known is None:
+            _admit(conn, ws, token, invite, at)
         store.upsert(
             conn,
             participants,
             [
                 {
                     "workshop_id": workshop_id,
-                    "token": token[:64],
+                    "token": token,
                     "group_name": group,
                     "side": side,
                     "joined_at": at,
@@ -519,10 +944,119 @@ def join(store: Store, workshop_id: int, token: str, group: str) -> Participant:
         )
         pid = conn.execute(
             sa.select(participants.c.id).where(
-                participants.c.workshop_id == workshop_id, participants.c.token == token[:64]
+                participants.c.workshop_id == workshop_id, participants.c.token == token
             )
         ).scalar_one()
     return Participant(pid, token, group, side)
+
+
+class RoomFull(WorkshopError):
+    """The room has as many participants as the facilitator allowed."""
+
+
+class InvitationNeeded(WorkshopError):
+    """An invitation-only workshop was joined without a valid, unused invitation code."""
+
+
+def _admit(conn: Connection, ws: Workshop, token: str, invite: str | None, at: dt.datetime) -> None:
+    """Let a new participant in, or say why not (inside ``join``'s transaction)."""
+    if ws.cap is not None:
+        joined = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(participants)
+            .where(participants.c.workshop_id == ws.id)
+        ).scalar()
+        if int(joined or 0) >= ws.cap:
+            raise RoomFull(
+                f"This workshop is full: the facilitator set it for {ws.cap} people. Ask them "
+                "to make room if you should be in it."
+            )
+    if not ws.invite_only:
+        return
+    code = joincodes.normalise(invite or "")
+    if code is None:
+        raise InvitationNeeded(
+            "This workshop is by invitation: type the invitation code you were given."
+        )
+    spent = conn.execute(
+        invites.update()
+        .where(
+            invites.c.workshop_id == ws.id,
+            invites.c.code == code,
+            invites.c.token.is_(None),
+        )
+        .values(token=token, used_at=at)
+    ).rowcount
+    if not spent:
+        raise InvitationNeeded(
+            "This invitation code is not valid for this workshop, or it was used already. "
+            "Each code lets one person in; check it with the facilitator."
+        )
+
+
+def issue_invites(store: Store, workshop_id: int, count: int) -> list[str]:
+    """A batch of one-time invitation codes to print or send; each admits one participant.
+
+    Every participant sees how many were issued (``invite_counts``), so a facilitator cannot
+    quietly hand themselves extra phones to unmask a small group.
+    """
+    store.ensure(SCHEMA)
+    if not 1 <= int(count) <= MAX_INVITES:
+        raise WorkshopError(f"Issue between 1 and {MAX_INVITES} invitations at a time.")
+    at = now()
+    codes: list[str] = []
+    with store.write() as conn:
+        _locked_workshop(store, conn, workshop_id, exclusive=True)
+        taken = set(
+            conn.execute(sa.select(invites.c.code).where(invites.c.workshop_id == workshop_id))
+            .scalars()
+            .all()
+        )
+        while len(codes) < int(count):
+            code = joincodes.new_code()
+            if code not in taken:
+                taken.add(code)
+                codes.append(code)
+        conn.execute(
+            invites.insert(),
+            [{"workshop_id": workshop_id, "code": c, "issued_at": at} for c in codes],
+        )
+    return codes
+
+
+def invite_list(store: Store, workshop_id: int) -> list[tuple[str, bool]]:
+    """Every invitation code of the workshop, in the order issued, and whether it was used."""
+    store.ensure(SCHEMA)
+    with store.read() as conn:
+        rows = conn.execute(
+            sa.select(invites.c.code, invites.c.token)
+            .where(invites.c.workshop_id == workshop_id)
+            .order_by(invites.c.id)
+        ).all()
+    return [(r.code, r.token is not None) for r in rows]
+
+
+def invite_counts(store: Store, workshop_id: int) -> tuple[int, int]:
+    """(issued, used) invitations: what every participant is told."""
+    store.ensure(SCHEMA)
+    with store.read() as conn:
+        row = conn.execute(
+            sa.select(sa.func.count(), sa.func.count(invites.c.token)).where(
+                invites.c.workshop_id == workshop_id
+            )
+        ).first()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def set_room(
+    store: Store, workshop_id: int, *, cap: int | None = None, invite_only: bool | None = None
+) -> Workshop:
+    """Change the room's cap (0 or None: none) and whether it is by invitation."""
+    store.ensure(SCHEMA)
+    values: dict[str, object] = {"cap": _cap(cap)}
+    if invite_only is not None:
+        values["invite_only"] = bool(invite_only)
+    return _update(store, workshop_id, **values)
 
 
 def participant(store: Store, workshop_id: int, token: str) -> Participant | None:
@@ -536,15 +1070,19 @@ def participant(store: Store, workshop_id: int, token: str) -> Participant | Non
     return Participant(row.id, row.token, row.group_name, row.side) if row else None
 
 
-def _locked_workshop(store: Store, conn: Connection, workshop_id: int) -> Workshop:
+def _locked_workshop(
+    store: Store, conn: Connection, workshop_id: int, *, exclusive: bool = False
+) -> Workshop:
     """The workshop row read inside a write transaction, locked against a concurrent close.
 
     SQLite's BEGIN IMMEDIATE already serialises writers; on PostgreSQL ``FOR SHARE`` makes the
     close button wait for answers in flight, and answers after it see the new status.
+    ``exclusive`` (``FOR UPDATE``) serialises joins, so a cap or an invitation is checked
+    against every join before it.
     """
     stmt = sa.select(workshops).where(workshops.c.id == workshop_id)
     if not store.is_sqlite:
-        stmt = stmt.with_for_update(read=True)
+        stmt = stmt.with_for_update(read=not exclusive)
     row = conn.execute(stmt).first()
     if row is None:
         raise WorkshopError("This workshop no longer exists.")
@@ -668,12 +1206,14 @@ ANSWER_COLUMNS = ("participant", "group", "side", "item_id", "dimension", "value
 
 
 def answers_frame(store: Store, workshop_id: int) -> pd.DataFrame:
-    """Every answer with the participant's group and side; participants numbered 1..n in the
-    order they joined (the token never leaves the store)."""
+    """Every answer with the participant's group and side; participants numbered 1..n in an
+    order no one in the room can see: by a digest of their secret token, not by when they
+    joined (a facilitator who watched people join could otherwise name each row). The order is
+    the same on every call, so a download taken twice is the same file."""
     store.ensure(SCHEMA)
     stmt = (
         sa.select(
-            participants.c.id.label("pid"),
+            participants.c.token.label("pid"),
             participants.c.group_name,
             participants.c.side,
             answers.c.item_id,
@@ -691,8 +1231,10 @@ def answers_frame(store: Store, workshop_id: int) -> pd.DataFrame:
         return pd.DataFrame(
             {c: pd.Series(dtype=object if c != "value" else float) for c in ANSWER_COLUMNS}
         )
-    frame["participant"] = frame["pid"].rank(method="dense").astype(int)
+    shuffled = frame["pid"].map(lambda t: hashlib.sha256(f"{workshop_id}:{t}".encode()).hexdigest())
+    frame["participant"] = shuffled.rank(method="dense").astype(int)
     frame["value"] = frame["value"].astype(float)
+    frame = frame.sort_values(["participant", "item_id", "dimension"], kind="stable")
     return frame[list(ANSWER_COLUMNS)].reset_index(drop=True)
 
 
@@ -703,12 +1245,26 @@ def respondent_label(workshop: Workshop, number: int) -> str:
 def coarsen_groups(workshop: Workshop, frame: pd.DataFrame) -> pd.Series:
     """Groups as they may leave the app: a group with fewer than ``k_min`` participants is
     merged into "Other tech" / "Other business", so an exported row cannot point at a person
-    through a near-empty group. Sides stay as they were (the side analysis keeps every answer).
-    """
+    through a near-empty group. A merged bucket that still has fewer than ``k_min`` people is
+    not a group either: its rows get ``None`` here and are left out (``exportable``)."""
     sizes = frame.groupby("group")["participant"].nunique()
     small = set(sizes[sizes < workshop.k_min].index)
     other = frame["side"].map(lambda s: f"Other {SIDE_LABELS.get(s, 'Unassigned').lower()}")
-    return frame["group"].where(~frame["group"].isin(small), other)
+    merged = frame["group"].where(~frame["group"].isin(small), other)
+    bucket_sizes = frame.groupby(merged)["participant"].nunique()
+    too_small = set(bucket_sizes[bucket_sizes < workshop.k_min].index) - (
+        set(frame["group"]) - small
+    )
+    return merged.where(~merged.isin(too_small), None)
+
+
+def left_out(workshop: Workshop, answers_: pd.DataFrame) -> int:
+    """How many participants the export leaves out: those of a merged bucket under ``k_min``."""
+    frame = answers_[answers_["dimension"] != DOTS_DIMENSION]
+    if frame.empty:
+        return 0
+    groups = coarsen_groups(workshop, frame)
+    return int(frame.loc[groups.isna(), "participant"].nunique())
 
 
 def feedback_frame(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
@@ -733,19 +1289,34 @@ def feedback_frame(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     return out[list(FEEDBACK_COLUMNS)].reset_index(drop=True)
 
 
-def room_cells(
-    workshop: Workshop, answers_: pd.DataFrame, dimensions: Iterable[str] | None = None
-) -> pd.DataFrame:
-    """Masked initiative × side cells plus an "Everyone" column, from ``alignment.scoring``.
+BY_SIDE, BY_GROUP = "side", "group"
 
-    ``column`` is the display label (Tech, Business, Everyone). Complementary masking is the
-    scoring module's: a single hidden side takes the other with it, so "Everyone" beside the
-    sides never gives a hidden side away.
+
+def room_cells(
+    workshop: Workshop,
+    answers_: pd.DataFrame,
+    dimensions: Iterable[str] | None = None,
+    *,
+    by: str = BY_SIDE,
+) -> pd.DataFrame:
+    """Masked initiative × side (or × group) cells plus an "Everyone" column, from
+    ``alignment.scoring``.
+
+    ``column`` is the display label (Tech, Business, a group's name, Everyone). Complementary
+    masking is the scoring module's: a single hidden side or group takes another with it, so
+    "Everyone" beside them never gives a hidden one away.
     """
     fb = scoring.prepare(feedback_frame(workshop, answers_), dimensions)
     privacy = workshop.privacy
-    side = scoring.by_side(fb, privacy)
-    side["column"] = side["side"].map(SIDE_LABELS)
+    if by == BY_GROUP:
+        side = scoring.by_group(fb, privacy)
+        order = {g: k for k, (g, _) in enumerate(workshop.groups)}
+        side = side.sort_values("group", key=lambda g: g.map(order), kind="stable")
+        side["column"] = side["group"].astype(str)
+        side = side.drop(columns=["group"])
+    else:
+        side = scoring.by_side(fb, privacy)
+        side["column"] = side["side"].map(SIDE_LABELS)
     everyone = scoring.overall(fb, privacy)
     everyone["column"] = EVERYONE
     cells = pd.concat([side.drop(columns=["side"]), everyone], ignore_index=True)
@@ -756,12 +1327,18 @@ def dot_tally(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     """Dots per initiative: the room's total, and per side when both sides are large enough.
 
     Totals are shown only once ``k_min`` participants have voted; a side's split only when
-    both sides reach ``k_min`` (one side alone could be worked out from the total).
+    both sides reach ``k_min`` and voters of no side are either none or ``k_min`` too: the
+    total minus tech minus business is the unassigned voters' dots, so a split beside a few
+    unassigned voters would give their votes away.
     """
     frame = answers_[answers_["dimension"] == DOTS_DIMENSION]
     voters = frame["participant"].nunique()
     by_side_voters = frame.groupby("side")["participant"].nunique()
-    split = all(by_side_voters.get(s, 0) >= workshop.k_min for s in ("tech", "business"))
+    split = all(by_side_voters.get(s, 0) >= workshop.k_min for s in ("tech", "business")) and all(
+        n == 0 or n >= workshop.k_min
+        for side, n in by_side_voters.items()
+        if side not in ("tech", "business")
+    )
     rows = []
     for item_id, name in workshop.items:
         mine = frame[frame["item_id"] == item_id]
@@ -802,6 +1379,9 @@ def results_wide(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame["group"] = coarsen_groups(workshop, frame)
+    frame = frame[frame["group"].notna()]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
     wide = frame.pivot_table(
         index=["participant", "group", "side", "item_id"],
         columns="dimension",

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import urllib.parse
 
+import pandas as pd
 import streamlit as st
 
 from alignment import assessment, indicators
@@ -316,6 +317,40 @@ def _results_tab() -> None:
 # --- team ---------------------------------------------------------------------------------------
 
 
+def _invitations(rnd: TeamRound) -> None:
+    """Issue one-time invitations for a round and download the unused ones with their links."""
+    st.caption(f"By invitation: {rnd.invites_issued} invitations issued. Everyone sees this.")
+    cols = st.columns([1, 1])
+    count = cols[0].number_input(
+        "How many to issue",
+        min_value=1,
+        max_value=500,
+        value=max(1, (rnd.cap or 10) - rnd.invites_issued),
+        key=f"aw-team-invite-n-{rnd.code}",
+    )
+    if cols[1].button("Issue invitations", key=f"aw-team-invite-{rnd.code}"):
+        ui.safely(db.issue_invites, key, rnd.code, int(count))
+        st.rerun()
+    unused = ui.safely(db.unused_invites, key, rnd.code) or []
+    if unused:
+        link = _participant_link(rnd.code)
+        sheet = pd.DataFrame(
+            {
+                "Invitation code": [pretty(c) for c in unused],
+                "Link": [f"{link}&invite={c}" for c in unused],
+            }
+        )
+        st.download_button(
+            f"Download the {len(unused)} unused invitations (.csv)",
+            to_csv_bytes(sheet),
+            f"team-round-invitations-{rnd.code}.csv",
+            "text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"aw-team-invite-dl-{rnd.code}",
+        )
+
+
 def _participant_link(code: str) -> str:
     """The team page's address on this server, with the round's code."""
     here = urllib.parse.urlsplit(st.context.url or "")
@@ -342,10 +377,30 @@ def _team_tab() -> None:
                 max_chars=120,
                 placeholder="e.g. Data team, Q1 review",
             )
+            size_col, invite_col = st.columns(2)
+            size = size_col.number_input(
+                "People in the team (0 for no limit)",
+                min_value=0,
+                max_value=2000,
+                value=0,
+                help="Answers beyond this number are refused, so no one can add made-up "
+                "answers to outnumber a real member.",
+            )
+            by_invite = invite_col.checkbox(
+                "By invitation only",
+                help="Each person needs a one-time code you issue; everyone sees how many "
+                "were issued.",
+            )
             if st.form_submit_button(
                 "Open a team round", icon=":material/group_add:", type="primary"
             ):
-                opened = ui.safely(db.open_round, key, title or "Team round")
+                opened = ui.safely(
+                    db.open_round,
+                    key,
+                    title or "Team round",
+                    cap=int(size) or None,
+                    invite_only=bool(by_invite),
+                )
                 if opened is not None:
                     st.rerun()
         for rnd in rounds:
@@ -361,6 +416,10 @@ def _team_tab() -> None:
                         "on the team page):"
                     )
                     st.code(_participant_link(rnd.code), language=None, wrap_lines=True)
+                    if rnd.cap:
+                        st.caption(f"Room for {rnd.cap} people.")
+                    if rnd.invite_only:
+                        _invitations(rnd)
                     need = max(0, privacy.k_min - rnd.participants)
                     if need:
                         st.caption(f"{need} more answer(s) needed before any result can be shown.")

@@ -1,9 +1,13 @@
 """Join: the participant's page, made for a phone.
 
-Reached by the workshop's link or QR code (``/join?code=…``) or by typing the code. The session
-holds a random token (also kept in the link as ``p`` so a reloaded phone stays the same
-participant); no name is asked for. A participant sees only this workshop and only their own
-answers until the facilitator reveals the room's results. Every tap is saved at once.
+Reached by the workshop's link or QR code (``/join?code=…``, with ``&invite=…`` for an
+invitation) or by typing the code. The session holds a random token (also kept in the link as
+``p`` so a reloaded phone stays the same participant); no name is asked for. A participant sees
+only this workshop and only their own answers until the facilitator reveals the room's results.
+
+The page stays light for a room of 80: each initiative's card is a fragment, so a tap saves
+and reruns that card only, and a small fragment polls the workshop's state every few seconds
+for the countdown, a pause, a close or the reveal (one primary-key read).
 """
 
 from __future__ import annotations
@@ -23,12 +27,20 @@ from components.text import escape
 st.set_page_config(
     page_title="Join a workshop", page_icon=":material/how_to_vote:", layout="centered"
 )
-# How often a phone asks whether the facilitator closed, reopened or revealed: a primary-key
-# read in a small fragment, so a room of 80 costs little, and every phone shows the reveal
-# within 5 s of the click (tests/e2e/test_workshop_room.py).
-STATUS_SECONDS = 3
-_RELOAD = "aw_join_reload"  # set by an answer callback that found voting closed
 workshop_view.hide_sidebar()
+# Touch targets of at least 44 px (WCAG 2.5.5 / platform guidelines); a fixed stylesheet.
+st.html("""<style>
+  [data-testid="stButtonGroup"] button { min-height: 44px; min-width: 44px; }
+  [data-testid="stSelectbox"] .react-aria-ComboBox [role="group"] { min-height: 44px; }
+  [data-testid="stExpander"] summary { min-height: 44px; }
+  [data-testid="stNumberInputStepUp"], [data-testid="stNumberInputStepDown"] {
+    min-width: 44px; min-height: 44px; }
+  [data-testid="stNumberInput"] input { min-height: 44px; }
+  [data-testid="stBaseButton-primary"], [data-testid="stBaseButton-secondary"] {
+    min-height: 44px; }
+  .st-key-join-timer { position: sticky; top: 0; z-index: 5; background: #ffffff; }
+  .st-key-join-timer:empty { display: none; }
+</style>""")
 
 store = storage.require()
 
@@ -121,9 +133,7 @@ def _save(ws: Workshop, token: str, item_id: str, dimension: str, key: str) -> N
     try:
         workshop.answer(store, ws.id, token, item_id, dimension, st.session_state.get(key))
     except (WorkshopError, StoreError) as exc:
-        state.put(Keys.JOIN_MESSAGE, str(exc))
-        if isinstance(exc, workshop.VotingClosed):
-            state.put(_RELOAD, True)  # the whole page must show "closed", not just this part
+        st.session_state[f"join-msg::{ws.code}::{item_id}"] = str(exc)
         old = workshop.own_answers(store, ws.id, token).get((item_id, dimension))
         if old is not None:
             st.session_state[key] = int(old)
@@ -131,94 +141,95 @@ def _save(ws: Workshop, token: str, item_id: str, dimension: str, key: str) -> N
             st.session_state[key] = 0 if ws.mode == workshop.DOTS else None
 
 
-def _message() -> None:
-    """A refusal from an answer callback, shown once."""
-    message = state.get(Keys.JOIN_MESSAGE)
-    if message:
-        st.error(message, icon=":material/error:")
-        state.put(Keys.JOIN_MESSAGE, None)
-
-
-@st.fragment(run_every=STATUS_SECONDS)
+@st.fragment(run_every=workshop_view.PHONE_POLL_SECONDS)
 def _watch(ws: Workshop) -> None:
-    """Reload the page when the facilitator closes, reopens or reveals (a primary-key read)."""
+    """The countdown, and a reload when the facilitator closes, reopens or reveals; one
+    primary-key read per poll. The countdown comes from the stored deadline each time."""
     now = workshop.status(store, ws.id)
-    if now is not None and now != (ws.status, ws.revealed):
+    if now is None:
+        return
+    status, revealed, timer = now
+    if (status, revealed) != (ws.status, ws.revealed) or (
+        status == workshop.OPEN and not ws.is_open
+    ):
         st.rerun(scope="app")
+    with st.container(key="join-timer"):
+        workshop_view.countdown(timer, size="phone")
 
 
 @st.fragment
-def _answers(ws: Workshop, token: str) -> None:
-    """The questions. A tap reruns only this fragment (the ``on_change`` callback saves the
-    answer first), not the code check, the group picker and the results above it: a room of
-    phones tapping at once is that many reruns, so each must be small."""
-    if state.get(_RELOAD):
-        state.put(_RELOAD, None)
-        st.rerun(scope="app")
-    _message()
-    mine = workshop.own_answers(store, ws.id, token)
-    if ws.mode == workshop.DOTS:
-        used = int(sum(mine.values()))
-        st.progress(
-            min(used / ws.dots, 1.0), text=f"You have placed {used} of your {ws.dots} dots."
-        )
-        st.caption(
-            "Give your dots to the initiatives that matter most; several dots on one "
-            "initiative are fine. Tap − or + to move them."
-        )
-        for item_id, name in ws.items:
-            key = f"join-dots::{ws.code}::{item_id}"
-            if key not in st.session_state:
-                st.session_state[key] = int(mine.get((item_id, workshop.DOTS_DIMENSION), 0))
-            st.number_input(
-                escape(name),
-                min_value=0,
-                max_value=ws.dots,
-                step=1,
+def _card(ws: Workshop, token: str, item_id: str, name: str) -> None:
+    """One initiative: its description, its why on request, and a 1–5 row per question. A tap
+    saves the answer and reruns this card only."""
+    keys = {dim: f"join-rate::{ws.code}::{item_id}::{dim}" for dim in ws.dimensions}
+    done = sum(1 for k in keys.values() if st.session_state.get(k) is not None)
+    with st.container(border=True):
+        mark = " :material/check_circle:" if done == len(keys) else ""
+        st.markdown(f"**{escape(name)}**{mark}")
+        description, why = ws.detail(item_id)
+        if description:
+            st.caption(escape(description))
+        if why:
+            with st.expander("Why it matters"):
+                st.markdown(escape(why))
+        problem = st.session_state.pop(f"join-msg::{ws.code}::{item_id}", None)
+        if problem:
+            st.error(problem, icon=":material/error:")
+        for dim, key in keys.items():
+            st.segmented_control(
+                schema.DIMENSION_BY_NAME[dim].question,
+                [1, 2, 3, 4, 5],
                 key=key,
                 disabled=not ws.is_open,
                 on_change=_save,
-                args=(ws, token, item_id, workshop.DOTS_DIMENSION, key),
+                args=(ws, token, item_id, dim, key),
+                width="stretch",
             )
-    else:
-        total = len(ws.items) * len(ws.dimensions)
-        st.progress(
-            len(mine) / total,
-            text=f"{len(mine)} of {total} answered. Saved as you tap; "
-            "change any answer until voting closes.",
+
+
+@st.fragment
+def _dots(ws: Workshop, token: str) -> None:
+    """Every initiative's dots in one fragment: the budget is shared, so a tap reruns the list
+    (and its count) but not the page."""
+    used = sum(int(st.session_state.get(f"join-dots::{ws.code}::{i}", 0) or 0) for i, _ in ws.items)
+    st.progress(min(used / ws.dots, 1.0), text=f"You have placed {used} of your {ws.dots} dots.")
+    for item_id, name in ws.items:
+        key = f"join-dots::{ws.code}::{item_id}"
+        problem = st.session_state.pop(f"join-msg::{ws.code}::{item_id}", None)
+        if problem:
+            st.error(problem, icon=":material/error:")
+        description, _ = ws.detail(item_id)
+        st.number_input(
+            escape(name),
+            min_value=0,
+            max_value=ws.dots,
+            step=1,
+            key=key,
+            disabled=not ws.is_open,
+            on_change=_save,
+            args=(ws, token, item_id, workshop.DOTS_DIMENSION, key),
+            help=escape(description) if description else None,
         )
-        st.caption("1 = strongly disagree · 3 = neither · 5 = strongly agree")
-        for item_id, name in ws.items:
-            with st.container(border=True):
-                st.markdown(f"**{escape(name)}**")
-                for dim in ws.dimensions:
-                    key = f"join-rate::{ws.code}::{item_id}::{dim}"
-                    if key not in st.session_state and (item_id, dim) in mine:
-                        st.session_state[key] = int(mine[(item_id, dim)])
-                    st.segmented_control(
-                        schema.DIMENSION_BY_NAME[dim].question,
-                        [1, 2, 3, 4, 5],
-                        key=key,
-                        disabled=not ws.is_open,
-                        on_change=_save,
-                        args=(ws, token, item_id, dim, key),
-                        width="stretch",
-                    )
 
 
 ws = _find_workshop()
 token = _token(ws)
-_watch(ws)
 
-st.title(escape(ws.title))
+title, badge = st.columns([3, 1], vertical_alignment="center")
+title.title(escape(ws.title))
+with badge:
+    workshop_view.state_badge(ws)
+_watch(ws)
 if not ws.is_open:
     st.warning(
         "Voting is closed for this workshop: answers can no longer be changed. Thank you "
         "for taking part.",
         icon=":material/lock:",
     )
-_message()
-state.put(_RELOAD, None)  # this run redraws the whole page already
+message = state.get(Keys.JOIN_MESSAGE)
+if message:
+    st.error(message, icon=":material/error:")
+    state.put(Keys.JOIN_MESSAGE, None)
 
 if ws.revealed:
     st.subheader("The room's results")
@@ -231,6 +242,22 @@ if ws.revealed:
     )
 
 me = workshop.participant(store, ws.id, token)
+if ws.invite_only:
+    issued, _ = workshop.invite_counts(store, ws.id)
+    st.caption(
+        f":material/confirmation_number: By invitation: the facilitator issued {issued} "
+        "invitations, each for one person."
+    )
+invite = None
+if me is None and ws.invite_only and ws.is_open:
+    linked = st.query_params.get("invite", "")
+    invite = st.text_input(
+        "Your invitation code",
+        value=joincodes.pretty(linked) if joincodes.normalise(linked) else "",
+        placeholder="ABCD-EFGH",
+        max_chars=12,
+        key=f"join-invite-{ws.code}",
+    )
 groups = [g for g, _ in ws.groups]
 side_words = {"tech": "tech side", "business": "business side", "unknown": "no side"}
 choice = st.selectbox(
@@ -244,7 +271,7 @@ choice = st.selectbox(
 )
 if choice is not None and (me is None or choice != me.group) and ws.is_open:
     try:
-        me = workshop.join(store, ws.id, token, choice)
+        me = workshop.join(store, ws.id, token, choice, invite=invite)
     except (WorkshopError, StoreError) as exc:
         st.error(str(exc), icon=":material/error:")
 if me is None:
@@ -255,7 +282,31 @@ if me is None:
     )
     st.stop()
 
-_answers(ws, token)
+mine = workshop.own_answers(store, ws.id, token)
+if ws.mode == workshop.DOTS:
+    st.caption(
+        "Give your dots to the initiatives that matter most; several dots on one "
+        "initiative are fine. Tap − or + to move them. Saved as you tap."
+    )
+    for item_id, _ in ws.items:
+        key = f"join-dots::{ws.code}::{item_id}"
+        if key not in st.session_state:
+            st.session_state[key] = int(mine.get((item_id, workshop.DOTS_DIMENSION), 0))
+    _dots(ws, token)
+else:
+    total = ws.questions_per_person
+    st.markdown(
+        f"**{total} taps**: {len(ws.items)} initiatives × {len(ws.dimensions)} "
+        f"question{'s' if len(ws.dimensions) != 1 else ''}. Saved as you tap; a tick marks "
+        "each initiative you have finished. Change any answer until voting closes."
+    )
+    st.caption("1 = strongly disagree · 3 = neither · 5 = strongly agree")
+    for item_id, name in ws.items:
+        for dim in ws.dimensions:
+            key = f"join-rate::{ws.code}::{item_id}::{dim}"
+            if key not in st.session_state and (item_id, dim) in mine:
+                st.session_state[key] = int(mine[(item_id, dim)])
+        _card(ws, token, item_id, name)
 if not ws.revealed:
     st.caption(
         "You see only your own answers. The room's results appear here when the "

@@ -6,7 +6,7 @@ import streamlit as st
 
 from alignment import config as settings
 from alignment import constants as c
-from alignment import indicators, method, prioritise, scoring
+from alignment import indicators, method, prioritise, scoring, workshop
 from components import analysis, privacy
 from components.page import setup
 from components.text import escape
@@ -133,6 +133,8 @@ st.caption(
 )
 for note in priv.notes:
     st.warning(note, icon=":material/warning:")
+st.markdown("**Workshops and team rounds**")
+st.markdown(workshop.ORGANISER_CAN_AND_CANNOT)
 
 st.subheader("7. Ranking what needs a conversation")
 st.markdown(

@@ -1,7 +1,9 @@
-"""Presentation: one workshop's live chart for the projector — large type, no sidebar.
+"""Presentation: one workshop for the projector — large type, no sidebar.
 
 Opened from the Workshop page (``/present?workshop=<id>``) in a tab of its own; ``app.py`` hides
-the navigation for this path. While voting is open the join code and QR code stay on screen.
+the navigation for this path. Until the facilitator reveals the results it shows progress only
+(people, answers, the time left) beside a join code and QR code big enough for the back of the
+room; the chart appears only after the reveal, so the room does not anchor on early votes.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ st.set_page_config(
     initial_sidebar_state="collapsed",
 )
 workshop_view.hide_sidebar()
-# Larger type for the back of the room; a fixed stylesheet, no user text in it.
+# Larger type for the back of the room; a fixed stylesheet, no user text in it. The join code
+# never wraps: it is one word in a size that fits its column at 1440 px and on a 1024 px beamer.
 st.html("""<style>
   [data-testid="stMetricValue"] { font-size: 3.2rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.4rem; }
   h1 { font-size: 3.4rem !important; }
   [data-testid="stCaptionContainer"] p { font-size: 1.2rem; }
+  .st-key-present-code p { font-size: clamp(2.6rem, 4.6vw, 5.6rem); font-weight: 800;
+    white-space: nowrap; letter-spacing: .04em; line-height: 1.1; margin: 0;
+    font-variant-numeric: tabular-nums; }
+  .st-key-present-join [data-testid="stImage"] img { min-width: 260px; }
 </style>""")
 
 store = storage.require()
@@ -40,6 +47,16 @@ if ws is None:
     st.stop()
 
 
+def _join_panel(current: workshop.Workshop) -> None:
+    url = workshop_view.join_url(current.code)
+    with st.container(key="present-join"):
+        st.image(workshop_view.qr_png(url), width="stretch")
+        # The code uses only letters and digits from joincodes.ALPHABET: safe as Markdown.
+        with st.container(key="present-code"):
+            st.markdown(joincodes.pretty(current.code))
+        st.caption(f"or go to {workshop_view.public_base()}/join")
+
+
 @st.fragment(run_every=workshop_view.LIVE_SECONDS)
 def _room() -> None:
     pulse = workshop.pulse(store, ws.id)
@@ -48,25 +65,29 @@ def _room() -> None:
         return
     current = (
         workshop.get(store, ws.id)
-        if (pulse.status, pulse.revealed) != (ws.status, ws.revealed)
+        if (pulse.status, pulse.revealed, pulse.timer) != (ws.status, ws.revealed, ws.timer)
         else ws
     )
-    st.title(escape(current.title))
-    if current.is_open:
-        url = workshop_view.join_url(current.code)
-        chart_col, join_col = st.columns([4, 1], vertical_alignment="top")
-        with join_col:
-            st.image(workshop_view.qr_png(url), width="stretch")
-            # The code uses only letters and digits from joincodes.ALPHABET: safe as Markdown.
-            st.markdown(f"# {joincodes.pretty(current.code)}")
-            st.caption(f"or go to {workshop_view.public_base()}/join")
-            st.metric("People", pulse.participants)
-    else:
-        chart_col = st.container()
-        st.caption("Voting is closed.")
-    with chart_col:
-        frame = workshop_view.current_answers(current, pulse.version)
-        workshop_view.show_results(current, frame, large=True, key="present-chart")
+    title, badge = st.columns([5, 1], vertical_alignment="center")
+    title.title(escape(current.title))
+    with badge:
+        workshop_view.state_badge(current, closed_status=pulse.status)
+    if not pulse.revealed:
+        info, join = st.columns([3, 2], vertical_alignment="top", gap="large")
+        with info:
+            workshop_view.countdown(pulse.timer, size="large")
+            workshop_view.progress(current, pulse, workshop.invite_counts(store, ws.id))
+            st.caption(
+                "Results appear here when the facilitator reveals them."
+                if pulse.status == workshop.OPEN
+                else "Voting is closed. Results appear here when the facilitator reveals them."
+            )
+        if pulse.status == workshop.OPEN:
+            with join:
+                _join_panel(current)
+        return
+    frame = workshop_view.current_answers(current, pulse.version)
+    workshop_view.show_results(current, frame, large=True, key="present-chart")
 
 
 _room()

@@ -14,7 +14,8 @@ import streamlit as st
 
 from alignment import joincodes
 from alignment.assessment import Bank
-from alignment.assessment.store import AssessmentStore, RoundClosed, TeamRound
+from alignment.assessment.store import AssessmentStore, RoundClosed, RoundRefused, TeamRound
+from alignment.joincodes import pretty
 from alignment.store import StoreError
 from components import assessment as ui
 from components import privacy as privacy_ui
@@ -99,10 +100,22 @@ def _token(code: str) -> str:
     return token
 
 
-def _form(bank: Bank, code: str, token: str, mine: dict[str, int | None] | None) -> None:
+def _form(
+    bank: Bank, code: str, token: str, mine: dict[str, int | None] | None, by_invite: bool
+) -> None:
     options = ui.options(bank)
     labels = {v: ui.option_label(bank, v) for v in options}
     with st.form("aw-team-answers", border=False):
+        invite = None
+        if by_invite and mine is None:
+            linked = st.query_params.get("invite", "")
+            invite = st.text_input(
+                "Your invitation code",
+                value=pretty(linked) if joincodes.normalise(linked) else "",
+                max_chars=12,
+                placeholder="ABCD-EFGH",
+                help="Each code lets one person in, once.",
+            )
         for step in bank.steps:
             st.subheader(f"{step.number}. {step.title}")
             statements = list(step.statements)
@@ -137,9 +150,12 @@ def _form(bank: Bank, code: str, token: str, mine: dict[str, int | None] | None)
             st.warning("Answer at least one statement before sending.", icon=":material/info:")
             return
         try:
-            db.submit(code, token, given)
+            db.submit(code, token, given, invite=invite)
         except RoundClosed as exc:
             st.error(str(exc), icon=":material/lock:")
+            return
+        except RoundRefused as exc:
+            st.error(str(exc), icon=":material/error:")
             return
         except StoreError as exc:
             st.error(f"Your answers were not saved: {exc}", icon=":material/error:")
@@ -201,6 +217,11 @@ st.caption(
     f"least {privacy.k_min} people, and only after closing the round. Keep this address "
     "to yourself: it lets you change your answers."
 )
+if found.invite_only:
+    st.caption(
+        f":material/confirmation_number: By invitation: your leader issued "
+        f"{found.invites_issued} invitations, each for one person."
+    )
 if mine:
     st.caption(f"You answered {len(mine)} statements earlier; they are filled in below.")
-_form(bank, found.code, token, mine)
+_form(bank, found.code, token, mine, found.invite_only)

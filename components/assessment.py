@@ -74,12 +74,16 @@ def store() -> AssessmentStore | None:
         return None
 
 
-def safely(action: Any, *args: Any) -> Any:
-    """Run a store write; on failure say so and keep going with the session's copy."""
+def safely(action: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a store write; on failure say so and keep going with the session's copy. A refusal
+    in words (``ValueError``: a bad round size, a batch too large) is said the same way."""
     try:
-        return action(*args)
+        return action(*args, **kwargs)
     except StoreError as exc:
         st.toast(f"Not saved: {exc}", icon=":material/warning:")
+        return None
+    except ValueError as exc:
+        st.toast(str(exc), icon=":material/warning:")
         return None
 
 

@@ -20,9 +20,17 @@ from alignment import workshop
 from alignment.charts import workshop as charts
 from alignment.workshop import Workshop
 from components import analysis, chart, config, storage
+from components.text import escape
 
 ENV_PUBLIC_URL = settings.env("public_url")
 LIVE_SECONDS = 3
+PHONE_POLL_SECONDS = 3  # phones see a reveal, a pause or a close within this (plus a tap)
+TIMER_WORDS = {
+    workshop.TIMER_READY: "Timer set",
+    workshop.TIMER_RUNNING: "Time left",
+    workshop.TIMER_PAUSED: "Paused",
+    workshop.TIMER_ENDED: "Time is up",
+}
 _PAGE_PATHS = {"workshop", "present", "join", "workspaces"}
 
 
@@ -88,6 +96,7 @@ def show_results(
     key: str,
     dimension: str | None = None,
     compact: bool = False,
+    by: str = workshop.BY_SIDE,
 ) -> None:
     """The room's result: the masked heatmap (ratings) or the dot tally, or words saying why
     nothing can be shown yet."""
@@ -115,18 +124,18 @@ def show_results(
         )
         return
     dims = [dimension] if dimension else None
-    cells = workshop.room_cells(ws, frame, dims)
+    cells = workshop.room_cells(ws, frame, dims, by=by)
     if cells.empty:
         st.info("No ratings for this question yet.", icon=":material/hourglass:")
         return
     shown = charts.room_frame(cells, names, ws.k_min, label_width=24 if compact else 40)
     order_ids = [i for i, _ in ws.items if i in set(shown["initiative_id"])]
     order = list(dict.fromkeys(shown.set_index("initiative_id").loc[order_ids, "label"]))
-    columns = [
-        c
-        for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE)
-        if c in set(shown["column"])
-    ]
+    present = list(dict.fromkeys(shown["column"]))
+    if by == workshop.BY_GROUP:
+        columns = [g for g, _ in ws.groups if g in present] + [workshop.EVERYONE]
+    else:
+        columns = [c for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE) if c in present]
     chart.altair_with_table(
         charts.room_heatmap(shown, order, columns, large=large, compact=compact, k_min=ws.k_min),
         shown[["initiative", "column", "n", "score", "hidden"]].rename(columns={"column": "who"}),
@@ -141,3 +150,107 @@ def show_results(
             f"Grey cells are hidden: fewer than {ws.k_min} people, or hiding them keeps "
             "a smaller group from being worked out from the total."
         )
+
+
+def state_badge(ws: Workshop, *, closed_status: str | None = None) -> None:
+    """ "Voting open" or "Voting closed", in the same words on every page that shows a workshop."""
+    closed = (closed_status or ws.status) != workshop.OPEN or not ws.is_open
+    if closed:
+        st.badge("Voting closed", icon=":material/lock:", color="gray")
+    else:
+        st.badge("Voting open", icon=":material/how_to_vote:", color="green")
+
+
+def _ticker() -> None:
+    """One fixed script and stylesheet (no value in them) that run every countdown on the page.
+
+    Every countdown is a container whose key carries its kind, the milliseconds left when the
+    server drew it, and whether it runs. The server works the figure out from the STORED
+    deadline; the page counts down on the monotonic timer and never reads the browser's wall
+    clock. A poll that arrived late carries a figure that is already stale: within 3 s of the
+    running countdown the earlier end is kept, so the clock never steps back; a real change
+    (+1 minute, a resume) is larger and is taken as it is. The body never changes, so the
+    browser runs it once per page.
+    """
+    st.html(
+        """<script>
+(() => {
+  if (window.__awTicker) return;
+  const ends = {}, seen = {};
+  const pad = (v) => String(v).padStart(2, "0");
+  const fmt = (ms) => {
+    const t = Math.max(0, Math.ceil(ms / 1000));
+    const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+    return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+  };
+  const tick = () => {
+    document.querySelectorAll('[class*="st-key-aw-cd-"]').forEach((box) => {
+      const m = box.className.match(/st-key-aw-cd-([a-z]+)-(\\d+)-(run|hold)/);
+      if (!m || m[3] !== "run") return;
+      const kind = m[1], tag = m[0];
+      if (!seen[tag]) {
+        const fresh = performance.now() + Number(m[2]);
+        const prev = ends[kind];
+        ends[kind] = prev && Math.abs(fresh - prev) < 3000 ? Math.min(prev, fresh) : fresh;
+        seen[tag] = true;
+      }
+      const ms = ends[kind] - performance.now();
+      const out = box.querySelector("strong");
+      if (out) out.textContent = fmt(ms);
+      if (ms <= 30000) box.classList.add("aw-cd-urgent");
+    });
+  };
+  window.__awTicker = setInterval(tick, 250);
+  tick();
+})();
+</script>
+<style>
+  [class*="st-key-aw-cd-"] p { white-space: nowrap; margin: 0; }
+  [class*="st-key-aw-cd-"] strong { font-variant-numeric: tabular-nums; }
+  [class*="st-key-aw-cd-large"] p { font-size: 1.6rem; }
+  [class*="st-key-aw-cd-large"] strong { font-size: 5.5rem; }
+  [class*="st-key-aw-cd-normal"] strong { font-size: 2.4rem; }
+  [class*="st-key-aw-cd-phone"] strong { font-size: 2rem; }
+  .aw-cd-urgent strong, [class*="-ended"] strong { color: #a61b1b; }
+</style>""",
+        unsafe_allow_javascript=True,
+    )
+
+
+def countdown(timer: workshop.Timer, *, size: str = "normal") -> None:
+    """The room's countdown, the same on every screen.
+
+    The server works out the seconds left from the STORED deadline and its own clock and puts
+    them in the container's key; a fixed script (``_ticker``, no value in it) counts
+    down from there with the browser's monotonic timer, never its wall clock, so a phone whose
+    clock is wrong still shows the room's time. Each poll of the view redraws it with a fresh
+    figure, so the screens stay in step. ``size``: large (projector), normal, phone.
+    """
+    state = timer.state()
+    if state == workshop.TIMER_OFF:
+        return
+    left = timer.left() or 0.0
+    kind = size if size in ("large", "normal", "phone") else "normal"
+    run = "run" if state == workshop.TIMER_RUNNING else "hold"
+    _ticker()
+    suffix = "-ended" if state == workshop.TIMER_ENDED else ""
+    with st.container(key=f"aw-cd-{kind}-{int(left * 1000)}-{run}{suffix}"):
+        st.markdown(f"{TIMER_WORDS[state]} **{escape(workshop.clock(left))}**")
+
+
+def progress(ws: Workshop, pulse: workshop.Pulse, invites: tuple[int, int] | None = None) -> None:
+    """What the room may see before the reveal: how many joined and answered, never a rating."""
+    cols = st.columns(3)
+    joined = f"{pulse.participants}" + (f" of {ws.cap}" if ws.cap else "")
+    cols[0].metric("People", joined)
+    cols[1].metric("Answered", pulse.answering, help="People who gave at least one answer.")
+    cols[2].metric("Answers", pulse.answers)
+    if invites is not None and ws.invite_only:
+        issued, used = invites
+        st.caption(f"By invitation: {issued} invitations issued, {used} used.")
+
+
+RESULTS_HIDDEN = (
+    "Results stay hidden until the facilitator reveals them, here, on the projector and on "
+    "the phones: no one anchors on early votes, and no late vote can be read off a change."
+)

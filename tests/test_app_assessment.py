@@ -179,6 +179,37 @@ def test_a_team_round_from_link_to_results(db_path: Path) -> None:
     assert not late.radio
 
 
+def test_a_team_round_by_invitation_turns_away_made_up_members(db_path: Path) -> None:
+    """#18.8: a round by invitation takes answers only with a one-time code."""
+    leader = _tab(_open(_app()), "Team view")
+    leader.text_input[0].input("Invited team")
+    leader.checkbox[0].check()
+    next(b for b in leader.button if b.label == "Open a team round").click().run()
+    key = leader.session_state["aw_assess_key"]
+    db = _store(db_path)
+    (rnd,) = db.rounds(key)
+    assert rnd.invite_only
+    leader = _tab(_open(_app(key=key)), "Team view")
+    leader.number_input(key=f"aw-team-invite-n-{rnd.code}").set_value(2).run()
+    leader.button(key=f"aw-team-invite-{rnd.code}").click().run()
+    assert not leader.exception
+    codes = db.unused_invites(key, rnd.code)
+    assert len(codes) == 2
+    stranger = _open(_app(round=rnd.code), TEAM)
+    assert any("issued 2 invitations" in c.value for c in stranger.caption)
+    for radio in stranger.radio:
+        radio.set_value(3)
+    _button(stranger, "Send my answers").click().run()
+    assert any("by invitation" in e.value for e in stranger.error)
+    assert db.round(rnd.code).participants == 0
+    member = _open(_app(round=rnd.code, invite=codes[0]), TEAM)
+    for radio in member.radio:
+        radio.set_value(4)
+    _button(member, "Send my answers").click().run()
+    assert any("answers saved" in s.value for s in member.success)
+    assert db.round(rnd.code).participants == 1
+
+
 def test_a_wrong_round_code_is_refused_kindly(db_path: Path) -> None:
     at = _open(_app(), TEAM)
     at.text_input[0].input("ABCD-EFGO")

@@ -5,6 +5,7 @@ Each test gets its own database (``db_path``), the app and the test sharing the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,14 +107,46 @@ def test_facilitator_creates_a_workshop_and_gets_code_link_and_qr(store: Store) 
     [ws] = workshop.all_workshops(store)
     assert ws.title == "Board offsite" and ws.mode == workshop.RATING
     assert len(ws.items) == 6 and ws.items[0][0] == "P-01"
-    assert ws.dimensions == ("why_clarity", "business_value", "priority")
+    assert ws.dimensions == ("why_clarity", "priority"), "a short default question set"
     assert ws.k_min == 3
-    assert dict(ws.groups)["Platform Engineering"] == "tech"
+    assert ws.groups == (("Tech", "tech"), ("Business", "business")), "groups from the sides"
+    description, why = ws.detail("P-01")
+    assert description.startswith("Move messaging") and why.startswith("Tracking updates")
     assert joincodes.pretty(ws.code) in _texts(at)
     assert any(f"/join?code={ws.code}" in c.value for c in at.code)
     assert [i.captions for i in at.image] == [["Scan to join"]], "the QR code is on the page"
     metrics = {m.label: m.value for m in at.metric}
-    assert (metrics["Participants"], metrics["Answers"]) == ("0", "0")
+    assert (metrics["People"], metrics["Answers"]) == ("0", "0")
+
+
+def test_the_form_says_how_many_taps_and_stays_open_while_edited(store: Store) -> None:
+    at = _app()
+    at.switch_page("app_pages/workshop.py").run()
+    assert "taps 12 times (6 initiatives × 2 questions)" in _texts(at)
+    workshop.create(
+        store, title="First", mode=workshop.RATING, items=ITEMS, dimensions=DIMS, groups=GROUPS
+    )
+    at.run()  # a workshop exists: the form starts folded
+    assert not at.session_state["ws-new-open"]
+    at.session_state["ws-new-open"] = True
+    at.run()
+    at.text_input(key="ws-new-title").input("Second").run()
+    at.number_input(key="ws-new-minutes").set_value(5).run()
+    at.radio(key="ws-new-groups-how").set_value("listed").run()
+    assert at.session_state["ws-new-open"] is True, "each edit leaves the form open"
+    assert not at.exception
+
+
+def test_a_room_of_12_is_not_split_into_ten_groups(store: Store) -> None:
+    at = _app()
+    at.switch_page("app_pages/workshop.py").run()
+    at.text_input(key="ws-new-title").input("Small room").run()
+    at.radio(key="ws-new-groups-how").set_value("listed").run()
+    at.number_input(key="ws-new-cap").set_value(12).run()
+    assert "A room of 12 in 8 groups" in _texts(at)
+    at.button(key="ws-create").click().run()
+    assert workshop.all_workshops(store) == []
+    assert any("at most 4" in e.value for e in at.error)
 
 
 def test_a_set_up_problem_is_said_not_raised(store: Store) -> None:
@@ -125,19 +158,31 @@ def test_a_set_up_problem_is_said_not_raised(store: Store) -> None:
     assert workshop.all_workshops(store) == []
 
 
-def test_facilitator_sees_every_answer_and_the_masked_heatmap(store: Store) -> None:
+def test_facilitator_sees_progress_only_until_the_reveal(store: Store) -> None:
+    """#18.3: the live view refreshed every 3 s with scores, so a late vote could be read off
+    the change. Until the reveal it shows who answered, never a rating."""
     ws = _workshop(store)
     _room(store, ws, ["Platform Engineering", "Data & Analytics", "Sales", "Finance", "Sales"])
     at = _app()
     at.switch_page("app_pages/workshop.py").run()
     metrics = {m.label: m.value for m in at.metric}
-    assert (metrics["Participants"], metrics["Answers"]) == ("5", "30")
+    assert (metrics["People"], metrics["Answered"], metrics["Answers"]) == ("5", "5", "30")
+    assert not at.get("vega_lite_chart"), "no results before the reveal"
+    assert "Results stay hidden until the facilitator reveals them" in _texts(at)
+    at.button(key="ws-reveal").click().run()
     cells = chart_with(at, "score_text")
     everyone = cells[cells["column"] == "Everyone"]
     assert len(everyone) == 3 and not everyone["hidden"].any()
     sides = cells[cells["column"].isin(["Tech", "Business"])]
     assert sides["hidden"].all(), "2 tech and 3 business: tech under k_min, business with it"
     assert sides["score"].isna().all()
+    assert (cells["score"].dropna() == cells["score"].dropna().round()).all(), (
+        "whole numbers only in what reaches the browser"
+    )
+    at.segmented_control(key=f"ws-live-by-{ws.id}").set_value("group").run()
+    cells = chart_with(at, "score_text")
+    assert {"Platform Engineering", "Sales", "Everyone"} <= set(cells["column"])
+    assert cells.loc[cells["column"] != "Everyone", "hidden"].all(), "groups under k_min"
 
 
 def test_close_reveal_and_reopen_buttons(store: Store) -> None:
@@ -147,13 +192,48 @@ def test_close_reveal_and_reopen_buttons(store: Store) -> None:
     at.button(key="ws-close").click().run()
     assert workshop.get(store, ws.id).status == workshop.CLOSED
     assert "Voting is closed" in _texts(at)
-    at.button(key="ws-reveal").click().run()
-    assert workshop.get(store, ws.id).revealed
     at.button(key="ws-reopen").click().run()
+    assert workshop.get(store, ws.id).is_open, "before any reveal, voting can reopen"
+    at.button(key="ws-reveal").click().run()
+    ws = workshop.get(store, ws.id)
+    assert ws.revealed and not ws.is_open, "revealing closes voting"
+    assert at.button(key="ws-reopen").disabled, "and it cannot reopen after the reveal"
     at.button(key="ws-hide").click().run()
     ws = workshop.get(store, ws.id)
-    assert ws.is_open and not ws.revealed
+    assert not ws.is_open and not ws.revealed
     assert not at.exception
+
+
+def test_the_facilitator_runs_the_timer(store: Store) -> None:
+    ws = _workshop(store)
+    at = _app()
+    at.switch_page("app_pages/workshop.py").run()
+    at.number_input(key=f"ws-timer-minutes-{ws.id}").set_value(5).run()
+    at.checkbox(key=f"ws-timer-auto-{ws.id}").check().run()
+    at.button(key="ws-timer-set").click().run()
+    timer = workshop.get(store, ws.id).timer
+    assert (timer.seconds, timer.auto_close) == (300, True)
+    at.button(key="ws-timer-start").click().run()
+    assert workshop.get(store, ws.id).timer.state() == workshop.TIMER_RUNNING
+    assert re.search(r"Time left \*\*(5\\?:00|4\\?:[45]\d)\*\*", _texts(at)), _texts(at)
+    at.button(key="ws-timer-add").click().run()
+    assert 358 <= workshop.get(store, ws.id).timer.left() <= 360
+    at.button(key="ws-timer-pause").click().run()
+    assert workshop.get(store, ws.id).timer.state() == workshop.TIMER_PAUSED
+    at.button(key="ws-timer-stop").click().run()
+    assert workshop.get(store, ws.id).timer.state() == workshop.TIMER_READY
+    assert not at.exception
+
+
+def test_invitations_are_issued_and_downloaded(store: Store) -> None:
+    ws = _workshop(store, invite_only=True, cap=12)
+    at = _app()
+    at.switch_page("app_pages/workshop.py").run()
+    at.number_input(key=f"ws-invite-count-{ws.id}").set_value(8).run()
+    at.button(key="ws-invite").click().run()
+    assert workshop.invite_counts(store, ws.id) == (8, 0)
+    assert "8 invitations issued, 0 used" in _texts(at)
+    assert any("8 unused invitations" in d.proto.label for d in at.get("download_button"))
 
 
 def test_results_download_and_join_the_current_data(store: Store) -> None:
@@ -170,6 +250,10 @@ def test_results_download_and_join_the_current_data(store: Store) -> None:
             "Sales",
         ],
     )
+    at0 = _app()
+    at0.switch_page("app_pages/workshop.py").run()
+    assert not at0.get("download_button"), "no download while people still answer"
+    workshop.set_state(store, ws.id, status=workshop.CLOSED)
     at = _app()
     before = at.session_state[Keys.RESULT].dataset.feedback
     at.switch_page("app_pages/workshop.py").run()
@@ -186,7 +270,8 @@ def test_results_download_and_join_the_current_data(store: Store) -> None:
     assert not at.exception
 
 
-def test_presentation_shows_the_chart_in_large_type(store: Store) -> None:
+def test_presentation_shows_progress_only_until_the_reveal(store: Store) -> None:
+    """#15: the projector showed live results before "Reveal results"; the room anchored."""
     ws = _workshop(store)
     _room(store, ws, ["Sales", "Finance", "Sales"])
     at = _app()
@@ -194,10 +279,16 @@ def test_presentation_shows_the_chart_in_large_type(store: Store) -> None:
     at.switch_page("app_pages/present.py").run()
     assert not at.exception
     assert at.title[0].value == "Q3 review"
+    assert not at.get("vega_lite_chart"), "no results on the projector before the reveal"
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["People"], metrics["Answers"]) == ("3", "18")
+    assert joincodes.pretty(ws.code) in _texts(at)
+    workshop.set_state(store, ws.id, revealed=True)
+    at.run()
     spec, _ = charts(at)[0]
     sizes = [layer.get("mark", {}).get("fontSize") for layer in spec["layer"]]
     assert 24 in sizes, "cell numbers are large enough for a projector"
-    assert joincodes.pretty(ws.code) in _texts(at)
+    assert "Voting closed" in _badges(at), "a closed workshop is labelled closed"
 
 
 def test_presentation_without_a_workshop_explains(store: Store) -> None:
@@ -226,7 +317,8 @@ def test_participant_joins_by_link_and_answers_change_not_duplicate(store: Store
     at.segmented_control(key=key).set_value(2).run()
     assert workshop.own_answers(store, ws.id, token) == {("P-02", "priority"): 2.0}
     assert workshop.pulse(store, ws.id).answers == 1
-    assert "1 of 6 answered" in at.progress[0].text
+    assert "6 taps" in _texts(at), "the page says how many taps it asks"
+    assert "Freightline" in _texts(at)
 
 
 def test_a_reloaded_phone_keeps_its_answers(store: Store) -> None:
@@ -274,6 +366,62 @@ def test_results_reach_phones_only_after_the_reveal(store: Store) -> None:
     assert "The room's results" in _texts(at)
     cells = chart_with(at, "score_text")
     assert (cells.loc[cells["column"] == "Everyone", "n"] == 4).all()
+
+
+def _badges(at: AppTest) -> str:
+    """``st.badge`` reaches the page as Markdown: ``:color-badge[…]``."""
+    return " ".join(m.value for m in at.markdown if "-badge[" in m.value)
+
+
+def test_a_phone_shows_the_rooms_countdown_and_what_it_rates(store: Store) -> None:
+    ws = _workshop(
+        store,
+        items=[
+            ("P-01", "Event bus", "Move messaging to Kafka.", "Updates go missing."),
+            *ITEMS[1:],
+        ],
+        timer_seconds=120,
+    )
+    workshop.start_timer(store, ws.id)
+    at = _app(code=ws.code)
+    assert re.search(r"Time left \*\*(2\\?:00|1\\?:[45]\d)\*\*", _texts(at)), _texts(at)
+    assert "Voting open" in _badges(at)
+    at.selectbox(key=f"join-group-{ws.code}").select("Sales").run()
+    assert "Move messaging to Kafka" in _texts(at)
+    assert [e.label for e in at.expander][:1] == ["Why it matters"]
+    assert "Updates go missing" in _texts(at)
+    workshop.pause_timer(store, ws.id)
+    at.run()
+    assert "Paused **" in _texts(at)
+    workshop.set_state(store, ws.id, status=workshop.CLOSED)
+    at.run()
+    assert "Voting closed" in _badges(at), "a closed workshop is labelled closed on phones"
+
+
+def test_an_invitation_lets_one_phone_in(store: Store) -> None:
+    """#18.8: made-up phones cannot join a room by invitation."""
+    ws = _workshop(store, invite_only=True)
+    [code] = workshop.issue_invites(store, ws.id, 1)
+    stranger = _app(code=ws.code)
+    assert "the facilitator issued 1 invitations" in _texts(stranger)
+    stranger.selectbox(key=f"join-group-{ws.code}").select("Sales").run()
+    assert any("by invitation" in e.value for e in stranger.error)
+    assert workshop.pulse(store, ws.id).participants == 0
+    guest = _app(code=ws.code, invite=code)
+    guest.selectbox(key=f"join-group-{ws.code}").select("Sales").run()
+    assert not guest.error
+    assert workshop.invite_counts(store, ws.id) == (1, 1)
+    late = _app(code=ws.code, invite=code)
+    late.selectbox(key=f"join-group-{ws.code}").select("Sales").run()
+    assert any("used already" in e.value for e in late.error)
+
+
+def test_a_full_room_refuses_one_more_phone(store: Store) -> None:
+    ws = _workshop(store, groups=[("Tech", "tech"), ("Business", "business")], cap=6)
+    _room(store, ws, ["Tech", "Tech", "Tech", "Business", "Business", "Business"])
+    at = _app(code=ws.code)
+    at.selectbox(key=f"join-group-{ws.code}").select("Tech").run()
+    assert any("This workshop is full" in e.value for e in at.error)
 
 
 def test_wrong_codes_are_refused_then_slowed_down(store: Store) -> None:
@@ -420,3 +568,12 @@ def test_comparing_two_workspaces(store: Store) -> None:
     spec, frames = charts(at)[0]
     assert "facet" in spec
     assert {"score_before", "score_after", "status"} <= set(frames[0].columns)
+
+
+def test_the_method_page_says_what_an_organiser_can_and_cannot_learn(store: Store) -> None:
+    at = _app()
+    at.switch_page("app_pages/method.py").run()
+    assert not at.exception
+    text = _texts(at)
+    assert "What an organiser" in text and "can learn" in text and "cannot learn" in text
+    assert "by invitation" in text

@@ -32,10 +32,14 @@ def _open(path: Path) -> tuple[Store, AssessmentStore]:
 
 def test_schema_part_is_recorded(path: Path) -> None:
     store, _ = _open(path)
-    assert store.versions()["assessment"] == ASSESSMENT.latest == 1
-    assert {"assessment_drafts", "assessment_results", "team_rounds", "team_answers"} <= set(
-        sa.inspect(store.engine).get_table_names()
-    )
+    assert store.versions()["assessment"] == ASSESSMENT.latest == 2
+    assert {
+        "assessment_drafts",
+        "assessment_results",
+        "team_rounds",
+        "team_answers",
+        "team_invites",
+    } <= set(sa.inspect(store.engine).get_table_names())
 
 
 def test_a_draft_survives_a_restart(path: Path) -> None:
@@ -147,3 +151,40 @@ def test_a_round_and_its_answers_survive_a_restart(path: Path) -> None:
     assert again.my_answers(rnd.code, "token-1-abcdefghijkl") == {"a": 2}
     assert again.close_round(KEY, rnd.code)
     assert len(again.round_answers(KEY, rnd.code)) == 3
+
+
+def test_made_up_tokens_cannot_join_a_round_by_invitation(path: Path) -> None:
+    """#18.8: tokens are free, so made-up phones beside one real member unmask their answers.
+    A round by invitation admits only holders of a one-time code."""
+    from alignment import joincodes
+    from alignment.assessment.store import RoundRefused
+
+    _, db = _open(path)
+    rnd = db.open_round("leader-key", "Data team", invite_only=True)
+    with pytest.raises(RoundRefused, match="by invitation"):
+        db.submit(rnd.code, joincodes.new_token(), {"s1": 5})
+    codes = db.issue_invites("leader-key", rnd.code, 2)
+    assert db.round(rnd.code).invites_issued == 2
+    me = joincodes.new_token()
+    db.submit(rnd.code, me, {"s1": 4}, invite=codes[0])
+    db.submit(rnd.code, me, {"s1": 3})  # already in: changing answers needs no new code
+    with pytest.raises(RoundRefused):
+        db.submit(rnd.code, joincodes.new_token(), {"s1": 5}, invite=codes[0])
+    assert db.unused_invites("leader-key", rnd.code) == [codes[1]]
+    with pytest.raises(ValueError, match="not yours"):
+        db.issue_invites("someone-else", rnd.code, 3)
+
+
+def test_a_capped_round_refuses_one_more_person(path: Path) -> None:
+    from alignment import joincodes
+    from alignment.assessment.store import RoundRefused
+
+    _, db = _open(path)
+    rnd = db.open_round("leader-key", "Small", cap=2)
+    first = joincodes.new_token()
+    db.submit(rnd.code, first, {"s1": 4})
+    db.submit(rnd.code, joincodes.new_token(), {"s1": 4})
+    with pytest.raises(RoundRefused, match="full"):
+        db.submit(rnd.code, joincodes.new_token(), {"s1": 1})
+    db.submit(rnd.code, first, {"s1": 2})
+    assert db.round(rnd.code).participants == 2

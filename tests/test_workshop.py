@@ -5,6 +5,7 @@ Tests taking ``db_url`` run on SQLite and on PostgreSQL (skipped only without a 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import signal
 import subprocess
@@ -139,9 +140,10 @@ def test_closed_workshops_refuse_answers_until_reopened(db_url: str) -> None:
     with pytest.raises(VotingClosed):
         workshop.join(s, ws.id, joincodes.new_token(), "Sales")
     assert workshop.own_answers(s, ws.id, me) == {("P-02", "why_clarity"): 3.0}
-    workshop.set_state(s, ws.id, status=workshop.OPEN, revealed=True)
+    workshop.set_state(s, ws.id, status=workshop.OPEN)
     workshop.answer(s, ws.id, me, "P-02", "why_clarity", 5)
-    assert workshop.get(s, ws.id).revealed
+    workshop.set_state(s, ws.id, revealed=True)
+    assert workshop.get(s, ws.id).revealed and not workshop.get(s, ws.id).is_open
 
 
 def test_dot_budget_is_enforced_per_participant(db_url: str) -> None:
@@ -345,7 +347,11 @@ def test_room_heatmap_respects_the_workshops_k_min(tmp_path: Path) -> None:
 def test_results_load_into_the_analysis_as_feedback(tmp_path: Path) -> None:
     s = _store(f"sqlite:///{tmp_path / 'x.sqlite'}")
     ws = _rating(s, items=ITEMS[:4], k_min=3)
-    _room(s, ws, {"Platform Engineering": 3, "Data & Analytics": 1, "Sales": 4})
+    _room(
+        s,
+        ws,
+        {"Platform Engineering": 3, "Data & Analytics": 1, "Sales": 2, "Finance": 2},
+    )
     answers = workshop.answers_frame(s, ws.id)
     wide = workshop.results_wide(ws, answers)
     assert list(wide.columns) == [
@@ -357,21 +363,22 @@ def test_results_load_into_the_analysis_as_feedback(tmp_path: Path) -> None:
         "Priority",
         "Date",
     ]
-    assert len(wide) == 8 * 4
-    assert set(wide["Group"]) == {"Platform Engineering", "Sales", "Other tech"}, (
-        "a group under k_min leaves the app merged into its side"
+    assert len(wide) == 7 * 4
+    assert set(wide["Group"]) == {"Platform Engineering", "Other business"}, (
+        "groups under k_min leave the app merged into their side, and a merged bucket "
+        "still under k_min (one tech person) is left out"
     )
     assert wide["Respondent"].str.fullmatch(rf"WS{ws.id}-P\d{{3}}").all()
     data = workshop.results_xlsx(ws, answers)
     result = import_files([SourceFile(workshop.results_filename(ws), data)])
     assert not result.errors, result.errors
     fb = result.dataset.feedback
-    assert len(fb) == len(answers)
-    assert fb["respondent"].nunique() == 8
+    kept = answers[answers["group"] != "Data & Analytics"]
+    assert len(fb) == len(kept)
+    assert fb["respondent"].nunique() == 7
     assert set(fb["dimension"]) == set(DIMS)
-    assert dict(fb.groupby("side")["respondent"].nunique()) == {"tech": 4, "business": 4}
-    mine = answers.sort_values(["participant", "item_id", "dimension"])["value"].mean()
-    assert fb["rating"].mean() == pytest.approx(mine)
+    assert dict(fb.groupby("side")["respondent"].nunique()) == {"tech": 3, "business": 4}
+    assert fb["rating"].mean() == pytest.approx(kept["value"].mean())
 
 
 def test_results_export_is_formula_safe(tmp_path: Path) -> None:
@@ -426,3 +433,330 @@ def test_exports_module_is_the_only_writer() -> None:
     source = (ROOT / "alignment" / "workshop.py").read_text()
     assert "to_excel" not in source and "to_csv(" not in source
     assert to_xlsx_bytes.__module__ == "alignment.exports"
+
+
+# --- the room's timer (stored on the workshop, so any mode has it) -----------------------------
+
+
+def _shift_deadline(s: Store, ws: workshop.Workshop, seconds: float) -> None:
+    """Move a running deadline as if ``seconds`` had passed (no test sleeps for a minute)."""
+    with s.write() as conn:
+        row = conn.execute(
+            sa.select(workshop.workshops.c.deadline).where(workshop.workshops.c.id == ws.id)
+        ).scalar_one()
+        conn.execute(
+            workshop.workshops.update()
+            .where(workshop.workshops.c.id == ws.id)
+            .values(deadline=store_time(row) - dt.timedelta(seconds=seconds))
+        )
+
+
+def store_time(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def test_timer_start_pause_add_and_stop_come_from_the_stored_deadline(db_url: str) -> None:
+    s = _store(db_url)
+    ws = _rating(s)
+    assert ws.timer.state() == workshop.TIMER_OFF and ws.timer.left() is None
+    with pytest.raises(WorkshopError, match="duration"):
+        workshop.start_timer(s, ws.id)
+    ws = workshop.set_timer(s, ws.id, 300)
+    assert ws.timer.state() == workshop.TIMER_READY and ws.timer.left() == 300
+    before = workshop.now()
+    ws = workshop.start_timer(s, ws.id)
+    assert ws.timer.state() == workshop.TIMER_RUNNING
+    assert 299 <= ws.timer.left() <= 300
+    assert before + dt.timedelta(seconds=299) <= ws.timer.deadline
+    # Every view reads the same stored deadline: the phone's and the projector's are equal.
+    assert workshop.status(s, ws.id)[2] == workshop.pulse(s, ws.id).timer == ws.timer
+    _shift_deadline(s, ws, 100)
+    ws = workshop.pause_timer(s, ws.id)
+    assert ws.timer.state() == workshop.TIMER_PAUSED and 199 <= ws.timer.left() <= 200
+    ws = workshop.add_time(s, ws.id)
+    assert 259 <= ws.timer.left() <= 260, "+1 minute while paused"
+    ws = workshop.start_timer(s, ws.id)
+    assert 258 <= ws.timer.left() <= 260, "resumes where it was paused"
+    ws = workshop.add_time(s, ws.id)
+    assert 318 <= ws.timer.left() <= 320, "+1 minute while running"
+    ws = workshop.stop_timer(s, ws.id)
+    assert ws.timer.state() == workshop.TIMER_READY and ws.timer.left() == 300
+    assert ws.is_open, "stopping the timer does not close voting"
+    with pytest.raises(WorkshopError, match="1 second to 4 hours"):
+        workshop.set_timer(s, ws.id, 5 * 3600)
+    assert workshop.clock(65) == "1:05" and workshop.clock(0.2) == "0:01"
+    assert workshop.clock(3725) == "1:02:05"
+
+
+def test_at_zero_voting_closes_by_itself_when_asked(db_url: str) -> None:
+    s = _store(db_url)
+    ws = _rating(s, timer_seconds=60, auto_close=True)
+    me = joincodes.new_token()
+    workshop.join(s, ws.id, me, "Sales")
+    ws = workshop.start_timer(s, ws.id)
+    workshop.answer(s, ws.id, me, "P-01", "priority", 3)
+    _shift_deadline(s, ws, 61)
+    # No view has looked since zero: the answer itself checks the stored deadline.
+    with pytest.raises(VotingClosed):
+        workshop.answer(s, ws.id, me, "P-01", "priority", 5)
+    with pytest.raises(VotingClosed):
+        workshop.join(s, ws.id, joincodes.new_token(), "Sales")
+    assert workshop.own_answers(s, ws.id, me) == {("P-01", "priority"): 3.0}
+    assert not workshop.get(s, ws.id).is_open
+    assert workshop.pulse(s, ws.id).status == workshop.CLOSED
+    assert workshop.get(s, ws.id).status == workshop.CLOSED, "the close is recorded"
+    ws = workshop.add_time(s, ws.id)
+    assert ws.is_open and 59 <= ws.timer.left() <= 60, "one more minute reopens voting"
+    workshop.answer(s, ws.id, me, "P-01", "priority", 5)
+    # Without auto-close the timer only informs: answers still count after zero.
+    keep = _rating(s, title="No auto-close", timer_seconds=60)
+    workshop.join(s, keep.id, me, "Sales")
+    keep = workshop.start_timer(s, keep.id)
+    _shift_deadline(s, keep, 61)
+    assert workshop.get(s, keep.id).timer.state() == workshop.TIMER_ENDED
+    workshop.answer(s, keep.id, me, "P-01", "priority", 2)
+    assert workshop.get(s, keep.id).is_open
+
+
+def test_the_timer_is_the_sessions_not_a_question_types(tmp_path: Path) -> None:
+    s = _store(f"sqlite:///{tmp_path / 't.sqlite'}")
+    dots = workshop.create(
+        s,
+        title="Dots",
+        mode=workshop.DOTS,
+        items=ITEMS[:3],
+        groups=GROUPS,
+        dots=3,
+        timer_seconds=90,
+        auto_close=True,
+    )
+    dots = workshop.start_timer(s, dots.id)
+    assert dots.timer.state() == workshop.TIMER_RUNNING and dots.timer.auto_close
+
+
+# --- reveal: results exist only for a room that can no longer change them ----------------------
+
+
+def test_reveal_closes_voting_and_voting_cannot_reopen_after_it(db_url: str) -> None:
+    """Attack (#18.3): with live results, a late vote shows as a change in a figure
+    (business n=3, 50 -> n=4, 37.5: the late vote was a 1). Revealed figures must not move."""
+    s = _store(db_url)
+    ws = _rating(s, items=ITEMS[:2])
+    _room(s, ws, {"Sales": 3, "Platform Engineering": 3})
+    late = joincodes.new_token()
+    workshop.join(s, ws.id, late, "Finance")
+    workshop.set_state(s, ws.id, revealed=True)
+    ws = workshop.get(s, ws.id)
+    assert ws.revealed and not ws.is_open and ws.revealed_at is not None
+    shown = workshop.room_cells(ws, workshop.answers_frame(s, ws.id))
+    with pytest.raises(VotingClosed):
+        workshop.answer(s, ws.id, late, "P-01", "priority", 1)
+    workshop.set_state(s, ws.id, revealed=False)
+    with pytest.raises(WorkshopError, match="cannot reopen"):
+        workshop.set_state(s, ws.id, status=workshop.OPEN)
+    workshop.set_timer(s, ws.id, 60, auto_close=True)
+    with pytest.raises(WorkshopError, match="Voting is closed"):
+        workshop.start_timer(s, ws.id)
+    workshop.set_state(s, ws.id, revealed=True)
+    again = workshop.room_cells(ws, workshop.answers_frame(s, ws.id))
+    pd.testing.assert_frame_equal(shown, again)
+
+
+def test_closing_and_reopening_before_any_reveal_stays_possible(db_url: str) -> None:
+    s = _store(db_url)
+    ws = _rating(s)
+    workshop.set_state(s, ws.id, status=workshop.CLOSED)
+    workshop.set_state(s, ws.id, status=workshop.OPEN)
+    assert workshop.get(s, ws.id).is_open
+
+
+# --- who can join: a cap and one-time invitations ----------------------------------------------
+
+
+def test_a_capped_room_refuses_one_more_phone(db_url: str) -> None:
+    """Attack (#18.8): tokens are free, so two made-up phones voting 5 beside one real member
+    unmask the real rating. A cap the facilitator sets bounds the room."""
+    s = _store(db_url)
+    ws = _rating(s, cap=3, k_min=1, groups=[("Sales", "business"), ("Finance", "business")])
+    people = [joincodes.new_token() for _ in range(3)]
+    for t in people:
+        workshop.join(s, ws.id, t, "Sales")
+    with pytest.raises(workshop.RoomFull, match="full: the facilitator set it for 3 people"):
+        workshop.join(s, ws.id, joincodes.new_token(), "Sales")
+    workshop.join(s, ws.id, people[0], "Finance")  # a member moving group is not a newcomer
+    assert workshop.pulse(s, ws.id).participants == 3
+    ws = workshop.set_room(s, ws.id, cap=4)
+    workshop.join(s, ws.id, joincodes.new_token(), "Sales")
+
+
+def test_the_cap_holds_when_phones_join_at_once(db_url: str) -> None:
+    s = _store(db_url)
+    ws = _rating(s, cap=5, k_min=1, groups=[("Sales", "business")])
+    results: list[str] = []
+
+    def one() -> None:
+        try:
+            workshop.join(s, ws.id, joincodes.new_token(), "Sales")
+            results.append("in")
+        except workshop.RoomFull:
+            results.append("full")
+
+    threads = [threading.Thread(target=one) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("in") == 5 and results.count("full") == 7
+    assert workshop.pulse(s, ws.id).participants == 5
+
+
+def test_invitation_codes_admit_one_person_each(db_url: str) -> None:
+    s = _store(db_url)
+    ws = _rating(s, invite_only=True)
+    with pytest.raises(workshop.InvitationNeeded, match="by invitation"):
+        workshop.join(s, ws.id, joincodes.new_token(), "Sales")
+    codes = workshop.issue_invites(s, ws.id, 4)
+    assert len(set(codes)) == 4 and all(joincodes.normalise(c) == c for c in codes)
+    assert workshop.invite_counts(s, ws.id) == (4, 0)
+    me = joincodes.new_token()
+    workshop.join(s, ws.id, me, "Sales", invite=joincodes.pretty(codes[0]).lower())
+    workshop.join(s, ws.id, me, "Finance")  # already in: no second invitation needed
+    with pytest.raises(workshop.InvitationNeeded, match="used already"):
+        workshop.join(s, ws.id, joincodes.new_token(), "Sales", invite=codes[0])
+    made_up = joincodes.new_code()
+    with pytest.raises(workshop.InvitationNeeded, match="not valid"):
+        workshop.join(s, ws.id, joincodes.new_token(), "Sales", invite=made_up)
+    other = _rating(s, title="Other", invite_only=True)
+    with pytest.raises(workshop.InvitationNeeded):
+        workshop.join(s, other.id, joincodes.new_token(), "Sales", invite=codes[1])
+    assert workshop.invite_counts(s, ws.id) == (4, 1)
+    assert [used for _, used in workshop.invite_list(s, ws.id)] == [True, False, False, False]
+    with pytest.raises(WorkshopError, match="between 1 and"):
+        workshop.issue_invites(s, ws.id, 0)
+
+
+# --- exports and tallies that cannot be differenced --------------------------------------------
+
+
+def _distinct_room(s: Store, ws: workshop.Workshop, group: str, n: int) -> list[str]:
+    """``n`` people in join order, person k rating P-01 and P-02 as a unique pair."""
+    tokens = []
+    for k in range(n):
+        t = joincodes.new_token()
+        workshop.join(s, ws.id, t, group)
+        workshop.answer_many(
+            s, ws.id, t, {("P-01", "priority"): 1 + k % 5, ("P-02", "priority"): 1 + k // 5}
+        )
+        tokens.append(t)
+    return tokens
+
+
+def test_export_codes_do_not_follow_join_order(tmp_path: Path) -> None:
+    """Attack (#18.4): one row per person numbered in join order, which the facilitator
+    can watch: P001 is whoever joined first."""
+    s = _store(f"sqlite:///{tmp_path / 'o.sqlite'}")
+    ws = _rating(s, items=ITEMS[:2], dimensions=["priority"])
+    n = 12
+    _distinct_room(s, ws, "Sales", n)
+    wide = workshop.results_wide(ws, workshop.answers_frame(s, ws.id))
+    wide = wide.pivot_table(index="Respondent", columns="Initiative", values="Priority")
+    joined = [(1 + k % 5, 1 + k // 5) for k in range(n)]
+    exported = [(int(a), int(b)) for a, b in wide[["P-01", "P-02"]].itertuples(index=False)]
+    assert sorted(exported) == sorted(joined)
+    assert exported != joined, "respondent numbers must not be the join order"
+    again = workshop.results_wide(ws, workshop.answers_frame(s, ws.id))
+    (
+        pd.testing.assert_frame_equal(
+            again, workshop.results_wide(ws, workshop.answers_frame(s, ws.id))
+        ),
+        "the same download twice is the same file",
+    )
+
+
+def test_merged_buckets_reach_k_min_or_are_dropped(tmp_path: Path) -> None:
+    """Attack (#18.4): a one-person group merged into "Other tech" is still one person."""
+    s = _store(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    ws = _rating(s, items=ITEMS[:2], k_min=3)
+    _room(s, ws, {"Platform Engineering": 3, "Data & Analytics": 1, "Sales": 2, "Finance": 1})
+    answers = workshop.answers_frame(s, ws.id)
+    wide = workshop.results_wide(ws, answers)
+    sizes = wide.groupby("Group")["Respondent"].nunique()
+    assert (sizes >= ws.k_min).all(), sizes
+    assert set(wide["Group"]) == {"Platform Engineering", "Other business"}
+    assert workshop.left_out(ws, answers) == 1
+
+
+def test_dot_split_never_gives_away_unassigned_voters(tmp_path: Path) -> None:
+    """Attack (#18.5): a voter of no side is the total minus tech minus business."""
+    s = _store(f"sqlite:///{tmp_path / 'u.sqlite'}")
+    groups = [*GROUPS, ("Guests", "unknown")]
+    ws = workshop.create(
+        s, title="Dots", mode=workshop.DOTS, items=ITEMS[:2], groups=groups, dots=5, k_min=3
+    )
+    for group in ["Sales"] * 3 + ["Platform Engineering"] * 3 + ["Guests"]:
+        t = joincodes.new_token()
+        workshop.join(s, ws.id, t, group)
+        workshop.answer(s, ws.id, t, "P-01", workshop.DOTS_DIMENSION, 5 if group == "Guests" else 1)
+    tally = workshop.dot_tally(ws, workshop.answers_frame(s, ws.id)).set_index("initiative_id")
+    row = tally.loc["P-01"]
+    assert row["dots"] == 11
+    assert pd.isna(row["dots_tech"]) and pd.isna(row["dots_business"]), (
+        "11 − 3 − 3 would be the guest's 5 dots"
+    )
+    for _ in range(2):
+        t = joincodes.new_token()
+        workshop.join(s, ws.id, t, "Guests")
+        workshop.answer(s, ws.id, t, "P-01", workshop.DOTS_DIMENSION, 1)
+    tally = workshop.dot_tally(ws, workshop.answers_frame(s, ws.id)).set_index("initiative_id")
+    assert tally.loc["P-01", "dots_tech"] == 3, "three unassigned voters: the split is safe"
+
+
+def test_item_details_are_kept_for_the_phones(tmp_path: Path) -> None:
+    s = _store(f"sqlite:///{tmp_path / 'i.sqlite'}")
+    ws = _rating(
+        s,
+        items=[("P-01", "Bus", "Move messaging to Kafka.", "Updates go missing."), ("P-02", "X")],
+    )
+    assert ws.detail("P-01") == ("Move messaging to Kafka.", "Updates go missing.")
+    assert ws.detail("P-02") == ("", "")
+    assert ws.questions_per_person == 2 * len(DIMS)
+
+
+def test_a_database_of_the_first_workshop_version_upgrades(db_url: str) -> None:
+    """Workshops made before the timer keep working; one already revealed cannot reopen."""
+    from alignment.store import SchemaPart
+
+    old = Store(db_url, parts=(SchemaPart("workshop", workshop.SCHEMA.migrations[:1]),))
+    now_ = workshop.now()
+    with old.write() as conn:
+        for code, revealed in (("ABCDEFGH", True), ("ABCDEFGJ", False)):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO workshops (code, title, mode, config_json, k_min, status, "
+                    "revealed, created_at, changed_at) VALUES (:c, 'Old', 'rating', :cfg, 3, "
+                    "'closed', :r, :t, :t)"
+                ),
+                {
+                    "c": code,
+                    "cfg": '{"items": [["P-01", "One"]], "dimensions": ["priority"], '
+                    '"groups": [["Sales", "business"]], "dots": 0}',
+                    "r": revealed,
+                    "t": now_,
+                },
+            )
+    old.dispose()
+    s = _store(db_url)
+    seen, unseen = workshop.by_code(s, "ABCDEFGH"), workshop.by_code(s, "ABCDEFGJ")
+    assert seen.timer == workshop.Timer() and seen.cap is None and not seen.invite_only
+    assert not seen.can_reopen and unseen.can_reopen
+    workshop.set_state(s, unseen.id, status=workshop.OPEN)
+    assert workshop.get(s, unseen.id).is_open
+
+
+def test_a_small_room_is_not_split_into_groups_all_under_k_min(tmp_path: Path) -> None:
+    s = _store(f"sqlite:///{tmp_path / 'g.sqlite'}")
+    ten = [(f"Team {i}", "tech" if i % 2 else "business") for i in range(10)]
+    with pytest.raises(WorkshopError, match="A room of 12 in 10 groups.*at most 4"):
+        _rating(s, groups=ten, cap=12)
+    assert _rating(s, groups=ten[:4], cap=12).cap == 12
+    assert _rating(s, groups=[("Tech", "tech"), ("Business", "business")], cap=6)

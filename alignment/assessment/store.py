@@ -82,8 +82,37 @@ def _v1(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v2(conn: Connection) -> None:
+    """A cap on a team round's size and one-time invitations, so made-up tokens cannot join."""
+    false = "0" if conn.dialect.name == "sqlite" else "false"
+    conn.execute(sa.text("ALTER TABLE team_rounds ADD COLUMN cap INTEGER"))
+    conn.execute(
+        sa.text(f"ALTER TABLE team_rounds ADD COLUMN invite_only BOOLEAN NOT NULL DEFAULT {false}")
+    )
+    md = sa.MetaData()
+    sa.Table("team_rounds", md, sa.Column("code", sa.String(16), primary_key=True))
+    sa.Table(
+        "team_invites",
+        md,
+        sa.Column(
+            "round_code",
+            sa.String(16),
+            sa.ForeignKey("team_rounds.code", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("code", sa.String(16), primary_key=True),
+        sa.Column("participant", sa.String(64)),
+        sa.Column("used_at", sa.DateTime(timezone=True)),
+    )
+    md.tables["team_invites"].create(conn)
+
+
 ASSESSMENT = SchemaPart(
-    "assessment", (Migration(1, "self-assessment: drafts, history, team rounds and answers", _v1),)
+    "assessment",
+    (
+        Migration(1, "self-assessment: drafts, history, team rounds and answers", _v1),
+        Migration(2, "team rounds: a cap and one-time invitations", _v2),
+    ),
 )
 
 _md = sa.MetaData()
@@ -115,6 +144,16 @@ rounds = sa.Table(
     sa.Column("title", sa.String(TITLE_MAX), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("cap", sa.Integer),
+    sa.Column("invite_only", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+team_invites = sa.Table(
+    "team_invites",
+    _md,
+    sa.Column("round_code", sa.String(16), sa.ForeignKey("team_rounds.code"), primary_key=True),
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("participant", sa.String(64)),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
 )
 team_answers = sa.Table(
     "team_answers",
@@ -128,6 +167,13 @@ team_answers = sa.Table(
 
 class RoundClosed(ValueError):
     """The round no longer takes answers."""
+
+
+class RoundRefused(ValueError):
+    """A new participant the round does not admit: it is full, or needs an invitation."""
+
+
+MAX_ROUND_INVITES = 500
 
 
 def digest(secret: str) -> str:
@@ -181,6 +227,9 @@ class TeamRound:
     created_at: dt.datetime
     closed_at: dt.datetime | None
     participants: int
+    cap: int | None = None
+    invite_only: bool = False
+    invites_issued: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -304,6 +353,7 @@ class AssessmentStore:
             ]
             if codes:
                 conn.execute(team_answers.delete().where(team_answers.c.round_code.in_(codes)))
+                conn.execute(team_invites.delete().where(team_invites.c.round_code.in_(codes)))
                 conn.execute(rounds.delete().where(rounds.c.code.in_(codes)))
             conn.execute(results.delete().where(results.c.owner == owner))
             conn.execute(drafts.delete().where(drafts.c.owner == owner))
@@ -312,9 +362,18 @@ class AssessmentStore:
 
     # -- team rounds --
 
-    def open_round(self, key: str, title: str) -> TeamRound:
-        """A new round with a fresh code that no other round uses."""
+    def open_round(
+        self, key: str, title: str, *, cap: int | None = None, invite_only: bool = False
+    ) -> TeamRound:
+        """A new round with a fresh code that no other round uses.
+
+        ``cap`` is the most people who can answer; ``invite_only`` admits only holders of a
+        one-time invitation (``issue_invites``): made-up tokens could otherwise outnumber a
+        real member and unmask their answers."""
         title = " ".join(str(title).split())[:TITLE_MAX] or "Team round"
+        cap = int(cap) if cap else None
+        if cap is not None and not 1 <= cap <= 2000:
+            raise ValueError("A round holds 1 to 2000 people.")
         created = now()
         with self.store.write() as conn:
             for _ in range(_CODE_ATTEMPTS):
@@ -323,10 +382,15 @@ class AssessmentStore:
                 if taken is None:
                     conn.execute(
                         rounds.insert().values(
-                            code=code, owner=digest(key), title=title, created_at=created
+                            code=code,
+                            owner=digest(key),
+                            title=title,
+                            created_at=created,
+                            cap=cap,
+                            invite_only=bool(invite_only),
                         )
                     )
-                    return TeamRound(code, title, created, None, 0)
+                    return TeamRound(code, title, created, None, 0, cap, bool(invite_only))
         raise RuntimeError("no free round code was found; try again")
 
     def rounds(self, key: str) -> list[TeamRound]:
@@ -343,10 +407,76 @@ class AssessmentStore:
                 .where(rounds.c.owner == digest(key))
                 .order_by(rounds.c.created_at.desc(), rounds.c.code)
             ).all()
+        issued = self._issued([r.code for r in rows])
         return [
-            TeamRound(r.code, r.title, as_utc(r.created_at), as_utc(r.closed_at), int(r.n))
+            TeamRound(
+                r.code,
+                r.title,
+                as_utc(r.created_at),
+                as_utc(r.closed_at),
+                int(r.n),
+                r.cap,
+                bool(r.invite_only),
+                issued.get(r.code, 0),
+            )
             for r in rows
         ]
+
+    def _issued(self, codes: list[str]) -> dict[str, int]:
+        if not codes:
+            return {}
+        with self.store.read() as conn:
+            rows = conn.execute(
+                sa.select(team_invites.c.round_code, sa.func.count())
+                .where(team_invites.c.round_code.in_(codes))
+                .group_by(team_invites.c.round_code)
+            ).all()
+        return {c: int(n) for c, n in rows}
+
+    def issue_invites(self, key: str, code: str, count: int) -> list[str]:
+        """A batch of one-time invitation codes for the owner's round; each admits one person.
+        Every participant is shown how many were issued."""
+        if not 1 <= int(count) <= MAX_ROUND_INVITES:
+            raise ValueError(f"Issue between 1 and {MAX_ROUND_INVITES} invitations at a time.")
+        out: list[str] = []
+        with self.store.write() as conn:
+            owned = conn.execute(
+                sa.select(rounds.c.code).where(rounds.c.code == code, rounds.c.owner == digest(key))
+            ).first()
+            if owned is None:
+                raise ValueError("This round is not yours, or no longer exists.")
+            taken = set(
+                conn.execute(
+                    sa.select(team_invites.c.code).where(team_invites.c.round_code == code)
+                )
+                .scalars()
+                .all()
+            )
+            while len(out) < int(count):
+                new = joincodes.new_code()
+                if new not in taken:
+                    taken.add(new)
+                    out.append(new)
+            conn.execute(team_invites.insert(), [{"round_code": code, "code": c} for c in out])
+        return out
+
+    def unused_invites(self, key: str, code: str) -> list[str]:
+        """The owner's round's invitation codes not used yet, to print or send again."""
+        with self.store.read() as conn:
+            return list(
+                conn.execute(
+                    sa.select(team_invites.c.code)
+                    .join(rounds, rounds.c.code == team_invites.c.round_code)
+                    .where(
+                        team_invites.c.round_code == code,
+                        rounds.c.owner == digest(key),
+                        team_invites.c.participant.is_(None),
+                    )
+                    .order_by(team_invites.c.code)
+                )
+                .scalars()
+                .all()
+            )
 
     def round(self, code: str) -> TeamRound | None:
         """A round by its code (what a participant's link carries), or None."""
@@ -360,7 +490,14 @@ class AssessmentStore:
                 .where(team_answers.c.round_code == code)
             ).scalar()
         return TeamRound(
-            row.code, row.title, as_utc(row.created_at), as_utc(row.closed_at), int(n or 0)
+            row.code,
+            row.title,
+            as_utc(row.created_at),
+            as_utc(row.closed_at),
+            int(n or 0),
+            row.cap,
+            bool(row.invite_only),
+            self._issued([row.code]).get(row.code, 0),
         )
 
     def close_round(self, key: str, code: str) -> bool:
@@ -377,27 +514,84 @@ class AssessmentStore:
             ).rowcount
         return bool(done)
 
-    def submit(self, code: str, token: str, answers: Mapping[str, int | None]) -> None:
-        """A participant's answers, replacing their earlier ones; refused once closed."""
+    def submit(
+        self,
+        code: str,
+        token: str,
+        answers: Mapping[str, int | None],
+        *,
+        invite: str | None = None,
+    ) -> None:
+        """A participant's answers, replacing their earlier ones; refused once closed.
+
+        A newcomer is refused (``RoundRefused``) when the round is full, or by invitation and
+        ``invite`` is not an unused code of this round, which the first answers then spend.
+        """
         with self.store.write() as conn:
-            row = conn.execute(sa.select(rounds.c.closed_at).where(rounds.c.code == code)).first()
+            stmt = sa.select(rounds).where(rounds.c.code == code)
+            if not self.store.is_sqlite:
+                stmt = stmt.with_for_update()  # serialise newcomers against the cap
+            row = conn.execute(stmt).first()
             if row is None:
                 raise RoundClosed("This round does not exist (any more).")
             if row.closed_at is not None:
                 raise RoundClosed("This round is closed: it no longer takes answers.")
+            who = digest(token)
+            known = conn.execute(
+                sa.select(team_answers.c.participant).where(
+                    team_answers.c.round_code == code, team_answers.c.participant == who
+                )
+            ).first()
+            if known is None:
+                self._admit(conn, row, who, invite)
             self.store.upsert(
                 conn,
                 team_answers,
                 [
                     {
                         "round_code": code,
-                        "participant": digest(token),
+                        "participant": who,
                         "answers_json": _dump(answers),
                         "updated_at": now(),
                     }
                 ],
                 keys=("round_code", "participant"),
                 update=("answers_json", "updated_at"),
+            )
+
+    @staticmethod
+    def _admit(conn: Connection, row: sa.Row, who: str, invite: str | None) -> None:
+        if row.cap is not None:
+            n = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(team_answers)
+                .where(team_answers.c.round_code == row.code)
+            ).scalar()
+            if int(n or 0) >= row.cap:
+                raise RoundRefused(
+                    f"This round is full: your leader set it for {row.cap} people. Ask them if "
+                    "you should be in it."
+                )
+        if not row.invite_only:
+            return
+        given = joincodes.normalise(invite or "")
+        spent = (
+            conn.execute(
+                team_invites.update()
+                .where(
+                    team_invites.c.round_code == row.code,
+                    team_invites.c.code == given,
+                    team_invites.c.participant.is_(None),
+                )
+                .values(participant=who, used_at=now())
+            ).rowcount
+            if given
+            else 0
+        )
+        if not spent:
+            raise RoundRefused(
+                "This round is by invitation: type the invitation code your leader gave you. "
+                "Each code lets one person in, once."
             )
 
     def my_answers(self, code: str, token: str) -> dict[str, int | None] | None:

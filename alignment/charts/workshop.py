@@ -43,7 +43,12 @@ def room_frame(
         f"fewer than {k_min}" if h else str(int(n))
         for h, n in zip(frame["hidden"], frame["n"].fillna(0), strict=True)
     ]
-    return frame
+    # The chart's data travels to the browser whole: whole numbers only, hidden cells without
+    # a score or n, and no other statistic, so nothing finer than the cell's text can be read.
+    frame["score"] = frame["score"].where(~frame["hidden"]).round(0)
+    frame["n"] = frame["n"].where(~frame["hidden"])
+    keep = ["initiative_id", "initiative", "label", "column", "hidden", "score", "n"]
+    return frame[[*keep, "score_text", "text_colour", "n_text"]]
 
 
 def room_heatmap(
