@@ -254,8 +254,8 @@ if me is None and ws.invite_only and ws.is_open:
     invite = st.text_input(
         "Your invitation code",
         value=joincodes.pretty(linked) if joincodes.normalise(linked) else "",
-        placeholder="ABCD-EFGH",
-        max_chars=12,
+        placeholder=joincodes.EXAMPLE,
+        max_chars=24,
         key=f"join-invite-{ws.code}",
     )
 groups = [g for g, _ in ws.groups]

@@ -112,8 +112,8 @@ def _form(
             invite = st.text_input(
                 "Your invitation code",
                 value=pretty(linked) if joincodes.normalise(linked) else "",
-                max_chars=12,
-                placeholder="ABCD-EFGH",
+                max_chars=24,
+                placeholder=joincodes.EXAMPLE,
                 help="Each code lets one person in, once.",
             )
         for step in bank.steps:
