@@ -8,6 +8,7 @@ import streamlit as st
 from alignment import briefs
 from alignment.briefs import readability
 from alignment.charts import briefs as brief_charts
+from alignment.charts.describe import accessible_chart
 from components import briefs as ui
 from components import privacy as privacy_ui
 from components import state
@@ -109,7 +110,7 @@ with st.expander(
             "respondents to show (or nobody rated it yet)."
         )
     else:
-        st.altair_chart(chart, width="content")
+        st.altair_chart(accessible_chart(chart), width="content")
 privacy_ui.notice(privacy)
 st.caption(
     f"Comments are quoted only from groups where at least {privacy.k_comments} people "

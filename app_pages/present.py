@@ -56,7 +56,9 @@ def _room() -> None:
         url = workshop_view.join_url(current.code)
         chart_col, join_col = st.columns([4, 1], vertical_alignment="top")
         with join_col:
-            st.image(workshop_view.qr_png(url), width="stretch")
+            st.image(
+                workshop_view.qr_png(url), width="stretch", alt=f"QR code: scan it to join at {url}"
+            )
             # The code uses only letters and digits from joincodes.ALPHABET: safe as Markdown.
             st.markdown(f"# {joincodes.pretty(current.code)}")
             st.caption(f"or go to {workshop_view.public_base()}/join")

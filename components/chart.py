@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment.charts import heatmaps, render
+from alignment.charts.describe import accessible_chart, accessible_spec
 from alignment.exports import to_csv_bytes, to_xlsx_bytes
 from components.downloads import XLSX_MIME
 
@@ -34,14 +35,17 @@ def show(
     ``chart`` is an Altair chart, or a Vega-Lite spec as JSON: a heatmap template (from
     ``heatmaps.template``) with its rows in ``data``, or a whole cached spec. Either way a rerun
     builds no chart objects, which is what keeps filter changes fast.
+
+    Every chart gets a text description for screen readers (``alignment.charts.describe``).
     """
     if isinstance(chart, str):
-        spec = json.loads(chart)
+        spec = accessible_spec(json.loads(chart))
         event = st.vega_lite_chart(
             data, spec, key=key, on_select=on_select, width="stretch", height="content"
         )
         file_spec: Any = heatmaps.with_data(spec, data) if data is not None else spec
     else:
+        chart = accessible_chart(chart)
         if height == "content":
             spec_height = getattr(chart, "height", None)
             height = spec_height + 160 if isinstance(spec_height, int) else "content"

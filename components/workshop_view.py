@@ -18,6 +18,7 @@ import streamlit as st
 from alignment import config as settings
 from alignment import workshop
 from alignment.charts import workshop as charts
+from alignment.charts.describe import accessible_chart
 from alignment.workshop import Workshop
 from components import analysis, config, storage
 
@@ -104,7 +105,9 @@ def show_results(
                 icon=":material/visibility_off:",
             )
             return
-        st.altair_chart(charts.dot_bars(tally, large=large), width="stretch", key=key)
+        st.altair_chart(
+            accessible_chart(charts.dot_bars(tally, large=large)), width="stretch", key=key
+        )
         return
     dims = [dimension] if dimension else None
     cells = workshop.room_cells(ws, frame, dims)
@@ -120,7 +123,7 @@ def show_results(
         if c in set(shown["column"])
     ]
     st.altair_chart(
-        charts.room_heatmap(shown, order, columns, large=large, compact=compact),
+        accessible_chart(charts.room_heatmap(shown, order, columns, large=large, compact=compact)),
         width="stretch",
         key=key,
     )

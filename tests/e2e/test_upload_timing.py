@@ -20,13 +20,13 @@ DEMO = Path(__file__).resolve().parents[2] / "sample_data" / "demo_workbook.xlsx
 def test_time_from_upload_to_heatmap(page, app_url: str, record_property) -> None:
     page.goto(app_url)
     wait_idle(page)
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Data").first.click()
+    page.locator(".st-key-aw-menu a").filter(has_text="Data").first.click()
     wait_idle(page)
     start = time.perf_counter()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(DEMO))
     page.get_by_text("You are looking at your files").wait_for(timeout=120_000)
     imported = time.perf_counter() - start
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Alignment").first.click()
+    page.locator(".st-key-aw-menu a").filter(has_text="Alignment").first.click()
     # Drawn = Vega has painted the heatmap's marks.
     page.locator(
         '[data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas'
