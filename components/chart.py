@@ -15,7 +15,7 @@ import streamlit as st
 
 from alignment.charts import heatmaps, render
 from alignment.charts.describe import accessible_chart, accessible_spec
-from alignment.exports import to_csv_bytes, to_xlsx_bytes
+from alignment.exports import readable, to_csv_bytes, to_xlsx_bytes
 from components.downloads import XLSX_MIME
 
 
@@ -77,7 +77,7 @@ def show(
         if table is not None:
             st.download_button(
                 "Table (.xlsx)",
-                lambda: to_xlsx_bytes({stem[:31]: table}),
+                lambda: to_xlsx_bytes({stem[:31]: readable(table)}),
                 f"{stem}.xlsx",
                 XLSX_MIME,
                 key=f"{key}-xlsx",
@@ -86,7 +86,7 @@ def show(
             )
             st.download_button(
                 "Table (.csv)",
-                lambda: to_csv_bytes(table),
+                lambda: to_csv_bytes(readable(table)),
                 f"{stem}.csv",
                 "text/csv",
                 key=f"{key}-csv",

@@ -24,6 +24,10 @@ _CSS = f"""<style>
 /* 1.4.3 Contrast: code blocks keep their syntax highlighting's weights but not its light
    colours (cyan, light blue, grey: 2.8 to 4:1 on the code background); text colour instead. */
 [data-testid="stCode"] .token {{ color: inherit !important; }}
+/* 1.4.3 Contrast: an element waiting for a rerun keeps its contrast. Streamlit fades it to a
+   third, which on the live workshop views (refreshed every few seconds) would flicker the
+   whole page below 4.5:1; the running indicator still says a rerun is under way. */
+[data-stale="true"] {{ opacity: 1 !important; }}
 /* 2.5.8 Target size: the day, month and year parts of a date box are 24 px at least. */
 [data-testid="stDateInput"] [role="spinbutton"] {{
   display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px;

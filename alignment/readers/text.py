@@ -139,7 +139,10 @@ _FIELD_LIMIT = 1_000_000
 
 
 def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> RawSheet:
-    """A CSV/TSV/TXT file as a grid of strings, with the line number of every record."""
+    """A CSV/TSV/TXT file as a grid of strings.
+
+    Rows are numbered as Excel numbers them when it opens the file: one row per record, even
+    when a quoted value spans several lines, so "row 12" in a problem is row 12 on screen."""
     text, messages = decode_text(data)
     if _looks_binary(text):
         raise UnreadableFile(
@@ -174,7 +177,7 @@ def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> 
         ) from None
     width = max((len(r) for r in rows), default=0)
     _check_size(file, "", len(rows), width, limits)
-    sheet = RawSheet(file, "", rows, line_numbers=lines)
+    sheet = RawSheet(file, "", rows)
     name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
     if delimiter != ",":
         sheet.notes.append(Note(f"Columns are separated by {name}s.", file))
@@ -184,11 +187,11 @@ def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> 
         # last value was opened and never closed, and swallowed the rest of the file.
         sheet.notes.append(
             Note(
-                f'A quote (") opened on line {lines[-1]} is never closed, so everything from '
-                "there to the end of the file was read as one value. Check the quotes on that "
-                "line.",
+                f'A quote (") opened on line {lines[-1]} of the text (row {len(rows)} in Excel) '
+                "is never closed, so everything from there to the end of the file was read as "
+                "one value. Check the quotes on that line.",
                 file,
-                row=lines[-1],
+                row=len(rows),
             )
         )
     return sheet
