@@ -124,6 +124,18 @@ def readable(frame: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
     return out
 
 
+def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with their missing cells empty, for a table shown on a page (Streamlit's
+    grid writes "None" in an empty text cell). Number and date columns are left as they are."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            lists = out[c].map(lambda v: isinstance(v, list | tuple)).any()
+            empty: object = () if lists else ""  # a list column stays a list column
+            out[c] = out[c].map(lambda v, empty=empty: empty if is_missing(v) else v)
+    return out
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel opens accents correctly; formula-safe."""
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment import schema
-from alignment.exports import readable
+from alignment.exports import blank_text, readable
 from alignment.templates import build_csv_templates, build_template
 from components import import_report, loader, privacy, state
 from components.downloads import XLSX_MIME, frame_downloads
@@ -115,7 +115,8 @@ if tabs:
                 continue
             frame = dataset.table(name)
             # The data as read, under the schema's labels (as in the template), not field names.
-            st.dataframe(readable(frame.head(500), name), hide_index=True, width="stretch")
+            shown = blank_text(readable(frame.head(500), name))
+            st.dataframe(shown, hide_index=True, width="stretch")
             if len(frame) > 500:
                 st.caption(f"First 500 of {len(frame):,} rows.")
             frame_downloads(
