@@ -8,7 +8,8 @@ for the core module or page it draws:
 - ``briefs``: the chart a brief carries; ``assessment``: the self-assessment's radar and trend;
 - ``indicators``: small multiples and the risk index; ``stakeholders``: the power–interest grid;
 - ``compare``: two workspaces side by side; ``workshop``: the room's live heatmap and tally;
-- ``render``: any chart to PNG/SVG/PDF bytes without a browser or network.
+- ``render``: any chart to PNG/SVG/PDF bytes without a browser or network;
+- ``describe``: a text description on every chart, for screen readers (WCAG 2.2 AA).
 """
 
 import altair as alt

@@ -99,7 +99,7 @@ def text(page) -> str:
                 if (!el || el.closest(skip) || !n.textContent.trim()) continue;
                 out.push(n.textContent.trim());
             }
-            return out.join('\n');
+            return out.join('\\n');
         }"""
     )
 
