@@ -80,19 +80,20 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
 @pytest.fixture(scope="session")
 def demo_walk(browser, live: Live) -> dict[str, list[Visit]]:
-    """Every registered page on the demo, each opened by its address: page file -> visits."""
+    """Every registered page on the demo, each opened by its address (one browser context, so
+    the app's scripts load once): page file -> visits."""
     out: dict[str, list[Visit]] = {}
-    for spec in PAGES:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        try:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        for spec in PAGES:
             page.goto(live.address(spec))
             settle(page)
             errors = page.locator('[data-testid="stException"]').all_inner_texts()
             assert errors == [], f"{spec.title}: the page shows an exception"
             out[spec.file] = visit(page, spec.title)
-        finally:
-            context.close()
+    finally:
+        context.close()
     return out
 
 

@@ -62,20 +62,24 @@ def _files(walk: dict[str, list[Visit]]) -> set[str]:
 
 
 def test_no_internal_text_on_any_page_of_the_demo(demo_walk) -> None:
-    assert _page_leaks(demo_walk, _demo_words()) == []
+    leaks = _page_leaks(demo_walk, _demo_words())
+    assert not leaks, "\n".join(leaks)
 
 
 def test_no_internal_text_on_any_page_after_a_messy_upload(upload_walk) -> None:
-    assert _page_leaks(upload_walk, _users_words()) == []
+    leaks = _page_leaks(upload_walk, _users_words())
+    assert not leaks, "\n".join(leaks)
 
 
 def test_no_internal_text_in_any_export_of_the_demo(demo_walk) -> None:
     # The walk reached the exports: tables, charts, briefs, calendar, report, templates.
     kinds = {name.rsplit(".", 1)[-1] for name in _files(demo_walk)}
     assert {"xlsx", "csv", "svg", "md", "docx", "pdf", "ics", "zip"} <= kinds
-    assert _file_leaks(demo_walk, _demo_words()) == []
+    leaks = _file_leaks(demo_walk, _demo_words())
+    assert not leaks, "\n".join(leaks)
 
 
 def test_no_internal_text_in_any_export_after_a_messy_upload(upload_walk) -> None:
     assert {"problems.csv", "problems.xlsx"} <= _files(upload_walk)
-    assert _file_leaks(upload_walk, _users_words()) == []
+    leaks = _file_leaks(upload_walk, _users_words())
+    assert not leaks, "\n".join(leaks)

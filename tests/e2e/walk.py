@@ -55,14 +55,14 @@ class Visit:
 def settle(page) -> None:
     """Idle, and every chart in sight drawn (Vega paints after the script run ends; a chart in
     a hidden tab is drawn when its tab is shown)."""
-    wait_idle(page)
+    wait_idle(page, settle_ms=500)
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
                  .filter(c => c.getClientRects().length && c.getBoundingClientRect().width)
                  .every(c => c.querySelector('svg, canvas'))""",
         timeout=30_000,
     )
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(150)
 
 
 def violations(page, where: str) -> list[str]:
@@ -90,7 +90,7 @@ def text(page) -> str:
     return page.evaluate(
         """() => {
             const skip = '[data-testid="stIconMaterial"], [data-testid="stCode"], '
-                + '.katex-mathml, script, style, [translate="no"].material-symbols-rounded';
+                + '.katex-mathml, script, style, [translate="no"][role="img"]';
             const root = document.querySelector('[data-testid="stApp"]');
             const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
             const out = [];
