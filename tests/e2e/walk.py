@@ -90,13 +90,18 @@ def text(page) -> str:
     return page.evaluate(
         """() => {
             const skip = '[data-testid="stIconMaterial"], [data-testid="stCode"], '
-                + '.katex-mathml, script, style, [translate="no"][role="img"]';
+                + '.katex-mathml, script, style, [translate="no"][role="img"], '
+                // Graphviz writes each node's and cluster's id ("cluster_0", "n24") as an
+                // SVG title; the ids are the dependency map's own syntax (see the report).
+                + '[data-testid="stGraphVizChart"] title';
             const root = document.querySelector('[data-testid="stApp"]');
             const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
             const out = [];
             for (let n = walker.nextNode(); n; n = walker.nextNode()) {
                 const el = n.parentElement;
                 if (!el || el.closest(skip) || !n.textContent.trim()) continue;
+                // An icon is a ligature in the icon font: the word "lock_open" draws a lock.
+                if (getComputedStyle(el).fontFamily.includes('Material Symbols')) continue;
                 out.push(n.textContent.trim());
             }
             return out.join('\\n');
