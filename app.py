@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components import auth, loader, page_registry, state
+from components import auth, loader, navigation, page_registry, state, theme
 from components.text import escape
 
 st.set_page_config(
     page_title="Alignment Workbench", page_icon=":material/join_inner:", layout="wide"
 )
+theme.apply()  # the contrast and target-size rules the theme cannot express (WCAG 2.2 AA)
 
 PAGES = page_registry.st_pages()
 JOIN = PAGES["app_pages/join.py"]
@@ -51,31 +52,36 @@ if _path == "team":
     _participant(TEAM)
 
 # Resolve the page first, so a deep link survives the login; show the menu only once in.
+# Streamlit's own menu is hidden: its sectioned markup is not a valid list (see
+# components/navigation.py), so the sidebar draws its own below.
 locked = auth.locked()
-page = st.navigation(NAVIGATION, position="hidden" if locked or _path == "present" else "sidebar")
+page = st.navigation(NAVIGATION, position="hidden")
 if locked:
     auth.require_password()
 if _path == "present":  # the projector view: the chart only
     page.run()
     st.stop()
 
-result = loader.load(show_progress=True)
 with st.sidebar:
     st.markdown("### Alignment Workbench")
-    dataset = result.dataset
-    opened = state.get(state.Keys.OPEN_SNAPSHOT)
-    source = (
-        "Demo workbook"
-        if state.is_demo()
-        else f"Workspace {escape(opened[1])}"
-        if opened
-        else "Your files"
-    )
-    st.caption(
-        f"**{source}** · {len(dataset.initiatives)} initiatives · "
-        f"{dataset.feedback['respondent'].nunique() if dataset.has_feedback else 0} "
-        "respondents"
-    )
+    source_line = st.empty()  # filled once the data is loaded; the menu is usable before
+    navigation.menu(PAGES)
     auth.logout_button()
+
+result = loader.load(show_progress=True)
+dataset = result.dataset
+opened = state.get(state.Keys.OPEN_SNAPSHOT)
+source = (
+    "Demo workbook"
+    if state.is_demo()
+    else f"Workspace {escape(opened[1])}"
+    if opened
+    else "Your files"
+)
+source_line.caption(
+    f"**{source}** · {len(dataset.initiatives)} initiatives · "
+    f"{dataset.feedback['respondent'].nunique() if dataset.has_feedback else 0} "
+    "respondents"
+)
 
 page.run()

@@ -26,6 +26,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from alignment import schema
 from alignment.values import is_missing
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\x00", "\n")
@@ -60,6 +61,94 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
             out[c] = out[c].map(neutralise)
+    return out
+
+
+# The computed columns of the app's tables, named as a reader would name them. A table's own
+# fields take their schema labels instead (see ``readable``), so a downloaded clean table reads
+# back in as it is.
+COLUMN_LABELS: dict[str, str] = {
+    "initiative_id": "Initiative ID",
+    "initiative": "Initiative",
+    "initiative_ids": "Initiative IDs",
+    "initiatives": "Initiatives",
+    "objective_id": "Objective ID",
+    "objective": "Objective",
+    "dimension": "Question",
+    "group": "Group",
+    "side": "Side",
+    "period": "Period",
+    "n": "Respondents",
+    "score": "Score (0–100)",
+    "rwg": "Agreement (r_wg)",
+    "polarised": "Split room (polarised)",
+    "low_agreement": "Low agreement",
+    "hidden": "Hidden (too few respondents)",
+    "tech_mean": "Tech score (0–100)",
+    "business_mean": "Business score (0–100)",
+    "gap": "Gap (tech minus business)",
+    "gap_low": "Gap, lower end of the 95 % interval",
+    "gap_high": "Gap, upper end of the 95 % interval",
+    "clear": "Clear difference",
+    "n_tech": "Tech respondents",
+    "n_business": "Business respondents",
+    "weight": "Weight",
+    "weight_share": "Share of the weight",
+    "effort": "Effort",
+    "effort_share": "Share of the effort",
+    "effort_part": "Share of its effort",
+    "step": "Step",
+    "step_title": "Step title",
+    "statement_id": "Statement ID",
+    "statement": "Statement",
+    "reverse_coded": "Reverse-worded",
+    "answer": "Answer",
+    "answer_label": "Answer in words",
+    "counts_as": "Counts as",
+    "target_label": "Target as written",
+}
+
+
+def _words(name: str) -> str:
+    """A snake_case name as words ("last_seen" -> "Last seen"); any other name unchanged."""
+    if "_" not in name or name != name.lower():
+        return name
+    return name.replace("_", " ").strip().capitalize()
+
+
+def readable(frame: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
+    """The frame with headers a person reads: a schema table's labels (``table``), else the
+    labels above, else the name in words; survey questions and indicator metrics by their
+    names in words, not their keys.
+
+    For the files people download from the app; the command line's machine-readable outputs
+    keep the field names."""
+    fields = {f.name: f.label for f in schema.TABLE_BY_NAME[table].fields} if table else {}
+    dims = {d.name: d.label for d in schema.DIMENSIONS}
+    out = frame.copy()
+    metrics = {key: names[0] for key, names in schema.INDICATOR_METRICS.items()}
+    for column, words in (("dimension", dims), ("metric", metrics)):
+        values = out[column] if column in out.columns else None
+        if values is not None and (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            out[column] = values.map(lambda v, words=words: words.get(v, v))
+    out.columns = [
+        fields.get(c) or COLUMN_LABELS.get(c) or dims.get(c) or _words(c)
+        if isinstance(c, str)
+        else c
+        for c in out.columns
+    ]
+    return out
+
+
+def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with their missing cells empty, for a table shown on a page (Streamlit's
+    grid writes "None" in an empty text cell). Number and date columns are left as they are."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            lists = out[c].map(lambda v: isinstance(v, list | tuple)).any()
+            empty: object = () if lists else ""  # a list column stays a list column
+            out[c] = out[c].map(lambda v, empty=empty: empty if is_missing(v) else v)
     return out
 
 

@@ -15,7 +15,7 @@ from alignment.assessment import results
 from alignment.assessment.store import AssessmentStore, TeamRound, describe, latest_closed
 from alignment.charts import assessment as charts
 from alignment.charts import render
-from alignment.exports import to_csv_bytes
+from alignment.exports import readable, to_csv_bytes
 from alignment.joincodes import pretty
 from components import analysis, as_of, chart, page_registry, state
 from components import assessment as ui
@@ -595,7 +595,7 @@ def _report_tab() -> None:
     )
     right.download_button(
         "Answers (.csv)",
-        to_csv_bytes(assessment.answers_frame(bank, answers)),
+        to_csv_bytes(readable(assessment.answers_frame(bank, answers))),
         "self-assessment-answers.csv",
         "text/csv",
         icon=":material/table:",

@@ -143,7 +143,8 @@ n_edited = sum(1 for b in everything if b.key in texts)
 st.caption(
     f"The portfolio brief and both briefs of all {len(ids)} initiatives, "
     f"{'with your ' + str(n_edited) + ' edited brief(s)' if n_edited else 'as generated'}"
-    ", one file each in a zip, named as `python -m alignment briefs` names them. Word and "
+    ", one file each in a zip, named by initiative and reader (P-07-business, portfolio). "
+    "Word and "
     "PDF files carry each initiative's chart; building them takes a little while."
 )
 fmt = st.radio(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from alignment import schema
+from alignment.exports import blank_text, readable
 from alignment.templates import build_csv_templates, build_template
 from components import import_report, loader, privacy, state
 from components.downloads import XLSX_MIME, frame_downloads
@@ -114,11 +116,18 @@ if tabs:
                 )
                 continue
             frame = dataset.table(name)
-            st.dataframe(frame.head(500), hide_index=True, width="stretch")
+            # The data as read, under the schema's labels (as in the template), not field names.
+            shown = blank_text(readable(frame.head(500), name))
+            st.dataframe(shown, hide_index=True, width="stretch")
             if len(frame) > 500:
                 st.caption(f"First 500 of {len(frame):,} rows.")
             frame_downloads(
-                frame, f"{name}-clean", key=f"dl-clean-{name}", sheet=name, label="Download"
+                frame,
+                f"{name}-clean",
+                key=f"dl-clean-{name}",
+                sheet=schema.TABLE_BY_NAME[name].label,
+                label="Download",
+                table=name,
             )
 else:
     st.caption("Nothing usable yet.")

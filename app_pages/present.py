@@ -50,7 +50,9 @@ if ws is None:
 def _join_panel(current: workshop.Workshop) -> None:
     url = workshop_view.join_url(current.code)
     with st.container(key="present-join"):
-        st.image(workshop_view.qr_png(url), width="stretch")
+        st.image(
+            workshop_view.qr_png(url), width="stretch", alt=f"QR code: scan it to join at {url}"
+        )
         # The code uses only letters and digits from joincodes.ALPHABET: safe as Markdown.
         with st.container(key="present-code"):
             st.markdown(joincodes.pretty(current.code))

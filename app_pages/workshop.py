@@ -344,7 +344,12 @@ def _timer(ws: Workshop) -> None:
 def _join_panel(ws: Workshop) -> None:
     url = workshop_view.join_url(ws.code)
     left, right = st.columns([2, 3], vertical_alignment="center")
-    left.image(workshop_view.qr_png(url), width="stretch", caption="Scan to join")
+    left.image(
+        workshop_view.qr_png(url),
+        width="stretch",
+        caption="Scan to join",
+        alt=f"QR code: scan it to join at {url}",
+    )
     # The code uses only letters and digits from joincodes.ALPHABET: safe as Markdown.
     right.markdown(f"### Code: {joincodes.pretty(ws.code)}")
     right.caption("Join link (the QR code opens it):")

@@ -18,7 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from alignment.charts import heatmaps, render, tables
-from alignment.exports import to_csv_bytes, to_xlsx_bytes
+from alignment.charts.describe import accessible_chart, accessible_spec
+from alignment.exports import readable, to_csv_bytes, to_xlsx_bytes
 from components.downloads import XLSX_MIME
 
 
@@ -45,9 +46,11 @@ def show(
     callable, run only when the selection changes. ``k_min`` words the reason a hidden row of
     the table is empty; ``table_values`` turns codes into words there. ``table_view`` is what
     the on-page table shows when it needs more than the download (why a row is hidden).
+
+    Every chart gets a text description for screen readers (``alignment.charts.describe``).
     """
     if isinstance(chart, str):
-        spec = json.loads(chart)
+        spec = accessible_spec(json.loads(chart))
         # A spec with a fixed step per column (the two sides) keeps its own width; stretching
         # it would spread two columns across the page.
         fixed = isinstance(spec.get("width"), dict)
@@ -61,6 +64,7 @@ def show(
         )
         file_spec: Any = heatmaps.with_data(spec, data) if data is not None else spec
     else:
+        chart = accessible_chart(chart)
         if height == "content":
             spec_height = getattr(chart, "height", None)
             height = spec_height + 160 if isinstance(spec_height, int) else "content"
@@ -93,7 +97,7 @@ def show(
         if table is not None:
             st.download_button(
                 "Table (.xlsx)",
-                lambda: to_xlsx_bytes({stem[:31]: table}),
+                lambda: to_xlsx_bytes({stem[:31]: readable(table)}),
                 f"{stem}.xlsx",
                 XLSX_MIME,
                 key=f"{key}-xlsx",
@@ -102,7 +106,7 @@ def show(
             )
             st.download_button(
                 "Table (.csv)",
-                lambda: to_csv_bytes(table),
+                lambda: to_csv_bytes(readable(table)),
                 f"{stem}.csv",
                 "text/csv",
                 key=f"{key}-csv",
@@ -143,7 +147,7 @@ def altair_with_table(
     **kwargs: Any,
 ) -> None:
     """A chart drawn without the download frame (the workshop's live views, a brief's chart),
-    still with its table one click away."""
-    st.altair_chart(chart, key=key, **kwargs)
+    still with its table one click away, and described for screen readers."""
+    st.altair_chart(accessible_chart(chart), key=key, **kwargs)
     if table_toggle(key):
         show_table(table, k_min=k_min)

@@ -6,15 +6,23 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from alignment.exports import to_csv_bytes, to_xlsx_bytes
+from alignment.exports import readable, to_csv_bytes, to_xlsx_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def frame_downloads(
-    frame: pd.DataFrame, stem: str, *, key: str, sheet: str = "Data", label: str = "Download"
+    frame: pd.DataFrame,
+    stem: str,
+    *,
+    key: str,
+    sheet: str = "Data",
+    label: str = "Download",
+    table: str | None = None,
 ) -> None:
-    """Two buttons, XLSX and CSV, side by side."""
+    """Two buttons, XLSX and CSV, side by side. Headers are made readable (``readable``: a
+    schema ``table``'s labels, or the app's column labels), never raw field names."""
+    frame = readable(frame, table)
     left, right = st.columns(2)
     left.download_button(
         f"{label} (.xlsx)",

@@ -19,7 +19,7 @@ from alignment.dataset import Dataset
 from alignment.ingest import ImportResult, SheetReport, mapping
 from alignment.ingest.layouts import layouts
 from alignment.privacy import Privacy
-from alignment.problems import problems_frame
+from alignment.problems import todo_frame
 from components import privacy, state
 from components.downloads import frame_downloads
 from components.text import escape
@@ -306,9 +306,13 @@ def _mapping_editor(i: int, sheet: SheetReport) -> None:
     st.caption("\\* required. Changing a field re-runs the import at once.")
 
 
+TODO_ROWS = 100  # a longer list is in the download
+
+
 def problems(result: ImportResult) -> None:
-    frame = problems_frame(result.problems)
-    if frame.empty:
+    """The problems as a to-do list for whoever keeps the file: where (as Excel numbers rows),
+    what was found and what to do, side by side in full sentences that wrap."""
+    if not result.problems:
         st.caption("No problems.")
         return
     severity = st.segmented_control(
@@ -318,25 +322,21 @@ def problems(result: ImportResult) -> None:
         default=["Errors", "Warnings"],
         key="problem-filter",
     )
-    wanted = {"Errors": "error", "Warnings": "warning"}
-    shown = frame[frame["severity"].isin([wanted[s] for s in severity or []])]
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_order=["severity", "message", "file", "sheet", "row", "column", "value"],
-        column_config={
-            "severity": st.column_config.TextColumn("Severity", width="small"),
-            "message": st.column_config.TextColumn("What to do", width="large"),
-            "file": st.column_config.TextColumn("File"),
-            "sheet": st.column_config.TextColumn("Sheet", width="small"),
-            "row": st.column_config.NumberColumn("Row", format="%d", width="small"),
-            "column": st.column_config.TextColumn("Column"),
-            "value": st.column_config.TextColumn("Value", width="small"),
-        },
-    )
+    wanted = {{"Errors": "error", "Warnings": "warning"}[s] for s in severity or []}
+    shown = todo_frame([p for p in result.problems if p.severity in wanted])
+    if shown.empty:
+        st.caption("Nothing to show: choose errors, warnings or both.")
+    else:
+        # st.table, not st.dataframe: every sentence is shown whole and wraps.
+        st.table(shown.head(TODO_ROWS).set_index("Kind"))
+        if len(shown) > TODO_ROWS:
+            st.caption(f"The first {TODO_ROWS} of {len(shown):,}; the download has them all.")
     frame_downloads(
-        frame, "problems", key="dl-problems", sheet="Problems", label="Download the problems"
+        todo_frame(result.problems),
+        "problems",
+        key="dl-problems",
+        sheet="Problems",
+        label="Download the to-do list",
     )
 
 

@@ -47,7 +47,7 @@ def main() -> None:
             # "Alignment>Perception gap": open the page, then click a tab or button by its text.
             name, *clicks = spec.split(">")
             # Navigate through the sidebar so the session (and any upload) is kept.
-            page.locator('[data-testid="stSidebarNav"] a').filter(has_text=name).first.click()
+            page.locator(".st-key-aw-menu a").filter(has_text=name).first.click()
             wait_idle(page)
             for text in clicks:
                 page.get_by_text(text, exact=True).first.click()

@@ -70,11 +70,12 @@ def test_uploading_messy_files_shows_the_report(app: AppTest) -> None:
     labels = {m.label for m in at.metric}
     assert {"Initiatives (rows)", "Objectives (rows)", "Feedback (ratings)"} <= labels
     assert any("error(s)" in w.value for w in at.warning)
-    problems = at.dataframe[0].value
-    assert {"error", "warning"} <= set(problems["severity"])
-    duplicate = problems[problems["message"].str.contains("Duplicate")].iloc[0]
-    assert duplicate["sheet"] == "Roadmap 2027"
-    assert duplicate["row"] == 12
+    # The problems read as a to-do list: where, what was found, what to do.
+    problems = at.table[0].value.reset_index()
+    assert {"Error: row set aside", "Warning: row kept"} <= set(problems["Kind"])
+    duplicate = problems[problems["What we found"].str.contains("Duplicate")].iloc[0]
+    assert duplicate["Where"].startswith("Row 12 of sheet 'Roadmap 2027' in Haulwise roadmap")
+    assert duplicate["What to do"] == "Give it its own ID, or delete one of the two."
     # Respondent e-mail addresses never reach the page.
     for frame in at.dataframe:
         assert (
@@ -112,8 +113,8 @@ def test_an_unreadable_upload_is_explained_not_raised(app: AppTest) -> None:
     at.file_uploader[0].set_value(("roadmap.xlsx", b"%PDF-1.7 not really", XLSX)).run()
     assert not at.exception
     assert any("No usable table" in e.value for e in at.error)
-    problems = at.dataframe[0].value
-    assert problems["message"].str.contains("PDF").any()
+    problems = at.table[0].value.reset_index()
+    assert problems["What we found"].str.contains("PDF").any()
 
 
 def test_the_first_pages_do_not_load_what_only_a_click_needs() -> None:

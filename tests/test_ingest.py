@@ -1132,7 +1132,9 @@ def test_row_numbers_count_empty_rows_above_a_table_that_starts_mid_sheet():
     assert list(result.rejected["initiatives"]["Row"]) == [8]
 
 
-def test_row_numbers_are_text_editor_lines_in_csv_even_after_multi_line_cells():
+def test_row_numbers_in_csv_are_excels_even_after_multi_line_cells():
+    """Excel opens a CSV with one row per record, however many lines a quoted value spans;
+    a problem names the row the user sees there."""
     rows = [
         ["Exported from the portfolio tool"],
         ["Initiative ID", "Name", "Description", "Effort"],
@@ -1144,9 +1146,9 @@ def test_row_numbers_are_text_editor_lines_in_csv_even_after_multi_line_cells():
     assert result.sheets[0].header_row == 2
     assert result.dataset.initiatives["description"].iloc[0] == "Line one line two line three"
     warning = _only(result.warnings)
-    assert (warning.row, warning.column, warning.value, warning.sheet) == (6, "Effort", "lots", "")
+    assert (warning.row, warning.column, warning.value, warning.sheet) == (4, "Effort", "lots", "")
     error = _only(result.errors)
-    assert error.row == 7 and "already used on row 3" in error.message
+    assert error.row == 5 and "already used on row 3" in error.message
 
 
 # --- the template round-trips ------------------------------------------------------------------

@@ -13,7 +13,8 @@ for the core module or page it draws:
 - ``palette``: every colour and what it means (one ramp for ratings, orange/blue for tech and
   business, grey hidden, white no answers); ``colour_vision`` measures that they stay apart
   with colour-blindness and in greyscale;
-- ``tables``: each chart's table alternative, the same masked rows in words.
+- ``tables``: each chart's table alternative, the same masked rows in words;
+- ``describe``: a text description on every chart, for screen readers (WCAG 2.2 AA).
 """
 
 import altair as alt

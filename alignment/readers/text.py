@@ -329,7 +329,10 @@ def _read_columns(
 
 
 def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> RawSheet:
-    """A CSV/TSV/TXT file as a grid of strings, with the line number of every record."""
+    """A CSV/TSV/TXT file as a grid of strings.
+
+    Rows are numbered as Excel numbers them when it opens the file: one row per record, even
+    when a quoted value spans several lines, so "row 12" in a problem is row 12 on screen."""
     text, messages = decode_text(data)
     if _looks_binary(text):
         raise UnreadableFile(
@@ -340,6 +343,7 @@ def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> 
         raise UnreadableFile("The file has no content (only blank lines).")
     delimiter = sniff_delimiter(text)
     fast = _read_columns(text, delimiter, file, limits)
+    lines: list[int] = []  # the text line each record starts on (record by record only)
     if fast is not None:
         rows, grid = fast
         _check_size(file, "", len(rows), grid.shape[1], limits)
@@ -348,22 +352,21 @@ def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> 
         rows, lines = _read_records(text, delimiter, file, limits)
         width = max((len(r) for r in rows), default=0)
         _check_size(file, "", len(rows), width, limits)
-        sheet = RawSheet(file, "", rows, line_numbers=lines)
+        sheet = RawSheet(file, "", rows)  # Excel's row numbers: one per record
     name = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delimiter]
     if delimiter != ",":
         sheet.notes.append(Note(f"Columns are separated by {name}s.", file))
     sheet.notes.extend(Note(m, file) for m in messages)
-    lines = sheet.line_numbers
     if lines and text.count('"') % 2 and any("\n" in str(v) for v in rows[-1]):
         # Quotes come in pairs (a quote inside a value is doubled): an odd count means the
         # last value was opened and never closed, and swallowed the rest of the file.
         sheet.notes.append(
             Note(
-                f'A quote (") opened on line {lines[-1]} is never closed, so everything from '
-                "there to the end of the file was read as one value. Check the quotes on that "
-                "line.",
+                f'A quote (") opened on line {lines[-1]} of the text (row {len(rows)} in Excel) '
+                "is never closed, so everything from there to the end of the file was read as "
+                "one value. Check the quotes on that line.",
                 file,
-                row=lines[-1],
+                row=len(rows),
             )
         )
     return sheet

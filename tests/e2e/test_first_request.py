@@ -19,7 +19,7 @@ def test_first_request_to_a_deep_link_gets_the_app(browser) -> None:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.goto(f"{url}/data")
         wait_idle(page)
-        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav = page.locator(".st-key-aw-menu")
         assert nav.get_by_text("Overview").count() == 1
         assert nav.get_by_text("app", exact=True).count() == 0  # no raw file list
         assert page.get_by_text("Alignment Workbench").first.is_visible()

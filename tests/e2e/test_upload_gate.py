@@ -64,7 +64,7 @@ def test_a_session_without_the_password_cannot_park_an_upload(browser) -> None:
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Open").click()
         wait_idle(page)
-        page.locator('[data-testid="stSidebarNav"]').first.wait_for(timeout=60_000)  # in
+        page.locator(".st-key-aw-menu").first.wait_for(timeout=60_000)  # in
         status, body = page.evaluate(PUT, [url, sessions[-1]])
         assert status == 204, (status, body, set(sessions))
         page.close()

@@ -39,7 +39,7 @@ class _Bytes:
 
 
 def _nav(page, label: str) -> None:
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=label).first.click()
+    page.locator(".st-key-aw-menu a").filter(has_text=label).first.click()
 
 
 def _upload_then_heatmap(page, path: Path, record_property, name: str) -> None:
@@ -99,7 +99,7 @@ def test_time_from_streamlit_run_to_the_first_page(browser, record_property) -> 
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.goto(url)
-        page.locator('[data-testid="stSidebarNav"] a').first.wait_for(timeout=60_000)
+        page.locator(".st-key-aw-menu a").first.wait_for(timeout=60_000)
         wait_idle(page, settle_ms=300)
         usable = time.perf_counter()
         context.close()

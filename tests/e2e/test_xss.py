@@ -42,16 +42,16 @@ def test_hostile_text_is_shown_not_run(page, app_url: str, tmp_path: Path) -> No
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(app_url)
     wait_idle(page)
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Data").first.click()
+    page.locator(".st-key-aw-menu a").filter(has_text="Data").first.click()
     wait_idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(_files(tmp_path))
     page.get_by_text("You are looking at your files").wait_for(timeout=60_000)
     wait_idle(page)
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator(".st-key-aw-menu a")
     hrefs = [h for h in (links.nth(i).get_attribute("href") for i in range(links.count())) if h]
     assert len(hrefs) >= 5
     for title in hrefs:
-        page.locator(f'[data-testid="stSidebarNav"] a[href="{title}"]').first.click()
+        page.locator(f'.st-key-aw-menu a[href="{title}"]').first.click()
         wait_idle(page)
         # Hover the charts so tooltips render the hostile names too.
         for chart in page.locator('[data-testid="stVegaLiteChart"]').all()[:3]:
@@ -64,6 +64,6 @@ def test_hostile_text_is_shown_not_run(page, app_url: str, tmp_path: Path) -> No
     assert dialogs == []
     assert not page.js_errors
     # The text is there, as text.
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Data").first.click()
+    page.locator(".st-key-aw-menu a").filter(has_text="Data").first.click()
     wait_idle(page)
     assert page.locator("script:has-text('__xss')").count() == 0
