@@ -37,22 +37,24 @@ from alignment.charts import palette
 MAX_CYCLES = 50  # listing more helps nobody; the count says how many were found
 LABEL_CHARS = 28
 
-# Okabe–Ito derived fills (colour-blind safe), light enough for black text.
+# Fills light enough for black text, in the hues no other chart gives a meaning: orange and
+# blue mean tech and business, green a mean rating (alignment.charts.palette). Work moving
+# forward darkens through teal; trouble is pink to magenta; stopped work is grey.
 STATUS_FILLS: dict[str, str] = {
     "Idea": "#F2F2F2",
-    "Planned": "#CFE8F7",  # sky blue, light
-    "In progress": "#8CCBEF",  # sky blue
-    "At risk": "#F5C26B",  # orange
-    "Blocked": "#F08A5D",  # vermillion, light
-    "On hold": "#E3C3DA",  # reddish purple, light
-    "Done": "#9ED9C2",  # bluish green, light
+    "Planned": "#E3F2EF",  # teal, very light
+    "In progress": "#80CDC1",  # teal
+    "At risk": "#F6C4DC",  # pink, light
+    "Blocked": "#DE77AE",  # pink
+    "On hold": "#D8CFE3",  # lavender grey
+    "Done": "#35978F",  # teal, dark (black text 6:1)
     "Cancelled": "#D9D9D9",
 }
 OTHER_FILL = "#FFFFFF"
 HIDDEN_FILL = palette.HIDDEN.upper()
 CROSS_TEAM_COLOUR = "#882255"  # wine: distinct from every status fill
 EDGE_COLOUR = "#7F7F7F"
-TROUBLE_BORDER = "#C0392B"
+TROUBLE_BORDER = "#C51B7D"  # magenta; the node also says "late or in trouble"
 # Mean rating 0..100 in five bands of the one score ramp every chart uses
 # (alignment.charts.palette): light yellow-green for low, dark green for high, read in order by
 # colour-blind readers and greyscale printers alike.

@@ -94,6 +94,42 @@ def test_tech_and_business_hues_appear_nowhere_else() -> None:
     assert (palette.GAP_RAMP[0], palette.GAP_RAMP[-1]) == (palette.BUSINESS, palette.TECH)
 
 
+def test_no_chart_on_any_page_borrows_the_side_hues_or_the_score_green() -> None:
+    """Every colour written in a chart module or the dependency map (indicators, assessment,
+    stakeholders, workspaces, prioritisation…): none near orange or blue, so no tab gives them
+    another meaning; and none of the categorical colours is a green that reads as a rating."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "alignment"
+    files = [
+        p
+        for p in sorted((root / "charts").glob("*.py"))
+        if p.name not in {"palette.py", "colour_vision.py"}
+    ] + [root / "dependencies.py"]
+    side_hues = [cv.hue_angle(palette.TECH), cv.hue_angle(palette.BUSINESS)]
+    score_hues = [cv.hue_angle(c) for c in palette.SCORE_RAMP]
+    found = []
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if "SCORE_RAMP" in text or "score_colour" in text:
+            score_ok = True  # this module draws ratings with the one ramp itself
+        else:
+            score_ok = False
+        for colour in re.findall(r"#[0-9a-fA-F]{6}\b", text):
+            if cv.chroma(colour) < 12:
+                continue
+            hue = cv.hue_angle(colour)
+            near_side = min(abs((hue - h + 180) % 360 - 180) for h in side_hues)
+            near_score = min(abs((hue - h + 180) % 360 - 180) for h in score_hues)
+            if near_side <= 45:
+                found.append((path.name, colour, "tech/business hue"))
+            elif near_score <= 15 and not score_ok:
+                found.append((path.name, colour, "rating green"))
+        assert '"blues"' not in text and '"oranges"' not in text, path.name
+    assert found == []
+
+
 def test_figures_in_cells_are_legible() -> None:
     for s in range(101):
         assert _contrast(palette.score_colour(s), palette.score_text_colour(s)) >= 4.5, s

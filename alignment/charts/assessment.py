@@ -23,7 +23,9 @@ from alignment.privacy import DEFAULT_K_MIN
 
 NOW, PREVIOUS, TEAM, EVIDENCE = "You now", "Previous", "Your team", "The data says"
 SERIES_ORDER = (NOW, PREVIOUS, TEAM, EVIDENCE)
-SERIES_COLOURS = {NOW: "#0072B2", PREVIOUS: "#7F7F7F", TEAM: "#D55E00", EVIDENCE: "#009E73"}
+# No orange or blue (tech and business on the alignment charts) and no green (a mean rating):
+# near-black, grey, magenta and teal, told apart by dash and shape as well.
+SERIES_COLOURS = {NOW: "#1A1A1A", PREVIOUS: "#7F7F7F", TEAM: "#C51B7D", EVIDENCE: "#35978F"}
 SERIES_DASH = {NOW: [1, 0], PREVIOUS: [6, 4], TEAM: [1, 0], EVIDENCE: [2, 3]}
 SERIES_SHAPE = {NOW: "circle", PREVIOUS: "circle", TEAM: "diamond", EVIDENCE: "square"}
 GRID = "#D9D9D9"

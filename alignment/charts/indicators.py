@@ -13,10 +13,11 @@ import pandas as pd
 from alignment.charts.render import FONT
 from alignment.indicators import HIGHER_IS_WORSE, Threshold, fmt, metric_label
 
-LINE = "#0072B2"  # blue
+# Not orange or blue, which mean tech and business on every alignment chart (palette).
+LINE = "#1A1A1A"  # near-black
 THRESHOLD = "#4D4D4D"
 ALERT_KINDS = ("Over threshold", "Worsening run", "Unusual vs. the last periods", "Several rules")
-ALERT_COLOURS = ("#D55E00", "#E69F00", "#CC79A7", "#000000")
+ALERT_COLOURS = ("#8E0152", "#35978F", "#CC79A7", "#000000")  # magenta, teal, pink, black
 ALERT_SHAPES = ("square", "triangle-up", "diamond", "cross")
 PART_NAMES = (
     "Indicator alerts",

@@ -22,7 +22,9 @@ from alignment.stakeholders import (
 )
 
 STATUS_ORDER = (STATUS_OVERDUE, STATUS_SOON, STATUS_OK, STATUS_NONE)
-STATUS_COLOURS = ("#D55E00", "#E69F00", "#009E73", "#7F7F7F")
+# Overdue, soon, on track, none: magenta, pink, teal, grey (orange and blue mean tech and
+# business on the alignment charts); the shapes carry the same meaning without colour.
+STATUS_COLOURS = ("#8E0152", "#DE77AE", "#35978F", "#7F7F7F")
 STATUS_SHAPES = ("triangle-up", "diamond", "circle", "square")
 NAME_CHARS = 18
 # (quadrant, x0, x1, y0, y1, label x, label y, align): interest on x, influence on y; the
@@ -36,7 +38,7 @@ _BANDS = (
     (QUADRANTS[2], 3.5, X_END, 0.5, 3.5, X_END - 0.05, 0.58, "right"),
     (QUADRANTS[3], 0.5, 3.5, 0.5, 3.5, 0.55, 0.58, "left"),
 )
-_BAND_FILLS = ("#FBE3D6", "#FDF0D5", "#DCEEF8", "#F2F2F2")
+_BAND_FILLS = ("#F6E0EC", "#EFE8F2", "#E3F2EF", "#F2F2F2")
 
 
 def power_interest(
