@@ -4,6 +4,8 @@
                                  [--mapping MAPPING.yaml] [--save-mapping MAPPING.yaml]
     python -m alignment report FILE [FILE ...] --out report.xlsx [--k-min N]
     python -m alignment briefs FILE [FILE ...] --out DIR [--format md|docx|pdf] [--initiative ID]
+    python -m alignment prioritise FILE [FILE ...] --model wsjf|rice|value-effort
+                                   [--capacity N] --out ranked.xlsx [--k-min N]
 
 Exit status: 0 when at least one table was usable, 1 when nothing usable was found, 2 for a
 usage error (argparse's own convention).
@@ -226,6 +228,44 @@ def _cmd_briefs(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return EXIT_OK
 
 
+def _cmd_prioritise(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    # numpy, pandas and scipy load here, with the command that needs them.
+    from alignment import prioritise
+
+    if args.capacity is not None and not args.capacity >= 0:
+        parser.error("--capacity must be a number of effort units, 0 or more")
+    privacy = _privacy(args, parser)
+    result = _import(args, parser)
+    if not result.usable or result.dataset.initiatives.empty:
+        print(format_report(result))
+        print("\nNo initiatives were found, so there is nothing to rank.", file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    try:
+        ranked = prioritise.prioritise(result.dataset, args.model, privacy, capacity=args.capacity)
+    except prioritise.PrioritisationError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_NOTHING_USABLE
+    write_atomically(Path(args.out), prioritise.to_xlsx(ranked, result.dataset))
+    scored = int(ranked.table["rank"].notna().sum())
+    sides = ", ".join(
+        f"{side} n={ranked.n[side]}" if ranked.n[side] is not None else f"{side} hidden"
+        for side in prioritise.SIDES
+    )
+    tau = (
+        f"; the sides agree with τ-b {ranked.tau:.2f} "
+        f"(95% {ranked.tau_low:.2f} to {ranked.tau_high:.2f})"
+        if ranked.tau is not None and ranked.tau_low is not None
+        else ""
+    )
+    print(
+        f"Wrote {args.out}: {scored} of {len(ranked.table)} initiatives ranked by "
+        f"{ranked.label} ({sides}; k_min = {privacy.k_min}){tau}."
+    )
+    for note in ranked.notes:
+        print(f"Note: {note}")
+    return EXIT_OK
+
+
 def _cmd_hash_password(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Print a hash to put in the ``password_hash`` setting; the password itself is
     read without echo (or from standard input when piped) and never stored."""
@@ -313,6 +353,33 @@ def build_parser() -> argparse.ArgumentParser:
         help=K_MIN_HELP,
     )
     brief.set_defaults(func=_cmd_briefs)
+    prio = sub.add_parser(
+        "prioritise",
+        help="write the ranked roadmap (WSJF, RICE or value ÷ effort) with each side's ranking",
+        description="Rank the initiatives by WSJF, RICE or value ÷ effort, as a whole and as "
+        "each side sees it, with each rank's 95%% range and Kendall's τ-b between the sides. "
+        "Writes the sheets Ranking, Sides and Method. A side under the anonymity threshold has "
+        "no ranking.",
+    )
+    prio.add_argument("files", nargs="+", metavar="FILE", help="the data files")
+    prio.add_argument(
+        "--model",
+        choices=("wsjf", "rice", "value-effort"),
+        default="wsjf",
+        help="the scoring model (default wsjf)",
+    )
+    prio.add_argument(
+        "--capacity",
+        type=float,
+        default=None,
+        metavar="N",
+        help="the quarter's effort budget, in the effort units of the initiatives table: "
+        "fills the fits_capacity column",
+    )
+    prio.add_argument("--out", required=True, metavar="RANKED.xlsx", help="where to write")
+    _add_import_choices(prio)
+    prio.add_argument("--k-min", type=int, default=None, metavar="N", help=K_MIN_HELP)
+    prio.set_defaults(func=_cmd_prioritise)
     hashing = sub.add_parser(
         "hash-password",
         help="make the password hash that protects a self-hosted instance",

@@ -53,6 +53,9 @@ class Dataset:
     initiatives: pd.DataFrame = field(default_factory=lambda: empty_table("initiatives"))
     objectives: pd.DataFrame = field(default_factory=lambda: empty_table("objectives"))
     feedback: pd.DataFrame = field(default_factory=lambda: empty_table("feedback"))
+    # WSJF estimates per respondent (time criticality, risk reduction, job size), in the
+    # feedback's columns; read only by prioritisation, never by the alignment scores.
+    estimates: pd.DataFrame = field(default_factory=lambda: empty_table("feedback"))
     comments: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({c: pd.Series(dtype=object) for c in COMMENT_COLUMNS})
     )
@@ -90,10 +93,12 @@ class Dataset:
             return self
         feedback = self.feedback.assign(side=self.feedback["group"].map(sides).fillna("unknown"))
         comments = self.comments.assign(side=self.comments["group"].map(sides).fillna("unknown"))
+        estimates = self.estimates.assign(side=self.estimates["group"].map(sides).fillna("unknown"))
         digest = hashlib.sha256((self.fingerprint + repr(sorted(sides.items()))).encode())
         return replace(
             self,
             feedback=feedback,
+            estimates=estimates,
             comments=comments,
             group_sides=sides,
             fingerprint=digest.hexdigest()[:16],

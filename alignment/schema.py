@@ -60,6 +60,9 @@ class Field:
     # the IDs name rows of this table (by its key): known ones are spelt as there, unknown ones
     # kept with a warning, and a row naming itself, in its own table, is ignored with a warning.
     references: str | None = None
+    # The values the template's dropdown suggests, where the kind's own list does not fit
+    # (a Fibonacci estimate is a number, but one of seven).
+    choices: tuple[str, ...] = ()
 
     @property
     def minimum_message(self) -> str:
@@ -124,6 +127,12 @@ class Table:
 # --- rating dimensions ------------------------------------------------------------------------
 
 
+DEFAULT_SCALE = (1, 5)
+# The modified Fibonacci scale SAFe uses for relative estimates (WSJF's components).
+FIBONACCI: tuple[int, ...] = (1, 2, 3, 5, 8, 13, 20)
+FIBONACCI_SCALE = (FIBONACCI[0], FIBONACCI[-1])
+
+
 @dataclass(frozen=True)
 class Dimension:
     name: str
@@ -131,8 +140,60 @@ class Dimension:
     question: str  # the template and workshop wording
     synonyms: tuple[str, ...]
     keywords: tuple[str, ...]  # words that, found in a survey question, point to this dimension
+    # The scale a rating is read on when its header names none ("Time criticality (1-20)" does).
+    scale: tuple[int, int] = DEFAULT_SCALE
 
 
+# Estimates, not opinions: the WSJF components a respondent may give per initiative (business
+# value is the alignment dimension above). They are read like ratings, on the Fibonacci scale
+# unless the header says otherwise, but kept apart from the alignment scores (a big job is not
+# a sign of alignment): the import puts them in ``Dataset.estimates``; only prioritisation
+# (``alignment.prioritise``) reads them.
+ESTIMATE_DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        "time_criticality",
+        "Time criticality",
+        "How much does the value of this initiative decay if it waits?",
+        (
+            "time criticality",
+            "time critical",
+            "time sensitivity",
+            "time criticality 1 20",
+            "tc",
+            "cost of delay urgency",
+        ),
+        ("time critical", "time sensitiv"),
+        FIBONACCI_SCALE,
+    ),
+    Dimension(
+        "risk_reduction",
+        "Risk reduction",
+        "How much risk does it reduce, or how much opportunity does it enable?",
+        (
+            "risk reduction",
+            "risk reduction opportunity enablement",
+            "risk reduction and opportunity enablement",
+            "risk reduction or opportunity enablement",
+            "opportunity enablement",
+            "rr oe",
+            "rroe",
+            "rr",
+        ),
+        ("risk reduction", "opportunity enablement"),
+        FIBONACCI_SCALE,
+    ),
+    Dimension(
+        "job_size",
+        "Job size",
+        "How big is the job, relative to the others?",
+        ("job size", "job duration", "wsjf size", "relative size", "size estimate"),
+        ("job size",),
+        FIBONACCI_SCALE,
+    ),
+)
+ESTIMATE_FIELDS: tuple[str, ...] = tuple(d.name for d in ESTIMATE_DIMENSIONS)
+
+# Opinions: the alignment dimensions every score, gap and heatmap averages.
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "why_clarity",
@@ -209,8 +270,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         ("communicat", "informed", "update", "transparen"),
     ),
 )
-DIMENSION_BY_NAME = {d.name: d for d in DIMENSIONS}
-DEFAULT_SCALE = (1, 5)
+DIMENSION_BY_NAME = {d.name: d for d in (*DIMENSIONS, *ESTIMATE_DIMENSIONS)}
 
 # Words people type instead of numbers. Agreement and frequency words land on a 1..5 scale;
 # the importer rescales them linearly when a dimension is declared on another scale.
@@ -371,6 +431,18 @@ TSHIRT_SIZES: dict[str, float] = {
     "x large": 8,
     "extra large": 8,
     "xxl": 13,
+}
+
+# RICE's impact scale, as the words people write for it.
+RICE_IMPACT: dict[str, float] = {
+    "massive": 3,
+    "very high": 3,
+    "high": 2,
+    "medium": 1,
+    "moderate": 1,
+    "low": 0.5,
+    "minimal": 0.25,
+    "very low": 0.25,
 }
 
 STATUSES: tuple[str, ...] = (
@@ -717,7 +789,6 @@ INITIATIVES = Table(
                 "benefit",
                 "value h m l",
                 "value score",
-                "impact",
             ),
             examples=("High", "Medium"),
             signal=1.5,
@@ -807,6 +878,83 @@ INITIATIVES = Table(
             examples=("", "P-01"),
             signal=2,
             references="initiatives",
+        ),
+        # Prioritisation (alignment.prioritise): RICE's reach, impact and confidence, and
+        # WSJF's time criticality, risk reduction and job size. All optional; a model whose
+        # component is missing names it rather than counting it as zero.
+        Field(
+            "reach",
+            "Reach",
+            Kind.NUMBER,
+            "RICE: how many people or events it reaches per quarter (customers, orders, users).",
+            ("reach", "reach per quarter", "users reached", "customers reached", "audience"),
+            examples=("1200", "300"),
+            signal=2,
+            minimum=0,
+        ),
+        Field(
+            "impact",
+            "Impact",
+            Kind.NUMBER,
+            "RICE: the effect on each one reached: 3 massive, 2 high, 1 medium, 0.5 low, "
+            "0.25 minimal (or those words).",
+            ("impact", "rice impact", "impact score", "impact per user"),
+            examples=("2", "0.5"),
+            signal=1.5,
+            minimum=0,
+            sizes=RICE_IMPACT,
+            choices=("3", "2", "1", "0.5", "0.25"),
+        ),
+        Field(
+            "confidence",
+            "Confidence",
+            Kind.NUMBER,
+            "RICE: how sure the estimates are, in percent: 100 high, 80 medium, 50 low "
+            "('80%' and 0.8 are read the same way).",
+            ("confidence", "rice confidence", "confidence %", "certainty", "estimate confidence"),
+            examples=("80", "50"),
+            signal=1.5,
+            minimum=0,
+            choices=("100", "80", "50"),
+        ),
+        Field(
+            "time_criticality",
+            "Time criticality",
+            Kind.NUMBER,
+            "WSJF: how much the value decays if it waits, on the Fibonacci scale "
+            + ", ".join(map(str, FIBONACCI))
+            + ".",
+            ESTIMATE_DIMENSIONS[0].synonyms,
+            examples=("13", "3"),
+            signal=2.5,
+            minimum=0,
+            choices=tuple(str(v) for v in FIBONACCI),
+        ),
+        Field(
+            "risk_reduction",
+            "Risk reduction",
+            Kind.NUMBER,
+            "WSJF: risk reduction or opportunity enablement, on the Fibonacci scale "
+            + ", ".join(map(str, FIBONACCI))
+            + ".",
+            ESTIMATE_DIMENSIONS[1].synonyms,
+            examples=("5", "8"),
+            signal=2.5,
+            minimum=0,
+            choices=tuple(str(v) for v in FIBONACCI),
+        ),
+        Field(
+            "job_size",
+            "Job size",
+            Kind.NUMBER,
+            "WSJF: the job's size relative to the others, on the Fibonacci scale "
+            + ", ".join(map(str, FIBONACCI))
+            + ".",
+            ESTIMATE_DIMENSIONS[2].synonyms,
+            examples=("8", "13"),
+            signal=2.5,
+            minimum=0,
+            choices=tuple(str(v) for v in FIBONACCI),
         ),
         Field(
             "kpi",
@@ -1009,6 +1157,21 @@ FEEDBACK = Table(
             )
             for d in DIMENSIONS
         ),
+        *(
+            Field(
+                d.name,
+                d.label,
+                Kind.RATING,
+                f"Optional estimate for prioritisation (WSJF), on the Fibonacci scale "
+                f"{', '.join(map(str, FIBONACCI))} unless the header says otherwise: "
+                f"'{d.question}' Kept apart from the alignment scores.",
+                d.synonyms,
+                examples=("8", "3"),
+                signal=2,
+                choices=tuple(str(v) for v in FIBONACCI),
+            )
+            for d in ESTIMATE_DIMENSIONS
+        ),
         Field(
             "dimension",
             "Dimension",
@@ -1067,7 +1230,7 @@ FEEDBACK = Table(
         ),
     ),
 )
-FEEDBACK_RATING_FIELDS: tuple[str, ...] = tuple(d.name for d in DIMENSIONS)
+FEEDBACK_RATING_FIELDS: tuple[str, ...] = tuple(d.name for d in (*DIMENSIONS, *ESTIMATE_DIMENSIONS))
 
 INDICATORS = Table(
     name="indicators",

@@ -149,9 +149,12 @@ def _column_width(field: Field) -> float:
 
 
 def _dropdown(field: Field) -> DataValidation | None:
-    if field.kind not in _DROPDOWNS:
+    if field.choices:
+        values, prompt = field.choices, f"Pick one of {', '.join(field.choices)}."
+    elif field.kind in _DROPDOWNS:
+        values, prompt = _DROPDOWNS[field.kind]
+    else:
         return None
-    values, prompt = _DROPDOWNS[field.kind]
     formula = '"' + ",".join(values) + '"'
     if len(formula) > _MAX_LIST_FORMULA:  # pragma: no cover - guards future schema changes
         raise ValueError(f"dropdown for {field.name!r} is too long for Excel: {formula}")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from alignment import config as settings
 from alignment import constants as c
-from alignment import indicators, method, scoring, workshop
+from alignment import indicators, method, prioritise, scoring, workshop
 from components import analysis, privacy
 from components.page import setup
 from components.text import escape
@@ -124,6 +124,40 @@ st.markdown(
 
 st.subheader("9. Leading indicators and the misalignment risk index")
 st.markdown(indicators.METHOD)
+
+st.subheader("10. Prioritisation: WSJF, RICE, value ÷ effort")
+st.markdown(
+    "Three models rank the roadmap on the Prioritisation page. WSJF's components are relative "
+    "estimates on the Fibonacci scale 1, 2, 3, 5, 8, 13, 20; a rating on another scale is put "
+    "on 1–20 linearly, and the roadmap's business value (Very low … Very high) reads as 1, "
+    "5.75, 10.5, 15.25, 20. **A missing component is named, never taken as zero.**"
+)
+st.latex(
+    r"\text{WSJF} = \frac{\text{business value} + \text{time criticality} + "
+    r"\text{risk reduction}}{\text{job size}}"
+)
+st.latex(
+    r"\text{RICE} = \frac{\text{reach} \times \text{impact} \times \text{confidence}}"
+    r"{\text{effort}} \qquad \text{Value ÷ effort} = \frac{\text{business value}}{\text{effort}}"
+)
+st.markdown(
+    "The **combined ranking** uses the initiatives table's columns; a component the table "
+    "lacks comes from all respondents' means. **Each side's ranking** uses the side's own mean "
+    "estimates (its job size falls back on the table's). Rank 1 is the highest score; ties "
+    "share the lowest rank. One **bootstrap** over respondents (resampled within each side, "
+    f"{prioritise.REPLICATES} replicates, fixed seed) gives each rank its 95% range and "
+    "Kendall's τ-b between the two sides its interval (bias-corrected percentile). Ranges "
+    f"that overlap are **not clearly ordered**. A side under k_min = {priv.k_min} has no "
+    "ranking."
+)
+if not dataset.initiatives.empty:
+    for model in prioritise.MODELS:
+        ranked = analysis.prioritisation(dataset.fingerprint, model, priv.k_min, None, dataset)
+        example = prioritise.worked_example(ranked, dataset)
+        st.markdown(
+            f"- **{prioritise.MODELS[model]}**: "
+            + (escape(example) if example else "no initiative has every component.")
+        )
 
 st.subheader("Worked example from your data")
 if not dataset.has_feedback:

@@ -29,7 +29,7 @@ from alignment.privacy import Privacy
 from components import storage
 
 if TYPE_CHECKING:  # the heavier modules are imported by the call that needs them (below)
-    from alignment import assessment, briefs
+    from alignment import assessment, briefs, prioritise
     from alignment import dependencies as dep
     from alignment.assessment import evidence
 
@@ -180,3 +180,13 @@ def workshop_answers(db_url: str, workshop_id: int, version: str) -> pd.DataFram
     from alignment import workshop as workshop_core
 
     return workshop_core.answers_frame(storage.get(), workshop_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=12)
+def prioritisation(
+    fingerprint: str, model: str, k_min: int, capacity: float | None, _dataset: Dataset
+) -> prioritise.Prioritisation:
+    """The rankings of one model and capacity: the bootstrap runs once per data and choice."""
+    from alignment import prioritise
+
+    return prioritise.prioritise(_dataset, model, Privacy(k_min), capacity=capacity)

@@ -31,6 +31,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/alignment.py", "Alignment", ":material/grid_on:", "alignment", "Analyse"),
     PageSpec("app_pages/briefs.py", "Briefs", ":material/translate:", "briefs", "Analyse"),
     PageSpec(
+        "app_pages/prioritise.py",
+        "Prioritisation",
+        ":material/low_priority:",
+        "prioritise",
+        "Analyse",
+    ),
+    PageSpec(
         "app_pages/indicators.py",
         "Indicators",
         ":material/monitoring:",

@@ -35,6 +35,8 @@ class Keys:
     # bumped so the editors of these pages start again from the saved state:
     KEEP_ALIGNED_EDITOR_VERSION = "aw_keep_aligned_editor_version"
     KEEP_ALIGNED_WIDGET = "aw_keep_aligned::"  # + a name: widget keys of these three pages
+    # Prioritisation (app_pages/prioritise.py):
+    PRIORITISE_WIDGET = "aw_prioritise::"  # + a name: the model and capacity widgets
     # Workspaces and workshops (components/loader.py, app_pages/workspaces.py, workshop, join):
     STARTED = "aw_started"  # the session has looked for the last workspace to reopen
     OPEN_SNAPSHOT = "aw_open_snapshot"  # (id, name, content key) of the workspace opened

@@ -1161,7 +1161,8 @@ def test_the_blank_template_imports_with_zero_problems():
     instructions = result.sheets[0]
     assert instructions.sheet == templates.INSTRUCTIONS_SHEET and instructions.kind is None
     assert len(result.dataset.feedback) == 10  # 2 rows x 5 dimensions
-    assert result.tables["feedback"].rows_accepted == 10
+    assert len(result.dataset.estimates) == 6  # 2 rows x 3 WSJF estimates, kept apart
+    assert result.tables["feedback"].rows_accepted == 16
 
 
 def test_a_filled_in_template_imports_with_zero_problems():

@@ -190,3 +190,71 @@ def test_briefs_never_quote_small_groups(tmp_path: Path, fmt: str) -> None:
     assert text, "no brief was written"
     for secret in SECRETS:
         assert secret not in text
+
+
+# --- prioritisation: a side under k_min has no ranking in any view or export --------------------
+
+
+def _estimates_fixture() -> bytes:
+    """Two engineers (under k_min = 3) and five sales people estimate WSJF's components; only
+    two of the sales people estimate P-4, so the business's P-4 means are hidden too."""
+    initiatives = [
+        ["Initiative ID", "Name", "Business value", "Job size", "Effort"],
+        ["P-1", "Ledger rewrite", "High", 8, 13],
+        ["P-2", "Quick-pay", "Very high", 5, 8],
+        ["P-3", "Data portal", "Medium", 13, 20],
+        ["P-4", "Dock slots", "High", 3, 5],
+    ]
+    rows = [
+        ["Respondent", "Group", "Initiative", "Business value", "Time criticality",
+         "Risk reduction", "Job size"],
+    ]  # fmt: skip
+    rng = np.random.default_rng(9)
+    people = [("Engineering", k) for k in range(2)] + [("Sales", k) for k in range(5)]
+    for group, k in people:
+        for initiative in ("P-1", "P-2", "P-3", "P-4"):
+            if group == "Sales" and initiative == "P-4" and k >= 2:
+                continue
+            fib = [1, 2, 3, 5, 8, 13, 20]
+            rows.append(
+                [f"{group}-{k}", group, initiative, int(rng.integers(1, 6)),
+                 int(rng.choice(fib)), int(rng.choice(fib)), int(rng.choice(fib))]
+            )  # fmt: skip
+    return xlsx_bytes({"Initiatives": initiatives, "Feedback": rows})
+
+
+def test_prioritisation_shows_no_ranking_of_a_small_side_or_a_thin_cell() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/data.py").run()
+    at.file_uploader[0].set_value(("estimates.xlsx", _estimates_fixture(), XLSX)).run()
+    at.switch_page("app_pages/prioritise.py").run()
+    assert not at.exception
+    texts = "\n".join(_texts(at)).replace("\\", "")
+    assert "tech hidden (fewer than 3)" in texts
+    assert "tech n=" not in texts.lower().replace("tech hidden", "")
+    table = at.dataframe[0].value
+    assert "Tech rank" not in table.columns
+    business = dict(zip(table["ID"], table["Business rank"], strict=True))
+    assert business["P-4"] == "" and all(business[i] for i in ("P-1", "P-2", "P-3"))
+    for _, frames in charts(at):
+        for frame in frames:
+            assert "side" not in frame.columns  # no slope chart: it needs both sides
+
+
+def test_the_ranked_roadmap_export_hides_a_small_side(tmp_path: Path) -> None:
+    src = tmp_path / "estimates.xlsx"
+    src.write_bytes(_estimates_fixture())
+    out = tmp_path / "ranked.xlsx"
+    assert cli(["prioritise", str(src), "--out", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None, engine="calamine")
+    ranking = sheets["Ranking"].set_index("initiative_id")
+    assert ranking["rank_tech"].isna().all()
+    assert pd.isna(ranking.loc["P-4", "rank_business"])
+    assert ranking["rank_business"].drop("P-4").notna().all()
+    sides = sheets["Sides"].iloc[0]
+    assert pd.isna(sides["n_tech"]) and pd.isna(sides["tau"]) and sides["n_business"] == 5
+    briefs_out = tmp_path / "briefs"
+    assert cli(["briefs", str(src), "--out", str(briefs_out)]) == 0
+    text = "\n".join(p.read_text(encoding="utf-8") for p in briefs_out.rglob("*.md"))
+    assert "Ranked " in text and "tech's" not in text and "tech ranks" not in text.lower()

@@ -112,9 +112,9 @@ def test_dropdowns_sit_on_the_right_columns(workbook, table):
     }
     columns = _columns(table)
     wanted = {
-        columns[f.name]: expected[f.kind]
+        columns[f.name]: f.choices or expected[f.kind]
         for f in templates.template_fields(table)
-        if f.kind in expected
+        if f.choices or f.kind in expected
     }
     assert set(found) == set(wanted)
     for letter, options in wanted.items():
@@ -135,8 +135,12 @@ def test_the_dropdowns_the_brief_promises(workbook):
     assert "Very high" in init[cols["risk"]].formula1
     feedback = _validations(workbook[schema.FEEDBACK.label])
     cols = _columns(schema.FEEDBACK)
-    for name in schema.FEEDBACK_RATING_FIELDS:
-        assert feedback[cols[name]].formula1 == '"1,2,3,4,5"'
+    for d in schema.DIMENSIONS:
+        assert feedback[cols[d.name]].formula1 == '"1,2,3,4,5"'
+    for d in schema.ESTIMATE_DIMENSIONS:  # WSJF estimates: the Fibonacci scale
+        assert feedback[cols[d.name]].formula1 == '"1,2,3,5,8,13,20"'
+    for name in ("time_criticality", "risk_reduction", "job_size"):
+        assert init[_columns(schema.INITIATIVES)[name]].formula1 == '"1,2,3,5,8,13,20"'
 
 
 @pytest.mark.parametrize("table", schema.TABLES, ids=lambda t: t.name)

@@ -187,6 +187,9 @@ class InitiativeFacts:
     jargon: tuple[glossary_mod.Term, ...]
     asks: tuple[Item, ...]
     talking_points: tuple[Item, ...]
+    # "Ranked 4th (range 2–6) of 30 by WSJF; the business ranks it higher (…) because …",
+    # from alignment.prioritise; "" when no model ranks it.
+    ranking: str = ""
 
     @property
     def has_feedback(self) -> bool:
@@ -302,6 +305,8 @@ class BriefData:
     rows: Mapping[str, Mapping[str, Any]]  # initiative id -> row
     # alignment.indicators' early-warning table; None when the data has no indicators
     warnings: pd.DataFrame | None = None
+    # initiative id -> its prioritisation line (alignment.prioritise.brief_line)
+    rankings: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def initiative_ids(self) -> list[str]:
@@ -406,7 +411,22 @@ def prepare(
         {k: tuple(v) for k, v in waited.items()},
         rows,
         warnings,
+        _rankings(dataset, privacy),
     )
+
+
+def _rankings(dataset: Dataset, privacy: Privacy) -> dict[str, str]:
+    """Each initiative's line from the first model that ranks anything: WSJF, then RICE, then
+    value ÷ effort (a roadmap without WSJF's estimates may still carry RICE's columns)."""
+    from alignment import prioritise
+
+    if dataset.initiatives.empty:
+        return {}
+    for model in prioritise.MODELS:
+        ranked = prioritise.prioritise(dataset, model, privacy)
+        if ranked.table["rank"].notna().any():
+            return {i: prioritise.brief_line(ranked, i) for i in ranked.table["initiative_id"]}
+    return {}
 
 
 # --- facts for one initiative -------------------------------------------------------------------
@@ -687,6 +707,7 @@ def facts(data: BriefData, initiative_id: str, tone: Tone = "concise") -> Initia
     f["jargon"] = tuple(data.glossary.terms_in(*shown_text))
     f["asks"] = tuple(_asks(f, lim["asks"]))
     f["talking_points"] = tuple(_talking_points(f, lim["asks"]))
+    f["ranking"] = data.rankings.get(initiative_id, "")
     return InitiativeFacts(**f)
 
 

@@ -8,6 +8,7 @@ for the core module or page it draws:
 - ``briefs``: the chart a brief carries; ``assessment``: the self-assessment's radar and trend;
 - ``indicators``: small multiples and the risk index; ``stakeholders``: the power–interest grid;
 - ``compare``: two workspaces side by side; ``workshop``: the room's live heatmap and tally;
+- ``prioritise``: the ranking with each rank's range and the capacity line, the sides' slope;
 - ``render``: any chart to PNG/SVG/PDF bytes without a browser or network.
 """
 

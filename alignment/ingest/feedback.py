@@ -90,7 +90,9 @@ def _scale_for(dimension: str, header: str, settings: ImportChoices) -> tuple[fl
     if dimension in settings.scales:
         lo, hi = settings.scales[dimension]
         return float(lo), float(hi)
-    return float(schema.DEFAULT_SCALE[0]), float(schema.DEFAULT_SCALE[1])
+    known = schema.DIMENSION_BY_NAME.get(dimension)
+    lo, hi = known.scale if known else schema.DEFAULT_SCALE
+    return float(lo), float(hi)
 
 
 # The columns of a response that every one of its ratings repeats.

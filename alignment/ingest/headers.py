@@ -211,10 +211,11 @@ def _dimension_of(text: object) -> str:
     """A question or dimension label -> canonical dimension name (or the cleaned text)."""
     raw = clean_text(text)
     norm = schema.normalise_header(raw)
-    for d in schema.DIMENSIONS:
+    rated = (*schema.DIMENSIONS, *schema.ESTIMATE_DIMENSIONS)
+    for d in rated:
         if norm in {schema.normalise_header(s) for s in (*d.synonyms, d.label, d.name)}:
             return d.name
-    for d in schema.DIMENSIONS:
+    for d in rated:
         if any(k in norm for k in d.keywords):
             return d.name
     return raw

@@ -197,6 +197,12 @@ def build(
             dict(cs[0].report.mapping),
         )
         rejected[name] = _rejected_frame(cs, cols, name)
+    # WSJF estimates (time criticality, job size …) are not opinions about alignment: they go to
+    # their own table, so no alignment score, gap or brief ever averages a job size.
+    is_estimate = feedback["dimension"].isin(schema.ESTIMATE_FIELDS).to_numpy()
+    estimates = feedback[is_estimate].reset_index(drop=True)
+    if is_estimate.any():
+        feedback = feedback[~is_estimate].reset_index(drop=True)
     present = set(pd.unique(feedback["dimension"]))  # once: 500k ratings, a handful of values
     dims = [d.name for d in schema.DIMENSIONS if d.name in present]
     dims += sorted(present - set(dims))
@@ -204,6 +210,7 @@ def build(
         initiatives=tables["initiatives"],
         objectives=tables["objectives"],
         feedback=feedback,
+        estimates=estimates,
         comments=comments,
         indicators=tables["indicators"],
         stakeholders=tables["stakeholders"],
