@@ -46,6 +46,14 @@ SCALE = (1, 5)
 # modified Fibonacci scale; its answers feed ``alignment.prioritise`` (each side's ranking).
 WSJF_DIMENSIONS: tuple[str, ...] = prioritise.WSJF_COMPONENTS
 WSJF_CHOICES: tuple[int, ...] = schema.FIBONACCI
+# What a phone asks per component: relative estimates, not agreement (business value's survey
+# wording, "creates real value", is a statement to agree with).
+WSJF_QUESTIONS: dict[str, str] = {
+    "business_value": "How much is it worth to the business, relative to the others?",
+    "time_criticality": schema.DIMENSION_BY_NAME["time_criticality"].question,
+    "risk_reduction": schema.DIMENSION_BY_NAME["risk_reduction"].question,
+    "job_size": schema.DIMENSION_BY_NAME["job_size"].question,
+}
 TITLE_MAX = 120
 MAX_ITEMS = 60
 MAX_DOTS = 20
