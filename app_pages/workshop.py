@@ -592,7 +592,8 @@ st.caption(
         if ws.mode == workshop.WSJF
         else f" · {len(ws.dimensions)} questions each"
     )
-    + f" · cells need {ws.k_min} people"
+    + f" · {'rankings' if ws.mode == workshop.WSJF else 'cells'} need {ws.k_min} "
+    + ("person" if ws.k_min == 1 else "people")
     + (f" · room of {ws.cap}" if ws.cap else "")
     + (" · by invitation" if ws.invite_only else "")
     + f" · created {ws.created_at:%d %b %Y %H:%M} UTC"
