@@ -221,15 +221,17 @@ def wsjf_results(
                     st.caption(escape(row.sentence))
     if both and not compact:
         long = prioritise.order_for_chart(result)
-        st.altair_chart(
-            prioritise_charts.slope(
-                prioritise_charts.slope_frame(long),
-                result.label,
-                f"Tech n={result.n['tech']}, business n={result.n['business']}",
-            ),
-            width="stretch",
-            key=key,
+        chart = prioritise_charts.slope(
+            prioritise_charts.slope_frame(long),
+            result.label,
+            f"Tech n={result.n['tech']}, business n={result.n['business']}",
+            label_size=16 if large else 11,
         )
+        # A session ranks a handful of initiatives: give each row room, and the projector
+        # labels the back of the room can read (the page's chart is sized for 30 rows).
+        rows = len(ws.items)
+        chart = chart.properties(height=max(320, (56 if large else 40) * rows))
+        st.altair_chart(chart, width="stretch", key=key)
     shown = pd.DataFrame(
         {
             "Initiative": [f"{i} {names.get(i, '')}".strip() for i in talk["initiative_id"]],
