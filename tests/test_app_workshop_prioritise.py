@@ -177,3 +177,19 @@ def test_added_results_reach_each_sides_ranking_on_the_prioritisation_page(
     assert f"tech n={old.n['tech']}" in page_before
     assert f"tech n={new.n['tech']}" in page_after
     assert f"business n={new.n['business']}" in page_after
+
+
+def test_the_projector_shows_the_disagreement_only_after_the_reveal(store: Store) -> None:
+    ws = _session(store, [("Tech", TECH)] * 2 + [("Business", BUSINESS)] * 2)
+    at = _app()
+    at.query_params["workshop"] = str(ws.id)
+    at.switch_page("app_pages/present.py").run()
+    assert not at.exception
+    assert not at.get("vega_lite_chart") and "Discuss these first" not in _texts(at)
+    assert {m.label: m.value for m in at.metric}["Answers"] == "48"
+    workshop.set_state(store, ws.id, revealed=True)
+    at.run()
+    assert not at.exception
+    assert "### Discuss these first" in [m.value for m in at.markdown], "large on the projector"
+    assert at.dataframe[0].value["Initiative"].tolist()[0] == "P-02 Observability"
+    assert at.get("vega_lite_chart"), "each side's ranking, side by side"
