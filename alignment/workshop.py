@@ -31,17 +31,29 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from alignment import exports, joincodes, schema, scoring
-from alignment.dataset import FEEDBACK_COLUMNS
+from alignment import exports, joincodes, prioritise, schema, scoring
+from alignment.dataset import FEEDBACK_COLUMNS, Dataset
 from alignment.privacy import DEFAULT_K_MIN, Privacy
 from alignment.store import Migration, SchemaPart, Store, StoreError, as_utc, now
 from alignment.templates import template_fields
 
-RATING, DOTS = "rating", "dots"
-MODES = (RATING, DOTS)
+RATING, DOTS, WSJF = "rating", "dots", "wsjf"
+MODES = (RATING, DOTS, WSJF)
 OPEN, CLOSED = "open", "closed"
 DOTS_DIMENSION = "dots"
 SCALE = (1, 5)
+# A prioritisation session: the room estimates WSJF's four components per initiative on SAFe's
+# modified Fibonacci scale; its answers feed ``alignment.prioritise`` (each side's ranking).
+WSJF_DIMENSIONS: tuple[str, ...] = prioritise.WSJF_COMPONENTS
+WSJF_CHOICES: tuple[int, ...] = schema.FIBONACCI
+# What a phone asks per component: relative estimates, not agreement (business value's survey
+# wording, "creates real value", is a statement to agree with).
+WSJF_QUESTIONS: dict[str, str] = {
+    "business_value": "How much is it worth to the business, relative to the others?",
+    "time_criticality": schema.DIMENSION_BY_NAME["time_criticality"].question,
+    "risk_reduction": schema.DIMENSION_BY_NAME["risk_reduction"].question,
+    "job_size": schema.DIMENSION_BY_NAME["job_size"].question,
+}
 TITLE_MAX = 120
 MAX_ITEMS = 60
 MAX_DOTS = 20
@@ -357,6 +369,11 @@ class Workshop:
         return self.revealed_at is None
 
     @property
+    def scale(self) -> tuple[int, int]:
+        """The answer scale: 1–5 ratings, or 1–20 (Fibonacci) in a prioritisation session."""
+        return schema.FIBONACCI_SCALE if self.mode == WSJF else SCALE
+
+    @property
     def questions_per_person(self) -> int:
         """How many taps a participant's full set of answers takes (dots: one per dot)."""
         return self.dots if self.mode == DOTS else len(self.items) * len(self.dimensions)
@@ -477,6 +494,8 @@ def _validate(
         dims = [d for d in dict.fromkeys(dimensions) if d in schema.DIMENSION_BY_NAME]
         if not dims:
             raise WorkshopError("Pick at least one dimension to rate.")
+    elif mode == WSJF:  # the four components, always: a WSJF without one is no WSJF
+        dims = list(WSJF_DIMENSIONS)
     else:
         dims = [DOTS_DIMENSION]
         if not 1 <= int(dots) <= MAX_DOTS:
@@ -541,7 +560,7 @@ def create(
             "dimensions": dims,
             "groups": clean_groups,
             "dots": int(dots) if mode == DOTS else 0,
-            "scale": list(SCALE),
+            "scale": list(schema.FIBONACCI_SCALE if mode == WSJF else SCALE),
         }
     )
     created = now()
@@ -1132,6 +1151,10 @@ def answer_many(
             value = float(value)
             if ws.mode == RATING and (value != int(value) or not SCALE[0] <= value <= SCALE[1]):
                 raise WorkshopError(f"Ratings go from {SCALE[0]} to {SCALE[1]}.")
+            if ws.mode == WSJF and value not in WSJF_CHOICES:
+                raise WorkshopError(
+                    "Estimates are on the scale " + ", ".join(map(str, WSJF_CHOICES)) + "."
+                )
             if ws.mode == DOTS and (value != int(value) or value < 0):
                 raise WorkshopError("Dots are whole numbers.")
             upserts.append(
@@ -1271,7 +1294,7 @@ def feedback_frame(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     """Rating answers as the analysis's long feedback table (``Dataset.feedback`` columns), for
     ``alignment.scoring``. Dot votes are a tally, not ratings, and are not included."""
     frame = answers_[answers_["dimension"] != DOTS_DIMENSION]
-    lo, hi = SCALE
+    lo, hi = workshop.scale
     out = pd.DataFrame(
         {
             "respondent": frame["participant"].map(lambda n: respondent_label(workshop, int(n))),
@@ -1368,6 +1391,10 @@ def results_wide(workshop: Workshop, answers_: pd.DataFrame) -> pd.DataFrame:
     frame = answers_[answers_["dimension"] != DOTS_DIMENSION].copy()
     labels = {f.name: f.label for f in template_fields(schema.FEEDBACK)}
     dims = [d for d in workshop.dimensions if d in schema.DIMENSION_BY_NAME]
+    if workshop.mode == WSJF:
+        # The scale in the header: business value is otherwise read as a 1–5 rating.
+        lo, hi = workshop.scale
+        labels |= {d: f"{labels[d]} ({lo}-{hi})" for d in dims}
     columns = [
         labels["respondent"],
         labels["group"],
@@ -1417,7 +1444,7 @@ def results_xlsx(workshop: Workshop, answers_: pd.DataFrame) -> bytes:
     Rating workshops: a "Feedback" sheet in the template's wide form, ready to upload or to add
     to the analysis. Dot voting: a "Dot votes" tally (masked below ``k_min``).
     """
-    if workshop.mode == RATING:
+    if workshop.mode in (RATING, WSJF):
         return exports.to_xlsx_bytes({"Feedback": results_wide(workshop, answers_)})
     tally = dot_tally(workshop, answers_)
     shown = tally.rename(
@@ -1431,6 +1458,85 @@ def results_xlsx(workshop: Workshop, answers_: pd.DataFrame) -> bytes:
         }
     )
     return exports.to_xlsx_bytes({"Dot votes": shown.drop(columns=["masked"])})
+
+
+# --- a prioritisation session ------------------------------------------------------------------
+
+
+def wsjf_dataset(workshop: Workshop, answers_: pd.DataFrame) -> Dataset:
+    """The session's answers as the analysis reads them once added to the data: business value
+    in the feedback, time criticality, risk reduction and job size in the estimates, the
+    initiatives as the room saw them. The room's ranking and the Prioritisation page's then
+    come from one computation (``alignment.prioritise``)."""
+    fb = feedback_frame(workshop, answers_)
+    value = fb["dimension"] == "business_value"
+    initiatives = pd.DataFrame(
+        {
+            "id": [i for i, _ in workshop.items],
+            "name": [n for _, n in workshop.items],
+        }
+    )
+    return Dataset(
+        initiatives=initiatives,
+        feedback=fb[value].reset_index(drop=True),
+        estimates=fb[~value].reset_index(drop=True),
+        group_sides=dict(workshop.groups),
+        name=workshop.title,
+    )
+
+
+def wsjf_ranking(
+    workshop: Workshop, answers_: pd.DataFrame, replicates: int = prioritise.REPLICATES
+) -> prioritise.Prioritisation:
+    """Each side's WSJF ranking of the session's initiatives, with the workshop's ``k_min``: a
+    side under it has no ranking, a side's mean resting on fewer is not used."""
+    return prioritise.prioritise(
+        wsjf_dataset(workshop, answers_), "wsjf", workshop.privacy, replicates=replicates
+    )
+
+
+DISAGREEMENT_COLUMNS = (
+    "initiative_id",
+    "initiative",
+    "rank",
+    "rank_business",
+    "rank_tech",
+    "gap",
+    "sentence",
+)
+
+
+def disagreements(
+    workshop: Workshop, answers_: pd.DataFrame, result: prioritise.Prioritisation
+) -> pd.DataFrame:
+    """The session's initiatives, those the two sides rank furthest apart first: the order the
+    facilitator discusses them in. ``gap`` is |business rank − tech rank|, empty where a side
+    has no rank; ``sentence`` says which side ranks it higher and because of which component.
+
+    The room's own ranking (``rank``) is left empty when a side with answers is hidden (under
+    ``k_min``): beside the other side's ranking it would let the room work out the hidden one.
+    """
+    table = result.table
+    sides = result.n
+    people = answers_.groupby("side")["participant"].nunique()
+    hidden_side = any(0 < n < workshop.k_min for n in people)
+    reasons = prioritise.differences(table, result.components, "wsjf", top=len(table))
+    why = dict(zip(reasons["initiative_id"], reasons["sentence"], strict=False))
+    out = pd.DataFrame(
+        {
+            "initiative_id": table["initiative_id"],
+            "initiative": table["initiative"],
+            "rank": np.nan if hidden_side else table["rank"],
+            "rank_business": table["rank_business"] if sides.get("business") else np.nan,
+            "rank_tech": table["rank_tech"] if sides.get("tech") else np.nan,
+        }
+    )
+    out["gap"] = (out["rank_business"] - out["rank_tech"]).abs()
+    out["sentence"] = [why.get(i, "") for i in out["initiative_id"]]
+    # Then in the room's order, or the one side's when that is all there is to show.
+    out["_order"] = out["rank"].fillna(out["rank_tech"]).fillna(out["rank_business"]).fillna(np.inf)
+    out = out.sort_values(["gap", "_order"], ascending=[False, True], na_position="last")
+    return out[list(DISAGREEMENT_COLUMNS)].reset_index(drop=True)
 
 
 def results_filename(workshop: Workshop) -> str:

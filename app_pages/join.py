@@ -159,8 +159,9 @@ def _watch(ws: Workshop) -> None:
 
 @st.fragment
 def _card(ws: Workshop, token: str, item_id: str, name: str) -> None:
-    """One initiative: its description, its why on request, and a 1–5 row per question. A tap
-    saves the answer and reruns this card only."""
+    """One initiative: its description, its why on request, and a 1–5 row per question (in a
+    prioritisation session, a 1–20 Fibonacci row per WSJF component). A tap saves the answer
+    and reruns this card only."""
     keys = {dim: f"join-rate::{ws.code}::{item_id}::{dim}" for dim in ws.dimensions}
     done = sum(1 for k in keys.values() if st.session_state.get(k) is not None)
     with st.container(border=True):
@@ -175,10 +176,12 @@ def _card(ws: Workshop, token: str, item_id: str, name: str) -> None:
         problem = st.session_state.pop(f"join-msg::{ws.code}::{item_id}", None)
         if problem:
             st.error(problem, icon=":material/error:")
+        wsjf = ws.mode == workshop.WSJF
         for dim, key in keys.items():
+            known = schema.DIMENSION_BY_NAME[dim]
             st.segmented_control(
-                schema.DIMENSION_BY_NAME[dim].question,
-                [1, 2, 3, 4, 5],
+                f"**{known.label}**: {workshop.WSJF_QUESTIONS[dim]}" if wsjf else known.question,
+                list(workshop.WSJF_CHOICES) if wsjf else [1, 2, 3, 4, 5],
                 key=key,
                 disabled=not ws.is_open,
                 on_change=_save,
@@ -295,12 +298,19 @@ if ws.mode == workshop.DOTS:
     _dots(ws, token)
 else:
     total = ws.questions_per_person
+    asked = "estimates" if ws.mode == workshop.WSJF else "questions"
     st.markdown(
         f"**{total} taps**: {len(ws.items)} initiatives × {len(ws.dimensions)} "
-        f"question{'s' if len(ws.dimensions) != 1 else ''}. Saved as you tap; a tick marks "
+        f"{asked if len(ws.dimensions) != 1 else asked[:-1]}. Saved as you tap; a tick marks "
         "each initiative you have finished. Change any answer until voting closes."
     )
-    st.caption("1 = strongly disagree · 3 = neither · 5 = strongly agree")
+    if ws.mode == workshop.WSJF:
+        st.caption(
+            "Estimate each initiative against the others: 1 = the least, 20 = the most. "
+            "For job size, a bigger job gets a bigger number."
+        )
+    else:
+        st.caption("1 = strongly disagree · 3 = neither · 5 = strongly agree")
     for item_id, name in ws.items:
         for dim in ws.dimensions:
             key = f"join-rate::{ws.code}::{item_id}::{dim}"

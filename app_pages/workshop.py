@@ -19,7 +19,11 @@ from components.text import escape
 
 SIDE_GROUPS = [("Tech", "tech"), ("Business", "business")]
 DEFAULT_DIMENSIONS = ["why_clarity", "priority"]
-MODE_LABELS = {workshop.RATING: "Rate initiatives", workshop.DOTS: "Dot voting"}
+MODE_LABELS = {
+    workshop.RATING: "Rate initiatives",
+    workshop.WSJF: "Prioritise (WSJF)",
+    workshop.DOTS: "Dot voting",
+}
 SIDE_OPTIONS = ["tech", "business", "unknown"]
 GROUPS_BY_SIDE, GROUPS_LISTED = "sides", "listed"
 SECONDS_PER_TAP = 6  # reading a statement and tapping: a conservative pace on a phone
@@ -35,12 +39,13 @@ dataset = result.dataset
 floor = privacy.current().k_min
 
 
-def _taps(picked: int, questions: int) -> str:
+def _taps(picked: int, questions: int, noun: str = "question") -> str:
+    """How many taps the session asks of each phone, and about how long that takes."""
     taps = picked * questions
     minutes = max(1, round(taps * SECONDS_PER_TAP / 60))
     return (
         f"Each participant taps {taps} times ({picked} initiatives × {questions} "
-        f"question{'s' if questions != 1 else ''}), about {minutes} minute"
+        f"{noun}{'s' if questions != 1 else ''}), about {minutes} minute"
         f"{'s' if minutes != 1 else ''}."
     )
 
@@ -116,6 +121,18 @@ def _new_workshop_form(expanded: bool) -> None:
             )
             if picked and dims:
                 st.caption(_taps(len(picked), len(dims)))
+        elif mode == workshop.WSJF:
+            st.caption(
+                "Each participant estimates every initiative's business value, time "
+                "criticality, risk reduction / opportunity enablement and job size, relative "
+                "to the others, on the scale "
+                + ", ".join(map(str, workshop.WSJF_CHOICES))
+                + ". After the reveal you see each side's WSJF ranking, the initiatives the "
+                "sides rank furthest apart first; added to the data, the estimates feed the "
+                "Prioritisation page."
+            )
+            if picked:
+                st.caption(_taps(len(picked), len(workshop.WSJF_DIMENSIONS), "estimate"))
         else:
             dots = st.number_input(
                 "Dots per participant",
@@ -433,6 +450,10 @@ def _live(ws: Workshop) -> None:
     if not pulse.revealed:
         st.info(workshop_view.RESULTS_HIDDEN, icon=":material/visibility_off:")
         return
+    if ws.mode == workshop.WSJF:
+        frame = workshop_view.current_answers(ws, pulse.version)
+        workshop_view.show_results(ws, frame, key=f"ws-live-chart-{ws.id}")
+        return
     dimension = None
     cols = st.columns(2)
     with cols[0]:
@@ -487,7 +508,7 @@ def _results(ws: Workshop) -> None:
         width="stretch",
         key="ws-download",
     )
-    if ws.mode != workshop.RATING:
+    if ws.mode == workshop.DOTS:
         right.caption(
             "Dot votes are a tally, not ratings, so they are not added to the "
             "heatmaps; the download holds the tally."
@@ -498,7 +519,10 @@ def _results(ws: Workshop) -> None:
         icon=":material/add_chart:",
         width="stretch",
         key="ws-add",
-        help="The ratings join the feedback of the data loaded now, so the "
+        help="The estimates join the data loaded now, so each side's ranking on the "
+        "Prioritisation page includes them."
+        if ws.mode == workshop.WSJF
+        else "The ratings join the feedback of the data loaded now, so the "
         "heatmaps, briefs and assessment use them.",
     ):
         source = SourceFile(workshop.results_filename(ws), workshop.results_xlsx(ws, frame))
@@ -508,10 +532,19 @@ def _results(ws: Workshop) -> None:
         st.info("These results are already part of the current data.", icon=":material/check:")
     if st.session_state.get("ws-added") == ws.id:
         st.success(
-            "The workshop's ratings are now part of the current data: open the "
+            "The session's estimates are now part of the current data: each side's ranking "
+            "on the Prioritisation page includes them."
+            if ws.mode == workshop.WSJF
+            else "The workshop's ratings are now part of the current data: open the "
             "Alignment page to see them with the rest.",
             icon=":material/check_circle:",
         )
+        if ws.mode == workshop.WSJF:
+            st.page_link(
+                "app_pages/prioritise.py",
+                label="Open the Prioritisation page",
+                icon=":material/format_list_numbered:",
+            )
     dropped = workshop.left_out(ws, frame)
     st.caption(
         "The file uses the feedback template's layout. Participants appear as WS…-P… "
@@ -560,9 +593,12 @@ st.caption(
     + (
         f" · {ws.dots} dots each"
         if ws.mode == workshop.DOTS
+        else f" · {len(ws.dimensions)} estimates each on {ws.scale[0]}–{ws.scale[1]}"
+        if ws.mode == workshop.WSJF
         else f" · {len(ws.dimensions)} questions each"
     )
-    + f" · cells need {ws.k_min} people"
+    + f" · {'rankings' if ws.mode == workshop.WSJF else 'cells'} need {ws.k_min} "
+    + ("person" if ws.k_min == 1 else "people")
     + (f" · room of {ws.cap}" if ws.cap else "")
     + (" · by invitation" if ws.invite_only else "")
     + f" · created {ws.created_at:%d %b %Y %H:%M} UTC"
@@ -576,6 +612,14 @@ if not ws.is_open:
         + (" Reopen to let them." if ws.can_reopen else ""),
         icon=":material/lock:",
     )
+# A revealed prioritisation session opens on its result: the initiatives the sides rank
+# furthest apart, to discuss those first. The join code is of no use any more (voting is
+# closed for good after a reveal), so it goes below.
+discuss_first = ws.mode == workshop.WSJF and ws.revealed
+if discuss_first:
+    st.markdown("#### The room's ranking")
+    _live(ws)
+    st.divider()
 main, side = st.columns([3, 1])
 with main:
     _join_panel(ws)
@@ -583,10 +627,11 @@ with main:
 with side:
     _controls(ws)
     _timer(ws)
-st.divider()
-st.markdown("#### The room")
-st.caption("Refreshes by itself every few seconds.")
-_live(ws)
+if not discuss_first:
+    st.divider()
+    st.markdown("#### The room")
+    st.caption("Refreshes by itself every few seconds.")
+    _live(ws)
 st.divider()
 st.markdown("#### Results")
 _results(ws)

@@ -31,6 +31,7 @@ from components import storage
 if TYPE_CHECKING:  # the heavier modules are imported by the call that needs them (below)
     from alignment import assessment, briefs, prioritise
     from alignment import dependencies as dep
+    from alignment import workshop as workshop_core
     from alignment.assessment import evidence
 
 
@@ -188,6 +189,22 @@ def workshop_answers(db_url: str, workshop_id: int, version: str) -> pd.DataFram
     from alignment import workshop as workshop_core
 
     return workshop_core.answers_frame(storage.get(), workshop_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def workshop_wsjf(
+    db_url: str,
+    workshop_id: int,
+    version: str,
+    _ws: workshop_core.Workshop,
+    _answers: pd.DataFrame,
+) -> tuple[prioritise.Prioritisation, pd.DataFrame]:
+    """A prioritisation session's rankings and its discussion order as of ``version``: the
+    bootstrap runs once per change, for the facilitator, the projector and every phone."""
+    from alignment import workshop as workshop_core
+
+    result = workshop_core.wsjf_ranking(_ws, _answers)
+    return result, workshop_core.disagreements(_ws, _answers, result)
 
 
 @st.cache_data(show_spinner=False, max_entries=12)

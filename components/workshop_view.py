@@ -16,8 +16,10 @@ import segno
 import streamlit as st
 
 from alignment import config as settings
-from alignment import workshop
+from alignment import prioritise, workshop
+from alignment.charts import prioritise as prioritise_charts
 from alignment.charts import workshop as charts
+from alignment.charts.describe import accessible_chart
 from alignment.workshop import Workshop
 from components import analysis, chart, config, storage
 from components.text import escape
@@ -123,6 +125,9 @@ def show_results(
             width="stretch",
         )
         return
+    if ws.mode == workshop.WSJF:
+        wsjf_results(ws, frame, large=large, key=key, compact=compact)
+        return
     dims = [dimension] if dimension else None
     cells = workshop.room_cells(ws, frame, dims, by=by)
     if cells.empty:
@@ -150,6 +155,108 @@ def show_results(
             f"Grey cells are hidden: fewer than {ws.k_min} people, or hiding them keeps "
             "a smaller group from being worked out from the total."
         )
+
+
+DISCUSS_FIRST = 3  # the initiatives a prioritisation session's discussion opens on
+
+
+def _ordinal(rank: float) -> str:
+    if pd.isna(rank):
+        return "–"
+    k = int(rank)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _side_n(result: prioritise.Prioritisation, side: str, k_min: int) -> str:
+    n = result.n.get(side)
+    return f"n={n}" if n is not None else f"hidden (fewer than {k_min} people)"
+
+
+def wsjf_results(
+    ws: Workshop, frame: pd.DataFrame, *, large: bool = False, key: str, compact: bool = False
+) -> None:
+    """A prioritisation session's result: the initiatives the two sides rank furthest apart
+    first (to discuss those first), each side's ranking beside the other's, and the room's.
+
+    Computed by ``alignment.prioritise`` with the workshop's k_min, so a side under it has no
+    ranking; the room's own ranking is withheld while a side with answers is hidden."""
+    version = str(int(pd.util.hash_pandas_object(frame, index=False).sum()))
+    result, talk = analysis.workshop_wsjf(storage.url(), ws.id, version, ws, frame)
+    names = ws.item_names()
+    both = result.side_ranked("tech") and result.side_ranked("business")
+    st.caption(
+        f"WSJF = (business value + time criticality + risk reduction) ÷ job size, from each "
+        f"side's mean estimates. Business {_side_n(result, 'business', ws.k_min)} · tech "
+        f"{_side_n(result, 'tech', ws.k_min)} · everyone "
+        f"{_side_n(result, 'all', ws.k_min)}."
+    )
+    if talk[["rank", "rank_business", "rank_tech"]].isna().all().all():
+        st.info(
+            f"No ranking yet: a ranking needs at least {ws.k_min} people who estimated the "
+            "initiatives, so no one's estimates can be picked out.",
+            icon=":material/visibility_off:",
+        )
+        return
+    if not both:
+        st.info(
+            f"Only one side has a ranking: the other has fewer than {ws.k_min} people who "
+            "estimated, so there is no disagreement to show"
+            + (
+                "."
+                if talk["rank"].notna().any()
+                else ", and the room's ranking stays hidden too (beside one side's, it would "
+                "give the other side's few estimates away)."
+            ),
+            icon=":material/visibility_off:",
+        )
+    apart = talk[talk["gap"] > 0].head(DISCUSS_FIRST)
+    if both and apart.empty:
+        st.success(
+            "Both sides rank every initiative in the same order.", icon=":material/handshake:"
+        )
+    elif both:
+        st.markdown(("### " if large else "#### ") + "Discuss these first")
+        cols = st.columns(len(apart)) if not compact else [st.container() for _ in apart.index]
+        for col, row in zip(cols, apart.itertuples(), strict=True):
+            with col.container(border=True):
+                st.markdown(
+                    f"**{escape(row.initiative_id)} {escape(names.get(row.initiative_id, ''))}**"
+                )
+                st.markdown(
+                    f"Business **{_ordinal(row.rank_business)}** · tech "
+                    f"**{_ordinal(row.rank_tech)}** · {int(row.gap)} places apart"
+                )
+                if row.sentence:
+                    st.caption(escape(row.sentence))
+    if both and not compact:
+        long = prioritise.order_for_chart(result)
+        slope = prioritise_charts.slope(
+            prioritise_charts.slope_frame(long),
+            result.label,
+            f"Tech n={result.n['tech']}, business n={result.n['business']}",
+            label_size=16 if large else 11,
+        )
+        # A session ranks a handful of initiatives: give each row room, and the projector
+        # labels the back of the room can read (the page's chart is sized for 30 rows).
+        rows = len(ws.items)
+        slope = slope.properties(height=max(320, (56 if large else 40) * rows))
+        # The table below is this chart's table alternative; the description is for readers.
+        st.altair_chart(accessible_chart(slope), width="stretch", key=key)
+    shown = pd.DataFrame(
+        {
+            "Initiative": [f"{i} {names.get(i, '')}".strip() for i in talk["initiative_id"]],
+            "Room": [_ordinal(r) for r in talk["rank"]],
+            "Business": [_ordinal(r) for r in talk["rank_business"]],
+            "Tech": [_ordinal(r) for r in talk["rank_tech"]],
+            "Places apart": ["–" if pd.isna(g) else str(int(g)) for g in talk["gap"]],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}-table")
+    st.caption(
+        "In the order to discuss: the widest disagreement first. – : no rank (too few "
+        f"people, under {ws.k_min}, or a component nobody estimated)."
+    )
 
 
 def state_badge(ws: Workshop, *, closed_status: str | None = None) -> None:

@@ -154,7 +154,7 @@ def slope_frame(long: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def slope(frame: pd.DataFrame, model: str, n_text: str) -> alt.LayerChart:
+def slope(frame: pd.DataFrame, model: str, n_text: str, label_size: int = 10) -> alt.LayerChart:
     """Tech's rank on the left, the business's on the right, a line per initiative; the line
     takes the hue of the side that ranks it clearly higher (ranges apart), grey otherwise."""
     top = max(2, int(frame["rank"].max())) if len(frame) else 10
@@ -189,12 +189,12 @@ def slope(frame: pd.DataFrame, model: str, n_text: str) -> alt.LayerChart:
     dots = base.mark_point(filled=True, size=40)
     left = (
         alt.Chart(frame[frame["side"] == "Tech"])
-        .mark_text(align="right", dx=-8, fontSize=10, color="#333333")
+        .mark_text(align="right", dx=-8, fontSize=label_size, color="#333333")
         .encode(x=x, y=y, text="label:N")
     )
     right = (
         alt.Chart(frame[frame["side"] == "Business"])
-        .mark_text(align="left", dx=8, fontSize=10, color="#333333")
+        .mark_text(align="left", dx=8, fontSize=label_size, color="#333333")
         .encode(x=x, y=y, text="label:N")
     )
     chart = alt.layer(lines, dots, left, right).properties(
