@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 from components.page_registry import PageSpec
 from tests.e2e.server import wait_idle
@@ -161,11 +162,24 @@ def _state(page, where: str, *, audit: bool, files: bool) -> Visit:
 def visit(page, where: str, *, audit: bool = True, files: bool = True) -> list[Visit]:
     """The page as shown, then with every expander open, then with each other tab shown."""
     seen = [_state(page, where, audit=audit, files=files)]
-    summaries = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
-    closed = [s for s in summaries.element_handles() if s.is_visible()]
-    for summary in closed:
-        summary.click()
-    if closed:
+    opened = 0
+    # Located afresh each time: a page that refreshes itself (the workshop's live views) may
+    # redraw an expander between finding it and clicking it. Bounded, in case one never stays
+    # open.
+    for _ in range(40):
+        summaries = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+        target = next(
+            (summaries.nth(i) for i in range(summaries.count()) if summaries.nth(i).is_visible()),
+            None,
+        )
+        if target is None:
+            break
+        try:
+            target.click(timeout=5_000)
+            opened += 1
+        except PlaywrightError:
+            page.wait_for_timeout(200)
+    if opened:
         page.wait_for_timeout(300)
         seen.append(_state(page, f"{where} (expanders open)", audit=audit, files=files))
     tabs = page.get_by_role("tab")
