@@ -87,7 +87,9 @@ def _room() -> None:
                 _join_panel(current)
         return
     frame = workshop_view.current_answers(current, pulse.version)
-    workshop_view.show_results(current, frame, large=True, key="present-chart")
+    workshop_view.show_results(
+        current, frame, version=pulse.version, large=True, key="present-chart"
+    )
 
 
 _room()

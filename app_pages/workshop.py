@@ -456,7 +456,14 @@ def _live(ws: Workshop) -> None:
             )
         dimension = None if dimension == "all" else dimension
     frame = workshop_view.current_answers(ws, pulse.version)
-    workshop_view.show_results(ws, frame, key=f"ws-live-chart-{ws.id}", dimension=dimension, by=by)
+    workshop_view.show_results(
+        ws,
+        frame,
+        version=pulse.version,
+        key=f"ws-live-chart-{ws.id}",
+        dimension=dimension,
+        by=by,
+    )
 
 
 def _results(ws: Workshop) -> None:
