@@ -129,17 +129,42 @@ def _token(ws: Workshop) -> str:
     return token
 
 
+def _saved(key: str) -> str:
+    """Where the session keeps the value of widget ``key`` that is known to be stored."""
+    return f"join-saved::{key}"
+
+
 def _save(ws: Workshop, token: str, item_id: str, dimension: str, key: str) -> None:
     """Write one answer the moment it is tapped; on refusal, put the old answer back."""
+    value = st.session_state.get(key)
     try:
-        workshop.answer(store, ws.id, token, item_id, dimension, st.session_state.get(key))
+        workshop.answer(store, ws.id, token, item_id, dimension, value)
     except (WorkshopError, StoreError) as exc:
         st.session_state[f"join-msg::{ws.code}::{item_id}"] = str(exc)
         old = workshop.own_answers(store, ws.id, token).get((item_id, dimension))
         if old is not None:
-            st.session_state[key] = int(old)
+            value = int(old)
         else:
-            st.session_state[key] = 0 if ws.mode == workshop.DOTS else None
+            value = 0 if ws.mode == workshop.DOTS else None
+        st.session_state[key] = value
+    st.session_state[_saved(key)] = value
+
+
+def _catch_up(ws: Workshop, token: str, item_id: str, dimension: str, key: str) -> None:
+    """Save the answer a phone shows if its tap's callback never ran.
+
+    Streamlit sets a widget's new value before it runs the widget's ``on_change``, and skips
+    the callback when the widget was not registered in the previous run (its metadata gone
+    after a whole-page run raced the tap) or registered disabled; a tap then shows on the
+    phone and is in the session but not in the database. Every run of the card compares the
+    shown value with the last one stored from this session and saves the difference, so a
+    lost callback costs a moment, not an answer. Idempotent: the stored value is the shown
+    one, written once; a value changed on another device is not overwritten, as this
+    session's shown value is then still the one it stored.
+    """
+    shown = st.session_state.get(key)
+    if ws.is_open and key in st.session_state and shown != st.session_state.get(_saved(key)):
+        _save(ws, token, item_id, dimension, key)
 
 
 @st.fragment(run_every=workshop_view.PHONE_POLL_SECONDS)
@@ -184,6 +209,8 @@ def _card(ws: Workshop, token: str, item_id: str, name: str) -> None:
     """One initiative: its description, its why on request, and a 1–5 row per question. A tap
     saves the answer and reruns this card only."""
     keys = {dim: f"join-rate::{ws.code}::{item_id}::{dim}" for dim in ws.dimensions}
+    for dim, key in keys.items():
+        _catch_up(ws, token, item_id, dim, key)
     done = sum(1 for k in keys.values() if st.session_state.get(k) is not None)
     with st.container(border=True):
         mark = " :material/check_circle:" if done == len(keys) else ""
@@ -213,6 +240,8 @@ def _card(ws: Workshop, token: str, item_id: str, name: str) -> None:
 def _dots(ws: Workshop, token: str) -> None:
     """Every initiative's dots in one fragment: the budget is shared, so a tap reruns the list
     (and its count) but not the page."""
+    for item_id, _ in ws.items:
+        _catch_up(ws, token, item_id, workshop.DOTS_DIMENSION, f"join-dots::{ws.code}::{item_id}")
     used = sum(int(st.session_state.get(f"join-dots::{ws.code}::{i}", 0) or 0) for i, _ in ws.items)
     st.progress(min(used / ws.dots, 1.0), text=f"You have placed {used} of your {ws.dots} dots.")
     for item_id, name in ws.items:
@@ -304,6 +333,7 @@ if ws.mode == workshop.DOTS:
         key = f"join-dots::{ws.code}::{item_id}"
         if key not in st.session_state:
             st.session_state[key] = int(mine.get((item_id, workshop.DOTS_DIMENSION), 0))
+            st.session_state[_saved(key)] = st.session_state[key]
     _dots(ws, token)
 else:
     total = ws.questions_per_person
@@ -318,4 +348,5 @@ else:
             key = f"join-rate::{ws.code}::{item_id}::{dim}"
             if key not in st.session_state and (item_id, dim) in mine:
                 st.session_state[key] = int(mine[(item_id, dim)])
+                st.session_state[_saved(key)] = st.session_state[key]
         _card(ws, token, item_id, name)
