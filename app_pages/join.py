@@ -194,7 +194,7 @@ def _watch(ws: Workshop) -> None:
         return
     st.subheader("The room's results")
     pulse = workshop.pulse(store, ws.id)
-    version = pulse.version if pulse else ""
+    version = pulse.answers_version if pulse else ""
     workshop_view.show_results(
         ws,
         workshop_view.current_answers(ws, version),

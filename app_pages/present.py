@@ -86,9 +86,9 @@ def _room() -> None:
             with join:
                 _join_panel(current)
         return
-    frame = workshop_view.current_answers(current, pulse.version)
+    frame = workshop_view.current_answers(current, pulse.answers_version)
     workshop_view.show_results(
-        current, frame, version=pulse.version, large=True, key="present-chart"
+        current, frame, version=pulse.answers_version, large=True, key="present-chart"
     )
 
 

@@ -186,6 +186,23 @@ def _spec(figure: alt.TopLevelMixin) -> dict:
     return spec
 
 
+def figure_key(ws: Workshop) -> str:
+    """The workshop settings the room's figure is made of (not its state: a close or a reveal
+    does not change the figure)."""
+    return repr((ws.id, ws.mode, ws.items, ws.dimensions, ws.groups, ws.k_min, ws.privacy))
+
+
+def warm_phone_figure(ws: Workshop) -> None:
+    """Build the phones' figure before the reveal is stored: 80 phones then draw a figure
+    already made instead of waiting, all at once, for the first of them to build it."""
+    pulse = workshop.pulse(storage.get(), ws.id)
+    if pulse is None:
+        return
+    version = pulse.answers_version
+    frame = current_answers(ws, version)
+    room_figure(figure_key(ws), version, False, None, True, workshop.BY_SIDE, ws, frame)
+
+
 def show_results(
     ws: Workshop,
     frame: pd.DataFrame,
@@ -198,9 +215,9 @@ def show_results(
     by: str = workshop.BY_SIDE,
 ) -> None:
     """The room's result: the masked heatmap (ratings) or the dot tally, or words saying why
-    nothing can be shown yet. ``version`` is the answers' (``Pulse.version``): the figure is
-    built once per version and workshop settings, for every screen."""
-    figure = room_figure(repr(ws), version, large, dimension, compact, by, ws, frame)
+    nothing can be shown yet. ``version`` is the answers' (``Pulse.answers_version``): the
+    figure is built once per version and workshop settings, for every screen."""
+    figure = room_figure(figure_key(ws), version, large, dimension, compact, by, ws, frame)
     if figure.spec is None:
         st.info(figure.message, icon=figure.icon)
         return
