@@ -238,7 +238,7 @@ def test_two_app_processes_on_one_postgresql_share_one_room(pg_url: str) -> None
             total = sum(len(plan) for _, plan in phones)
             # Each facilitator's live view refreshes by itself; wait for one refresh after
             # the last vote, then read what each one shows.
-            want = {"Participants": "40", "Answers": str(total)}
+            want = {"People": "40", "Answers": str(total)}
             when = await _until(
                 facilitators,
                 lambda s: all(s.metrics.get(k) == v for k, v in want.items()),
