@@ -420,6 +420,9 @@ class Pulse:
     answers: int
     version: str  # changes whenever an answer, a group choice or the state changes
     timer: Timer = Timer()
+    # Changes with an answer or a group choice only: what the room's figure is made of. A
+    # close or a reveal keeps it, so the figure built before a reveal serves the phones after.
+    answers_version: str = ""
 
 
 def _timer(row: sa.Row) -> Timer:
@@ -889,19 +892,8 @@ def pulse(store: Store, workshop_id: int) -> Pulse | None:
     if state == OPEN and timer.due():
         close_if_due(store, workshop_id)
         state = CLOSED
-    version = "|".join(
-        str(v)
-        for v in (
-            state,
-            row.revealed,
-            row.changed_at,
-            row.n,
-            row.last,
-            row.total,
-            row.joined,
-            row.moved,
-        )
-    )
+    answers_version = "|".join(str(v) for v in (row.n, row.last, row.total, row.joined, row.moved))
+    version = "|".join(str(v) for v in (state, row.revealed, row.changed_at, answers_version))
     return Pulse(
         state,
         bool(row.revealed),
@@ -910,6 +902,7 @@ def pulse(store: Store, workshop_id: int) -> Pulse | None:
         int(row.n or 0),
         version,
         timer,
+        answers_version,
     )
 
 

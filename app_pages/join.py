@@ -7,7 +7,8 @@ only this workshop and only their own answers until the facilitator reveals the 
 
 The page stays light for a room of 80: each initiative's card is a fragment, so a tap saves
 and reruns that card only, and a small fragment polls the workshop's state every few seconds
-for the countdown, a pause, a close or the reveal (one primary-key read).
+(one primary-key read): it draws the countdown and, once revealed, the room's results itself,
+and reloads the page only when voting closes or reopens.
 """
 
 from __future__ import annotations
@@ -128,33 +129,79 @@ def _token(ws: Workshop) -> str:
     return token
 
 
+def _saved(key: str) -> str:
+    """Where the session keeps the value of widget ``key`` that is known to be stored."""
+    return f"join-saved::{key}"
+
+
 def _save(ws: Workshop, token: str, item_id: str, dimension: str, key: str) -> None:
     """Write one answer the moment it is tapped; on refusal, put the old answer back."""
+    value = st.session_state.get(key)
     try:
-        workshop.answer(store, ws.id, token, item_id, dimension, st.session_state.get(key))
+        workshop.answer(store, ws.id, token, item_id, dimension, value)
     except (WorkshopError, StoreError) as exc:
         st.session_state[f"join-msg::{ws.code}::{item_id}"] = str(exc)
         old = workshop.own_answers(store, ws.id, token).get((item_id, dimension))
         if old is not None:
-            st.session_state[key] = int(old)
+            value = int(old)
         else:
-            st.session_state[key] = 0 if ws.mode == workshop.DOTS else None
+            value = 0 if ws.mode == workshop.DOTS else None
+        st.session_state[key] = value
+    st.session_state[_saved(key)] = value
+
+
+def _catch_up(ws: Workshop, token: str, item_id: str, dimension: str, key: str) -> None:
+    """Save the answer a phone shows if its tap's callback never ran.
+
+    Streamlit sets a widget's new value before it runs the widget's ``on_change``, and skips
+    the callback when the widget was not registered in the previous run (its metadata gone
+    after a whole-page run raced the tap) or registered disabled; a tap then shows on the
+    phone and is in the session but not in the database. Every run of the card compares the
+    shown value with the last one stored from this session and saves the difference, so a
+    lost callback costs a moment, not an answer. Idempotent: the stored value is the shown
+    one, written once; a value changed on another device is not overwritten, as this
+    session's shown value is then still the one it stored.
+    """
+    shown = st.session_state.get(key)
+    if ws.is_open and key in st.session_state and shown != st.session_state.get(_saved(key)):
+        _save(ws, token, item_id, dimension, key)
 
 
 @st.fragment(run_every=workshop_view.PHONE_POLL_SECONDS)
 def _watch(ws: Workshop) -> None:
-    """The countdown, and a reload when the facilitator closes, reopens or reveals; one
-    primary-key read per poll. The countdown comes from the stored deadline each time."""
+    """The countdown and the room's results, and a reload when the facilitator closes or
+    reopens voting; one primary-key read per poll. The countdown comes from the stored
+    deadline each time.
+
+    The reveal is drawn here rather than by a whole-page run: in a room of 80 every phone
+    sees the reveal within one poll, and a whole-page run of each (its cards, its answers)
+    was the work that made the last phones wait past 5 s; this run reads the status and
+    sends a chart built once for the room.
+    """
     now = workshop.status(store, ws.id)
     if now is None:
         return
     status, revealed, timer = now
-    if (status, revealed) != (ws.status, ws.revealed) or (
-        status == workshop.OPEN and not ws.is_open
-    ):
+    if status != ws.status or (status == workshop.OPEN and not ws.is_open):
         st.rerun(scope="app")
     with st.container(key="join-timer"):
         workshop_view.countdown(timer, size="phone")
+    if not revealed:
+        st.caption(
+            "You see only your own answers. The room's results appear here when the "
+            "facilitator reveals them."
+        )
+        return
+    st.subheader("The room's results")
+    pulse = workshop.pulse(store, ws.id)
+    version = pulse.answers_version if pulse else ""
+    workshop_view.show_results(
+        ws,
+        workshop_view.current_answers(ws, version),
+        version=version,
+        key="join-results",
+        compact=True,
+    )
 
 
 @st.fragment
@@ -163,6 +210,8 @@ def _card(ws: Workshop, token: str, item_id: str, name: str) -> None:
     prioritisation session, a 1–20 Fibonacci row per WSJF component). A tap saves the answer
     and reruns this card only."""
     keys = {dim: f"join-rate::{ws.code}::{item_id}::{dim}" for dim in ws.dimensions}
+    for dim, key in keys.items():
+        _catch_up(ws, token, item_id, dim, key)
     done = sum(1 for k in keys.values() if st.session_state.get(k) is not None)
     with st.container(border=True):
         mark = " :material/check_circle:" if done == len(keys) else ""
@@ -194,6 +243,8 @@ def _card(ws: Workshop, token: str, item_id: str, name: str) -> None:
 def _dots(ws: Workshop, token: str) -> None:
     """Every initiative's dots in one fragment: the budget is shared, so a tap reruns the list
     (and its count) but not the page."""
+    for item_id, _ in ws.items:
+        _catch_up(ws, token, item_id, workshop.DOTS_DIMENSION, f"join-dots::{ws.code}::{item_id}")
     used = sum(int(st.session_state.get(f"join-dots::{ws.code}::{i}", 0) or 0) for i, _ in ws.items)
     st.progress(min(used / ws.dots, 1.0), text=f"You have placed {used} of your {ws.dots} dots.")
     for item_id, name in ws.items:
@@ -222,7 +273,6 @@ title, badge = st.columns([3, 1], vertical_alignment="center")
 title.title(escape(ws.title))
 with badge:
     workshop_view.state_badge(ws)
-_watch(ws)
 if not ws.is_open:
     st.warning(
         "Voting is closed for this workshop: answers can no longer be changed. Thank you "
@@ -233,16 +283,7 @@ message = state.get(Keys.JOIN_MESSAGE)
 if message:
     st.error(message, icon=":material/error:")
     state.put(Keys.JOIN_MESSAGE, None)
-
-if ws.revealed:
-    st.subheader("The room's results")
-    pulse = workshop.pulse(store, ws.id)
-    workshop_view.show_results(
-        ws,
-        workshop_view.current_answers(ws, pulse.version if pulse else ""),
-        key="join-results",
-        compact=True,
-    )
+_watch(ws)
 
 me = workshop.participant(store, ws.id, token)
 if ws.invite_only:
@@ -295,6 +336,7 @@ if ws.mode == workshop.DOTS:
         key = f"join-dots::{ws.code}::{item_id}"
         if key not in st.session_state:
             st.session_state[key] = int(mine.get((item_id, workshop.DOTS_DIMENSION), 0))
+            st.session_state[_saved(key)] = st.session_state[key]
     _dots(ws, token)
 else:
     total = ws.questions_per_person
@@ -316,9 +358,5 @@ else:
             key = f"join-rate::{ws.code}::{item_id}::{dim}"
             if key not in st.session_state and (item_id, dim) in mine:
                 st.session_state[key] = int(mine[(item_id, dim)])
+                st.session_state[_saved(key)] = st.session_state[key]
         _card(ws, token, item_id, name)
-if not ws.revealed:
-    st.caption(
-        "You see only your own answers. The room's results appear here when the "
-        "facilitator reveals them."
-    )

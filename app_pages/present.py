@@ -88,8 +88,10 @@ def _room() -> None:
             with join:
                 _join_panel(current)
         return
-    frame = workshop_view.current_answers(current, pulse.version)
-    workshop_view.show_results(current, frame, large=True, key="present-chart")
+    frame = workshop_view.current_answers(current, pulse.answers_version)
+    workshop_view.show_results(
+        current, frame, version=pulse.answers_version, large=True, key="present-chart"
+    )
 
 
 _room()

@@ -301,6 +301,7 @@ def _controls(ws: Workshop) -> None:
         help="Shows the results here, on the projector and on the phones. Voting closes and "
         "cannot reopen after this, so no shown figure ever moves by one late answer.",
     ):
+        workshop_view.warm_phone_figure(ws)  # built once here, not by 80 phones at once
         _act(workshop.set_state, ws.id, revealed=True)
     st.link_button(
         "Presentation mode",
@@ -451,8 +452,10 @@ def _live(ws: Workshop) -> None:
         st.info(workshop_view.RESULTS_HIDDEN, icon=":material/visibility_off:")
         return
     if ws.mode == workshop.WSJF:
-        frame = workshop_view.current_answers(ws, pulse.version)
-        workshop_view.show_results(ws, frame, key=f"ws-live-chart-{ws.id}")
+        frame = workshop_view.current_answers(ws, pulse.answers_version)
+        workshop_view.show_results(
+            ws, frame, version=pulse.answers_version, key=f"ws-live-chart-{ws.id}"
+        )
         return
     dimension = None
     cols = st.columns(2)
@@ -481,8 +484,15 @@ def _live(ws: Workshop) -> None:
                 or "all"
             )
         dimension = None if dimension == "all" else dimension
-    frame = workshop_view.current_answers(ws, pulse.version)
-    workshop_view.show_results(ws, frame, key=f"ws-live-chart-{ws.id}", dimension=dimension, by=by)
+    frame = workshop_view.current_answers(ws, pulse.answers_version)
+    workshop_view.show_results(
+        ws,
+        frame,
+        version=pulse.answers_version,
+        key=f"ws-live-chart-{ws.id}",
+        dimension=dimension,
+        by=by,
+    )
 
 
 def _results(ws: Workshop) -> None:

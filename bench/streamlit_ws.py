@@ -86,6 +86,8 @@ class Session:
         self.headings: set[str] = set()  # every title, header and subheader ever drawn
         self.auto_errors: list[str] = []  # failed timed reruns of a fragment
         self.html: dict[str, str] = {}  # the last st.html body drawn, per fragment ("" = page)
+        self.containers: set[str] = set()  # every st.container key ever drawn
+        self.charts = 0  # charts drawn by every run so far
         self.runs = 0
         self._ws: websockets.ClientConnection | None = None
         self._reader: asyncio.Task | None = None
@@ -259,6 +261,13 @@ class Session:
 
     def _delta(self, msg: ForwardMsg) -> None:
         delta = msg.delta
+        if delta.WhichOneof("type") == "add_block" and delta.add_block.id:
+            # A keyed container: its key is the CSS class the page's own script reads
+            # (the countdown keeps its figure there).
+            key = user_key_from_element_id(delta.add_block.id)
+            if key:
+                self.containers.add(key)
+            return
         if delta.WhichOneof("type") != "new_element":
             return
         el = delta.new_element
@@ -278,6 +287,7 @@ class Session:
             self.metrics[el.metric.label] = el.metric.body
         elif kind == "vega_lite_chart":
             self._current.charts += 1
+            self.charts += 1
         wid = getattr(body, "id", "") if body is not None else ""
         key = (user_key_from_element_id(wid) or getattr(body, "label", None)) if wid else None
         if key:

@@ -9,8 +9,10 @@ moves, once for all the views that show the same workshop.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
+import altair as alt
 import pandas as pd
 import segno
 import streamlit as st
@@ -19,7 +21,7 @@ from alignment import config as settings
 from alignment import prioritise, workshop
 from alignment.charts import prioritise as prioritise_charts
 from alignment.charts import workshop as charts
-from alignment.charts.describe import accessible_chart
+from alignment.charts.describe import accessible_chart, accessible_spec
 from alignment.workshop import Workshop
 from components import analysis, chart, config, storage
 from components.text import escape
@@ -90,50 +92,61 @@ def current_answers(ws: Workshop, version: str) -> pd.DataFrame:
     return analysis.workshop_answers(storage.url(), ws.id, version)
 
 
-def show_results(
-    ws: Workshop,
-    frame: pd.DataFrame,
-    *,
-    large: bool = False,
-    key: str,
-    dimension: str | None = None,
-    compact: bool = False,
-    by: str = workshop.BY_SIDE,
-) -> None:
-    """The room's result: the masked heatmap (ratings) or the dot tally, or words saying why
-    nothing can be shown yet."""
+@dataclass(frozen=True)
+class RoomFigure:
+    """What the room's result shows for one version of the answers: a message (no chart), or a
+    Vega-Lite spec with its table and caption. Built once per version, not once per screen."""
+
+    message: str = ""
+    icon: str = ""
+    spec: dict | None = None
+    table: pd.DataFrame | None = None
+    caption: str = ""
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def room_figure(
+    fingerprint: str,
+    version: str,
+    large: bool,
+    dimension: str | None,
+    compact: bool,
+    by: str,
+    _ws: Workshop,
+    _frame: pd.DataFrame,
+) -> RoomFigure:
+    """The room's figure, shared by every phone and screen showing the same workshop at the
+    same version (``fingerprint`` names the workshop's settings, ``version`` its answers).
+
+    A reveal makes every phone of a room of 80 redraw at once; the cells, the Altair chart and
+    its validation (``to_dict``, under a lock Streamlit holds for every Altair chart) cost
+    about half a second of one core each time, so 80 phones took tens of seconds. Built once
+    here, each phone only sends the finished spec.
+    """
+    ws, frame = _ws, _frame
     if frame.empty:
-        st.info("No answers yet. They appear here as people vote.", icon=":material/hourglass:")
-        return
-    names = ws.item_names()
+        return RoomFigure(
+            "No answers yet. They appear here as people vote.", ":material/hourglass:"
+        )
     if ws.mode == workshop.DOTS:
         tally = workshop.dot_tally(ws, frame)
         if tally["masked"].all():
-            st.info(
+            return RoomFigure(
                 f"The tally appears once {ws.k_min} people have placed their dots, so no "
                 "one's vote can be picked out.",
-                icon=":material/visibility_off:",
+                ":material/visibility_off:",
             )
-            return
-        chart.altair_with_table(
-            charts.dot_bars(tally, large=large),
-            tally[["initiative", "dots", "dots_tech", "dots_business", "masked"]].rename(
+        return RoomFigure(
+            spec=_spec(charts.dot_bars(tally, large=large)),
+            table=tally[["initiative", "dots", "dots_tech", "dots_business", "masked"]].rename(
                 columns={"masked": "hidden"}
             ),
-            key=key,
-            k_min=ws.k_min,
-            width="stretch",
         )
-        return
-    if ws.mode == workshop.WSJF:
-        wsjf_results(ws, frame, large=large, key=key, compact=compact)
-        return
     dims = [dimension] if dimension else None
     cells = workshop.room_cells(ws, frame, dims, by=by)
     if cells.empty:
-        st.info("No ratings for this question yet.", icon=":material/hourglass:")
-        return
-    shown = charts.room_frame(cells, names, ws.k_min, label_width=24 if compact else 40)
+        return RoomFigure("No ratings for this question yet.", ":material/hourglass:")
+    shown = charts.room_frame(cells, ws.item_names(), ws.k_min, label_width=24 if compact else 40)
     order_ids = [i for i, _ in ws.items if i in set(shown["initiative_id"])]
     order = list(dict.fromkeys(shown.set_index("initiative_id").loc[order_ids, "label"]))
     present = list(dict.fromkeys(shown["column"]))
@@ -141,20 +154,83 @@ def show_results(
         columns = [g for g, _ in ws.groups if g in present] + [workshop.EVERYONE]
     else:
         columns = [c for c in ("Tech", "Business", "Unassigned", workshop.EVERYONE) if c in present]
-    chart.altair_with_table(
-        charts.room_heatmap(shown, order, columns, large=large, compact=compact, k_min=ws.k_min),
-        shown[["initiative", "column", "n", "score", "hidden"]].rename(columns={"column": "who"}),
-        key=key,
-        k_min=ws.k_min,
-        width="stretch",
-    )
     if shown["hidden"].all():
-        st.caption(f"Every cell is hidden until at least {ws.k_min} people have rated it.")
+        caption = f"Every cell is hidden until at least {ws.k_min} people have rated it."
     else:
-        st.caption(
+        caption = (
             f"Grey cells are hidden: fewer than {ws.k_min} people, or hiding them keeps "
             "a smaller group from being worked out from the total."
         )
+    return RoomFigure(
+        spec=_spec(
+            charts.room_heatmap(shown, order, columns, large=large, compact=compact, k_min=ws.k_min)
+        ),
+        table=shown[["initiative", "column", "n", "score", "hidden"]].rename(
+            columns={"column": "who"}
+        ),
+        caption=caption,
+    )
+
+
+def _spec(figure: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec, data inline (a room's chart has a few dozen rows). Altair's
+    default theme adds only a 300 px size for continuous axes, which Streamlit's own
+    conversion leaves out; it is left out here too so both draw the same."""
+    spec = accessible_spec(figure.to_dict())  # described for screen readers, like every chart
+    view = spec.get("config", {}).get("view", {})
+    for size in ("continuousWidth", "continuousHeight"):
+        if view.get(size) == 300:
+            view.pop(size)
+    if "view" in spec.get("config", {}) and not view:
+        spec["config"].pop("view")
+    if spec.get("config") == {}:
+        spec.pop("config")
+    return spec
+
+
+def figure_key(ws: Workshop) -> str:
+    """The workshop settings the room's figure is made of (not its state: a close or a reveal
+    does not change the figure)."""
+    return repr((ws.id, ws.mode, ws.items, ws.dimensions, ws.groups, ws.k_min, ws.privacy))
+
+
+def warm_phone_figure(ws: Workshop) -> None:
+    """Build the phones' figure before the reveal is stored: 80 phones then draw a figure
+    already made instead of waiting, all at once, for the first of them to build it."""
+    pulse = workshop.pulse(storage.get(), ws.id)
+    if pulse is None:
+        return
+    version = pulse.answers_version
+    frame = current_answers(ws, version)
+    room_figure(figure_key(ws), version, False, None, True, workshop.BY_SIDE, ws, frame)
+
+
+def show_results(
+    ws: Workshop,
+    frame: pd.DataFrame,
+    *,
+    version: str,
+    large: bool = False,
+    key: str,
+    dimension: str | None = None,
+    compact: bool = False,
+    by: str = workshop.BY_SIDE,
+) -> None:
+    """The room's result: the masked heatmap (ratings) or the dot tally, or words saying why
+    nothing can be shown yet. ``version`` is the answers' (``Pulse.answers_version``): the
+    figure is built once per version and workshop settings, for every screen."""
+    if ws.mode == workshop.WSJF:
+        wsjf_results(ws, frame, large=large, key=key, compact=compact)
+        return
+    figure = room_figure(figure_key(ws), version, large, dimension, compact, by, ws, frame)
+    if figure.spec is None:
+        st.info(figure.message, icon=figure.icon)
+        return
+    st.vega_lite_chart(figure.spec, key=key, width="stretch")
+    if chart.table_toggle(key):
+        chart.show_table(figure.table, k_min=ws.k_min)
+    if figure.caption:
+        st.caption(figure.caption)
 
 
 DISCUSS_FIRST = 3  # the initiatives a prioritisation session's discussion opens on

@@ -321,6 +321,29 @@ def test_participant_joins_by_link_and_answers_change_not_duplicate(store: Store
     assert "Freightline" in _texts(at)
 
 
+def test_an_answer_whose_callback_did_not_run_is_still_saved(store: Store) -> None:
+    """A tap can reach the session without its on_change running (Streamlit skips the
+    callback of a widget a racing whole-page run left unregistered): the phone shows the
+    answer, so the next run of its card stores it, once, and leaves alone an answer the same
+    participant changed on another device."""
+    ws = _workshop(store)
+    at = _app(code=ws.code)
+    at.selectbox(key=f"join-group-{ws.code}").select("Sales").run()
+    token = at.session_state[Keys.PARTICIPANT_TOKENS][ws.code]
+    key = f"join-rate::{ws.code}::P-01::why_clarity"
+    at.segmented_control(key=key).set_value(3).run()
+    assert workshop.own_answers(store, ws.id, token) == {("P-01", "why_clarity"): 3.0}
+    at.session_state[key] = 4  # the value arrives; no callback runs for it
+    at.run()
+    assert not at.exception, at.exception
+    assert at.segmented_control(key=key).value == 4
+    assert workshop.own_answers(store, ws.id, token) == {("P-01", "why_clarity"): 4.0}
+    assert workshop.pulse(store, ws.id).answers == 1, "saved once, not duplicated"
+    workshop.answer(store, ws.id, token, "P-01", "why_clarity", 2)  # the same link elsewhere
+    at.run()
+    assert workshop.own_answers(store, ws.id, token) == {("P-01", "why_clarity"): 2.0}
+
+
 def test_a_reloaded_phone_keeps_its_answers(store: Store) -> None:
     ws = _workshop(store)
     token = joincodes.new_token()

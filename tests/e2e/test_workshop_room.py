@@ -77,7 +77,9 @@ async def _phone(base: str, code: str, n: int, taps: int, delay: float) -> tuple
 
 
 async def _until(
-    sessions: list[Session], seen: Callable[[Session], bool], limit: float
+    sessions: list[Session],
+    seen: Callable[[Session], bool],
+    limit: float,
 ) -> list[float | None]:
     """Seconds until each session showed what ``seen`` looks for (its own refresh, nothing
     sent by the test), None for a session that did not within ``limit``."""
@@ -105,22 +107,40 @@ def _check_saved(store: Store, ws: workshop.Workshop, phones: list[tuple[Session
 
 
 def _counting_down(s: Session) -> bool:
-    """The phone shows the room's countdown, running (a timer that ticks in the browser)."""
-    return any('role="timer"' in body and "setInterval" in body for body in s.html.values())
+    """The phone shows the room's countdown, running: the ticker script is on the page and a
+    phone-sized countdown box carries a running figure in its key (what the script counts
+    down from)."""
+    ticker = any("__awTicker" in body for body in s.html.values())
+    return ticker and any(k.startswith("aw-cd-phone-") and k.endswith("-run") for k in s.containers)
+
+
+def _revealed(s: Session) -> bool:
+    """The phone shows the room's results: the heading and the chart under it, not only the
+    heading (which reaches the phone before the chart is built)."""
+    return REVEALED in s.headings and s.charts > 0
 
 
 async def _start_countdown(
     facilitator: Session, phones: list[Session], workshop_id: int
 ) -> list[float | None]:
     """The facilitator sets a 5-minute timer and starts it; seconds until each phone shows it
-    counting down. Empty where workshops have no timer yet (issue #15's timer, being built)."""
-    if not hasattr(workshop, "start_timer"):
-        return []
+    counting down."""
     assert not any(_counting_down(s) for s in phones), "a countdown before the start"
     await facilitator.set(f"ws-timer-minutes-{workshop_id}", 5)
     await facilitator.click("ws-timer-set")
-    await facilitator.click("ws-timer-start")
-    return await _until(phones, _counting_down, SEEN_WITHIN_S + 10)
+    return await _press(facilitator, "ws-timer-start", phones, _counting_down)
+
+
+async def _press(
+    facilitator: Session, key: str, phones: list[Session], seen: Callable[[Session], bool]
+) -> list[float | None]:
+    """The facilitator presses ``key``; seconds from the press until each phone shows what
+    ``seen`` looks for. Phones are watched while the facilitator's own page still runs: a
+    phone may show the change before the facilitator's screen does."""
+    watch = asyncio.create_task(_until(phones, seen, SEEN_WITHIN_S + 10))
+    await asyncio.sleep(0)  # the watch starts its clock now
+    await facilitator.click(key)
+    return await watch
 
 
 async def _room(bases: list[str], code: str, phones: int, taps: int, ramp: float) -> list:
@@ -148,8 +168,8 @@ def test_a_room_of_80_phones_loses_no_vote_and_sees_the_countdown_and_reveal_wit
             countdown = await _start_countdown(facilitator, sessions, ws.id)
             # The facilitator reveals; each phone must show the results by its own refresh.
             assert not any(REVEALED in s.headings for s in sessions), "results before reveal"
-            await facilitator.click("ws-reveal")
-            when = await _until(sessions, lambda s: REVEALED in s.headings, SEEN_WITHIN_S + 10)
+            assert not any(s.charts for s in sessions), "a chart before the reveal"
+            when = await _press(facilitator, "ws-reveal", sessions, _revealed)
             errors = [e for s in [*sessions, facilitator] for e in s.auto_errors]
             for s in [*sessions, facilitator]:
                 await s.close()
@@ -157,6 +177,7 @@ def test_a_room_of_80_phones_loses_no_vote_and_sees_the_countdown_and_reveal_wit
 
         phones, when, errors = asyncio.run(scenario())
     assert not errors, errors[:3]
+    problems = []
     for what, times in when.items():
         late = [w for w in times if w is None or w > SEEN_WITHIN_S]
         shown = sorted(w for w in times if w is not None)
@@ -165,10 +186,13 @@ def test_a_room_of_80_phones_loses_no_vote_and_sees_the_countdown_and_reveal_wit
                 f"\n{what} seen by {len(shown)} phones: median {shown[len(shown) // 2]:.1f} s, "
                 f"last {shown[-1]:.1f} s"
             )
-        assert not late, (
-            f"{len(late)} of 80 phones showed the {what} after {SEEN_WITHIN_S} s or not "
-            f"within {SEEN_WITHIN_S + 10} s (slowest seen: {shown[-1] if shown else None})"
-        )
+        if late:
+            problems.append(
+                f"{len(late)} of 80 phones showed the {what} after {SEEN_WITHIN_S} s, "
+                f"{times.count(None)} of them not within {SEEN_WITHIN_S + 10} s (slowest seen: "
+                f"{shown[-1] if shown else None})"
+            )
+    assert not problems, problems
     store.dispose()
 
 
@@ -214,7 +238,7 @@ def test_two_app_processes_on_one_postgresql_share_one_room(pg_url: str) -> None
             total = sum(len(plan) for _, plan in phones)
             # Each facilitator's live view refreshes by itself; wait for one refresh after
             # the last vote, then read what each one shows.
-            want = {"Participants": "40", "Answers": str(total)}
+            want = {"People": "40", "Answers": str(total)}
             when = await _until(
                 facilitators,
                 lambda s: all(s.metrics.get(k) == v for k, v in want.items()),
