@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components import auth, loader, page_registry, state
+from components import auth, loader, page_registry, state, warmup
 from components.text import escape
 
 st.set_page_config(
@@ -77,3 +77,4 @@ with st.sidebar:
     auth.logout_button()
 
 page.run()
+warmup.start()  # the chart pages' imports, after the first page is drawn

@@ -146,7 +146,7 @@ with tab_cells:
         frame["column"] = frame["column"].map(schema.SIDE_LABELS)
         columns = [schema.SIDE_LABELS[c] for c in columns]
     frame = heatmaps.ordered(frame, shown, columns)
-    title = "Group (business groups first, then tech)" if column == "group" else "Side"
+    title = heatmaps.GROUP_COLUMN_TITLE if column == "group" else "Side"
     event = chart.show(
         heatmaps.template("alignment", title, len(columns) <= 16),
         frame[

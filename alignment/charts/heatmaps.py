@@ -473,6 +473,10 @@ def trend_heatmap(frame: pd.DataFrame | None = None) -> alt.LayerChart:
     return _size(alt.layer(rect, text))
 
 
+GROUP_COLUMN_TITLE = "Group (business groups first, then tech)"
+"""The Alignment page's group heatmap column title (its spec is built ahead by the warm-up)."""
+
+
 @lru_cache(maxsize=32)
 def template(kind: str, column_title: str = "Group", show_numbers: bool = True) -> str:
     """The Vega-Lite spec of a heatmap without its data, as JSON (immutable, so safe to cache
