@@ -28,7 +28,8 @@ def _warm() -> None:
         from alignment.charts import heatmaps
 
         # The specs the Alignment page asks for first (cached, shared by every session).
-        heatmaps.template("alignment", heatmaps.GROUP_COLUMN_TITLE, True)
+        for numbers in (True, False):  # numbers in the cells up to 16 columns, then none
+            heatmaps.template("alignment", heatmaps.GROUP_COLUMN_TITLE, numbers)
         heatmaps.template("gap")
         heatmaps.template("trend")
         # What is loaded now lives as long as the server: moved out of the cyclic garbage
