@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from components import auth, loader, navigation, page_registry, state, theme
+from components import auth, loader, navigation, page_registry, state, theme, warmup
 from components.text import escape
 
 st.set_page_config(
@@ -85,3 +85,4 @@ source_line.caption(
 )
 
 page.run()
+warmup.start()  # the chart pages' imports, after the first page is drawn

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # stdtrit is stats.t.ppf; scipy.stats costs ~4x the import
 
 from alignment.constants import (
     AGREEMENT_THRESHOLD,
@@ -174,8 +174,92 @@ def uncounted(fb: pd.DataFrame, privacy: Privacy) -> Uncounted:
     )
 
 
+def _key_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A key column as integer codes (-1 for missing) in the order a sorted groupby gives its
+    groups, and the value of each code."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = column.cat.categories
+        values = cats.to_numpy(dtype=object) if len(cats) else np.array([], dtype=object)
+        return column.cat.codes.to_numpy(dtype=np.int64), values
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _group_ids(fb: pd.DataFrame, by: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One integer id per row for its cell (-1 when a key is missing), numbered in the sorted
+    order of the keys, and each cell's key values: the group-by as integer arithmetic, which
+    on a million ratings is several times faster than pandas' general multi-key group-by."""
+    combined = np.zeros(len(fb), dtype=np.int64)
+    missing = np.zeros(len(fb), dtype=bool)
+    radices: list[int] = []
+    values: list[np.ndarray] = []
+    for k in by:
+        codes, vals = _key_codes(fb[k])
+        missing |= codes < 0
+        combined = combined * max(len(vals), 1) + np.maximum(codes, 0)
+        radices.append(max(len(vals), 1))
+        values.append(vals)
+    # Hashing (a few hundred cells) rather than sorting a million keys; then numbered in order.
+    first, present = pd.factorize(combined[~missing] if missing.any() else combined)
+    order = np.argsort(present, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    present = present[order]
+    ids = np.full(len(fb), -1, dtype=np.int64)
+    ids[~missing] = rank[first]
+    keys: list[np.ndarray] = []
+    rest = present
+    for radix, vals in zip(reversed(radices), reversed(values), strict=True):
+        rest, code = np.divmod(rest, radix)
+        keys.append(vals[code] if len(vals) else np.array([], dtype=object))
+    return ids, keys[::-1]
+
+
+def _mean_by(ids: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Each group's mean of its non-missing values (NaN for none), as groupby.mean gives it."""
+    ok = ~np.isnan(values)
+    if not ok.all():
+        ids, values = ids[ok], values[ok]
+    total = np.bincount(ids, weights=values, minlength=size)
+    count = np.bincount(ids, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _moments(fb: pd.DataFrame, by: Sequence[str], value: str = "score") -> pd.DataFrame:
+    """Each cell's mean, sample variance and count of ``value`` and its distinct respondents,
+    indexed by ``by`` in sorted order: ``groupby(by, observed=True).agg(mean, var, size,
+    nunique)`` on integer codes, several times faster on a million ratings."""
+    ids, keys = _group_ids(fb, by)
+    size = len(keys[0]) if keys else 0
+    inside = ids >= 0
+    cell, x = ids[inside], fb[value].to_numpy(dtype=float)[inside]
+    mean = _mean_by(cell, x, size)
+    ok = ~np.isnan(x)
+    count = np.bincount(cell[ok], minlength=size)
+    dev = np.bincount(cell[ok], weights=(x[ok] - mean[cell[ok]]) ** 2, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.where(count >= 2, dev / np.maximum(count - 1, 1), np.nan)
+    # Categorical levels, as the group-by gave them, so reset_index and unstack behave alike.
+    index = pd.MultiIndex.from_arrays([pd.CategoricalIndex(k) for k in keys], names=list(by))
+    out = pd.DataFrame(
+        {"mean": mean, "var": var, "size": np.bincount(cell, minlength=size)}, index=index
+    )
+    if "respondent" in fb.columns and "respondent" not in by:
+        resp, _ = _key_codes(fb["respondent"])
+        resp = resp[inside]
+        known = resp >= 0
+        width = int(resp.max()) + 1 if known.any() else 1
+        pairs = pd.unique(cell[known] * width + resp[known])
+        out["nunique"] = np.bincount(pairs // width, minlength=size)
+    return out
+
+
 def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Unmasked statistics of every cell; internal: callers get ``masked_cells`` output."""
+    """Unmasked statistics of every cell; internal: callers get ``masked_cells`` output.
+
+    Computed on integer codes with ``np.bincount`` rather than pandas group-bys: the same
+    figures, and on a million ratings the four views take a fraction of the time."""
     by = list(by)
     cols = [
         *by,
@@ -190,29 +274,64 @@ def cell_stats(fb: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     ]
     if fb.empty:
         return pd.DataFrame(columns=cols)
-    grouped = fb.groupby(by, observed=True, sort=True)
-    cells = grouped.agg(
-        score=("score", "mean"), n_ratings=("score", "size"), sigma_eu=("sigma_eu", "mean")
+    ids, keys = _group_ids(fb, by)
+    size = len(keys[0]) if keys else 0
+    if size == 0:
+        return pd.DataFrame(columns=cols)
+    inside = ids >= 0
+    score = fb["score"].to_numpy(dtype=float)
+    sigma = (
+        fb["sigma_eu"].to_numpy(dtype=float)
+        if "sigma_eu" in fb.columns
+        else _sigma_eu(fb).to_numpy(dtype=float)
     )
-    resp = fb.groupby([*by, "respondent"], observed=True, sort=False)["score"].mean()
-    resp = resp.rename("m").reset_index()
-    resp["low"] = resp["m"] <= POLAR_LOW
-    resp["high"] = resp["m"] >= POLAR_HIGH
-    per = resp.groupby(by, observed=True, sort=True).agg(
-        n=("m", "size"), var=("m", "var"), share_low=("low", "mean"), share_high=("high", "mean")
+    cell_ids, score_in, sigma_in = ids[inside], score[inside], sigma[inside]
+    n_ratings = np.bincount(cell_ids, minlength=size)
+    mean_score = _mean_by(cell_ids, score_in, size)
+    mean_sigma = _mean_by(cell_ids, sigma_in, size)
+    # One mean per respondent in each cell, then the spread of those means.
+    resp_codes, _ = _key_codes(fb["respondent"])
+    resp_codes = resp_codes[inside]
+    known = resp_codes >= 0
+    pair = cell_ids[known] * (int(resp_codes.max()) + 1 if known.any() else 1) + resp_codes[known]
+    pair_ids, pairs = pd.factorize(pair)
+    m = _mean_by(pair_ids, score_in[known], len(pairs))
+    owner = (pairs // (int(resp_codes.max()) + 1 if known.any() else 1)).astype(np.int64)
+    n = np.bincount(owner, minlength=size)
+    has_m = ~np.isnan(m)
+    m_count = np.bincount(owner[has_m], minlength=size)
+    m_mean = _mean_by(owner, m, size)
+    dev = np.where(has_m, (m - m_mean[owner]) ** 2, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.where(
+            m_count >= 2, np.bincount(owner, weights=dev, minlength=size) / (m_count - 1), np.nan
+        )
+        share_low = np.bincount(owner, weights=m <= POLAR_LOW, minlength=size) / n
+        share_high = np.bincount(owner, weights=m >= POLAR_HIGH, minlength=size) / n
+        rwg_raw = np.where(n >= 2, 1.0 - var / mean_sigma, np.nan)
+    # Key columns as the group-bys gave them: categoricals back to plain objects (callers
+    # compare, map and concatenate them freely), any other key as pandas infers it.
+    cells = pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object)
+            if isinstance(fb[k].dtype, pd.CategoricalDtype)
+            else pd.Series(pd.Index(v))
+            for k, v in zip(by, keys, strict=True)
+        }
     )
-    cells = cells.join(per)
-    rwg_raw = 1.0 - cells["var"] / cells["sigma_eu"]
-    rwg_raw = rwg_raw.where(cells["n"] >= 2)
+    cells["n"] = n.astype(int)
+    cells["n_ratings"] = n_ratings.astype(np.int64)
+    cells["score"] = mean_score
     cells["rwg_raw"] = rwg_raw
-    cells["rwg"] = rwg_raw.clip(0.0, 1.0)
-    cells["polarised"] = (cells["n"] >= 2) & (
-        ((cells["share_low"] >= POLAR_SHARE) & (cells["share_high"] >= POLAR_SHARE))
-        | (rwg_raw < 0).fillna(False)
+    cells["rwg"] = pd.Series(rwg_raw).clip(0.0, 1.0)
+    with np.errstate(invalid="ignore"):
+        below = np.nan_to_num(rwg_raw, nan=0.0) < 0
+    cells["polarised"] = (n >= 2) & (
+        ((share_low >= POLAR_SHARE) & (share_high >= POLAR_SHARE)) | below
     )
-    cells = cells.reset_index()
-    cells["n"] = cells["n"].astype(int)
-    return _plain_keys(cells, by)[cols]
+    cells["share_low"] = share_low
+    cells["share_high"] = share_high
+    return cells[cols]
 
 
 def _plain_keys(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
@@ -396,13 +515,18 @@ def _overall(raw: pd.DataFrame, fb: pd.DataFrame, privacy: Privacy) -> pd.DataFr
     return _missing_as_hidden(cells, raw, ["initiative_id"])
 
 
-def period_label(dates: pd.Series, freq: str) -> pd.Series:
-    """'2026-09' for months, '2026-Q3' for quarters."""
+def _period_codes(dates: pd.Series, freq: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each date's period as a code (-1 for none) into the sorted period labels."""
     periods = dates.dt.to_period("Q" if freq.upper().startswith("Q") else "M")
     # Labelled once per distinct period (a handful), not once per rating (a million).
-    codes, uniques = pd.factorize(periods)
+    codes, uniques = pd.factorize(periods, sort=True)
     labels = pd.Index(uniques.astype(str)).str.replace(r"Q(\d)", r"-Q\1", regex=True)
-    labels = labels.str.replace("--", "-").to_numpy(dtype=object)
+    return codes, labels.str.replace("--", "-").to_numpy(dtype=object)
+
+
+def period_label(dates: pd.Series, freq: str) -> pd.Series:
+    """'2026-09' for months, '2026-Q3' for quarters."""
+    codes, labels = _period_codes(dates, freq)
     out = np.where(codes >= 0, labels[np.maximum(codes, 0)] if len(labels) else None, np.nan)
     return pd.Series(out, index=dates.index, dtype=object)
 
@@ -421,8 +545,11 @@ def trend(fb: pd.DataFrame, privacy: Privacy, freq: str = "M") -> pd.DataFrame:
         empty = pd.DataFrame(columns=["initiative_id", "period", "n", "score", "rwg", "masked"])
         return empty.astype({"n": "Int64", "score": float, "rwg": float, "masked": bool})
     quarterly = freq.upper().startswith("Q")
-    dated = dated.assign(period=period_label(dated["date"], "Q" if quarterly else "M"))
-    cells = cell_stats(dated, ["initiative_id", "period"])
+    # The periods as a categorical (labels sort as time does): no million-string group-by.
+    codes, labels = _period_codes(dated["date"], "Q" if quarterly else "M")
+    period = pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
+    cells = cell_stats(dated.assign(period=period), ["initiative_id", "period"])
+    cells["period"] = pd.Series(pd.Index(cells["period"].to_numpy(dtype=object)))
     if quarterly:
         return _apply_mask(cells, privacy, [["initiative_id"]])
     quarters = trend(fb, privacy, "Q").set_index(["initiative_id", "period"])["masked"]
@@ -462,12 +589,8 @@ def gaps(fb: pd.DataFrame, privacy: Privacy) -> pd.DataFrame:
         empty = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
         empty["masked"] = empty["masked"].astype(bool)
         return empty.astype({"initiative_id": object, "dimension": object, "mask_reason": object})
-    per = two.groupby(["initiative_id", "dimension", "side"], observed=True).agg(
-        mean=("score", "mean"),
-        var=("score", "var"),
-        n=("respondent", "nunique"),
-        k=("score", "size"),
-    )
+    per = _moments(two, ["initiative_id", "dimension", "side"])
+    per = per[["mean", "var", "nunique", "size"]].set_axis(["mean", "var", "n", "k"], axis=1)
     wide = per.unstack("side")
     wide.columns = [f"{a}_{b}" for a, b in wide.columns]
     for side in SIDES_SHOWN:
@@ -557,7 +680,7 @@ def welch_interval(
     se = np.sqrt(a + b)
     with np.errstate(divide="ignore", invalid="ignore"):
         df = (a + b) ** 2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1))
-        t = stats.t.ppf(0.5 + confidence / 2, df)
+        t = special.stdtrit(df, 0.5 + confidence / 2)
     half = np.where(se > 0, t * se, 0.0)
     valid = (n1 >= 2) & (n2 >= 2)
     return np.where(valid, diff - half, np.nan), np.where(valid, diff + half, np.nan)
@@ -605,17 +728,10 @@ def summary(
         out[f"rwg_{s}"] = out["initiative_id"].map(part["rwg"])
         out[f"polarised_{s}"] = out["initiative_id"].map(part["polarised"]).astype("boolean")
     # Overall gap from respondent means; shown only when both sides are shown.
-    resp = (
-        fb[fb["side"].isin(SIDES_SHOWN)]
-        .groupby(["initiative_id", "side", "respondent"], observed=True)["score"]
-        .mean()
-        .reset_index()
-    )
-    agg = (
-        resp.groupby(["initiative_id", "side"], observed=True)["score"]
-        .agg(["mean", "var", "size"])
-        .unstack("side")
-    )
+    two = fb[fb["side"].isin(SIDES_SHOWN)]
+    resp = _moments(two, ["initiative_id", "side", "respondent"])["mean"].rename("score")
+    resp = resp.reset_index()
+    agg = _moments(resp, ["initiative_id", "side"])[["mean", "var", "size"]].unstack("side")
     both = out["score_tech"].notna() & out["score_business"].notna()
     if not agg.empty and {("mean", "tech"), ("mean", "business")} <= set(agg.columns):
         agg = agg.reindex(out["initiative_id"])

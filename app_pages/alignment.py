@@ -295,11 +295,7 @@ with tab_cells:
         frame["column"] = frame["column"].map(schema.SIDE_LABELS)
         columns = [schema.SIDE_LABELS[c] for c in columns]
     frame = heatmaps.mark_side_break(heatmaps.ordered(frame, shown, columns))
-    title = (
-        "Groups: business to the left of the line, tech to the right"
-        if column == "group"
-        else "Side"
-    )
+    title = heatmaps.GROUP_COLUMN_TITLE if column == "group" else "Side"
     if column == "group" and not frame["side_break"].any():
         title = "Group"
     _cell_picker(column, columns, labels)

@@ -11,7 +11,8 @@ from alignment.selection import SORTS, Filters
 
 
 def _options(values: pd.Series) -> list[str]:
-    return sorted({str(v) for v in values.dropna()}, key=str.casefold)
+    # Distinct values first: a column of the feedback has a row per rating (100k and more).
+    return sorted({str(v) for v in values.dropna().unique()}, key=str.casefold)
 
 
 def show(dataset: Dataset, *, key: str, groups: bool = True) -> Filters:

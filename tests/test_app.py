@@ -127,6 +127,11 @@ def test_the_first_pages_do_not_load_what_only_a_click_needs() -> None:
     code = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
+        # The background warm-up loads Altair (and its jinja2) on purpose once the first
+        # page is drawn (tests/test_warmup.py keeps it from loading the rest): not here.
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from components import warmup\n"
+        "warmup._started.set()\n"
         f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=120)\n"
         "at.run()\n"
         "at.switch_page('app_pages/data.py').run()\n"

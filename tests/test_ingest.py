@@ -1339,3 +1339,24 @@ def test_a_rejected_row_is_not_also_warned_about_as_kept():
     at_row = [p for p in result.problems if p.row == 3]
     assert [p.severity for p in at_row] == ["error"]
     assert "no readable period" in at_row[0].message
+
+
+def test_a_regular_csv_keeps_one_grid_and_gives_its_rows_as_lists_on_demand() -> None:
+    """A regular CSV is read by columns into one grid; its rows are lists only when asked for,
+    and behave like the list of lists the csv module would have given."""
+    from alignment.readers import read_file
+    from alignment.readers.base import GridRows
+
+    data = b"Respondent,Initiative,Score\nr1,P-1,4\nr2,P-1,5\nr3,P-2,3\n"
+    sheet = read_file(data, "ratings.csv")[0]
+    assert isinstance(sheet.rows, GridRows)
+    expected = [["Respondent", "Initiative", "Score"], ["r1", "P-1", "4"], ["r2", "P-1", "5"]]
+    expected.append(["r3", "P-2", "3"])
+    assert len(sheet.rows) == 4
+    assert sheet.rows[1] == ["r1", "P-1", "4"]
+    assert sheet.rows[-1] == ["r3", "P-2", "3"]
+    assert sheet.rows[1:3] == expected[1:3]
+    assert list(sheet.rows) == expected
+    assert sheet.rows == expected
+    sheet.rows[1][0] = "changed"  # a row is a fresh list: the grid is not changed through it
+    assert sheet.rows[1][0] == "r1"

@@ -542,6 +542,10 @@ def trend_heatmap(frame: pd.DataFrame | None = None, k_min: int = 3) -> alt.Laye
     return _size(alt.layer(rect, text, *_hidden_layer(base, tooltip, k_min)))
 
 
+GROUP_COLUMN_TITLE = "Groups: business to the left of the line, tech to the right"
+"""The Alignment page's group heatmap column title (its spec is built ahead by the warm-up)."""
+
+
 @lru_cache(maxsize=32)
 def template(
     kind: str,

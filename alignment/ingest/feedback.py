@@ -255,7 +255,9 @@ def _feedback_chunk(
         dims = np.array(
             [np.nan if _blank(v) else _dimension_of(v) for v in dim_cells], dtype=object
         )[dim_codes]
-        resp = _long_form_responses(base, pd.Series(dims, index=chunk.index, dtype=object))
+        resp = _long_form_responses(
+            base, pd.Series(dims, index=chunk.index, dtype=object), distinct
+        )
         base["_resp"] = resp
         arrays["_resp"] = resp
         no_dim = pd.isna(dims) & keep
@@ -424,7 +426,11 @@ def _survey_spec(header: str) -> SurveyColumn:
     return SurveyColumn(question, m.group("item").strip(), comment=_is_comment_question(question))
 
 
-def _long_form_responses(base: pd.DataFrame, dims: pd.Series) -> np.ndarray:
+def _long_form_responses(
+    base: pd.DataFrame,
+    dims: pd.Series,
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> np.ndarray:
     """The first row of the response each long-form row belongs to.
 
     A long sheet spends one row per dimension, so one person's answer about one initiative is a
@@ -433,7 +439,12 @@ def _long_form_responses(base: pd.DataFrame, dims: pd.Series) -> np.ndarray:
     one person's ratings would then pass the anonymity threshold on their own. A run ends where
     those cells change or a dimension repeats; when in doubt rows are merged, never split, so n
     is never overstated.
+
+    ``coded`` holds the columns as parsed once per distinct cell (codes, value per code):
+    comparing those codes, remapped so that cells parsed to one value share one code, costs a
+    hash of the few distinct values instead of a million cells per column.
     """
+    coded = coded or {}
     rows = base["_row"].to_numpy()
     n = len(rows)
     changed = np.ones(n, dtype=bool)
@@ -442,7 +453,12 @@ def _long_form_responses(base: pd.DataFrame, dims: pd.Series) -> np.ndarray:
         for c in ("respondent", "group", "side", "initiative", "date"):
             # Codes compare what the cells compare (a missing cell matches a missing one), in
             # one hashing pass instead of an object comparison of every row with the previous.
-            codes = pd.factorize(base[c].astype(object), use_na_sentinel=True)[0]
+            if c in coded:
+                cell_codes, values = coded[c]
+                same = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)[0]
+                codes = same[cell_codes] if len(same) else np.full(n, -1)
+            else:
+                codes = pd.factorize(base[c].astype(object), use_na_sentinel=True)[0]
             changed[1:] |= codes[1:] != codes[:-1]
     dim_codes = pd.factorize(dims)[0].astype(np.int64)
     run = np.cumsum(changed) - 1

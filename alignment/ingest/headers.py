@@ -128,7 +128,10 @@ def find_header(sheet: RawSheet, forced: bool = False) -> tuple[int, list[str]] 
         best += 1
     row = zone[best]
     above = zone[best - 1] if best > 0 else []
-    width = max(map(len, sheet.rows)) if sheet.rows else 0
+    if sheet.grid is not None:  # every row of a grid is as wide as the grid
+        width = sheet.grid.shape[1] if len(sheet.grid) else 0
+    else:
+        width = max(map(len, sheet.rows)) if sheet.rows else 0
     headers = unique_headers((_joined_cell(row, above, j) for j in range(width)), sheet.first_col)
     return best, headers
 

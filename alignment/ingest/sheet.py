@@ -347,7 +347,8 @@ def _read_sheet(
     if "_row" in headers:  # the rejected rows' table keeps the Excel row under that name
         raise ValueError("cannot insert _row, already exists")
     kept = np.flatnonzero(keep)
-    grid, rows = grid[kept], rows[kept]
+    if len(kept) < len(grid):  # usually every row is kept: no copy of a million-row grid
+        grid, rows = grid[kept], rows[kept]
     cols = {f: grid[:, j].copy() for f, j in plan.mapping.items()}
     survey: dict[str, SurveyColumn] = {}
     for j in plan.extra:

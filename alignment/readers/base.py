@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,41 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+class GridRows(Sequence):
+    """The rows of a grid of cells, each built as a list only when asked for.
+
+    A regular CSV is read by columns into one (rows x columns) array; the importer works on
+    that array, and the layouts look at a few rows (the header, a sample). Building a list
+    per row for a million-row export took most of a second and most of the import's memory,
+    and every garbage collection then walked a million lists: this keeps the grid alone.
+    """
+
+    def __init__(self, grid: np.ndarray) -> None:
+        self._grid = grid
+
+    def __len__(self) -> int:
+        return len(self._grid)
+
+    def __getitem__(self, i):  # type: ignore[override]  # int -> row, slice -> rows
+        if isinstance(i, slice):
+            return [row.tolist() for row in self._grid[i]]
+        return self._grid[i].tolist()
+
+    def __iter__(self) -> Iterator[list[object]]:
+        for row in self._grid:
+            yield row.tolist()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GridRows):
+            return self._grid.shape == other._grid.shape and list(self) == list(other)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like the list it stands for
+
+    def __repr__(self) -> str:
+        return f"GridRows({len(self)} rows)"
+
+
 @dataclass
 class RawSheet:
     """One sheet (or one CSV file) as a grid of cells, with where it sits in the original.
@@ -65,7 +100,7 @@ class RawSheet:
 
     file: str
     sheet: str
-    rows: list[list[object]]
+    rows: list[list[object]] | GridRows
     first_row: int = 1
     first_col: int = 0
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)

@@ -12,7 +12,7 @@ import charset_normalizer
 import numpy as np
 
 from alignment.problems import Note, UnreadableFile
-from alignment.readers.base import DEFAULT_LIMITS, Limits, RawSheet, _check_size
+from alignment.readers.base import DEFAULT_LIMITS, GridRows, Limits, RawSheet, _check_size
 
 _LATIN_LIKE = frozenset(
     {
@@ -274,7 +274,7 @@ _ARROW_BLOCK = 8 << 20  # pyarrow's unit of work; a record longer than this take
 
 def _read_columns(
     text: str, delimiter: str, file: str, limits: Limits
-) -> tuple[list[list[object]], np.ndarray] | None:
+) -> tuple[GridRows, np.ndarray] | None:
     """A regular file (every record on one line, with as many fields as the header) by
     pyarrow's multi-threaded CSV reader, as the same strings the csv module would give.
 
@@ -320,12 +320,13 @@ def _read_columns(
 
     if any((pc.max(pc.utf8_length(c)).as_py() or 0) > _FIELD_LIMIT for c in table.columns):
         return None  # a value over the limit: refused, with its line, record by record
-    grid = np.empty((table.num_rows, width), dtype=object)
+    # Column-major: each column is filled, and later taken, as one contiguous run.
+    grid = np.empty((table.num_rows, width), dtype=object, order="F")
     for j, column in enumerate(table.columns):
         encoded = column.combine_chunks().dictionary_encode()
         values = encoded.dictionary.to_numpy(zero_copy_only=False)
         grid[:, j] = values[encoded.indices.to_numpy(zero_copy_only=False)]
-    return grid.tolist(), grid
+    return GridRows(grid), grid
 
 
 def read_text_table(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> RawSheet:
