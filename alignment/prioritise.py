@@ -895,7 +895,8 @@ def method_sheet(result: Prioritisation, dataset: Dataset) -> pd.DataFrame:
             "Ranks",
             "Rank 1 is the highest score; ties share the lowest rank they span. rank_low and "
             f"rank_high are the central {LEVEL:.0%} of the rank over {result.replicates} "
-            f"bootstrap replicates (respondents resampled within each side, seed {result.seed}); "
+            "bootstrap replicates (respondents resampled within each side, random start "
+            f"{result.seed}, so the same data gives the same figures); "
             "ranges that overlap mean the data does not settle that ordering.",
         ),
         (

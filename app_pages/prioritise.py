@@ -108,7 +108,8 @@ if ranked.tau is not None:
         "Agreement of the two rankings (τ-b)",
         f"{ranked.tau:.2f}",
         help="Kendall's τ-b: 1 the same order, 0 unrelated, −1 reversed. 95% interval from a "
-        f"bootstrap over respondents ({ranked.replicates} replicates, fixed seed).",
+        f"bootstrap over respondents ({ranked.replicates} replicates, drawn the same way "
+        "each time, so the same data gives the same ranges).",
     )
     cols[1].caption(
         f"95% interval {ranked.tau_low:.2f} to {ranked.tau_high:.2f} · tech {side_n('tech')}, "

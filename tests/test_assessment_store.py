@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from alignment import joincodes
 from alignment.assessment.store import (
     ASSESSMENT,
     AssessmentStore,
@@ -88,7 +89,7 @@ def test_completing_saves_history_and_marks_the_draft(path: Path) -> None:
 def test_a_participant_has_one_answer_set_per_round(path: Path) -> None:
     _, db = _open(path)
     rnd = db.open_round(KEY, "  Data   team  ")
-    assert rnd.title == "Data team" and len(rnd.code) == 8 and rnd.is_open
+    assert rnd.title == "Data team" and len(rnd.code) == joincodes.CODE_LENGTH and rnd.is_open
     db.submit(rnd.code, "token-one-1234567890", {"a": 2})
     db.submit(rnd.code, "token-one-1234567890", {"a": 4, "b": None})  # changed their mind
     db.submit(rnd.code, "token-two-1234567890", {"a": 5})
