@@ -63,7 +63,9 @@ def test_real_exports_are_read_and_say_what_they_were_read_as(page, app_url: str
     page.get_by_text("You are looking at your files").wait_for(timeout=60_000)
     wait_idle(page)
     _no_exception(page)
-    for expander in page.locator('[data-testid="stExpander"] summary').all():
+    # Open the closed ones only: a click on an open expander would fold its text away.
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+    for expander in closed.element_handles():  # handles: the locator shrinks as they open
         expander.click()
     wait_idle(page)
     text = page.locator("body").inner_text()
