@@ -586,3 +586,19 @@ def test_labelled_end_points_mixed_with_bare_numbers() -> None:
     fb = result.dataset.feedback.sort_values(["initiative_id", "rating"])
     assert list(fb["rating"]) == [1.0, 3.0, 2.0, 4.0, 5.0]
     assert result.problems == []
+
+
+@pytest.mark.parametrize("path", ["googleforms/responses.csv", "googleforms/responses.xlsx"])
+def test_a_survey_alone_keeps_a_question_about_no_initiative_out_of_the_ratings(path: str) -> None:
+    # Without a roadmap, Google Forms' linear scale "Overall, how aligned …? (1 = not at all,
+    # 5 = fully)" became an initiative named after the question, rated on a dimension named
+    # after the question, beside the grids' real dimensions. Its grids name their initiatives,
+    # so a column that names none is not about one: it is set aside, as with a roadmap.
+    result = import_files([SourceFile.from_path(EXPORTS / path)])
+    fb = result.dataset.feedback
+    assert set(result.dataset.dimensions) == {"why_clarity", "business_value"}
+    assert not fb["initiative_id"].astype(str).str.startswith("Overall").any()
+    assert fb["initiative_id"].nunique() == len(truth.INITIATIVES)
+    sheet = _sheet(result, path)
+    assert any(h.startswith("Overall, how aligned") for h in sheet.set_aside)
+    assert f"about {len(truth.INITIATIVES)} initiatives" in sheet.read_as

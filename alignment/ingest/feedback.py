@@ -786,8 +786,11 @@ def _feedback_table(
             collectors[src].warn_cells([first], "initiative", [ref], [message])
     if statements and known is not None:
         _warn_shared_claims(long, ref_codes, refs, item_codes, items, tables, collectors)
+    # With no initiatives table, every statement names an initiative of the survey's own (not
+    # "0 initiatives"); with one, only those found in it count.
+    named = ~unknown if known is not None else np.ones(len(unknown), dtype=bool)
     for src, col in enumerate(collectors):
-        mine = (long["_src"] == src) & ~unknown
+        mine = (long["_src"] == src) & named
         col.chunk.report.initiatives_named = int(len(pd.unique(item_codes[mine])))
     # Respondents: a stable pseudonym; names are never kept.
     person_of, people_named, comm_people = _by_value(

@@ -161,6 +161,7 @@ class SurveyExport(Layout):
         survey: dict[int, SurveyColumn] = {}
         known = Initiatives(context.initiatives) if context.initiatives else None
         emails: list[int] = []
+        unsplit: list[int] = []  # ratings whose header names no initiative of its own
         for j, col in enumerate(shape.columns):
             if col.role in ("meta", "status"):
                 set_aside[j] = col.why or SET_ASIDE_TOOL
@@ -201,6 +202,8 @@ class SurveyExport(Layout):
                 elif not col.statement:
                     question, item = split_statement(col.question)
                     survey[j] = SurveyColumn(question, item)
+                    if not question:
+                        unsplit.append(j)
                 else:
                     survey[j] = SurveyColumn(col.question, col.statement)
                 continue
@@ -214,6 +217,15 @@ class SurveyExport(Layout):
                 survey[j] = SurveyColumn(col.question, comment=True)
                 continue
             set_aside[j] = NOT_A_RATING
+        # With no roadmap loaded, a question that names no initiative (Google Forms' "Overall,
+        # how aligned …?" linear scale) would become an initiative named after the question,
+        # rated on a dimension named after the question. Where the export's other ratings name
+        # their initiatives ("Question [Initiative]" grids, statements), it is not about one.
+        named = [j for j, s in survey.items() if not s.comment and j not in unsplit]
+        if named:
+            for j in unsplit:
+                del survey[j]
+                set_aside[j] = ABOUT_NO_INITIATIVE
         ratings = [j for j, s in survey.items() if not s.comment]
         if not ratings:
             return None
