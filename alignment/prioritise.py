@@ -23,7 +23,7 @@ under a second (``bench/bench_pipeline.py``). scipy is imported by the function 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -860,8 +860,15 @@ def order_for_chart(result: Prioritisation) -> pd.DataFrame:
     )
 
 
-def method_sheet(result: Prioritisation, dataset: Dataset) -> pd.DataFrame:
-    """The export's ``Method`` sheet: how every figure of the other two sheets was made."""
+def method_sheet(
+    result: Prioritisation, dataset: Dataset, headers: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The export's ``Method`` sheet: how every figure of the other two sheets was made, naming
+    their columns as ``headers`` shows them (field names for scripts by default)."""
+
+    def h(column: str) -> str:
+        return f"“{headers[column]}”" if headers and column in headers else column
+
     n = result.n
     sides = ", ".join(
         f"{side} {n[side]} respondents" if n[side] is not None else f"{side} hidden"
@@ -884,7 +891,7 @@ def method_sheet(result: Prioritisation, dataset: Dataset) -> pd.DataFrame:
             "respondents' means. A missing component is named, never taken as zero.",
         ),
         ("Each side's ranking", SIDE_NOTES[result.model]),
-        ("Respondents", f"{sides} (n_tech, n_business on the Sides sheet)."),
+        ("Respondents", f"{sides} ({h('n_tech')}, {h('n_business')} on the Sides sheet)."),
         (
             "Anonymity",
             f"A side with fewer than {result.k_min} respondents has no ranking, and a side's "
@@ -893,8 +900,9 @@ def method_sheet(result: Prioritisation, dataset: Dataset) -> pd.DataFrame:
         ),
         (
             "Ranks",
-            "Rank 1 is the highest score; ties share the lowest rank they span. rank_low and "
-            f"rank_high are the central {LEVEL:.0%} of the rank over {result.replicates} "
+            "Rank 1 is the highest score; ties share the lowest rank they span. "
+            f"{h('rank_low')} and {h('rank_high')} are the central {LEVEL:.0%} of the rank "
+            f"over {result.replicates} "
             "bootstrap replicates (respondents resampled within each side, random start "
             f"{result.seed}, so the same data gives the same figures); "
             "ranges that overlap mean the data does not settle that ordering.",
@@ -902,7 +910,8 @@ def method_sheet(result: Prioritisation, dataset: Dataset) -> pd.DataFrame:
         (
             "Kendall's τ-b",
             "Agreement of the two sides' rankings (1 the same order, 0 unrelated, −1 reversed), "
-            f"from scipy; tau_low and tau_high: bias-corrected percentile {LEVEL:.0%} interval "
+            f"from scipy; {h('tau_low')} and {h('tau_high')}: bias-corrected percentile "
+            f"{LEVEL:.0%} interval "
             "from the same bootstrap.",
         ),
         (
@@ -910,21 +919,45 @@ def method_sheet(result: Prioritisation, dataset: Dataset) -> pd.DataFrame:
             "No capacity given."
             if result.capacity is None
             else f"{result.capacity:g} effort units: initiatives are taken in rank order while "
-            "their total effort fits (fits_capacity).",
+            f"their total effort fits ({h('fits_capacity')}).",
         ),
     ]
     rows += [("Note", note) for note in result.notes]
-    return pd.DataFrame(rows, columns=["topic", "detail"])
+    columns = ["Topic", "Detail"] if headers else ["topic", "detail"]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def to_xlsx(result: Prioritisation, dataset: Dataset) -> bytes:
-    """The ranked roadmap as a formula-safe workbook: Ranking, Sides and Method."""
+def people_headers(result: Prioritisation) -> dict[str, str]:
+    """The Ranking and Sides columns in words, for the file a person downloads from the page."""
+    return {
+        "initiative_id": "Initiative ID",
+        "initiative": "Initiative",
+        "score": f"{result.label} score",
+        "rank": "Rank",
+        "rank_low": f"Rank, best of its {LEVEL:.0%} range",
+        "rank_high": f"Rank, worst of its {LEVEL:.0%} range",
+        "rank_tech": "Rank as tech sees it",
+        "rank_business": "Rank as the business sees it",
+        "fits_capacity": "Fits the capacity",
+        "tau": "Kendall's τ-b between the sides",
+        "tau_low": f"τ-b, lower end of the {LEVEL:.0%} interval",
+        "tau_high": f"τ-b, upper end of the {LEVEL:.0%} interval",
+        "n_tech": "Tech respondents",
+        "n_business": "Business respondents",
+    }
+
+
+def to_xlsx(result: Prioritisation, dataset: Dataset, *, for_people: bool = False) -> bytes:
+    """The ranked roadmap as a formula-safe workbook: Ranking, Sides and Method.
+
+    The command line writes the field names scripts rely on (``initiative_id``, ``rank_low``
+    …); the page's download (``for_people``) names the same columns in words."""
     from alignment.exports import to_xlsx_bytes
 
+    headers = people_headers(result) if for_people else None
+    ranking, sides = ranking_sheet(result), sides_sheet(result)
+    if headers:
+        ranking, sides = ranking.rename(columns=headers), sides.rename(columns=headers)
     return to_xlsx_bytes(
-        {
-            "Ranking": ranking_sheet(result),
-            "Sides": sides_sheet(result),
-            "Method": method_sheet(result, dataset),
-        }
+        {"Ranking": ranking, "Sides": sides, "Method": method_sheet(result, dataset, headers)}
     )

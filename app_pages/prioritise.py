@@ -281,7 +281,7 @@ if capacity is not None:
 
 st.download_button(
     "Download the ranked roadmap (.xlsx)",
-    lambda: prioritise.to_xlsx(ranked, dataset),
+    lambda: prioritise.to_xlsx(ranked, dataset, for_people=True),
     f"ranked-roadmap-{model}.xlsx",
     XLSX_MIME,
     key=f"{W}xlsx",

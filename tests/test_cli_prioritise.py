@@ -146,3 +146,28 @@ def test_usage_errors_and_nothing_to_rank(tmp_path: Path, capsys) -> None:
     assert main(["prioritise", str(notes), "--out", out]) == EXIT_NOTHING_USABLE
     assert "nothing to rank" in capsys.readouterr().err
     assert not Path(out).exists()
+
+
+def test_the_pages_download_names_the_columns_in_words_and_the_cli_keeps_field_names() -> None:
+    """Scripts read the CLI's exact columns; a person downloading from the page reads words."""
+    import io
+    import re
+
+    from alignment import prioritise
+    from alignment.ingest import SourceFile, import_files
+    from alignment.privacy import Privacy
+
+    dataset = import_files([SourceFile("demo.xlsx", demo.DEFAULT_PATH.read_bytes())]).dataset
+    ranked = prioritise.prioritise(dataset, "wsjf", Privacy())
+    machine = openpyxl.load_workbook(io.BytesIO(prioritise.to_xlsx(ranked, dataset)))
+    people = openpyxl.load_workbook(
+        io.BytesIO(prioritise.to_xlsx(ranked, dataset, for_people=True))
+    )
+    first = [c.value for c in machine["Ranking"][1]]
+    assert first[:4] == ["initiative_id", "initiative", "score", "rank"]
+    words = [c.value for c in people["Ranking"][1]]
+    assert words[:4] == ["Initiative ID", "Initiative", "WSJF score", "Rank"]
+    text = " ".join(
+        str(c.value) for ws in people.worksheets for row in ws.iter_rows() for c in row if c.value
+    )
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)
