@@ -129,11 +129,22 @@ def downloads(page) -> dict[str, bytes]:
         if button.count() and button.first.is_visible():
             button.first.click()
             settle(page)
-    # Element handles, not locators: a locator would re-resolve once a button is marked.
-    buttons = page.locator(f'[data-testid="stDownloadButton"] button:not([{_SAVED}])')
-    for button in buttons.element_handles():
-        if button.is_visible():
-            _save(page, button, files)
+    # By position, located afresh at each step: a page that redraws itself (a live view, a
+    # rerun after a click) would detach a button held from before; a redrawn button has lost
+    # its mark, so a few retries at the same position, then on.
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    i = tries = 0
+    while i < min(buttons.count(), 80):
+        button = buttons.nth(i)
+        try:
+            if button.is_visible() and button.get_attribute(_SAVED) is None:
+                _save(page, button, files)
+        except PlaywrightError:
+            tries += 1
+            if tries <= 3:
+                settle(page)
+                continue
+        i, tries = i + 1, 0
     openers = page.locator(f'[data-testid="stPopover"] button:not([{_SAVED}])')
     for opener in openers.element_handles():
         if not opener.is_visible():
