@@ -29,7 +29,7 @@ process from the kernel), with each goal printed beside its figure:
 
 With ``--rerun`` it also measures, with Streamlit's AppTest, a filter change on the Alignment
 page after uploading the largest workbook. The browser figures (upload to heatmap, page switch)
-come from ``python -m pytest -s tests/e2e/test_upload_timing.py``. Figures go to
+come from ``python -m pytest -n 0 -s tests/e2e/test_upload_timing.py``. Figures go to
 docs/performance.md.
 """
 

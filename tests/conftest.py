@@ -30,6 +30,35 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_SESSION_DIR, ignore_errors=True)
 
 
+# The suite runs on every core (pytest-xdist, ``-n auto`` in pyproject.toml). Work goes out in
+# units: each end-to-end module is one (its live app and browser start once per worker), the
+# accessibility and text-hygiene modules together are one (they share one walk through every
+# page, a session fixture), and every other test is a unit of its own. A worker holds at most
+# two units at a time, so the long end-to-end modules do not leave the other core idle.
+# (xdist's own ``--dist loadgroup`` would do the grouping, but it renames items through an
+# attribute pytest 9.2 no longer reads, so its groups are silently ignored.)
+_SHARED_WALK = {"test_accessibility.py", "test_text_hygiene.py"}
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: tests of one unit run on one worker, in order."""
+    path = nodeid.split("::", 1)[0]
+    folder, _, name = path.rpartition("/")
+    if not folder.endswith("e2e"):
+        return nodeid
+    return f"{folder}/(shared walk)" if name in _SHARED_WALK else path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _ByUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return _ByUnit(config, log)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database file of this test's own, used by the app (AppTest) and by the store."""

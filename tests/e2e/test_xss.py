@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.server import wait_idle
 
@@ -54,8 +55,13 @@ def test_hostile_text_is_shown_not_run(page, app_url: str, tmp_path: Path) -> No
         page.locator(f'.st-key-aw-menu a[href="{title}"]').first.click()
         wait_idle(page)
         # Hover the charts so tooltips render the hostile names too.
-        for chart in page.locator('[data-testid="stVegaLiteChart"]').all()[:3]:
-            box = chart.bounding_box()
+        # Handles, not locators by position: a page that redraws itself (the workshop's live
+        # views) may have fewer charts a moment later, and a locator would wait for the gone one.
+        for chart in page.locator('[data-testid="stVegaLiteChart"]').element_handles()[:3]:
+            try:
+                box = chart.bounding_box()
+            except PlaywrightError:  # redrawn in between: the next page run hovers again
+                box = None
             if box:
                 page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
         page.wait_for_timeout(300)
