@@ -182,7 +182,9 @@ def _watch(ws: Workshop) -> None:
     if now is None:
         return
     status, revealed, timer = now
-    if status != ws.status or (status == workshop.OPEN and not ws.is_open):
+    changed = status != ws.status or (status == workshop.OPEN and not ws.is_open)
+    reload_key = f"join-reload::{ws.code}"
+    if changed and (not revealed or st.session_state.pop(reload_key, False)):
         st.rerun(scope="app")
     with st.container(key="join-timer"):
         workshop_view.countdown(timer, size="phone")
@@ -202,6 +204,12 @@ def _watch(ws: Workshop) -> None:
         key="join-results",
         compact=True,
     )
+    if changed:
+        # "Close voting and reveal": the results go out now, in this small run, and the page
+        # relabels its cards closed on the next poll. Rerunning every phone's whole page at the
+        # moment of the reveal made the room's 80 phones queue for about 5 s before any of them
+        # showed the results. A tap in between is refused by the store and put back.
+        st.session_state[reload_key] = True
 
 
 @st.fragment

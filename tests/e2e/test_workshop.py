@@ -361,6 +361,13 @@ def test_the_room_shares_one_timer_and_sees_results_only_after_the_reveal(
     wait_idle(facilitator)
     facilitator.locator(CHART).first.wait_for(timeout=15_000)
     assert "Voting closed" in projector.locator("body").inner_text()
+    # The results reach a phone in its small status run first; its cards then say voting is
+    # closed and stop taking taps, by the next poll, with the results still shown.
+    phones[2].get_by_text("Voting is closed for this workshop").first.wait_for(timeout=30_000)
+    wait_idle(phones[2])
+    assert phones[2].locator('[data-testid="stButtonGroup"] button:not([disabled])').count() == 0
+    assert phones[2].get_by_text("The room's results").is_visible()
+    assert phones[2].locator(CHART).count() > 0
     _shot(facilitator, "facilitator-after-reveal")
     _shot(projector, "projector-after-reveal")
     _shot(phones[2], "phone-after-reveal")
