@@ -268,11 +268,7 @@ def _cell_picker(column: str, columns: list[str], labels: dict[str, str]) -> Non
         st.session_state[OPEN_CELL] = (initiative_id, labels.get(value, value))
 
 
-tab_cells, tab_gap, tab_cov, tab_trend = st.tabs(
-    ["Initiatives × groups", "Perception gap", "Strategic coverage", "Trend"]
-)
-
-with tab_cells:
+def _cells_view() -> None:
     by = (
         st.segmented_control("Columns", ["Groups", "Sides"], default="Groups", key="align-by")
         or "Groups"
@@ -326,7 +322,8 @@ with tab_cells:
     privacy.notice(priv)
     privacy.uncounted_note(dataset, priv)
 
-with tab_gap:
+
+def _gap_view() -> None:
     gaps = views.gaps
     if gaps.empty:
         st.info(
@@ -359,10 +356,8 @@ with tab_gap:
         )
         privacy.notice(priv)
 
-with tab_cov:
-    _coverage()
 
-with tab_trend:
+def _trend_view() -> None:
     if dataset.feedback["date"].notna().sum() == 0:
         st.info(
             "The trend needs dated feedback (a Date or Timestamp column).", icon=":material/info:"
@@ -400,3 +395,20 @@ with tab_trend:
         hidden_small = int((cells["mask_reason"] == MASK_SMALL).sum())
         if hidden_small:
             st.caption(f"{hidden_small} period cells are hidden for anonymity.")
+
+
+# Only the tab shown is computed and drawn; another is drawn when picked. Each holds a heatmap
+# of up to 200 initiatives, and computing and drawing all four made the first click on
+# Alignment wait for the three that nobody was looking at yet.
+VIEWS = {
+    "Initiatives × groups": _cells_view,
+    "Perception gap": _gap_view,
+    "Strategic coverage": _coverage,
+    "Trend": _trend_view,
+}
+for tab, view in zip(
+    st.tabs(list(VIEWS), key="align-tab", on_change="rerun"), VIEWS.values(), strict=True
+):
+    with tab:
+        if tab.open:
+            view()

@@ -7,7 +7,7 @@ import streamlit as st
 from alignment import schema
 from alignment.exports import blank_text, readable
 from alignment.templates import build_csv_templates, build_template
-from components import import_report, loader, privacy, state
+from components import import_report, loader, privacy, state, warmup
 from components.downloads import XLSX_MIME, frame_downloads
 from components.page import setup
 from components.state import Keys
@@ -53,7 +53,7 @@ st.caption(
     "page and in every export, so no one's answers can be singled out."
 )
 if files and loader.use_uploads(files):
-    loader.load(show_progress=True)
+    warmup.after_upload(loader.load(show_progress=True).dataset, privacy.current())
     st.rerun()
 
 result = loader.load()
@@ -85,12 +85,15 @@ if dataset.has_feedback:
     )
     import_report.sides(dataset)
     privacy.uncounted_note(dataset, privacy.current())
-    with st.expander("Rating scales", icon=":material/straighten:"):
+    with st.expander(
+        "Rating scales", icon=":material/straighten:", key="aw-scales-open", on_change="rerun"
+    ) as box:
         st.caption(
             "Ratings are turned into 0–100 from each dimension's scale. A scale written in "
             "a header, such as 'Business value (1-7)', always wins over these."
         )
-        import_report.scales(dataset)
+        if box.open:  # its inputs are drawn only when opened, like each sheet's editor
+            import_report.scales(dataset)
 
 st.subheader("The data as read")
 tabs = [
@@ -99,8 +102,13 @@ tabs = [
     if not dataset.table(name).empty
 ]
 if tabs:
-    for tab, name in zip(st.tabs([n.capitalize() for n in tabs]), tabs, strict=False):
+    # Only the tab shown is drawn (each is a table of up to 500 rows); another is drawn when
+    # picked.
+    shown_tabs = st.tabs([n.capitalize() for n in tabs], key="aw-data-tab", on_change="rerun")
+    for tab, name in zip(shown_tabs, tabs, strict=False):
         with tab:
+            if not tab.open:
+                continue
             if name == "feedback":
                 # Individual ratings are never listed: a small group's answers would show.
                 st.caption(

@@ -161,6 +161,11 @@ def _sheet_title(sheet: SheetReport) -> str:
     return f"{where} — {label}{form}: {sheet.rows_read} rows{rejected}"
 
 
+def sheet_expander_key(sheet: SheetReport) -> str:
+    """The key of a sheet's expander, which remembers whether it is open."""
+    return f"aw-sheet-open::{sheet.key}"
+
+
 def sheets(result: ImportResult) -> None:
     """One expander per sheet: what it was read as, the table it holds and the column mapping,
     all editable; the choices download as a mapping file for the command line."""
@@ -180,11 +185,17 @@ def sheets(result: ImportResult) -> None:
     )
     _mapping_upload()
     for i, sheet in enumerate(result.sheets):
+        # Drawn only when opened: a workbook's editors hold dozens of select boxes, and the
+        # browser spent most of the report's first second drawing them folded away.
         with st.expander(
             _sheet_title(sheet),
             expanded=False,
             icon=":material/table:" if sheet.kind else ":material/block:",
-        ):
+            key=sheet_expander_key(sheet),
+            on_change="rerun",
+        ) as box:
+            if not box.open:
+                continue
             if not sheet.headers:
                 st.caption("No header row was found in this sheet, so there is nothing to map.")
                 continue

@@ -15,6 +15,11 @@ import gc
 import importlib
 import logging
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alignment.dataset import Dataset
+    from alignment.privacy import Privacy
 
 _MODULES = ("altair", "alignment.charts.heatmaps")
 _started = threading.Event()
@@ -50,3 +55,22 @@ def start() -> None:
         return
     _started.set()
     threading.Thread(target=_warm, name="warm-up", daemon=True).start()
+
+
+def after_upload(dataset: Dataset, privacy: Privacy) -> None:
+    """Start the analyses the Alignment and Overview pages open with, in the background, as
+    soon as an upload is read: a person reads the import report before opening a chart, and
+    on 100,000 ratings these analyses take about half a second. They land in the same cache
+    the pages read (a page that asks while they run waits for them, not twice the work)."""
+    if not dataset.has_feedback:
+        return
+
+    def _run() -> None:
+        from components import analysis
+
+        try:
+            analysis.current_views(dataset, privacy)
+        except Exception:  # noqa: BLE001  # the page computes and reports it itself
+            _log.debug("analyses after the upload failed", exc_info=True)
+
+    threading.Thread(target=_run, name="after-upload", daemon=True).start()

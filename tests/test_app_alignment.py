@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,31 @@ def alignment_page() -> AppTest:
     return at
 
 
+TABS = ("Initiatives × groups", "Perception gap", "Strategic coverage", "Trend")
+
+
+def _tab(at: AppTest, name: str) -> AppTest:
+    """Show one of the page's tabs: only the tab shown is computed and drawn."""
+    at.session_state["align-tab"] = name
+    at.run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def gap_tab(alignment_page: AppTest) -> Iterator[AppTest]:
+    """The shared page on its gap tab, put back on the first tab afterwards."""
+    yield _tab(alignment_page, "Perception gap")
+    _tab(alignment_page, TABS[0])
+
+
 def test_all_four_heatmaps_render_on_the_demo(alignment_page: AppTest) -> None:
-    found = charts(alignment_page)
+    found = []
+    for name in TABS:
+        shown = charts(_tab(alignment_page, name))
+        assert shown, f"{name}: no chart"
+        found.extend(shown)
+    _tab(alignment_page, TABS[0])
     columns = [set().union(*(f.columns for f in frames)) for _, frames in found]
     assert any({"flag", "agreement", "score"} <= c for c in columns)  # initiatives × groups
     assert any({"gap", "interval", "certainty"} <= c for c in columns)  # perception gap
@@ -44,16 +68,27 @@ def test_hidden_cells_carry_no_figure(alignment_page: AppTest) -> None:
     assert (cells.loc[~cells["hidden"], "n"] >= 3).all()
 
 
+def test_only_the_tab_shown_is_computed_and_drawn(alignment_page: AppTest) -> None:
+    # The first click on Alignment waited for all four heatmaps when every tab was drawn.
+    shown = [set().union(*(f.columns for f in frames)) for _, frames in charts(alignment_page)]
+    assert any("flag" in c for c in shown)
+    assert not any("certainty" in c for c in shown), "the gap tab is drawn before it is picked"
+    assert not any("share" in c for c in shown), "the coverage tab is drawn before it is picked"
+
+
 def test_the_demo_split_room_and_unclear_gap_are_marked(alignment_page: AppTest) -> None:
     cells = chart_with(alignment_page, "flag")
     split = cells[(cells["initiative_id"] == "P-27") & (cells["column"] == "Sales")].iloc[0]
     assert split["flag"] == "Split room (polarised)"
-    gaps = chart_with(alignment_page, "certainty")
+
+
+def test_the_demo_unclear_gap_is_marked(gap_tab: AppTest) -> None:
+    gaps = chart_with(gap_tab, "certainty")
     unclear = gaps[gaps["initiative_id"] == "P-18"]
     assert (unclear["certainty"] == "No clear difference (interval contains 0)").any()
     clear = gaps[gaps["certainty"] == "Clear difference"]
     assert len(clear) > 0
-    assert "95% interval" in " ".join(t["title"] for t in _tooltips(alignment_page))
+    assert "95% interval" in " ".join(t["title"] for t in _tooltips(gap_tab))
 
 
 def _tooltips(at: AppTest) -> list[dict]:
@@ -64,8 +99,8 @@ def _tooltips(at: AppTest) -> list[dict]:
     return out
 
 
-def test_gap_sort_puts_clear_differences_first(alignment_page: AppTest) -> None:
-    gaps = chart_with(alignment_page, "certainty")
+def test_gap_sort_puts_clear_differences_first(gap_tab: AppTest) -> None:
+    gaps = chart_with(gap_tab, "certainty")
     first = gaps[gaps["row"] == gaps["row"].min()]
     assert (first["certainty"] == "Clear difference").any()
     assert first["gap"].abs().max() >= 40
@@ -90,7 +125,7 @@ def test_sides_toggle_and_dimension_filter() -> None:
     assert set(cells["column"]) == {"Tech", "Business"}
     at.multiselect(key="align-dimension").set_value(["why_clarity"]).run()
     assert not at.exception
-    gaps = chart_with(at, "certainty")
+    gaps = chart_with(_tab(at, "Perception gap"), "certainty")
     assert set(gaps["dimension"]) == {"why_clarity"}
 
 
@@ -162,8 +197,11 @@ def test_every_chart_has_its_table_one_click_away_with_the_same_masking(
     alignment_page: AppTest,
 ) -> None:
     at = alignment_page
-    toggles = [t for t in at.toggle if t.label == "Show as a table"]
-    assert len(toggles) >= 4  # groups, gap, both coverage charts, trend (all tabs render)
+    toggles = 0
+    for name in TABS:
+        toggles += sum(t.label == "Show as a table" for t in _tab(at, name).toggle)
+    assert toggles >= 5  # groups, gap, both coverage charts, trend
+    _tab(at, TABS[0])
     at.toggle(key="heat-group-table").set_value(True).run()
     table = at.dataframe[0].value
     assert "Mean rating (0–100)" in table.columns

@@ -52,3 +52,28 @@ def test_warm_up_starts_one_thread_however_often_it_is_asked(monkeypatch) -> Non
         warmup.start()
     assert [t.name for t in started] == ["warm-up"]
     assert started[0].daemon
+
+
+def test_an_upload_starts_the_opening_analyses_in_the_background(monkeypatch) -> None:
+    """The analyses the Alignment page opens with are in the page's cache by the time a person
+    has read the import report; the page's own call is then a cache hit."""
+    from alignment import scoring
+    from alignment.privacy import Privacy
+    from components import analysis
+    from tests.helpers import run
+
+    demo = (ROOT / "sample_data" / "demo_workbook.xlsx").read_bytes()
+    dataset = run({"demo_workbook.xlsx": demo}).dataset
+    privacy = Privacy(3, 5)
+    computed: list[int] = []
+    real = scoring.views
+    monkeypatch.setattr(scoring, "views", lambda *a, **k: computed.append(1) or real(*a, **k))
+    analysis.views.clear()
+    warmup.after_upload(dataset, privacy)
+    for thread in threading.enumerate():
+        if thread.name == "after-upload":
+            thread.join(timeout=60)
+    assert computed == [1]
+    first = analysis.current_views(dataset, privacy)  # what the page asks for: no filters
+    assert computed == [1], "the page computed the analyses again"
+    assert not first.group.empty

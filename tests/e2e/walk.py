@@ -188,10 +188,12 @@ def visit(page, where: str, *, audit: bool = True, files: bool = True) -> list[V
         try:
             target.click(timeout=5_000)
             opened += 1
+            wait_idle(page, settle_ms=300)  # a lazy expander's rerun, before the next click
         except PlaywrightError:
             page.wait_for_timeout(200)
     if opened:
-        page.wait_for_timeout(300)
+        # An expander that draws its content only when open reruns the page to draw it.
+        settle(page)
         seen.append(_state(page, f"{where} (expanders open)", audit=audit, files=files))
     tabs = page.get_by_role("tab")
     for i in range(1, tabs.count()):
