@@ -18,16 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from alignment import schema
 from alignment.values import is_missing
+
+if TYPE_CHECKING:  # openpyxl is loaded by the first download, not by every page
+    from openpyxl import Workbook
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\x00", "\n")
 # Control characters no XML file may hold (tab, line feed and carriage return may), and DEL.
@@ -179,6 +179,10 @@ def write_sheet(
 ) -> None:
     """One formula-safe sheet with a bold frozen header, widths fitted to the content, and an
     Excel colour scale on the named columns so the file reads on its own."""
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(title=_sheet_title(title))
     columns = [str(c) for c in frame.columns]
     ws.append([_cell_value(c) for c in columns])
@@ -247,6 +251,8 @@ def to_xlsx_bytes(
     ``formats`` maps a format name (``color_scale``, ``diverging``, ``percent_like``) to
     ``{sheet title: [columns]}``.
     """
+    from openpyxl import Workbook  # loaded by the first download, not by every page
+
     wb = Workbook()
     wb.remove(wb.active)
     for title, frame in sheets.items():

@@ -1510,3 +1510,19 @@ def scale_from_header(text: object) -> tuple[int, int] | None:
 def fold_key(value: object) -> str:
     """Case- and whitespace-insensitive key used to match IDs and names across tables."""
     return " ".join(str(value).split()).casefold()
+
+
+# The feedback template uses the wide form (a column per dimension), so the long form's
+# dimension/score pair is left out; indicators use the long form and keep every field.
+# (Here rather than in alignment.templates, which loads openpyxl: the live workshop names its
+# export's columns with these and should not load a spreadsheet writer to do it.)
+_LONG_FORM_ONLY: dict[str, frozenset[str]] = {
+    # .field() raises at import if the schema renames them, instead of silently keeping them.
+    FEEDBACK.name: frozenset(FEEDBACK.field(n).name for n in ("dimension", "score")),
+}
+
+
+def template_fields(table: Table) -> tuple[Field, ...]:
+    """The columns of ``table``'s template sheet, in schema order (feedback in wide form)."""
+    skip = _LONG_FORM_ONLY.get(table.name, frozenset())
+    return tuple(f for f in table.fields if f.name not in skip)

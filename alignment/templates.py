@@ -27,19 +27,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from alignment import schema
 from alignment.exports import neutralise
-from alignment.schema import Field, Kind, Table
+from alignment.schema import Field, Kind, Table, template_fields
 
 INSTRUCTIONS_SHEET = "Instructions"
 LAST_TEMPLATE_ROW = 1000  # dropdowns cover rows 2..LAST_TEMPLATE_ROW
 EXAMPLE_ROWS = (2, 3)
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "sample_data" / "alignment_template.xlsx"
 
-# The feedback template uses the wide form (a column per dimension), so the long form's
-# dimension/score pair is left out; indicators use the long form and keep every field.
-_LONG_FORM_ONLY: dict[str, frozenset[str]] = {
-    # .field() raises at import if the schema renames them, instead of silently keeping them.
-    schema.FEEDBACK.name: frozenset(schema.FEEDBACK.field(n).name for n in ("dimension", "score")),
-}
 
 _REQUIRED_TABLE = schema.INITIATIVES  # the one sheet a user must fill in
 
@@ -79,12 +73,6 @@ _FOLDING_ARTEFACT = re.compile(r"(?:^|\s)[0-9a-z](?:\s|$)")  # a lone letter or 
 
 
 # --- what goes in a template -------------------------------------------------------------------
-
-
-def template_fields(table: Table) -> tuple[Field, ...]:
-    """The columns of ``table``'s template sheet, in schema order (feedback in wide form)."""
-    skip = _LONG_FORM_ONLY.get(table.name, frozenset())
-    return tuple(f for f in table.fields if f.name not in skip)
 
 
 def _tables(tables: Sequence[str] | None) -> tuple[Table, ...]:

@@ -34,8 +34,8 @@ from sqlalchemy.engine import Connection
 from alignment import exports, joincodes, prioritise, schema, scoring
 from alignment.dataset import FEEDBACK_COLUMNS, Dataset
 from alignment.privacy import DEFAULT_K_MIN, Privacy
+from alignment.schema import template_fields
 from alignment.store import Migration, SchemaPart, Store, StoreError, as_utc, now
-from alignment.templates import template_fields
 
 RATING, DOTS, WSJF = "rating", "dots", "wsjf"
 MODES = (RATING, DOTS, WSJF)
