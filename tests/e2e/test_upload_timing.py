@@ -107,22 +107,41 @@ def _upload_then_heatmap(page, path: Path, record_property, name: str) -> None:
     )
 
 
-def test_time_from_streamlit_run_to_the_first_page(browser, record_property) -> None:
+def _run_to_first_page(browser, script: str) -> tuple[float, float]:
+    """Seconds from ``streamlit run`` to a healthy server, and to the first page drawn and idle
+    (the moment the run ended, not the moment idleness was confirmed)."""
     start = time.perf_counter()
-    with running_app() as url:
+    with running_app(script=script) as url:
         healthy = time.perf_counter()
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.goto(url)
         page.locator(".st-key-aw-menu a").first.wait_for(timeout=60_000)
         wait_idle(page, settle_ms=300)
-        usable = time.perf_counter()
+        idle_for = page.evaluate("performance.now() - window.__awIdleSince") / 1000
+        usable = time.perf_counter() - idle_for
         context.close()
-    record_property("run_to_healthy_seconds", round(healthy - start, 2))
-    record_property("run_to_first_page_seconds", round(usable - start, 2))
+    return healthy - start, usable - start
+
+
+def test_time_from_streamlit_run_to_the_first_page(browser, record_property, tmp_path) -> None:
+    # The floor beside it: an app of one line with the same menu container, measured the same
+    # way, is what Streamlit itself (server start, its frontend in Chromium) costs here.
+    floor_app = tmp_path / "one_line.py"
+    floor_app.write_text(
+        "import streamlit as st\n"
+        "with st.sidebar, st.container(key='aw-menu'):\n"
+        "    st.markdown('[Overview](/)')\n"
+        "st.write('One line')\n"
+    )
+    healthy, usable = _run_to_first_page(browser, "app.py")
+    _, floor = _run_to_first_page(browser, str(floor_app))
+    record_property("run_to_healthy_seconds", round(healthy, 2))
+    record_property("run_to_first_page_seconds", round(usable, 2))
+    record_property("one_line_app_run_to_first_page_seconds", round(floor, 2))
     print(
-        f"\nstreamlit run -> server healthy {healthy - start:.2f} s -> first page usable "
-        f"{usable - start:.2f} s (goal 2 s)"
+        f"\nstreamlit run -> server healthy {healthy:.2f} s -> first page usable {usable:.2f} s "
+        f"(goal 2 s); an app of one line, the same way: {floor:.2f} s"
     )
 
 
