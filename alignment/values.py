@@ -441,12 +441,16 @@ def distinct_cells(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def coerce_distinct(
-    values: pd.Series | np.ndarray, parser: Callable[[object], Parsed]
+    values: pd.Series | np.ndarray,
+    parser: Callable[[object], Parsed],
+    *,
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse a column through its distinct cells: (codes, value per distinct cell, problem per
     distinct cell). ``parsed[codes]`` is the column parsed; callers that go on working per
-    distinct cell (most do: a 100k-row column has a few hundred) never expand it."""
-    codes, uniques = distinct_cells(values)
+    distinct cell (most do: a 100k-row column has a few hundred) never expand it. A caller
+    that already has ``distinct_cells(values)`` passes it as ``distinct``, saving the hash pass."""
+    codes, uniques = distinct if distinct is not None else distinct_cells(values)
     vals = np.empty(len(uniques), dtype=object)
     probs = np.empty(len(uniques), dtype=object)
     for i, u in enumerate(uniques):

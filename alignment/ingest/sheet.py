@@ -23,6 +23,7 @@ from alignment.schema import Kind
 from alignment.values import (
     clean_text,
     coerce_distinct,
+    distinct_cells,
     guess_dayfirst,
     parser_for,
 )
@@ -477,12 +478,16 @@ def _parse_columns(
         if f.name not in chunk.cols or f.name in skip:
             continue
         cells = chunk.cols[f.name]
-        dayfirst = (
-            guess_dayfirst(pd.Series(cells, dtype=object))
-            if f.kind in (Kind.DATE, Kind.PERIOD)
-            else True
+        distinct, dayfirst = None, True
+        if f.kind in (Kind.DATE, Kind.PERIOD):
+            # The order of a date is decided on the distinct cells, in the order they first
+            # appear (the same decision as on every cell; a million-row export has a few
+            # hundred distinct dates), and the parse then reuses them.
+            distinct = distinct_cells(cells)
+            dayfirst = guess_dayfirst(pd.Series(distinct[1], dtype=object))
+        codes, values, problems = coerce_distinct(
+            cells, parser_for(f.kind, f, dayfirst=dayfirst), distinct=distinct
         )
-        codes, values, problems = coerce_distinct(cells, parser_for(f.kind, f, dayfirst=dayfirst))
         bad_distinct = pd.notna(problems)
         if bad_distinct.any():
             bad = bad_distinct[codes]
