@@ -242,3 +242,14 @@ def test_the_table_alternative_says_why_a_row_is_hidden_and_shows_no_figure() ->
     ]
     assert shown.loc[1:, ["Mean rating (0–100)", "Respondents (n)"]].isna().all().all()
     assert list(shown["Split room (polarised)"]) == ["yes", "", ""]
+
+
+def test_heatmap_legends_stack_above_the_grid_so_none_is_cut_off() -> None:
+    import json
+
+    from alignment.charts import heatmaps
+
+    for kind in ("alignment", "gap", "trend"):
+        spec = json.loads(heatmaps.template(kind))
+        layout = spec["config"]["legend"]["layout"]["top"]
+        assert layout["direction"] == "vertical", kind

@@ -546,6 +546,9 @@ GROUP_COLUMN_TITLE = "Groups: business to the left of the line, tech to the righ
 """The Alignment page's group heatmap column title (its spec is built ahead by the warm-up)."""
 
 
+LEGEND_LAYOUT = {"top": {"anchor": "start", "direction": "vertical", "margin": 6}}
+
+
 @lru_cache(maxsize=32)
 def template(
     kind: str,
@@ -572,6 +575,14 @@ def template(
     else:
         raise ValueError(kind)
     spec = chart.to_dict()
+    # The legends above the grid (the colour scale, what the marks mean, the cells without a
+    # figure) one under the other: side by side they ran past the right edge of a laptop-wide
+    # page and were cut off mid-word ("Group disagrees (r_w"). Vega's legend layout, which
+    # Vega-Lite passes through but Altair's schema does not describe, so set on the spec.
+    spec.setdefault("config", {}).setdefault("legend", {})["layout"] = LEGEND_LAYOUT
+    # Room on the right for the last column's slanted label, which Vega's fit to the page's
+    # width leaves a few pixels past the edge.
+    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": 40}
     # Altair gives a data-less chart a placeholder dataset; drop it so the layers read the data
     # the page passes in.
     spec.pop("datasets", None)

@@ -75,3 +75,35 @@ def test_the_keyboard_alone_opens_a_cell(page, app_url: str) -> None:
     wait_idle(page)
     _dialog_in_view(page)
     assert not page.js_errors
+
+
+def test_legends_and_column_labels_stay_inside_the_chart_on_a_laptop(browser, app_url) -> None:
+    """At 1280 px, side-by-side legends ran past the chart's right edge and were cut mid-word
+    ("Group disagrees (r_w"). Every text of the heatmap, legends and column labels included,
+    ends inside the chart's own box, on the group heatmap and the gap heatmap."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{app_url}/alignment")
+    wait_idle(page)
+    drawn = '[data-testid="stVegaLiteChart"] svg.marks'
+    for tab in (None, "Perception gap"):
+        if tab:
+            page.get_by_role("tab", name=tab).click()
+            wait_idle(page)
+        page.locator(drawn).first.wait_for(timeout=60_000)
+        page.wait_for_timeout(300)
+        outside = page.evaluate(
+            """(sel) => {
+                const svg = document.querySelector(sel);
+                const host = svg.closest('[data-testid="stVegaLiteChart"]').getBoundingClientRect();
+                return [...svg.querySelectorAll('text')]
+                    .filter(t => t.textContent.trim())
+                    .map(t => [t.textContent, t.getBoundingClientRect()])
+                    .filter(([, r]) => r.width
+                        && (r.right > host.right + 1 || r.left < host.left - 1))
+                    .map(([s]) => s);
+            }""",
+            drawn,
+        )
+        assert outside == [], f"{tab or 'groups'}: text past the chart's edge: {outside[:5]}"
+    context.close()
