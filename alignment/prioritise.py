@@ -327,10 +327,10 @@ def _matrix(ratings: pd.DataFrame, ids: Sequence[str]) -> _Matrix:
     # Codes straight from the (Arrow) columns: converting 240k strings to Python costs more
     # than the whole bootstrap.
     r, people = pd.factorize(ratings["respondent"])
-    i = pd.Categorical(ratings["initiative_id"], categories=pd.Index(ids).unique()).codes
-    i = i.astype(np.int64)
-    c = pd.Categorical(ratings["dimension"], categories=list(WSJF_COMPONENTS)).codes
-    c = c.astype(np.int64)
+    # -1 where a rating names no listed initiative or component (a Categorical built from
+    # such values says the same, but pandas deprecates it and will raise).
+    i = pd.Index(ids).unique().get_indexer(ratings["initiative_id"]).astype(np.int64)
+    c = pd.Index(list(WSJF_COMPONENTS)).get_indexer(ratings["dimension"]).astype(np.int64)
     keep = (i >= 0) & (c >= 0)
     flat = r[keep].astype(np.int64) * n_cells + i[keep] * len(WSJF_COMPONENTS) + c[keep]
     value = _FIB_MIN + (_FIB_MAX - _FIB_MIN) * ratings["score"].to_numpy(dtype=float)[keep] / 100
