@@ -187,7 +187,8 @@ def _watch(ws: Workshop) -> None:
     if changed and (not revealed or st.session_state.pop(reload_key, False)):
         st.rerun(scope="app")
     with st.container(key="join-timer"):
-        workshop_view.countdown(timer, size="phone")
+        if status == workshop.OPEN:  # a closed room's clock ("Timer set 5:00") only confused
+            workshop_view.countdown(timer, size="phone")
     if not revealed:
         st.caption(
             "You see only your own answers. The room's results appear here when the "

@@ -419,6 +419,9 @@ def test_a_phone_shows_the_rooms_countdown_and_what_it_rates(store: Store) -> No
     workshop.set_state(store, ws.id, status=workshop.CLOSED)
     at.run()
     assert "Voting closed" in _badges(at), "a closed workshop is labelled closed on phones"
+    # Once voting is closed the room's clock is over for the phone: no "Paused 1:59" or
+    # "Timer set 5:00" under a closed room.
+    assert not re.search(r"(Paused|Timer set|Time left|Time is up) \*\*", _texts(at))
 
 
 def test_an_invitation_lets_one_phone_in(store: Store) -> None:
